@@ -114,3 +114,26 @@ export type RoleStats = Readonly<Record<Role, GroupStats>>;
 
 /** Per family: statistics per role. */
 export type FamilyStats = ReadonlyMap<string, RoleStats>;
+
+/** Anomalous rows (the reference run) or normal rows (the rest of the full dataset). */
+export type Group = 'anomalous' | 'normal';
+
+/** One cell of a family's evidence: how one group of one role behaves. */
+export interface EvidenceCell {
+  readonly group: Group;
+  readonly role: Role;
+  /** Rows behind the figures (for normal medians and p95: the sample's rows). */
+  readonly ips: number;
+  readonly mean: number;
+  readonly median: number;
+  readonly p95: number;
+  readonly max: number;
+  /** Share of non-missing (row, window) values that are not 0. */
+  readonly nonzeroShare: number;
+}
+
+/** Anomalous vs normal, source vs destination, for one family: four cells, group-major. */
+export interface FamilyEvidence {
+  readonly family: string;
+  readonly cells: readonly EvidenceCell[];
+}
