@@ -1,0 +1,43 @@
+/**
+ * `node dist/cli/kernel.js [--user]`: registers the project's tslab kernel.
+ * Without options it writes the project-local spec (build/jupyter, used by `npm run report` via
+ * JUPYTER_PATH); with `--user` (`npm run kernel:install`) it also copies it into the user's own
+ * Jupyter data dir so JupyterLab / Notebook list it. No Python or global tslab is needed.
+ */
+import {
+  KERNEL_NAME,
+  ensureKernelSpec,
+  findProjectRoot,
+  kernelProblems,
+  kernelSpec,
+  projectJupyterDir,
+  userJupyterDataDir,
+} from '../lib/kernel';
+
+function main(argv: readonly string[]): number {
+  const unknown = argv.filter((arg) => arg !== '--user' && arg !== '--help' && arg !== '-h');
+  if (argv.includes('--help') || argv.includes('-h') || unknown.length > 0) {
+    if (unknown.length > 0) console.error(`kernel: unknown option ${unknown.join(' ')}`);
+    console.error('usage: node dist/cli/kernel.js [--user]\n  --user  also register the kernel for your own JupyterLab');
+    return unknown.length > 0 ? 2 : 0;
+  }
+  const root = findProjectRoot(__dirname);
+  const spec = kernelSpec({ node: process.execPath, projectRoot: root });
+  const problems = kernelProblems(spec);
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`kernel: ${problem}`);
+    return 1;
+  }
+  const local = ensureKernelSpec(projectJupyterDir(root), spec);
+  console.log(`kernel ${KERNEL_NAME}: ${local.action} ${local.specFile}`);
+  if (argv.includes('--user')) {
+    const user = ensureKernelSpec(userJupyterDataDir(), spec);
+    console.log(`kernel ${KERNEL_NAME}: ${user.action} ${user.specFile}`);
+    console.log(`Open notebooks/evaluation_5T.ipynb in JupyterLab and pick "${spec.display_name}".`);
+  } else {
+    console.log(`Use it with: JUPYTER_PATH=${local.dataDir} jupyter lab   (or run \`npm run kernel:install\`)`);
+  }
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

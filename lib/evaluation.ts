@@ -1,0 +1,82 @@
+/**
+ * The evaluation, end to end, as one function: load the runs, pick the reference run, stream the
+ * full dataset (dropping the anomalous rows, sampling the normal ones, accumulating their
+ * statistics) and build the summary. The notebook runs the same steps cell by cell; the
+ * `summary` command runs this function; both therefore print the same numbers.
+ */
+import { Frame } from './frame';
+import { FullEvaluation, Progress, evaluateFull } from './loaders';
+import { Run, RunSpec, loadRuns, pickReference } from './runs';
+import { familyStats } from './stats';
+import { Summary, buildSummary } from './summary';
+import { FamilyStats } from './types';
+
+/** What an evaluation is run on. */
+export interface EvaluationParams {
+  /** Model run folders (or their `detected_anomalies.csv`), optionally named. */
+  readonly models: readonly (RunSpec | string)[];
+  /** The full windowed dataset (`final_dataset_5T.csv`). */
+  readonly full: string;
+  /** Name of the reference run; default: the finest window. */
+  readonly reference?: string;
+  /** Normal rows to sample for the figures (the seed: 4000). */
+  readonly sampleSize: number;
+  readonly seed: number;
+}
+
+/** A step of the evaluation, for progress bars. */
+export interface EvaluationProgress {
+  readonly step: 'runs' | 'full';
+  readonly detail: string;
+  readonly progress?: Progress;
+}
+
+/** Everything an evaluation computed. */
+export interface Evaluation {
+  readonly runs: readonly Run[];
+  readonly reference: Run;
+  /** The reference run's rows: the anomalous IPs, with their values. */
+  readonly anomalous: Frame;
+  readonly anomalousStats: FamilyStats;
+  readonly full: FullEvaluation;
+  readonly summary: Summary;
+}
+
+/** The summary's view of a streamed full dataset. */
+export function fullFacts(full: FullEvaluation) {
+  return {
+    path: full.path,
+    rows: full.rows,
+    valueColumns: full.valueColumns,
+    normalRows: full.normalRows,
+    excludedFound: full.excludedFound,
+    normalStats: full.normalStats,
+    families: [...new Set(full.columns.flatMap((key) => (key.kind === 'value' ? [key.family] : [])))],
+  };
+}
+
+/** Runs the whole evaluation in bounded memory (the full dataset is streamed, never held). */
+export async function evaluate(
+  params: EvaluationParams,
+  onProgress: (p: EvaluationProgress) => void = () => {},
+): Promise<Evaluation> {
+  onProgress({ step: 'runs', detail: `reading ${params.models.length} model run(s)` });
+  const runs = await loadRuns(params.models);
+  const reference = pickReference(runs, params.reference);
+  const anomalous = reference.frame;
+  const full = await evaluateFull(params.full, {
+    exclude: new Set(anomalous.index),
+    sampleSize: params.sampleSize,
+    seed: params.seed,
+    onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
+  });
+  const anomalousStats = familyStats(anomalous);
+  const summary = buildSummary({
+    runs,
+    reference,
+    anomalousStats,
+    full: fullFacts(full),
+    sample: { size: full.sample.nRows, seed: params.seed },
+  });
+  return { runs, reference, anomalous, anomalousStats, full, summary };
+}

@@ -1,0 +1,193 @@
+/**
+ * Notebook parameters. papermill has no TypeScript translator, so the notebook's parameters cell
+ * holds defaults and every runner (the report command, a user's shell, JupyterLab started with
+ * the variables set) overrides them through environment variables or a JSON file named by
+ * `EVAL_PARAMS`. Parsing is strict: a bad value stops the notebook with a message naming the
+ * variable (or file), what was found and what was expected.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** What the evaluation notebook runs on. Field names match `EvaluationParams` of lib/evaluation. */
+export interface NotebookParams {
+  /** Model run folders (each holding `detected_anomalies.csv`), in display order. */
+  readonly models: readonly string[];
+  /** The full windowed dataset (`final_dataset_5T.csv`). */
+  readonly full: string;
+  /** Name of the reference run (`5T`); undefined: the run with the finest window. */
+  readonly reference?: string;
+  /** Normal rows sampled for the figures (the seed: 4000). */
+  readonly sampleSize: number;
+  /** Seed of the sample, so reruns draw the same rows. */
+  readonly seed: number;
+  /** Where to write summary.json; undefined: not written. */
+  readonly summaryOut?: string;
+}
+
+/** The environment variables read, each overriding one parameter (and the JSON file's value). */
+export const PARAM_ENV = {
+  /** JSON file with any of the fields of NotebookParams; relative paths in it resolve against its folder. */
+  file: 'EVAL_PARAMS',
+  /** Run folders: a JSON array, or paths separated by the platform's path delimiter (`:` on Linux). */
+  models: 'EVAL_MODELS',
+  full: 'EVAL_FULL',
+  reference: 'EVAL_REFERENCE',
+  sampleSize: 'EVAL_SAMPLE',
+  seed: 'EVAL_SEED',
+  summaryOut: 'EVAL_SUMMARY_OUT',
+} as const;
+
+/** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
+export class ParamError extends Error {
+  /** The environment variable or file the value came from. */
+  readonly origin: string;
+  constructor(origin: string, message: string) {
+    super(`${origin}: ${message}`);
+    this.name = 'ParamError';
+    this.origin = origin;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function parseCount(origin: string, raw: unknown, allowZero: boolean): number {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
+  if (text === undefined || !/^\d+$/.test(text) || (!allowZero && Number(text) === 0) || !Number.isSafeInteger(Number(text))) {
+    const expected = allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1';
+    throw new ParamError(origin, `expected ${expected}, found ${JSON.stringify(raw)}`);
+  }
+  return Number(text);
+}
+
+function parseText(origin: string, raw: unknown): string {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw new ParamError(origin, `expected a non-empty string, found ${JSON.stringify(raw)}`);
+  }
+  return raw.trim();
+}
+
+function parsePathList(origin: string, raw: unknown): string[] {
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+      try {
+        list = JSON.parse(text);
+      } catch (err) {
+        throw new ParamError(origin, `expected a JSON array of folders, found invalid JSON (${(err as Error).message})`);
+      }
+    } else {
+      list = text.split(path.delimiter).filter((part) => part.trim() !== '');
+    }
+  }
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    throw new ParamError(
+      origin,
+      `expected one or more run folders (a JSON array of strings, or paths separated by "${path.delimiter}"), found ${JSON.stringify(raw)}`,
+    );
+  }
+  return list.map((item: string) => item.trim());
+}
+
+function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw: unknown, origin: string, base: string): void {
+  const resolve = (p: string): string => path.resolve(base, p);
+  switch (key) {
+    case 'models':
+      out.models = parsePathList(origin, raw).map(resolve);
+      break;
+    case 'full':
+      out.full = resolve(parseText(origin, raw));
+      break;
+    case 'reference':
+      out.reference = raw === null ? undefined : parseText(origin, raw);
+      break;
+    case 'sampleSize':
+      out.sampleSize = parseCount(origin, raw, true);
+      break;
+    case 'seed':
+      out.seed = parseCount(origin, raw, true);
+      break;
+    case 'summaryOut':
+      out.summaryOut = raw === null ? undefined : resolve(parseText(origin, raw));
+      break;
+  }
+}
+
+const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'summaryOut'];
+
+/**
+ * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
+ * folder), overridden by the JSON file named by `EVAL_PARAMS` (relative paths against the file's
+ * folder), overridden by the individual `EVAL_*` variables (relative paths against `cwd`).
+ * Empty variables count as unset. Throws ParamError on any value it cannot use.
+ */
+export function resolveParams(
+  defaults: NotebookParams,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+): NotebookParams {
+  const out: Mutable<NotebookParams> = { ...defaults };
+  for (const key of FIELDS) {
+    if (defaults[key] !== undefined) applyField(out, key, defaults[key], `default ${key}`, cwd);
+  }
+  const fileVar = env[PARAM_ENV.file];
+  if (fileVar !== undefined && fileVar.trim() !== '') {
+    const file = path.resolve(cwd, fileVar.trim());
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ParamError(`${PARAM_ENV.file}=${fileVar}`, `cannot read the parameters file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ParamError(file, `expected a JSON object of parameters, found invalid JSON (${(err as Error).message})`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ParamError(file, `expected a JSON object like {"models": [...], "full": "..."}, found ${JSON.stringify(parsed)?.slice(0, 60)}`);
+    }
+    const record = parsed as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      if (!(FIELDS as readonly string[]).includes(name)) {
+        throw new ParamError(file, `unknown parameter ${JSON.stringify(name)}; expected one of ${FIELDS.join(', ')}`);
+      }
+      applyField(out, name as keyof NotebookParams, record[name], `${file} field ${name}`, path.dirname(file));
+    }
+  }
+  for (const key of FIELDS) {
+    const name = PARAM_ENV[key];
+    const raw = env[name];
+    if (raw !== undefined && raw.trim() !== '') applyField(out, key, raw, name, cwd);
+  }
+  if (out.models.length === 0) throw new ParamError('models', 'no model run folders given');
+  return out;
+}
+
+/**
+ * The environment variables that make a notebook run with `params`: the inverse of
+ * `resolveParams`, used by the report command to drive the notebook.
+ */
+export function paramsToEnv(params: Partial<NotebookParams>): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (params.models !== undefined) env[PARAM_ENV.models] = JSON.stringify(params.models.map((p) => path.resolve(p)));
+  if (params.full !== undefined) env[PARAM_ENV.full] = path.resolve(params.full);
+  if (params.reference !== undefined) env[PARAM_ENV.reference] = params.reference;
+  if (params.sampleSize !== undefined) env[PARAM_ENV.sampleSize] = String(params.sampleSize);
+  if (params.seed !== undefined) env[PARAM_ENV.seed] = String(params.seed);
+  if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
+  return env;
+}
+
+/** The parameters as a short human-readable block, for the notebook to print what it runs on. */
+export function describeParams(params: NotebookParams): string {
+  return [
+    `models:      ${params.models.join('\n             ')}`,
+    `full:        ${params.full}`,
+    `reference:   ${params.reference ?? '(finest window)'}`,
+    `sample size: ${params.sampleSize}`,
+    `seed:        ${params.seed}`,
+    `summary:     ${params.summaryOut ?? '(not written)'}`,
+  ].join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * summary.json: the machine-readable numbers of one evaluation, exactly per
+ * shared/spec/summary.md (schemaVersion 1). Pure: from loaded runs and the full-dataset
+ * evaluation to a plain JSON-ready object.
+ */
+import { LabelledRun, referenceOverlaps } from './overlap';
+import { Run } from './runs';
+import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
+
+/** A statistic as JSON allows it: NaN → null, ±Infinity → "Infinity" / "-Infinity". */
+export type JsonNumber = number | null | 'Infinity' | '-Infinity';
+
+/** One group's statistics in the summary. */
+export interface SummaryGroupStats {
+  ips: number;
+  values: number;
+  mean: JsonNumber;
+  max: JsonNumber;
+  nonzeroShare: JsonNumber;
+}
+
+/** The summary of one run. */
+export interface SummaryRun {
+  name: string;
+  path: string;
+  rows: number;
+  valueColumns: number;
+  windows: number;
+  freq: string;
+  start: string | null;
+  end: string | null;
+  families: string[];
+}
+
+/** The whole summary.json document. */
+export interface Summary {
+  schemaVersion: 1;
+  reference: string;
+  runs: SummaryRun[];
+  overlaps: { runs: string[]; common: number }[];
+  full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
+  sample: { size: number; seed: number };
+  families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
+}
+
+/** What the summary needs to know of the full dataset (a subset of the loader's FullEvaluation). */
+export interface FullFacts {
+  readonly path: string;
+  readonly rows: number;
+  readonly valueColumns: number;
+  readonly normalRows: number;
+  /** Reference-run labels found in the full dataset. */
+  readonly excludedFound: number;
+  readonly normalStats: FamilyStats;
+  /** Families of the full dataset, in column order. */
+  readonly families: readonly string[];
+}
+
+/** Everything `buildSummary` combines. */
+export interface SummaryInput {
+  readonly runs: readonly Run[];
+  readonly reference: Run;
+  /** Per family × role over the reference run's rows. */
+  readonly anomalousStats: FamilyStats;
+  readonly full: FullFacts;
+  /** The sample as drawn: its actual size (at most the requested one) and seed. */
+  readonly sample: { readonly size: number; readonly seed: number };
+}
+
+/** Converts a statistic to its JSON form (see JsonNumber). */
+export function jsonNumber(x: number): JsonNumber {
+  if (Number.isNaN(x)) return null;
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return x;
+}
+
+function groupJson(stats: GroupStats | undefined): SummaryGroupStats {
+  if (!stats || stats.values === 0) {
+    return { ips: stats?.ips ?? 0, values: 0, mean: null, max: null, nonzeroShare: null };
+  }
+  return {
+    ips: stats.ips,
+    values: stats.values,
+    mean: jsonNumber(stats.mean),
+    max: jsonNumber(stats.max),
+    nonzeroShare: jsonNumber(stats.nonzeroShare),
+  };
+}
+
+function roleJson(stats: FamilyStats, family: string): Record<Role, SummaryGroupStats> {
+  const byRole = stats.get(family);
+  return Object.fromEntries(ROLES.map((role) => [role, groupJson(byRole?.[role])])) as Record<Role, SummaryGroupStats>;
+}
+
+/** Describes one run as the summary does. */
+export function summariseRun(run: Run): SummaryRun {
+  const { starts, freq } = run.grid;
+  return {
+    name: run.name,
+    path: run.path,
+    rows: run.frame.nRows,
+    valueColumns: run.frame.valueKeys().length,
+    windows: starts.length,
+    freq,
+    start: starts.length ? formatNaiveIso(starts[0]) : null,
+    end: starts.length ? formatNaiveIso(starts[starts.length - 1]) : null,
+    families: run.frame.families(),
+  };
+}
+
+/** Builds summary.json from the loaded runs, the reference run's statistics and the full dataset's. */
+export function buildSummary(input: SummaryInput): Summary {
+  const { runs, reference, anomalousStats, full, sample } = input;
+  const labelled: LabelledRun[] = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
+  const familyNames = [...new Set([...reference.frame.families(), ...full.families])];
+  return {
+    schemaVersion: 1,
+    reference: reference.name,
+    runs: runs.map(summariseRun),
+    overlaps: referenceOverlaps(labelled, reference.name).map((o) => ({ runs: [...o.runs], common: o.common })),
+    full: {
+      path: full.path,
+      rows: full.rows,
+      valueColumns: full.valueColumns,
+      normalRows: full.normalRows,
+      anomalousNotInFull: reference.frame.nRows - full.excludedFound,
+    },
+    sample: { size: sample.size, seed: sample.seed },
+    families: Object.fromEntries(
+      familyNames.map((family) => [
+        family,
+        { anomalous: roleJson(anomalousStats, family), normal: roleJson(full.normalStats, family) },
+      ]),
+    ),
+  };
+}

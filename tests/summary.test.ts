@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Frame } from '../lib/frame';
+import { parseColumnKey } from '../lib/columns';
+import { buildSummary, jsonNumber } from '../lib/summary';
+import { Run } from '../lib/runs';
+import { GroupStats, RoleStats } from '../lib/types';
+
+function frame(labels: string[], starts: string[], families: string[]): Frame {
+  const columns = [
+    ...families.flatMap((family) => starts.map((s) => parseColumnKey(`('${family}', '${family.split('_')[0]}_${s}')`))),
+    parseColumnKey('is_src'),
+  ];
+  return new Frame({ index: labels, columns, values: new Float64Array(labels.length * columns.length) });
+}
+
+function run(name: string, f: Frame): Run {
+  return { name, path: `${name}/detected_anomalies.csv`, frame: f, grid: f.grid() };
+}
+
+const stats = (values: number, mean: number, max = mean): GroupStats => ({ ips: 2, values, mean, max, nonzeroShare: values ? 0.5 : NaN });
+
+test('jsonNumber maps NaN to null and infinities to strings', () => {
+  assert.equal(jsonNumber(NaN), null);
+  assert.equal(jsonNumber(Infinity), 'Infinity');
+  assert.equal(jsonNumber(-Infinity), '-Infinity');
+  assert.equal(jsonNumber(-0.5), -0.5);
+});
+
+test('buildSummary follows the contract field by field', () => {
+  const thirty = run('30T', frame(['asource', 'bdst', 'xsource'], ['2019-02-01 09:30:00', '2019-02-01 10:00:00'], ['avg_Length']));
+  const five = run('5T', frame(['asource', 'bdst', 'zdst'], ['2019-02-01 09:35:00', '2019-02-01 09:40:00', '2019-02-01 09:45:00'], ['avg_Length', 'sum_Length']));
+  const anomalousStats = new Map<string, RoleStats>([
+    ['avg_Length', { source: stats(3, 61.2, Infinity), dst: stats(6, 12) }],
+  ]);
+  const summary = buildSummary({
+    runs: [thirty, five],
+    reference: five,
+    anomalousStats,
+    full: {
+      path: 'final.csv', rows: 10, valueColumns: 6, normalRows: 8, excludedFound: 2,
+      normalStats: new Map([['sum_Length', { source: stats(0, NaN), dst: stats(4, 1.5) }]]),
+      families: ['avg_Length', 'sum_Length'],
+    },
+    sample: { size: 5, seed: 42 },
+  });
+  assert.equal(summary.schemaVersion, 1);
+  assert.equal(summary.reference, '5T');
+  assert.deepEqual(summary.runs[1], {
+    name: '5T', path: '5T/detected_anomalies.csv', rows: 3, valueColumns: 6, windows: 3, freq: '5T',
+    start: '2019-02-01T09:35:00', end: '2019-02-01T09:45:00', families: ['avg_Length', 'sum_Length'],
+  });
+  assert.equal(summary.runs[0].freq, '30T');
+  assert.deepEqual(summary.overlaps, [{ runs: ['30T', '5T'], common: 2 }]);
+  assert.deepEqual(summary.full, { path: 'final.csv', rows: 10, valueColumns: 6, normalRows: 8, anomalousNotInFull: 1 });
+  assert.deepEqual(summary.families.avg_Length.anomalous.source, { ips: 2, values: 3, mean: 61.2, max: 'Infinity', nonzeroShare: 0.5 });
+  // a family missing from a group's statistics, and a group with no values, give null statistics
+  assert.deepEqual(summary.families.sum_Length.anomalous.dst, { ips: 0, values: 0, mean: null, max: null, nonzeroShare: null });
+  assert.deepEqual(summary.families.sum_Length.normal.source, { ips: 2, values: 0, mean: null, max: null, nonzeroShare: null });
+  assert.equal(summary.families.sum_Length.normal.dst.mean, 1.5);
+  assert.doesNotThrow(() => JSON.parse(JSON.stringify(summary)));
+});
