@@ -1,0 +1,333 @@
+/**
+ * Writes notebooks/evaluation_5T.ipynb from the readable cell sources below (outputs cleared, so
+ * the committed notebook diffs cleanly). The sections and their figures come from the seed's
+ * structure in lib/findings.ts, so the notebook and the findings never disagree on what is shown.
+ *
+ *   node dist/scripts/build-notebook.js [--check]
+ *
+ * `--check` exits 1 when the committed notebook differs from what this script would write.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { SEED_SECTIONS } from '../lib/findings';
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
+
+interface Cell {
+  readonly id: string;
+  readonly cell_type: 'markdown' | 'code';
+  readonly metadata: { tags?: string[] };
+  readonly source: string[];
+  readonly execution_count?: null;
+  readonly outputs?: [];
+}
+
+/** Tags the report's timings group cells by (see bench/report.ts). */
+type Phase = 'setup' | 'load' | 'full' | 'figures' | 'findings' | 'summary';
+
+function lines(text: string): string[] {
+  const all = text.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
+  return all.map((line, i) => (i < all.length - 1 ? `${line}\n` : line));
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+}
+
+class NotebookBuilder {
+  readonly cells: Cell[] = [];
+  private readonly ids = new Set<string>();
+
+  private id(key: string): string {
+    let id = slug(key) || 'cell';
+    for (let n = 2; this.ids.has(id); n++) id = `${slug(key)}-${n}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  markdown(key: string, text: string): this {
+    this.cells.push({ id: this.id(`md-${key}`), cell_type: 'markdown', metadata: {}, source: lines(text) });
+    return this;
+  }
+
+  code(key: string, phase: Phase, text: string, extraTags: string[] = []): this {
+    this.cells.push({
+      id: this.id(key),
+      cell_type: 'code',
+      metadata: { tags: [...extraTags, `phase-${phase}`] },
+      source: lines(text),
+      execution_count: null,
+      outputs: [],
+    });
+    return this;
+  }
+}
+
+/** Markdown heading text with the underscores of feature names escaped, as the seed writes them. */
+function md(text: string): string {
+  return text.replace(/_/g, '\\_');
+}
+
+/** The notebook, cell by cell, following the seed (../shared/seed/evaluation_5T_seed.md). */
+export function buildNotebook(): object {
+  const nb = new NotebookBuilder();
+  nb.markdown('title', `
+# Evaluation of the anomaly detections (5-minute windows)
+
+Which IPs did the detector flag, how do the runs at different window lengths agree, and how do
+the flagged IPs differ from normal traffic, feature by feature? Each section shows the seed
+notebook's figures and its written findings, each finding checked against the data at hand
+(✅ holds, ❌ does not hold, · not checkable), so a new model output can be read with the same eyes.
+
+Run it headlessly with \`npm run report\` (HTML + summary.json in \`reports/\`), or open it in
+JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`).
+`);
+
+  nb.markdown('parameters', `
+## Parameters
+
+Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
+notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
+\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_SUMMARY_OUT\`, or a JSON file named by \`EVAL_PARAMS\`.
+Relative paths are relative to this notebook's folder.
+`);
+  // Cells never use shorthand properties ({ models }) for variables of earlier cells: tslab 1.0.22
+  // does not rewrite them and throws "models is not defined".
+  nb.code('parameters', 'setup', `
+const models = [
+  '../data/models/models_2019_06_01_21_21/',
+  '../data/models/models_2019_06_01_21_44/',
+  '../data/models/models_2019_06_01_22_11/',
+];
+const fullDataset = '../data/final/final_dataset_5T.csv';
+const referenceRun: string | undefined = undefined; // default: the run with the finest window
+const sampleSize = 4000;
+const randomSeed = 42;
+const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
+`, ['parameters']);
+
+  nb.markdown('libraries', '## Libraries and paths');
+  nb.code('libraries', 'setup', `
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveParams, describeParams } from '../dist/lib/params';
+import { loadRuns, pickReference } from '../dist/lib/runs';
+import { evaluateFull } from '../dist/lib/loaders';
+import { familyStats } from '../dist/lib/stats';
+import { fullFacts } from '../dist/lib/evaluation';
+import { buildSummary } from '../dist/lib/summary';
+import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
+import { plotAllIps, overlapFigure } from '../dist/lib/plots';
+import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
+import { escapeMarkdown } from '../dist/lib/html';
+import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureFindings, findingContext, findingsMarkdown } from '../dist/lib/findings';
+import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
+
+const params = resolveParams({
+  models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, summaryOut: summaryOut,
+});
+console.log(describeParams(params));
+await loadPlotly();
+`);
+
+  nb.markdown('load-data', '## Load data');
+  nb.code('load-runs', 'load', `
+const runs = await loadRuns(params.models);
+const reference = pickReference(runs, params.reference);
+for (const run of runs) console.log(\`\${run.name}: \${run.path}\`);
+console.log('Anomalies loaded!');
+`);
+  nb.code('heads', 'load', `
+for (const run of runs) {
+  await showMarkdown(\`**\${escapeMarkdown(run.name)}**.head()\`);
+  await showTable(run.frame);
+}
+`);
+  nb.code('shapes', 'load', `
+for (const run of runs) console.log(\`Shape of data_\${run.name} is (\${run.frame.nRows}, \${run.frame.nCols})\`);
+`);
+
+  nb.markdown('common', `
+## Common anomalies between runs
+
+Anomalies are matched by their index label (IP and role), exactly.
+`);
+  nb.code('common', 'load', `
+const labelled = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
+for (const line of describeOverlaps(referenceOverlaps(labelled, reference.name), runs.length)) console.log(line);
+`);
+  nb.code('overlap-figure', 'figures', `
+await showFigure(overlapFigure(labelled));
+const unique = uniqueToRun(labelled);
+await showMarkdown(runs.map((run) => {
+  const labels = unique.get(run.name) ?? [];
+  const shown = labels.slice(0, 20).map((label) => escapeMarkdown(label)).join(', ');
+  return \`- **only in \${escapeMarkdown(run.name)}** (\${labels.length}): \${labels.length === 0 ? 'none' : shown}\${labels.length > 20 ? ', …' : ''}\`;
+}).join('\\n'));
+`);
+  nb.code('overlap-findings', 'findings', `
+// The overlap findings look at the runs only; the normal sample is not loaded yet (no rows).
+const overlapContext = findingContext({
+  anomalous: reference.frame,
+  normalSample: reference.frame.selectRows([]),
+  runs: labelled,
+  reference: reference.name,
+});
+await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, overlapContext)));
+`);
+
+  nb.markdown('main', `
+## Main evaluation on the reference run
+
+The reference run (the finest window unless a parameter names another) defines the anomalous IPs.
+The full dataset is streamed once: its anomalous rows are removed, statistics over all normal rows
+are accumulated, and a seeded sample of normal rows (4000 by default, about 10% in the seed) is kept
+for the figures.
+`);
+  nb.code('full', 'full', `
+const anomalous = reference.frame;
+let lastProgress = 0;
+const full = await evaluateFull(params.full, {
+  exclude: new Set(anomalous.index),
+  sampleSize: params.sampleSize,
+  seed: params.seed,
+  onProgress: (p) => {
+    const share = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
+    if (share > lastProgress) { lastProgress = share; console.log(\`  read \${share * 10}% (\${p.rowsParsed} rows)\`); }
+  },
+});
+const sample = full.sample;
+console.log(\`Full dataset: \${full.rows} rows, \${full.valueColumns} value columns\`);
+console.log(\`Anomalous rows of \${reference.name} found in it: \${full.excludedFound} of \${anomalous.nRows}\`);
+console.log(\`Normal rows: \${full.normalRows}; sample: \${sample.nRows} rows (seed \${params.seed})\`);
+`);
+  nb.code('anomalous-head', 'full', `
+await showMarkdown(\`**Anomalous rows** (\${escapeMarkdown(reference.name)}).head()\`);
+await showTable(anomalous);
+await showMarkdown('**Normal sample**.head()');
+await showTable(sample);
+`);
+  nb.code('context', 'findings', `
+// Every finding below is checked on these rows; evidence is computed once per family.
+const context = findingContext({
+  anomalous: anomalous,
+  normalSample: sample,
+  normalStats: full.normalStats,
+  runs: labelled,
+  reference: reference.name,
+});
+const sectionOf = (feature: string) => SEED_SECTIONS.find((s) => s.feature === feature)!;
+
+/** One of the seed's figures, then its written findings with their verdicts on this data. */
+async function figure(family: string): Promise<void> {
+  await showFigure(plotAllIps(anomalous, sample, family));
+  const section = SEED_SECTIONS.find((s) => s.figures.includes(family))!;
+  const findings = figureFindings(section, family);
+  if (findings.length > 0) await showMarkdown(findingsMarkdown(evaluateFindings(findings, context)));
+}
+
+/** A section's summary findings with their verdicts. */
+async function summary(feature: string): Promise<void> {
+  await showMarkdown(findingsMarkdown(evaluateFindings(sectionOf(feature).summary, context)));
+}
+`);
+
+  for (const section of SEED_SECTIONS) {
+    nb.markdown(`section-${section.feature}`, `## ${md(section.title)}`);
+    for (const family of section.figures) {
+      nb.code(`figure-${family}`, 'figures', `await figure('${family}');`);
+      if (family === 'count_Length') {
+        nb.markdown('standouts', `
+### The IPs that stand out in count\\_Length (the seed's to-do)
+
+The seed saw "a couple of IPs that stand out, for source and for destination, with the same form: a
+connection between two IPs that stands out from both ends". Standouts: robust z-score of an IP's
+total or peak of at least 3.5 among the IPs of its role. Matching pairs: source and destination
+timelines that correlate over the windows where either is active, with similar totals.
+`);
+        nb.code('standouts', 'findings', `
+const standouts = standoutIps(anomalous, 'count_Length');
+await showMarkdown('**IPs that stand out in count\\\\_Length**\\n\\n' + standoutsMarkdown(standouts, 'count_Length'));
+const standoutPairs = matchingPairs(anomalous, 'count_Length', {
+  sources: standouts.filter((s) => s.role === 'source').map((s) => s.label),
+  dsts: standouts.filter((s) => s.role === 'dst').map((s) => s.label),
+});
+await showMarkdown(standoutPairs.length > 0
+  ? '**Source/destination pairs among them whose timelines match**\\n\\n' + pairsMarkdown(standoutPairs)
+  : '**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\\n\\n' + pairsMarkdown(matchingPairs(anomalous, 'count_Length', { limit: 5 })));
+`);
+      }
+    }
+    if (section.summary.length > 0) {
+      nb.markdown(`summary-${section.feature}`, `## ${md(section.title)} summary`);
+      nb.code(`summary-${section.feature}`, 'findings', `await summary('${section.feature}');`);
+    }
+  }
+
+  nb.markdown('summary-json', `
+## Summary file
+
+The numbers above as \`summary.json\` (see the contract in the project's spec), written when the
+\`summaryOut\` parameter or \`EVAL_SUMMARY_OUT\` names a file.
+`);
+  nb.code('summary-json', 'summary', `
+const evaluationSummary = buildSummary({
+  runs: runs,
+  reference: reference,
+  anomalousStats: familyStats(anomalous),
+  full: fullFacts(full),
+  sample: { size: sample.nRows, seed: params.seed },
+});
+if (params.summaryOut) {
+  const temp = \`\${params.summaryOut}.\${process.pid}.tmp\`;
+  fs.mkdirSync(path.dirname(params.summaryOut), { recursive: true });
+  fs.writeFileSync(temp, JSON.stringify(evaluationSummary, null, 2) + '\\n');
+  fs.renameSync(temp, params.summaryOut);
+  console.log(\`summary written to \${params.summaryOut}\`);
+} else {
+  console.log('summary not written (no summaryOut / EVAL_SUMMARY_OUT)');
+}
+`);
+
+  return {
+    cells: nb.cells,
+    metadata: {
+      kernelspec: { display_name: KERNEL_DISPLAY_NAME, language: 'typescript', name: KERNEL_NAME },
+      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+/** The notebook as Jupyter writes it: one-space indent, sorted keys, trailing newline. */
+export function notebookText(nb: object): string {
+  const sortKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    }
+    return value;
+  };
+  return JSON.stringify(sortKeys(nb), null, 1) + '\n';
+}
+
+function main(argv: readonly string[]): number {
+  const target = path.join(findProjectRoot(__dirname), 'notebooks', 'evaluation_5T.ipynb');
+  const text = notebookText(buildNotebook());
+  if (argv.includes('--check')) {
+    const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${target} is out of date: run node dist/scripts/build-notebook.js`);
+      return 1;
+    }
+    return 0;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, target);
+  console.log(`wrote ${target} (${(JSON.parse(text) as { cells: unknown[] }).cells.length} cells)`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
