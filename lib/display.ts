@@ -1,0 +1,254 @@
+/**
+ * Jupyter display bundles for figures, tables, HTML and markdown, and the only code that talks to
+ * the tslab kernel. Bundle builders are pure; `show` is the one I/O function.
+ *
+ * A figure's bundle carries three representations of the same figure:
+ * - `application/vnd.plotly.v1+json`, a JSON object, for JupyterLab's Plotly renderer;
+ * - `text/html`, a twin for everything else (classic Notebook, nbconvert HTML, reopened notebooks):
+ *   a div, the spec as inert data (gzip+base64 or JSON), and a small script that waits for plotly.js (embedded once per
+ *   document by {@link plotlyLibraryBundle}) and draws the figure when it nears the viewport;
+ * - `text/plain`, a one-line description.
+ */
+import { createHash } from 'crypto';
+import { gzipSync } from 'zlib';
+import { Frame } from './frame';
+import { FrameTableOptions, escapeHtml, frameTableHtml } from './html';
+import { PlotlyFigure } from './plots';
+import { PLOTLY_WAITERS, plotlyLibraryScript, plotlyVersion } from './plotly-bundle';
+
+/** A Jupyter display bundle: mime type → content, plus per-mime metadata. */
+export interface MimeBundle {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** The Plotly mime type JupyterLab's Plotly renderer reads (a JSON object, not a string). */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** Options of {@link figureBundle}. */
+export interface FigureBundleOptions {
+  /** Draw only when the figure nears the viewport (default true): keeps a 27-figure page fast. */
+  readonly lazy?: boolean;
+  /** The text/plain line; default: `Plotly figure: <title> (<n> traces)`. */
+  readonly description?: string;
+  /**
+   * Gzip the HTML twin's spec (base64; the browser inflates it with DecompressionStream:
+   * Chrome 80+, Firefox 113+, Safari 16.4+). Default true: a seed-scale page shrinks ~3×.
+   * The Plotly JSON for JupyterLab is never compressed.
+   */
+  readonly compress?: boolean;
+}
+
+/**
+ * JSON for an inline `<script type="application/json">`: `<`, `>`, `&` and the JavaScript line
+ * separators become `\u` escapes, so no string from the data can close the element.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Plain text of a Plotly title: tags dropped, the entities `escapeHtml` writes decoded. */
+export function plotlyTextToPlain(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|#34|#39|#37|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', '#34': '"', '#39': "'", '#37': '%', amp: '&' })[e] ?? '');
+}
+
+function figureTitle(fig: PlotlyFigure): string {
+  const title = fig.layout.title;
+  const text = typeof title === 'string' ? title : (title as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? plotlyTextToPlain(text) : 'untitled';
+}
+
+function figureHeight(fig: PlotlyFigure): number {
+  const h = fig.layout.height;
+  return typeof h === 'number' && h > 0 ? h : 450;
+}
+
+/**
+ * The script that draws every not-yet-drawn div carrying figure id `id`: it waits for
+ * `window.Plotly` (queued in the waiters list the library script flushes, polled as a fallback),
+ * then draws when the div comes within 200 px of the viewport (or at once when `lazy` is false).
+ */
+function drawScript(id: string, lazy: boolean): string {
+  return `<script type="text/javascript">(function(id,lazy){
+var w=window,sel='[data-anomaly-eval-figure="'+id+'"]';
+function specOf(s){
+  if(s.getAttribute('data-encoding')!=='gzip-base64'){return Promise.resolve(JSON.parse(s.textContent));}
+  if(typeof DecompressionStream==='undefined'){return Promise.reject(new Error('this browser cannot inflate the figure (no DecompressionStream)'));}
+  var bin=atob(s.textContent.trim()),bytes=new Uint8Array(bin.length);
+  for(var i=0;i<bin.length;i++){bytes[i]=bin.charCodeAt(i);}
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(JSON.parse);
+}
+function fail(div,e){div.setAttribute('data-state','error');div.textContent='This figure could not be drawn: '+e;console.error(e);}
+function draw(div){
+  var s=document.querySelector('script[data-anomaly-eval-spec="'+id+'"]');
+  if(!s){return;}
+  div.setAttribute('data-state','drawing');
+  specOf(s).then(function(spec){
+    div.innerHTML='';
+    return w.Plotly.newPlot(div,spec.data,spec.layout,spec.config||{}).then(function(){div.setAttribute('data-drawn-ms',String(Math.round(performance.now())));div.setAttribute('data-state','drawn');});
+  }).catch(function(e){fail(div,e);});
+}
+function start(){
+  var divs=document.querySelectorAll('div'+sel+':not([data-state])');
+  for(var i=0;i<divs.length;i++){(function(div){
+    div.setAttribute('data-state','waiting');
+    if(!lazy||typeof IntersectionObserver==='undefined'){draw(div);return;}
+    var o=new IntersectionObserver(function(es){for(var k=0;k<es.length;k++){if(es[k].isIntersecting){o.disconnect();draw(div);return;}}},{rootMargin:'200px 0px'});
+    o.observe(div);
+  })(divs[i]);}
+}
+if(w.Plotly){start();return;}
+(w.${PLOTLY_WAITERS}=w.${PLOTLY_WAITERS}||[]).push(start);
+var n=0,t=setInterval(function(){if(w.Plotly){clearInterval(t);start();}else if(++n>600){clearInterval(t);}},500);
+})(${JSON.stringify(id)},${lazy ? 'true' : 'false'});</script>`;
+}
+
+/**
+ * The HTML twin of a figure: a sized div (with a note shown until the figure draws), the spec as
+ * inert data (gzip+base64 by default, else escaped JSON), and the drawing script. Needs plotly.js once in the document
+ * ({@link plotlyLibraryBundle}), before or after; never `require`.
+ */
+export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {}): string {
+  const json = jsonForScript({ data: fig.data, layout: fig.layout, config: fig.config ?? {} });
+  const id = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  const compress = options.compress ?? true;
+  const spec = compress
+    ? `<script type="application/octet-stream" data-encoding="gzip-base64" data-anomaly-eval-spec="${id}">${gzipSync(json, { level: 6 }).toString('base64')}</script>`
+    : `<script type="application/json" data-anomaly-eval-spec="${id}">${json}</script>`;
+  const height = figureHeight(fig);
+  const title = escapeHtml(figureTitle(fig));
+  return (
+    `<div class="anomaly-eval-figure" data-anomaly-eval-figure="${id}" style="width:100%;min-height:${height}px;">` +
+    `<div style="font:13px sans-serif;color:#777;padding:8px">Figure “${title}” draws here; it needs plotly.js, ` +
+    'which an earlier output embeds (loadPlotly()). If this text stays, that output is missing or the notebook is not trusted.</div></div>' +
+    spec +
+    drawScript(id, options.lazy ?? true)
+  );
+}
+
+/**
+ * One display bundle per figure: Plotly JSON object for JupyterLab, HTML twin for every other
+ * front end and for nbconvert, and a text/plain description.
+ */
+export function figureBundle(fig: PlotlyFigure, options: FigureBundleOptions = {}): MimeBundle {
+  const description = options.description ?? `Plotly figure: ${figureTitle(fig)} (${fig.data.length} traces)`;
+  return {
+    data: {
+      [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
+      'text/html': figureHtml(fig, options),
+      'text/plain': description,
+    },
+    metadata: {},
+  };
+}
+
+/**
+ * plotly.js, inline, once per document: show it in an early cell; figures shown before or after
+ * draw once it has run. Safe next to require.js (AMD `define` cannot capture it).
+ */
+export function plotlyLibraryBundle(): MimeBundle {
+  const version = escapeHtml(plotlyVersion());
+  return {
+    data: {
+      'text/html':
+        plotlyLibraryScript() +
+        `<div style="font:12px sans-serif;color:#777">plotly.js ${version} is embedded here once for the figures of this notebook.</div>`,
+      'text/plain': `plotly.js ${plotlyVersion()} (embedded for the HTML figures)`,
+    },
+    metadata: {},
+  };
+}
+
+/** A pandas-like HTML table of a frame's first rows, with a text/plain shape line. */
+export function tableBundle(frame: Frame, options: FrameTableOptions = {}): MimeBundle {
+  const rows = Math.min(options.rows ?? 5, frame.nRows);
+  return {
+    data: {
+      'text/html': frameTableHtml(frame, options),
+      'text/plain': `${rows} rows × ${frame.nCols} columns (frame of ${frame.nRows} rows)`,
+    },
+    metadata: {},
+  };
+}
+
+/** A bundle of trusted HTML (the caller escapes any file strings, e.g. with `escapeHtml`). */
+export function htmlBundle(html: string, plain = '[HTML]'): MimeBundle {
+  return { data: { 'text/html': html, 'text/plain': plain }, metadata: {} };
+}
+
+/** A bundle of markdown (the caller escapes any file strings with `escapeMarkdown`). */
+export function markdownBundle(markdown: string): MimeBundle {
+  return { data: { 'text/markdown': markdown, 'text/plain': markdown }, metadata: {} };
+}
+
+/** What tslab's kernel module exposes: the current cell's display writer (null between cells). */
+interface TslabJupyterModule {
+  lastWriteDisplayData: ((content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void) | null;
+}
+
+const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+/**
+ * The display writer of the running tslab kernel's current cell, found in `require.cache` (the
+ * kernel's own `tslab/dist/jupyter.js`, whichever install it runs from), or undefined outside a kernel.
+ */
+export function kernelDisplayWriter(): TslabJupyterModule['lastWriteDisplayData'] | undefined {
+  for (const [key, mod] of Object.entries(require.cache)) {
+    if (!mod || !JUPYTER_MODULE.test(key)) continue;
+    const writer = (mod.exports as Partial<TslabJupyterModule>).lastWriteDisplayData;
+    if (typeof writer === 'function') return writer;
+  }
+  return undefined;
+}
+
+/** Thrown by {@link show} outside a tslab kernel. */
+export class NoKernelError extends Error {
+  constructor() {
+    super(
+      'show(): no running tslab kernel in this process (no tslab/dist/jupyter.js with a display writer ' +
+      'in require.cache). Run this in a Jupyter notebook with the tslab kernel, or outside Jupyter use ' +
+      'figureBundle()/tableBundle() and write the bundle into a notebook yourself.',
+    );
+    this.name = 'NoKernelError';
+  }
+}
+
+/**
+ * Sends one multi-mime display bundle to the current cell. The writer is taken when `show` is
+ * called, and the message is handed to the kernel's socket synchronously; the promise resolves
+ * one event-loop turn later, so `await show(...)` keeps outputs in order and in their cell.
+ * Outside a kernel it throws {@link NoKernelError} (a silent no-op would hide lost figures).
+ */
+export async function show(bundle: MimeBundle): Promise<void> {
+  const writer = kernelDisplayWriter();
+  if (!writer) throw new NoKernelError();
+  writer({ data: bundle.data, metadata: bundle.metadata, transient: {} }, false);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Shows a figure (Plotly JSON + HTML twin + text). */
+export function showFigure(fig: PlotlyFigure, options: FigureBundleOptions = {}): Promise<void> {
+  return show(figureBundle(fig, options));
+}
+
+/** Shows a pandas-like table of a frame's first rows. */
+export function showTable(frame: Frame, options: FrameTableOptions = {}): Promise<void> {
+  return show(tableBundle(frame, options));
+}
+
+/** Shows markdown (escape file strings with `escapeMarkdown`). */
+export function showMarkdown(markdown: string): Promise<void> {
+  return show(markdownBundle(markdown));
+}
+
+/** Shows HTML (escape file strings with `escapeHtml`). */
+export function showHtml(html: string): Promise<void> {
+  return show(htmlBundle(html));
+}
+
+/** Embeds plotly.js in this cell's output: call once, in an early cell, before or after figures. */
+export function loadPlotly(): Promise<void> {
+  return show(plotlyLibraryBundle());
+}

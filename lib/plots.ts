@@ -1,0 +1,464 @@
+/**
+ * Figures of the evaluation as plain Plotly specs (data, layout, config): no I/O, no browser.
+ * Numbers travel as typed arrays (`{dtype, bdata, shape}`), which plotly.js 2.28+ decodes;
+ * every string that comes from a file is HTML-escaped, because Plotly reads its text as
+ * pseudo-HTML (it renders <b>, <br>, <a>...).
+ */
+import { FamilyEvidence, Role, formatNaiveTimestamp } from './types';
+import { Frame } from './frame';
+import { escapeHtml } from './html';
+import { LabelledRun, exclusiveIntersections, uniqueToRun } from './overlap';
+import { roleWord } from './evidence';
+
+/** One Plotly trace (scatter, heatmap, bar...): a plain JSON object. */
+export type PlotlyTrace = Record<string, unknown>;
+
+/** A complete Plotly figure: what `Plotly.newPlot(div, data, layout, config)` takes. */
+export interface PlotlyFigure {
+  data: PlotlyTrace[];
+  layout: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+/** Plotly's typed-array encoding: base64 bytes, element type and (for 2-D) a `"rows,cols"` shape. */
+export interface TypedArraySpec {
+  readonly dtype: 'f4' | 'f8' | 'u1' | 'u2' | 'u4' | 'i4';
+  readonly bdata: string;
+  /** A STRING `"rows,cols"`: plotly.js silently hides a heatmap whose shape is an array. */
+  readonly shape?: string;
+}
+
+/** Encodes numbers as a Plotly typed-array spec (little-endian bytes in base64). */
+export function typedArraySpec(
+  values: Float32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array | Int32Array,
+  shape?: readonly [number, number],
+): TypedArraySpec {
+  const dtype: TypedArraySpec['dtype'] =
+    values instanceof Float32Array ? 'f4'
+      : values instanceof Float64Array ? 'f8'
+        : values instanceof Uint8Array ? 'u1'
+          : values instanceof Uint16Array ? 'u2'
+            : values instanceof Uint32Array ? 'u4' : 'i4';
+  const bdata = Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+  return shape ? { dtype, bdata, shape: `${shape[0]},${shape[1]}` } : { dtype, bdata };
+}
+
+/** Decodes a Plotly typed-array spec back to numbers (for tests and tools). */
+export function decodeTypedArray(spec: TypedArraySpec): Float64Array {
+  const bytes = Buffer.from(spec.bdata, 'base64');
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const Ctor = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i4: Int32Array }[spec.dtype];
+  return Float64Array.from(new Ctor(buffer));
+}
+
+/** Options of {@link plotAllIps}. */
+export interface AllIpsOptions {
+  /** Y axis scale of every panel. Default `linear`; `log` drops values ≤ 0 (as any log plot must). */
+  yScale?: 'linear' | 'log';
+  /**
+   * How normal panels draw: `lines` one line per IP always; `density` a heatmap of how many IPs
+   * sit in each value bin per window, with median, p95 and max lines; `auto` (default) lines
+   * up to `maxLines` IPs, density above.
+   */
+  normal?: 'auto' | 'lines' | 'density';
+  /** Most lines a normal panel draws in `auto` mode. Default 500. */
+  maxLines?: number;
+  /** Value bins of a density panel. Default 60. */
+  bins?: number;
+  /**
+   * How line panels hold their lines: `per-ip` (default) one trace per IP; `grouped` ten traces
+   * per panel (one per colour), IPs separated by gaps, hover naming the IP through per-point text:
+   * about twice as fast to draw and far fewer DOM nodes, but a bigger Plotly JSON.
+   */
+  lineTraces?: 'per-ip' | 'grouped';
+  /** Figure height in px. Default 1000 (the seed's 15×10 inch figure). */
+  height?: number;
+  /** Figure title. Default `<family> along the timeline`. */
+  title?: string;
+}
+
+/** The seed's panel title, in plain English: `Source IPs along the timeline for avg_Length — anomalous`. */
+export function panelTitle(role: Role, group: 'anomalous' | 'normal', family: string, sampleSize?: number): string {
+  const who = role === 'source' ? 'Source' : 'Destination';
+  const what = group === 'anomalous' ? 'anomalous' : `normal (sample of ${(sampleSize ?? 0).toLocaleString('en-US')})`;
+  return `${who} IPs along the timeline for ${family} — ${what}`;
+}
+
+const HOVER_TIME = '%{x|%Y-%m-%d %H:%M}';
+
+/** Escapes text for a Plotly hovertemplate: HTML escaping plus `%`, so file strings cannot inject `%{...}`. */
+function escapeTemplate(text: string): string {
+  return escapeHtml(text).replace(/%/g, '&#37;');
+}
+
+/** Window positions of a family: `x0`/`dx` when evenly spaced, else explicit epoch-ms x values. */
+function xEncoding(starts: Float64Array): Record<string, unknown> {
+  if (starts.length === 0) return { x: [] };
+  const dx = starts.length > 1 ? starts[1] - starts[0] : 300_000;
+  let regular = true;
+  for (let i = 2; i < starts.length; i++) if (starts[i] - starts[i - 1] !== dx) regular = false;
+  return regular
+    ? { x0: formatNaiveTimestamp(starts[0]), dx }
+    : { x: typedArraySpec(Float64Array.from(starts)) };
+}
+
+/** Quantile of sorted finite numbers (linear interpolation, as numpy's default). */
+function quantileSorted(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+interface Panel {
+  readonly role: Role;
+  readonly group: 'anomalous' | 'normal';
+  readonly frame: Frame;
+  readonly rows: Int32Array;
+}
+
+interface Axes { readonly x: string; readonly y: string }
+
+/** One line per IP, hover naming the IP and window. */
+function lineTraces(panel: Panel, family: string, axes: Axes, log: boolean): PlotlyTrace[] {
+  const view = panel.frame.family(family);
+  const x = xEncoding(view.starts);
+  const hovertemplate = `<b>%{fullData.name}</b><br>window ${HOVER_TIME}<br>${escapeTemplate(family)} = %{y:.6g}<extra></extra>`;
+  const traces: PlotlyTrace[] = [];
+  for (const row of panel.rows) {
+    const series = Float32Array.from(view.series(row), (v) => (log && !(v > 0) ? NaN : v));
+    traces.push({
+      type: 'scatter', mode: 'lines', xaxis: axes.x, yaxis: axes.y,
+      name: escapeHtml(panel.frame.index[row]), ...x, y: typedArraySpec(series),
+      line: { width: 1 }, hovertemplate, showlegend: false,
+    });
+  }
+  return traces;
+}
+
+const COLORWAY = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** Lines of a panel in ten colour groups, one trace each, IPs separated by gaps (NaN). */
+function groupedLineTraces(panel: Panel, family: string, axes: Axes, log: boolean): PlotlyTrace[] {
+  const view = panel.frame.family(family);
+  const nW = view.starts.length;
+  const groups = Math.min(COLORWAY.length, panel.rows.length);
+  const hovertemplate = `<b>%{text}</b><br>window ${HOVER_TIME}<br>${escapeTemplate(family)} = %{y:.6g}<extra></extra>`;
+  const traces: PlotlyTrace[] = [];
+  for (let g = 0; g < groups; g++) {
+    const rows = panel.rows.filter((_, i) => i % groups === g);
+    const x = new Float64Array(rows.length * (nW + 1));
+    const y = new Float32Array(rows.length * (nW + 1));
+    const text: string[] = [];
+    let at = 0;
+    for (const row of rows) {
+      const label = escapeHtml(panel.frame.index[row]);
+      for (let w = 0; w < nW; w++, at++) {
+        const v = view.value(row, w);
+        x[at] = view.starts[w];
+        y[at] = log && !(v > 0) ? NaN : v;
+        text.push(label);
+      }
+      x[at] = NaN;
+      y[at++] = NaN;
+      text.push('');
+    }
+    traces.push({
+      type: 'scatter', mode: 'lines', xaxis: axes.x, yaxis: axes.y, name: `lines ${g + 1}`,
+      x: typedArraySpec(x), y: typedArraySpec(y), text, hovertemplate,
+      line: { width: 1, color: COLORWAY[g] }, showlegend: false, connectgaps: false,
+    });
+  }
+  return traces;
+}
+
+/**
+ * A normal panel with too many lines to draw: a heatmap counting the IPs in each value bin per
+ * window (bins span the actual minimum to maximum, so extremes stay visible), with the median,
+ * 95th percentile and maximum per window as lines; the max line's hover names the IP.
+ */
+function densityTraces(panel: Panel, family: string, axes: Axes, log: boolean, nBins: number): PlotlyTrace[] {
+  const view = panel.frame.family(family);
+  const nW = view.starts.length;
+  const rows = panel.rows;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const columnValues: Float64Array[] = [];
+  for (let w = 0; w < nW; w++) {
+    const values = new Float64Array(rows.length);
+    let n = 0;
+    for (const row of rows) {
+      const v = view.value(row, w);
+      if (Number.isFinite(v) && (!log || v > 0)) {
+        values[n++] = v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    columnValues.push(values.subarray(0, n).sort());
+  }
+  if (!(lo <= hi)) return [];
+  const toAxis = log ? Math.log10 : (v: number) => v;
+  const fromAxis = log ? (v: number) => 10 ** v : (v: number) => v;
+  let a = toAxis(lo);
+  let b = toAxis(hi);
+  if (a === b) {
+    a -= 0.5;
+    b += 0.5;
+  }
+  const width = (b - a) / nBins;
+  const edges = Float64Array.from({ length: nBins + 1 }, (_, i) => fromAxis(a + i * width));
+  const counts = new Float32Array(nBins * nW).fill(NaN);
+  const median = new Float32Array(nW);
+  const p95 = new Float32Array(nW);
+  const max = new Float32Array(nW);
+  const maxIp: string[] = [];
+  for (let w = 0; w < nW; w++) {
+    const sorted = columnValues[w];
+    for (const v of sorted) {
+      const bin = Math.min(nBins - 1, Math.max(0, Math.floor((toAxis(v) - a) / width)));
+      const at = bin * nW + w;
+      counts[at] = Number.isNaN(counts[at]) ? 1 : counts[at] + 1;
+    }
+    median[w] = quantileSorted(sorted, 0.5);
+    p95[w] = quantileSorted(sorted, 0.95);
+    max[w] = sorted.length ? sorted[sorted.length - 1] : NaN;
+    let who = '';
+    if (sorted.length) {
+      for (const row of rows) {
+        if (view.value(row, w) === max[w] || Math.fround(view.value(row, w)) === max[w]) {
+          who = panel.frame.index[row];
+          break;
+        }
+      }
+    }
+    maxIp.push(escapeHtml(who));
+  }
+  const x = xEncoding(view.starts);
+  const fam = escapeTemplate(family);
+  const common = { xaxis: axes.x, yaxis: axes.y, showlegend: false, ...x };
+  return [
+    {
+      type: 'heatmap', ...common, y: typedArraySpec(edges), z: typedArraySpec(counts, [nBins, nW]),
+      zmin: 1, colorscale: [[0, '#c6dbef'], [0.05, '#6baed6'], [0.3, '#2171b5'], [1, '#08306b']],
+      showscale: false, hoverongaps: false, name: 'density',
+      hovertemplate: `window ${HOVER_TIME}<br>${fam} ≈ %{y:.4g}<br>%{z} normal IPs in this bin<extra></extra>`,
+    },
+    {
+      type: 'scatter', mode: 'lines', ...common, name: 'median', y: typedArraySpec(median),
+      line: { width: 1.5, color: '#111111' },
+      hovertemplate: `median<br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
+    },
+    {
+      type: 'scatter', mode: 'lines', ...common, name: 'p95', y: typedArraySpec(p95),
+      line: { width: 1.2, color: '#e6550d', dash: 'dash' },
+      hovertemplate: `95th percentile<br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
+    },
+    {
+      type: 'scatter', mode: 'lines', ...common, name: 'max', y: typedArraySpec(max), text: maxIp,
+      line: { width: 1, color: '#a50f15', dash: 'dot' },
+      hovertemplate: `max: <b>%{text}</b><br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
+    },
+  ];
+}
+
+/**
+ * The seed's `plot_all_ips` as an interactive figure: four stacked panels on a shared date axis —
+ * anomalous source IPs, a normal sample of source IPs, anomalous destination IPs, normal
+ * destination IPs — one line per IP (hover names the IP and window). Normal panels with more
+ * than `maxLines` IPs draw as a density layer with median/p95/max lines unless `normal: 'lines'`.
+ */
+export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string, options: AllIpsOptions = {}): PlotlyFigure {
+  const log = options.yScale === 'log';
+  const maxLines = options.maxLines ?? 500;
+  const nBins = Math.max(2, Math.floor(options.bins ?? 60));
+  const height = options.height ?? 1000;
+  const panels: Panel[] = [];
+  for (const role of ['source', 'dst'] as const) {
+    panels.push({ role, group: 'anomalous', frame: anomalous, rows: anomalous.rowsWithRole(role) });
+    panels.push({ role, group: 'normal', frame: normalSample, rows: normalSample.rowsWithRole(role) });
+  }
+  const gap = 0.075;
+  const panelHeight = (1 - gap * (panels.length - 1)) / panels.length;
+  const data: PlotlyTrace[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: escapeHtml(options.title ?? `${family} along the timeline`), x: 0.01, xanchor: 'left' },
+    height, hovermode: 'closest', showlegend: false,
+    margin: { l: 70, r: 20, t: 70, b: 40 },
+    plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+  };
+  const annotations: Record<string, unknown>[] = [];
+  panels.forEach((panel, i) => {
+    const n = i + 1;
+    const suffix = n === 1 ? '' : String(n);
+    const axes: Axes = { x: `x${suffix}`, y: `y${suffix}` };
+    const top = 1 - i * (panelHeight + gap);
+    const domain = [Math.max(0, top - panelHeight), top];
+    const density = panel.group === 'normal' && (options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines));
+    const traces = density
+      ? densityTraces(panel, family, axes, log, nBins)
+      : options.lineTraces === 'grouped' ? groupedLineTraces(panel, family, axes, log) : lineTraces(panel, family, axes, log);
+    data.push(...traces);
+    layout[`xaxis${suffix}`] = {
+      type: 'date', anchor: axes.y, ...(n > 1 ? { matches: 'x' } : {}),
+      showgrid: true, gridcolor: '#eeeeee', linecolor: '#888888', ticks: 'outside',
+    };
+    layout[`yaxis${suffix}`] = {
+      type: log ? 'log' : 'linear', anchor: axes.x, domain, exponentformat: 'SI',
+      showgrid: true, gridcolor: '#eeeeee', linecolor: '#888888', zeroline: false,
+    };
+    const title = panelTitle(panel.role, panel.group, family, panel.rows.length);
+    annotations.push({
+      text: `<b>${escapeHtml(title)}</b>`, xref: 'paper', yref: 'paper', x: 0, y: top,
+      xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 13 },
+    });
+    const note = panel.rows.length === 0
+      ? `no ${panel.group} ${roleWord(panel.role)} IPs`
+      : density
+        ? `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`
+        : '';
+    if (note) {
+      annotations.push({
+        text: escapeHtml(note), xref: 'paper', yref: 'paper', x: 1, y: top,
+        xanchor: 'right', yanchor: 'bottom', showarrow: false, font: { size: 10, color: '#555555' },
+      });
+    }
+  });
+  layout.annotations = annotations;
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+/** Rows of the IPs unique to each run (the seed's "special cases must be looked at"), run order. */
+export function uniqueToRunRows(runs: readonly LabelledRun[]): { run: string; labels: string[] }[] {
+  const unique = uniqueToRun(runs);
+  return runs.map((run) => ({ run: run.name, labels: unique.get(run.name) ?? [] }));
+}
+
+/** Names the runs of a combination in words: `5T and 10T only`, `all of 30T, 10T, 5T`. */
+export function combinationWords(names: readonly string[], inside: readonly string[]): string {
+  if (inside.length === names.length && names.length > 1) return `all of ${inside.join(', ')}`;
+  if (inside.length === 1) return `${inside[0]} only`;
+  return `${inside.slice(0, -1).join(', ')} and ${inside[inside.length - 1]} only`;
+}
+
+/**
+ * UpSet-style overlap figure: bars of exclusive intersection sizes over a dot matrix saying
+ * which runs each bar combines, and each run's total on the left.
+ */
+export function overlapFigure(runs: readonly LabelledRun[], options: { title?: string; height?: number } = {}): PlotlyFigure {
+  const names = runs.map((r) => escapeHtml(r.name));
+  const inter = exclusiveIntersections(runs);
+  const sizes = runs.map((r) => new Set(r.labels).size);
+  const cols = inter.map((_, i) => i);
+  const words = inter.map((x) => escapeHtml(combinationWords(runs.map((r) => r.name), x.runs)));
+  const memberX: number[] = [];
+  const memberY: string[] = [];
+  const otherX: number[] = [];
+  const otherY: string[] = [];
+  const linkX: (number | null)[] = [];
+  const linkY: (string | null)[] = [];
+  inter.forEach((x, i) => {
+    const inside: string[] = [];
+    runs.forEach((run, j) => {
+      const m = x.runs.includes(run.name);
+      (m ? memberX : otherX).push(i);
+      (m ? memberY : otherY).push(names[j]);
+      if (m) inside.push(names[j]);
+    });
+    if (inside.length > 1) linkX.push(i, i, null), linkY.push(inside[0], inside[inside.length - 1], null);
+  });
+  const data: PlotlyTrace[] = [
+    {
+      type: 'bar', x: cols, y: inter.map((x) => x.labels.length), text: inter.map((x) => String(x.labels.length)),
+      textposition: 'outside', customdata: words, marker: { color: '#3b3b3b' }, xaxis: 'x', yaxis: 'y',
+      hovertemplate: '%{customdata}: %{y} IPs<extra></extra>', name: 'intersection',
+    },
+    {
+      type: 'scatter', mode: 'lines', x: linkX, y: linkY, xaxis: 'x', yaxis: 'y2',
+      line: { color: '#3b3b3b', width: 3 }, hoverinfo: 'skip', name: 'links',
+    },
+    {
+      type: 'scatter', mode: 'markers', x: otherX, y: otherY, xaxis: 'x', yaxis: 'y2',
+      marker: { color: '#dddddd', size: 13 }, hoverinfo: 'skip', name: 'not in run',
+    },
+    {
+      type: 'scatter', mode: 'markers', x: memberX, y: memberY, xaxis: 'x', yaxis: 'y2',
+      marker: { color: '#3b3b3b', size: 13 }, hovertemplate: 'in %{y}<extra></extra>', name: 'in run',
+    },
+    {
+      type: 'bar', orientation: 'h', x: sizes, y: names, xaxis: 'x2', yaxis: 'y2',
+      marker: { color: '#6baed6' }, text: sizes.map(String), textposition: 'outside',
+      hovertemplate: '%{y}: %{x} IPs in total<extra></extra>', name: 'run size',
+    },
+  ];
+  const layout: Record<string, unknown> = {
+    title: { text: escapeHtml(options.title ?? 'Anomalies per run and their overlaps'), x: 0.01, xanchor: 'left' },
+    height: options.height ?? 260 + 28 * runs.length,
+    showlegend: false, bargap: 0.35, margin: { l: 20, r: 20, t: 60, b: 30 },
+    plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+    xaxis: { domain: [0.3, 1], anchor: 'y2', showticklabels: false, range: [-0.6, inter.length - 0.4], zeroline: false, showgrid: false },
+    yaxis: { domain: [0.45, 1], anchor: 'x', title: { text: 'IPs in exactly these runs' }, rangemode: 'tozero' },
+    yaxis2: { domain: [0, 0.4], anchor: 'x', type: 'category', categoryorder: 'array', categoryarray: [...names].reverse(), automargin: true, showgrid: false },
+    xaxis2: { domain: [0, 0.22], anchor: 'y2', autorange: 'reversed', title: { text: 'IPs per run' }, showgrid: false },
+  };
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+/** Formats a statistic for hover and bar text: 4 significant digits, `n/a` when not a number. */
+function stat(value: number): string {
+  return Number.isNaN(value) ? 'n/a' : Number(value.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 10 });
+}
+
+/**
+ * Per-family evidence: anomalous vs normal, source vs destination, side by side for the mean,
+ * the median and the share of non-zero windows (hover adds IPs, p95 and max).
+ */
+export function evidenceFigure(evidence: FamilyEvidence, options: { height?: number; title?: string } = {}): PlotlyFigure {
+  const metrics = [
+    { key: 'mean', label: 'mean' },
+    { key: 'median', label: 'median' },
+    { key: 'nonzeroShare', label: 'share of non-zero windows' },
+  ] as const;
+  const groups = [
+    { group: 'anomalous', color: '#d62728' },
+    { group: 'normal', color: '#1f77b4' },
+  ] as const;
+  const roles: Role[] = ['source', 'dst'];
+  const data: PlotlyTrace[] = [];
+  const layout: Record<string, unknown> = {
+    title: { text: escapeHtml(options.title ?? `${evidence.family}: anomalous vs normal IPs`), x: 0.01, xanchor: 'left' },
+    height: options.height ?? 340, barmode: 'group', hovermode: 'closest',
+    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.12 },
+    margin: { l: 50, r: 20, t: 80, b: 40 }, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+  };
+  const annotations: Record<string, unknown>[] = [];
+  const width = 1 / metrics.length;
+  metrics.forEach((metric, m) => {
+    const suffix = m === 0 ? '' : String(m + 1);
+    for (const { group, color } of groups) {
+      const cells = roles.map((role) => evidence.cells.find((c) => c.group === group && c.role === role));
+      const values = cells.map((c) => (c ? c[metric.key] : NaN));
+      data.push({
+        type: 'bar', name: group, legendgroup: group, showlegend: m === 0, marker: { color },
+        x: roles.map(roleWord), y: values.map((v) => (Number.isFinite(v) ? v : null)),
+        text: values.map(stat), textposition: 'outside', cliponaxis: false,
+        customdata: cells.map((c) => (c ? [c.ips, stat(c.p95), stat(c.max), stat(c.mean), stat(c.median)] : [0, 'n/a', 'n/a', 'n/a', 'n/a'])),
+        xaxis: `x${suffix}`, yaxis: `y${suffix}`,
+        hovertemplate: `${group} %{x} IPs (%{customdata[0]})<br>${metric.label}: %{text}<br>p95 %{customdata[1]}, max %{customdata[2]}<extra></extra>`,
+      });
+    }
+    layout[`xaxis${suffix}`] = { domain: [m * width + 0.04, (m + 1) * width - 0.04], anchor: `y${suffix}` };
+    layout[`yaxis${suffix}`] = {
+      anchor: `x${suffix}`, rangemode: 'tozero', gridcolor: '#eeeeee',
+      ...(metric.key === 'nonzeroShare' ? { range: [0, 1.1], tickformat: '.0%' } : {}),
+    };
+    annotations.push({
+      text: `<b>${metric.label}</b>`, xref: 'paper', yref: 'paper', x: (m + 0.5) * width, y: 1,
+      xanchor: 'center', yanchor: 'bottom', showarrow: false,
+    });
+  });
+  layout.annotations = annotations;
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}

@@ -1,0 +1,163 @@
+/**
+ * Figures in a real browser: Debian's headless Chromium opens pages built from display bundles
+ * (the way an nbconvert export holds them) and an actual nbconvert export, offline, and checks that
+ * every figure drew, nothing logged an error, and hostile labels stay text.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { Frame } from '../lib/frame';
+import { parseColumnKey } from '../lib/columns';
+import { figureBundle, plotlyLibraryBundle, tableBundle, MimeBundle } from '../lib/display';
+import { evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
+import { hasChromium, openOffline, figureStates, scrollUntilAllDrawn, OfflinePage } from './browser-harness';
+import { htmlOf, pageOf, syntheticFrame, tempDir } from './plot-fixtures';
+
+const HOSTILE = '<img src=x onerror="window.__xss=1">source';
+const HOSTILE_RUN = '<svg onload="window.__xss=2" data-x=\'1\'>';
+const skip = hasChromium() ? false : 'needs /usr/bin/chromium (Debian package chromium); not installed here';
+
+/** Bundles of the figures a notebook shows: timelines (lines and density), overlaps, evidence. */
+function figureBundles(): MimeBundle[] {
+  const anomalous = syntheticFrame({ sources: 40, destinations: 30, anomalous: true, windows: 60, seed: 11, extraLabels: [HOSTILE] });
+  const normal = syntheticFrame({ sources: 700, destinations: 80, windows: 60, seed: 12 });
+  const cell = (group: 'anomalous' | 'normal', role: 'source' | 'dst', mean: number) => ({ group, role, ips: 10, mean, median: mean, p95: mean, max: mean, nonzeroShare: 0.5 });
+  return [
+    figureBundle(plotAllIps(anomalous, normal, 'avg_Length')),
+    figureBundle(plotAllIps(anomalous, normal, 'avg_Length', { yScale: 'log', normal: 'lines', height: 700 })),
+    figureBundle(overlapFigure([{ name: '30T', labels: ['a', 'b'] }, { name: HOSTILE_RUN, labels: ['a', 'c'] }, { name: '5T', labels: ['a', 'b', 'c', 'd'] }])),
+    figureBundle(evidenceFigure({ family: 'uncompressed twin', cells: [] }), { compress: false }),
+    figureBundle(evidenceFigure({ family: 'avg_Length', cells: [cell('anomalous', 'source', 60), cell('anomalous', 'dst', 12), cell('normal', 'source', 5), cell('normal', 'dst', 1)] })),
+  ];
+}
+
+/** Per figure div: Plotly's SVG layers, line traces drawn, heatmap images drawn. */
+async function plotElements(page: OfflinePage['page']): Promise<{ svgs: number; lines: number; heatmaps: number; bars: number }[]> {
+  return page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.map((d) => ({
+    svgs: d.querySelectorAll('.main-svg').length,
+    lines: d.querySelectorAll('.scatterlayer .trace .js-line').length,
+    heatmaps: d.querySelectorAll('.heatmaplayer image, .hm image').length,
+    bars: d.querySelectorAll('.barlayer .point').length,
+  })));
+}
+
+async function assertAllDrew(p: OfflinePage, expectedFigures: number): Promise<void> {
+  await scrollUntilAllDrawn(p.page, 60_000);
+  assert.deepEqual(await figureStates(p.page), Array(expectedFigures).fill('drawn'));
+  const elements = await plotElements(p.page);
+  for (const e of elements) assert.ok(e.svgs >= 2, `every figure has plotly's SVG layers: ${JSON.stringify(elements)}`);
+  assert.ok(elements[0].lines >= 70 && elements[0].heatmaps >= 1, `lines and a density layer: ${JSON.stringify(elements[0])}`);
+  assert.ok(elements[1].lines >= 800 && elements[1].heatmaps === 0, `every normal line when asked: ${JSON.stringify(elements[1])}`);
+  assert.ok(elements[2].bars >= 3 && elements[4].bars === 12, `bars: ${JSON.stringify(elements.slice(2))}`);
+}
+
+test('library first, figures after, real require.js on the page: all draw, offline, no errors, no XSS', { skip, timeout: 180_000 }, async () => {
+  const requireJs = fs.readFileSync('/usr/share/javascript/requirejs/require.min.js', 'utf8');
+  const bundles = figureBundles();
+  const html = pageOf([htmlOf(plotlyLibraryBundle()), ...bundles.map(htmlOf)], `<script>${requireJs}</script>`);
+  const p = await openOffline(html);
+  try {
+    assert.equal(await p.page.evaluate(() => typeof (window as unknown as { define?: { amd?: unknown } }).define?.amd), 'object', 'an AMD loader is present');
+    await assertAllDrew(p, 5);
+    assert.equal(await p.page.evaluate(() => typeof (window as unknown as { Plotly?: unknown }).Plotly), 'object');
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(p.blocked, []);
+    assert.equal(await p.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await p.page.$$eval('img, div[data-anomaly-eval-figure] svg svg', (e) => e.length), 0, 'no element made from a label');
+    // the hostile run name is an axis label, shown as text
+    const ticks = await p.page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs[2].textContent ?? '');
+    assert.ok(ticks.includes(HOSTILE_RUN), 'the run name reads as text');
+    // hovering the hostile IP's line names it, as text
+    const hover = await p.page.evaluate(() => {
+      const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[0] as HTMLElement & { data: { name: string }[] };
+      const curve = gd.data.findIndex((t) => t.name.includes('onerror'));
+      (window as unknown as { Plotly: { Fx: { hover: (g: unknown, e: unknown) => void } } }).Plotly.Fx.hover(gd, [{ curveNumber: curve, pointNumber: 3 }]);
+      return gd.querySelector('.hoverlayer')?.textContent ?? '';
+    });
+    assert.ok(hover.includes(HOSTILE), `hover shows the label as text: ${hover}`);
+    assert.equal(await p.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  } finally {
+    await p.close();
+  }
+});
+
+test('figures before the library (library output later in the page) still draw', { skip, timeout: 180_000 }, async () => {
+  const bundles = figureBundles();
+  const p = await openOffline(pageOf([...bundles.map(htmlOf), htmlOf(plotlyLibraryBundle())]));
+  try {
+    await assertAllDrew(p, 5);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('an AMD define that would capture the library does not take window.Plotly', { skip, timeout: 120_000 }, async () => {
+  const fakeAmd = '<script>window.define=function(){window.__amdCaptured=true;};window.define.amd={};' +
+    'window.module={exports:{}};</script>';
+  const p = await openOffline(pageOf([htmlOf(plotlyLibraryBundle()), htmlOf(figureBundles()[4])], fakeAmd));
+  try {
+    await scrollUntilAllDrawn(p.page, 60_000);
+    const state = await p.page.evaluate(() => {
+      const w = window as unknown as { Plotly?: { version?: string }; __amdCaptured?: boolean; define?: { amd?: unknown }; module: { exports: Record<string, unknown> } };
+      return { plotly: w.Plotly?.version, captured: w.__amdCaptured ?? false, amdKept: typeof w.define?.amd, moduleUntouched: Object.keys(w.module.exports).length === 0 };
+    });
+    assert.deepEqual(state, { plotly: state.plotly, captured: false, amdKept: 'object', moduleUntouched: true });
+    assert.match(String(state.plotly), /^\d+\.\d+\.\d+$/);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('an nbconvert HTML export of a notebook holding the bundles draws every figure offline', { skip, timeout: 240_000 }, (t) => {
+  const nbconvert = '/usr/bin/jupyter';
+  if (!fs.existsSync(nbconvert)) {
+    t.skip('needs /usr/bin/jupyter (Debian jupyter-nbconvert)');
+    return;
+  }
+  const dir = tempDir('anomaly-eval-nbconvert-');
+  const output = (bundle: MimeBundle) => ({ output_type: 'display_data', data: bundle.data, metadata: bundle.metadata });
+  const code = (source: string, outputs: unknown[], n: number) => ({ cell_type: 'code', execution_count: n, metadata: {}, source, outputs });
+  const hostileFrame = new Frame({
+    index: [HOSTILE, '1.2.3.4dst'],
+    columns: [parseColumnKey("('avg_Length', 'avg_2019-02-01 09:35:00')")],
+    values: Float64Array.from([1, 2]),
+  });
+  const bundles = figureBundles();
+  const notebook = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, language_info: { name: 'typescript' } },
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: '# Figures' },
+      code('loadPlotly()', [output(plotlyLibraryBundle())], 1),
+      code('showTable(frame)', [output(tableBundle(hostileFrame))], 2),
+      ...bundles.map((b, i) => code(`showFigure(fig${i})`, [output(b)], i + 3)),
+    ],
+  };
+  const ipynb = path.join(dir, 'figures.ipynb');
+  fs.writeFileSync(ipynb, JSON.stringify(notebook));
+  const run = spawnSync(nbconvert, ['nbconvert', '--to', 'html', '--output-dir', dir, ipynb], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const html = fs.readFileSync(path.join(dir, 'figures.html'), 'utf8');
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.ok(!html.includes(PLOTLY_MIME_IN_PAGE), 'nbconvert used the HTML twin, not the Plotly JSON');
+  return (async () => {
+    const p = await openOffline(html);
+    try {
+      await assertAllDrew(p, 5);
+      // nbconvert's template may ask for CDN assets (MathJax...); those are blocked offline and are not ours
+      const ours = p.errors.filter((e) => !/Failed to load resource|net::ERR_/.test(e));
+      assert.deepEqual(ours, []);
+      assert.equal(await p.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+      const table = await p.page.$eval('table.dataframe', (e) => e.textContent ?? '');
+      assert.ok(table.includes(HOSTILE));
+    } finally {
+      await p.close();
+    }
+  })();
+});
+
+const PLOTLY_MIME_IN_PAGE = 'application/vnd.plotly.v1+json';

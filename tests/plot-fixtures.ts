@@ -1,0 +1,122 @@
+/**
+ * Shared by the plot tests and the plot benchmark: synthetic windowed frames shaped like the
+ * seed's data (plateaus, bursts, many zeros), pages that hold display bundles the way an nbconvert
+ * export does, and a headless Chromium launcher that never downloads anything.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Frame } from '../lib/frame';
+import { parseColumnKey } from '../lib/columns';
+import { ColumnKey, formatNaiveTimestamp } from '../lib/types';
+import type { MimeBundle } from '../lib/display';
+
+/** The 27 families the seed plots, in its order. */
+export const SEED_FAMILIES: readonly string[] = [
+  ...['avg', 'std', 'sum', 'count'].map((s) => `${s}_Length`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_IP1_IP2_time_diff_per_value`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_IP1_time_diff_per_value`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_IP2_time_diff_per_value`),
+  ...['avg', 'std'].map((s) => `${s}_IP_distance`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_Port1`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_Port2`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_is_busybox`),
+  ...['avg', 'std', 'sum'].map((s) => `${s}_is_enable`),
+];
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What {@link syntheticFrame} builds. */
+export interface SyntheticOptions {
+  readonly sources: number;
+  readonly destinations: number;
+  readonly families?: readonly string[];
+  readonly windows?: number;
+  readonly seed?: number;
+  /** Anomalous rows are busier: higher levels, fewer zeros. */
+  readonly anomalous?: boolean;
+  /** Extra row labels to put first (e.g. hostile ones); each must end in source or dst. */
+  readonly extraLabels?: readonly string[];
+  /** First window start, naive time. Default 2019-02-01 09:35:00. */
+  readonly start?: number;
+}
+
+/**
+ * A frame of `sources + destinations` rows and `families × windows` value columns (5-minute
+ * windows), with seed-like series: all-zero rows, plateaus with jumps, noisy rows with gaps of zeros.
+ */
+export function syntheticFrame(options: SyntheticOptions): Frame {
+  const families = options.families ?? ['avg_Length'];
+  const nW = options.windows ?? 150;
+  const random = prng(options.seed ?? 1);
+  const start = options.start ?? Date.UTC(2019, 1, 1, 9, 35);
+  const columns: ColumnKey[] = [];
+  for (const family of families) {
+    const stat = family.slice(0, family.indexOf('_'));
+    for (let w = 0; w < nW; w++) {
+      columns.push(parseColumnKey(`('${family}', '${stat}_${formatNaiveTimestamp(start + w * 300_000)}')`));
+    }
+  }
+  const index: string[] = [...(options.extraLabels ?? [])];
+  const octet = () => Math.floor(random() * 254) + 1;
+  for (let i = 0; i < options.sources; i++) index.push(`${octet()}.${octet()}.${octet()}.${octet()}source`);
+  for (let i = 0; i < options.destinations; i++) index.push(`${octet()}.${octet()}.${octet()}.${octet()}dst`);
+  const values = new Float64Array(index.length * columns.length);
+  const busy = options.anomalous ? 0.85 : 0.25;
+  for (let r = 0; r < index.length; r++) {
+    for (let f = 0; f < families.length; f++) {
+      const base = r * columns.length + f * nW;
+      const kind = random();
+      const scale = families[f].startsWith('sum') || families[f].startsWith('count') ? 500 : 60;
+      if (kind > busy) continue; // all zero
+      let level = Math.round(scale * (0.3 + random() * (options.anomalous ? 2 : 0.7)));
+      const noisy = random() < 0.5;
+      for (let w = 0; w < nW; w++) {
+        if (random() < 0.03) level = Math.round(scale * random() * 2.5);
+        const off = random() < (options.anomalous ? 0.1 : 0.5);
+        values[base + w] = off ? 0 : noisy ? level * (0.8 + 0.4 * random()) : level;
+      }
+    }
+  }
+  return new Frame({ index, columns, values });
+}
+
+/** An HTML page whose outputs are display bundles' text/html, in order, as an nbconvert export holds them. */
+export function pageOf(outputs: readonly string[], head = ''): string {
+  return (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>figures</title>' + head + '</head><body>' +
+    outputs.map((html) => `<div class="jp-OutputArea-output">${html}</div>`).join('\n') +
+    '</body></html>'
+  );
+}
+
+/** The text/html of a bundle (throws if it has none). */
+export function htmlOf(bundle: MimeBundle): string {
+  const html = bundle.data['text/html'];
+  if (typeof html !== 'string') throw new Error('bundle has no text/html');
+  return html;
+}
+
+/** Debian's Chromium, which the browser tests and benchmark drive. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Chromium flags: headless, no sandbox (root), no network chatter. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+/** A fresh empty directory under the OS temp dir. */
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
