@@ -399,6 +399,32 @@ describe('demo scale', () => {
     assert.ok(mean(as, 'avg_is_enable') > mean(ad, 'avg_is_enable'), 'markers matter more on sources');
     assert.ok(mean(as, 'std_IP_distance') > mean(ns, 'std_IP_distance'));
     assert.ok(mean(ad, 'std_IP_distance') > mean(nd, 'std_IP_distance'));
+    assert.ok(mean(ad, 'std_Length') < mean(as, 'std_Length'), 'destinations receive more uniform lengths');
+    // The campaign's tempo: anomalous sources and destinations share one revisit-gap timeline.
+    const timeline = (labels: string[], family: string) => {
+      const off = 1 + (['avg', 'sum', 'std', 'count'].indexOf(family.split('_')[0]) * 10 + FEATURES.indexOf(family.slice(family.indexOf('_') + 1) as typeof FEATURES[number])) * 150;
+      return Array.from({ length: 150 }, (_, w) => labels.reduce((s, l) => s + Number(tables.full.byLabel.get(l)![off + w]), 0) / labels.length);
+    };
+    const correlation = (a: number[], b: number[]) => {
+      const ma = a.reduce((x, y) => x + y, 0) / a.length;
+      const mb = b.reduce((x, y) => x + y, 0) / b.length;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      a.forEach((x, i) => {
+        ab += (x - ma) * (b[i] - mb);
+        aa += (x - ma) ** 2;
+        bb += (b[i] - mb) ** 2;
+      });
+      return ab / Math.sqrt(aa * bb);
+    };
+    const pairGap = 'avg_IP1_IP2_time_diff_per_value';
+    const r = correlation(timeline(as, pairGap), timeline(ad, pairGap));
+    assert.ok(r > 0.7, `anomalous source and destination ${pairGap} timelines correlate (${r.toFixed(2)})`);
+    // Markers come with the loader: more often on the sending side.
+    const nonzero = (labels: string[], family: string) =>
+      labels.reduce((n, l) => n + timeline([l], family).filter((v) => v > 0).length, 0) / (labels.length * 150);
+    assert.ok(nonzero(as, 'avg_is_busybox') > nonzero(ad, 'avg_is_busybox'), 'busybox windows more frequent on sources');
   });
 
   test('same seed: byte-identical files; another seed: different data', () => {

@@ -10,12 +10,12 @@ import { ScaleSpec, VennCounts } from './layout';
 /**
  * How a row behaves over the day. `normal` rows are the background; the rest are flagged:
  * persistent `scanner`, telnet `infector` (busybox/enable/sh payloads), `bulk` sender,
- * heavily `targeted` destination, infection `victim`, `bulkDst` receiver, the two ends of the
+ * heavily `targeted` destination (a few of them `hotspot`s of port-randomising scanners), infection `victim`, `bulkDst` receiver, the two ends of the
  * standing-out `pair`, and the special cases behind the runs' disagreements: `burst` (5T only),
  * `slow` (30T/10T only), `episodic` (10T and 5T), `periodic` (30T and 5T).
  */
 export type Behaviour =
-  | 'normal' | 'scanner' | 'infector' | 'bulk' | 'targeted' | 'victim' | 'bulkDst' | 'pair'
+  | 'normal' | 'scanner' | 'infector' | 'bulk' | 'targeted' | 'hotspot' | 'victim' | 'bulkDst' | 'pair'
   | 'burst' | 'slow' | 'episodic' | 'periodic';
 
 /** Bit of each run in `RowSpec.flags`. */
@@ -76,6 +76,9 @@ interface Slot {
   flags: number;
 }
 
+/** Targeted destinations also hit by port-randomising scanners, at every scale. */
+const HOTSPOTS = 4;
+
 /** The flagged rows a Venn diagram asks for, with their behaviours. */
 function slotsFor(venn: VennCounts): Slot[] {
   const slots: Slot[] = [];
@@ -92,6 +95,14 @@ function slotsFor(venn: VennCounts): Slot[] {
     placed += count;
   }
   for (let k = placed; k < rest; k++) slots.push({ behaviour: 'victim', role: 'dst', flags: all });
+  // Four of the targeted destinations are hotspots (the seed's "same four anomalous destinies").
+  let hotspots = 0;
+  for (const slot of slots) {
+    if (slot.behaviour === 'targeted' && hotspots < HOTSPOTS) {
+      slot.behaviour = 'hotspot';
+      hotspots++;
+    }
+  }
   for (let k = 0; k < bulkDst; k++) slots.push({ behaviour: 'bulkDst', role: 'dst', flags: all });
   const special: [Behaviour, number, number][] = [
     ['periodic', venn.only30and5, FLAG_30T | FLAG_5T],
@@ -158,7 +169,8 @@ export function buildPopulation(scale: ScaleSpec, seed: number): RowSpec[] {
     }
   }
   const slots = slotsFor(scale.venn);
-  const ordered = [...slots.filter((s) => s.behaviour === 'targeted' || s.behaviour === 'scanner'), ...slots.filter((s) => s.behaviour !== 'targeted' && s.behaviour !== 'scanner')];
+  const first = (s: Slot) => s.behaviour === 'targeted' || s.behaviour === 'hotspot' || s.behaviour === 'scanner';
+  const ordered = [...slots.filter(first), ...slots.filter((s) => !first(s))];
   const taken: Record<Role, number> = { source: 0, dst: 0 };
   const take = (role: Role): RowSpec => {
     const row = byRole[role][taken[role]++];
