@@ -3,10 +3,9 @@
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { UsageError, integer, parseArgs, single } from './args';
 import { evaluate } from '../lib/evaluation';
+import { writeFileAtomic } from '../lib/files';
 import { InputError } from '../lib/types';
 
 const USAGE =
@@ -40,10 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(json);
     return;
   }
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const temp = `${out}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, json);
-  fs.renameSync(temp, out);
+  writeFileAtomic(out, json);
   process.stderr.write(`[summary] wrote ${out}\n`);
 }
 

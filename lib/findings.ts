@@ -974,13 +974,13 @@ function evaluateOne(finding: Finding, ctx: FindingContext): Verdict {
 }
 
 const MARK: Readonly<Record<Verdict['status'], string>> = {
-  holds: '✅ holds',
-  'does not hold': '❌ does not hold',
+  holds: '✔ holds',
+  'does not hold': '✘ does not hold',
   'not checkable': '· not checkable',
 };
 
 /**
- * Markdown bullets, one per finding: `✅ holds / ❌ does not hold / · not checkable — text — evidence`.
+ * Markdown bullets, one per finding: `✔ holds / ✘ does not hold / · not checkable — text — evidence`.
  * Every text is escaped (IP labels come from files written by attackers).
  */
 export function findingsMarkdown(results: readonly FindingResult[]): string {

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SEED_SECTIONS } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
+import { writeFileAtomic } from '../lib/files';
 
 interface Cell {
   readonly id: string;
@@ -76,7 +77,7 @@ export function buildNotebook(): object {
 Which IPs did the detector flag, how do the runs at different window lengths agree, and how do
 the flagged IPs differ from normal traffic, feature by feature? Each section shows the seed
 notebook's figures and its written findings, each finding checked against the data at hand
-(✅ holds, ❌ does not hold, · not checkable), so a new model output can be read with the same eyes.
+(✔ holds, ✘ does not hold, · not checkable), so a new model output can be read with the same eyes.
 
 Run it headlessly with \`npm run report\` (HTML + summary.json in \`reports/\`), or open it in
 JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`).
@@ -107,19 +108,18 @@ const summaryOut: string | undefined = undefined; // where to write summary.json
 
   nb.markdown('libraries', '## Libraries and paths');
   nb.code('libraries', 'setup', `
-import * as fs from 'fs';
-import * as path from 'path';
 import { resolveParams, describeParams } from '../dist/lib/params';
 import { loadRuns, pickReference } from '../dist/lib/runs';
 import { evaluateFull } from '../dist/lib/loaders';
 import { familyStats } from '../dist/lib/stats';
 import { fullFacts } from '../dist/lib/evaluation';
 import { buildSummary } from '../dist/lib/summary';
+import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
-import { plotAllIps, overlapFigure } from '../dist/lib/plots';
+import { evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
 import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown } from '../dist/lib/html';
-import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureFindings, findingContext, findingsMarkdown } from '../dist/lib/findings';
+import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown } from '../dist/lib/findings';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 
 const params = resolveParams({
@@ -217,17 +217,18 @@ const context = findingContext({
 });
 const sectionOf = (feature: string) => SEED_SECTIONS.find((s) => s.feature === feature)!;
 
-/** One of the seed's figures, then its written findings with their verdicts on this data. */
+/** One of the seed's figures, then its written findings with their verdicts and the evidence table. */
 async function figure(family: string): Promise<void> {
   await showFigure(plotAllIps(anomalous, sample, family));
   const section = SEED_SECTIONS.find((s) => s.figures.includes(family))!;
-  const findings = figureFindings(section, family);
-  if (findings.length > 0) await showMarkdown(findingsMarkdown(evaluateFindings(findings, context)));
+  await showMarkdown(figureMarkdown(section, family, context));
 }
 
-/** A section's summary findings with their verdicts. */
+/** A section's summary findings with their verdicts, beside the evidence figure of its averages. */
 async function summary(feature: string): Promise<void> {
-  await showMarkdown(findingsMarkdown(evaluateFindings(sectionOf(feature).summary, context)));
+  const section = sectionOf(feature);
+  await showFigure(evidenceFigure(context.evidence(section.figures[0])));
+  await showMarkdown(findingsMarkdown(evaluateFindings(section.summary, context)));
 }
 `);
 
@@ -278,10 +279,7 @@ const evaluationSummary = buildSummary({
   sample: { size: sample.nRows, seed: params.seed },
 });
 if (params.summaryOut) {
-  const temp = \`\${params.summaryOut}.\${process.pid}.tmp\`;
-  fs.mkdirSync(path.dirname(params.summaryOut), { recursive: true });
-  fs.writeFileSync(temp, JSON.stringify(evaluationSummary, null, 2) + '\\n');
-  fs.renameSync(temp, params.summaryOut);
+  writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');
   console.log(\`summary written to \${params.summaryOut}\`);
 } else {
   console.log('summary not written (no summaryOut / EVAL_SUMMARY_OUT)');
@@ -322,10 +320,7 @@ function main(argv: readonly string[]): number {
     }
     return 0;
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
-  fs.renameSync(temp, target);
+  writeFileAtomic(target, text);
   console.log(`wrote ${target} (${(JSON.parse(text) as { cells: unknown[] }).cells.length} cells)`);
   return 0;
 }

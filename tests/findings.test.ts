@@ -199,7 +199,7 @@ test('count_Length standouts and their matching pair, with a hostile label rende
   const md = findingsMarkdown(results);
   assert.doesNotMatch(md, /<img/);
   assert.match(md, /&lt;img src=x onerror=alert\\\(1\\\)&gt;source/);
-  assert.match(md, /^- ✅ holds — For both source and destination IPs, a couple of IPs stand out\\\. — /m);
+  assert.match(md, /^- ✔ holds — For both source and destination IPs, a couple of IPs stand out\\\. — /m);
   // Without the planted pair nothing stands out and the pair cannot be checked.
   const flat = frameOf({ ...rowsOf('10.0.0', 'source', 30, () => ({ count_Length: () => 3 })), ...rowsOf('10.0.1', 'dst', 30, () => ({ count_Length: () => 3 })) });
   const none = evaluateFindings(figureFindings(section, 'count_Length'), findingContext({ anomalous: flat, normalSample: flat }));
@@ -247,7 +247,7 @@ test('figureMarkdown puts the checked findings of a figure above its evidence ta
   const findingsAt = md.indexOf('**Findings of the seed');
   const tableAt = md.indexOf('| group | IPs |');
   assert.ok(findingsAt >= 0 && tableAt > findingsAt);
-  assert.equal(md.match(/^- (✅|❌|·) /gm)?.length, 3);
+  assert.equal(md.match(/^- (✔|✘|·) /gm)?.length, 3);
   assert.match(figureMarkdown(SEED_SECTIONS[0], 'sum_Length', ctx), /_No evidence for sum\\_Length: No family "sum\\_Length"/);
   const summary = summaryMarkdown(SEED_SECTIONS[0], ctx);
   const results = evaluateFindings(SEED_SECTIONS[0].summary, ctx);
