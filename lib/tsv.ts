@@ -1,0 +1,498 @@
+/**
+ * Byte-level reading of pandas' tab-separated tables: numbers parsed straight from bytes into typed
+ * arrays (no per-cell strings), lines delivered from a reused buffer, fields split with pandas'
+ * quoting rules. Every number equals `Number(text)` bit for bit: fast paths are used only where
+ * they are provably exact, everything else goes through `Number()` on the cell's text.
+ */
+import * as fs from 'fs';
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+
+/** Exact powers of ten (10^0 .. 10^22 are exactly representable as doubles). */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const TWO53 = 9007199254740992;
+const SPLITTER = 134217729; // 2^27 + 1, Dekker's split constant
+/** High and low 26-bit halves of each exact power of ten, for exact products (Dekker). */
+const POW10_HI = new Float64Array(23);
+const POW10_LO = new Float64Array(23);
+for (let k = 0; k < 23; k++) {
+  const c = SPLITTER * POW10[k];
+  POW10_HI[k] = c - (c - POW10[k]);
+  POW10_LO[k] = POW10[k] - POW10_HI[k];
+}
+const bits = new Float64Array(1);
+const bitsHi = new Uint32Array(bits.buffer, 4, 1);
+
+/**
+ * Position just past the last number `scanNumber` read, or -1 when the bytes at its start are not a
+ * plain decimal (`[+-]digits[.digits][e[+-]digits]`). Module state keeps the hot loop allocation-free
+ * (a private `let`: an exported one would compile to a property store on `exports` per cell).
+ */
+let scanEnd = 0;
+
+/** Where the last `scanNumber` stopped (see `scanNumber`). */
+export function lastScanEnd(): number {
+  return scanEnd;
+}
+
+/**
+ * Where a double-double value `hi + lo` (with a tiny error) would round differently than `hi`
+ * alone could tell: true when it lies within a hair of a rounding midpoint.
+ */
+function nearMidpoint(s: number, t: number): boolean {
+  if (t === 0) return false;
+  bits[0] = s;
+  const exponent = (bitsHi[0] >>> 20) & 0x7ff;
+  if (exponent <= 53 || exponent === 0x7ff) return true;
+  bits[0] = 0;
+  bitsHi[0] = (exponent - 52) << 20; // ulp(s) as a double (s is normal here)
+  const ulp = bits[0];
+  const f = Math.abs(t) / ulp;
+  return Math.abs(f - 0.5) < 1e-6 || Math.abs(f - 0.25) < 1e-6;
+}
+
+/**
+ * The double nearest to `mantissa * 10^exp10` for a mantissa known only as the exact sum
+ * `a * 10^r + b` (a < 2^53, b < 10^r, r ≤ 4) and |exp10| ≤ 22, via error-free double-double
+ * arithmetic; NaN when the result sits so close to a rounding midpoint that only an exact
+ * computation can decide (the caller then uses `Number()`).
+ */
+function roundWide(a: number, r: number, b: number, exp10: number): number {
+  // m = a * 10^r + b exactly, as mh + ml (error far below 2^-100 relative).
+  const p = a * POW10[r];
+  let c = SPLITTER * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  const pe = ((ah * POW10_HI[r] - p) + ah * POW10_LO[r] + al * POW10_HI[r]) + al * POW10_LO[r];
+  const mh = p + b;
+  const bv = mh - p;
+  const ml = (p - (mh - bv)) + (b - bv) + pe;
+  let s: number;
+  let t: number;
+  if (exp10 >= 0) {
+    const k = exp10;
+    const q = mh * POW10[k];
+    c = SPLITTER * mh;
+    const hh = c - (c - mh);
+    const hl = mh - hh;
+    const qe = ((hh * POW10_HI[k] - q) + hh * POW10_LO[k] + hl * POW10_HI[k]) + hl * POW10_LO[k];
+    const q2 = qe + ml * POW10[k];
+    s = q + q2;
+    t = q2 - (s - q);
+  } else {
+    const k = -exp10;
+    const d = POW10[k];
+    const q1 = mh / d;
+    c = SPLITTER * q1;
+    const qh = c - (c - q1);
+    const ql = q1 - qh;
+    const ph = q1 * d;
+    const pl = ((qh * POW10_HI[k] - ph) + qh * POW10_LO[k] + ql * POW10_HI[k]) + ql * POW10_LO[k];
+    const rem = ((mh - ph) - pl) + ml;
+    const q2 = rem / d;
+    s = q1 + q2;
+    const sv = s - q1;
+    t = (q1 - (s - sv)) + (q2 - sv);
+  }
+  return nearMidpoint(s, t) ? NaN : s;
+}
+
+/**
+ * Reads a plain decimal number starting at `buf[p]` and returns its value, setting `scanEnd` to the
+ * first byte after it (or -1 when there is no number there). The bytes after the number are not
+ * checked: the caller decides whether a tab, line end or something else may follow. Every byte
+ * sequence must be followed by a non-number byte (a line terminator at the latest).
+ */
+export function scanNumber(buf: Uint8Array, p: number): number {
+  const start = p;
+  let b = buf[p];
+  let negative = false;
+  if (b === 45 /* - */ || b === 43 /* + */) {
+    negative = b === 45;
+    b = buf[++p];
+  }
+  // Up to 15 significant digits go to `a` exactly; up to 4 more to `extra`; beyond that, Number().
+  let a = 0;
+  let extra = 0;
+  let extraDigits = 0;
+  let significant = 0; // digits counted after leading zeros
+  let dropped = 0; // digits beyond the 19 we keep
+  let fractionDigits = 0;
+  let digits = 0;
+  let d = b - 48;
+  while (d >= 0 && d <= 9) {
+    if (significant < 15) {
+      a = a * 10 + d;
+      if (a !== 0) significant++;
+    } else if (extraDigits < 4) {
+      extra = extra * 10 + d;
+      extraDigits++;
+    } else dropped++;
+    digits++;
+    d = buf[++p] - 48;
+  }
+  if (buf[p] === 46 /* . */) {
+    d = buf[++p] - 48;
+    while (d >= 0 && d <= 9) {
+      if (significant < 15) {
+        a = a * 10 + d;
+        if (a !== 0) significant++;
+        fractionDigits++;
+      } else if (extraDigits < 4) {
+        extra = extra * 10 + d;
+        extraDigits++;
+        fractionDigits++;
+      } else dropped++;
+      digits++;
+      d = buf[++p] - 48;
+    }
+  }
+  if (digits === 0) {
+    scanEnd = -1;
+    return NaN;
+  }
+  let exponent = 0;
+  b = buf[p];
+  if (b === 101 /* e */ || b === 69 /* E */) {
+    let q = p + 1;
+    let expNegative = false;
+    if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
+    d = buf[q] - 48;
+    if (!(d >= 0 && d <= 9)) {
+      scanEnd = -1;
+      return NaN;
+    }
+    while (d >= 0 && d <= 9) {
+      if (exponent < 100000) exponent = exponent * 10 + d;
+      d = buf[++q] - 48;
+    }
+    if (expNegative) exponent = -exponent;
+    p = q;
+  }
+  scanEnd = p;
+  let value: number;
+  if (a === 0 && extraDigits === 0) {
+    value = 0;
+  } else {
+    const exp10 = exponent - fractionDigits;
+    value = NaN;
+    if (dropped === 0) {
+      if (extraDigits === 0) {
+        // a < 10^15 < 2^53: one correctly rounded operation with an exact power of ten (Clinger).
+        if (exp10 >= 0 && exp10 <= 22) value = a * POW10[exp10];
+        else if (exp10 < 0 && exp10 >= -22) value = a / POW10[-exp10];
+        else if (exp10 > 22 && exp10 <= 37) {
+          const scaled = a * POW10[exp10 - 22];
+          if (scaled < TWO53) value = scaled * POW10[22];
+        }
+      } else if (exp10 >= -22 && exp10 <= 22) {
+        const m = a * POW10[extraDigits] + extra;
+        if (m < TWO53) value = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
+        else value = roundWide(a, extraDigits, extra, exp10);
+      }
+    }
+    if (value !== value) return Number(latin1(buf, start, p));
+  }
+  return negative ? -value : value;
+}
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+}
+
+/** Texts pandas reads as a missing value by default (`na_values`), all read as NaN here too. */
+export const NA_TEXTS: ReadonlySet<string> = new Set([
+  '', '-1.#IND', '1.#QNAN', '1.#IND', '-1.#QNAN', '#N/A N/A', '#N/A', 'N/A', 'n/a', 'NA', '<NA>', '#NA',
+  'NULL', 'null', 'NaN', '-NaN', 'nan', '-nan', 'None',
+]);
+const INFINITY = /^([+-]?)(inf|infinity)$/i;
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number a cell's text stands for, as pandas reads it: a decimal (value = `Number(text)`),
+ * a missing-value marker (NaN), `inf`/`-inf`/`Infinity` in any case, or the same inside pandas'
+ * double quotes. `undefined` when the text is none of these.
+ */
+export function parseCellText(text: string): number | undefined {
+  if (DECIMAL.test(text)) return Number(text);
+  if (NA_TEXTS.has(text)) return NaN;
+  const inf = INFINITY.exec(text);
+  if (inf) return inf[1] === '-' ? -Infinity : Infinity;
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+    const inner = text.slice(1, -1);
+    if (!/"(?!")/.test(inner.replace(/""/g, ''))) return parseCellText(inner.replace(/""/g, '"'));
+  }
+  return undefined;
+}
+
+/**
+ * Parses the bytes `buf[start..end)` as one cell exactly as the table reader does (same code path),
+ * or `undefined` when they are not a number. For tests and one-off use; the reader never builds
+ * per-cell strings for plain decimals.
+ */
+export function parseNumberBytes(buf: Uint8Array, start: number, end: number): number | undefined {
+  if (start === end) return NaN;
+  const sentinel = new Uint8Array(end - start + 1);
+  sentinel.set(buf.subarray(start, end));
+  sentinel[end - start] = LF;
+  const v = scanNumber(sentinel, 0);
+  if (scanEnd === end - start) return v;
+  return parseCellText(Buffer.from(sentinel.buffer, 0, end - start).toString('latin1'));
+}
+
+/**
+ * Splits one line of text into fields at tabs, undoing pandas' quoting (`"a""b"` → `a"b`).
+ * Returns the fields, or the 0-based field number whose quotes are not closed.
+ */
+export function splitFields(line: string): string[] | { unclosedField: number } {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = '';
+      let j = i + 1;
+      for (;;) {
+        const close = line.indexOf('"', j);
+        if (close < 0) return { unclosedField: fields.length };
+        value += line.slice(j, close);
+        if (line[close + 1] === '"') {
+          value += '"';
+          j = close + 2;
+          continue;
+        }
+        j = close + 1;
+        break;
+      }
+      const tab = line.indexOf('\t', j);
+      // Text after the closing quote belongs to the field, as Python's csv module reads it.
+      value += line.slice(j, tab < 0 ? line.length : tab);
+      fields.push(value);
+      if (tab < 0) return fields;
+      i = tab + 1;
+    } else {
+      const tab = line.indexOf('\t', i);
+      fields.push(line.slice(i, tab < 0 ? line.length : tab));
+      if (tab < 0) return fields;
+      i = tab + 1;
+    }
+  }
+}
+
+/** Why a row could not be parsed: filled by `parseRow` when it returns false. */
+export interface RowProblem {
+  /**
+   * `few`/`many` fields, a cell that is not a `number`, an `index` with unclosed quotes, a label whose
+   * `role` suffix is missing, or a file that `changed` between two passes.
+   */
+  kind: 'few' | 'many' | 'number' | 'index' | 'role' | 'changed';
+  /** 1-based field number (index column = 1). */
+  column: number;
+  /** Fields found on the line (for `few`/`many`), else 0. */
+  fields: number;
+  /** The offending text (for `number` and `index`). */
+  text: string;
+}
+
+let rowLabel = '';
+let labelEnd = 0;
+
+/** The label (index value) of the last line `parseRow`/`parseLabel` read. */
+export function lastLabel(): string {
+  return rowLabel;
+}
+
+/** Position of the first value cell of the last line `parseLabel` read. */
+export function lastLabelEnd(): number {
+  return labelEnd;
+}
+/** Filled when `parseRow` or `parseLabel` returns false. */
+export const rowProblem: RowProblem = { kind: 'few', column: 0, fields: 0, text: '' };
+
+function countFields(buf: Uint8Array, start: number, end: number): number {
+  let n = 1;
+  for (let i = start; i < end; i++) if (buf[i] === TAB) n++;
+  return n;
+}
+
+/**
+ * Reads a line's index field (quoted or not) into `rowLabel` and sets `labelEnd` to the start of
+ * the next field. Returns false (with `rowProblem`) when the line has no tab after the index or the
+ * quotes are not closed on the line.
+ */
+export function parseLabel(buf: Buffer, start: number, end: number): boolean {
+  if (buf[start] === QUOTE) {
+    let label = '';
+    let j = start + 1;
+    for (;;) {
+      const close = buf.indexOf(QUOTE, j);
+      if (close < 0 || close >= end) {
+        rowProblem.kind = 'index';
+        rowProblem.column = 1;
+        rowProblem.fields = 0;
+        rowProblem.text = buf.toString('utf8', start, Math.min(end, start + 80));
+        return false;
+      }
+      label += buf.toString('utf8', j, close);
+      if (buf[close + 1] === QUOTE) {
+        label += '"';
+        j = close + 2;
+        continue;
+      }
+      j = close + 1;
+      break;
+    }
+    let tab = buf.indexOf(TAB, j);
+    if (tab < 0 || tab > end) tab = end;
+    label += buf.toString('utf8', j, tab);
+    rowLabel = label;
+    labelEnd = tab + 1;
+    if (tab === end) return fewFields(buf, start, end);
+    return true;
+  }
+  let tab = buf.indexOf(TAB, start);
+  if (tab < 0 || tab > end) tab = end;
+  rowLabel = buf.toString('utf8', start, tab);
+  labelEnd = tab + 1;
+  if (tab === end) return fewFields(buf, start, end);
+  return true;
+}
+
+function fewFields(buf: Uint8Array, start: number, end: number): boolean {
+  rowProblem.kind = 'few';
+  rowProblem.column = 1;
+  rowProblem.fields = countFields(buf, start, end);
+  rowProblem.text = '';
+  return false;
+}
+
+/**
+ * Parses one data line `buf[start..end)` (`end` at its `\r` or `\n`): the index into `rowLabel`,
+ * then exactly `nCols` numbers into `out[base..base+nCols)`. Returns false and fills `rowProblem`
+ * on too few or too many fields, a cell that is not a number, or broken quotes in the index.
+ */
+export function parseRow(buf: Buffer, start: number, end: number, nCols: number, out: Float64Array | Float32Array, base: number): boolean {
+  if (!parseLabel(buf, start, end)) return false;
+  let p = labelEnd;
+  const last = nCols - 1;
+  for (let c = 0; c < nCols; c++) {
+    let v: number;
+    let q: number;
+    const b0 = buf[p];
+    if (b0 === 48 && buf[p + 1] === 46 && buf[p + 2] === 48 && (buf[p + 3] === TAB || p + 3 === end)) {
+      v = 0; // "0.0", the commonest cell by far
+      q = p + 3;
+    } else if (b0 === TAB || p === end) {
+      v = NaN;
+      q = p;
+    } else {
+      v = scanNumber(buf, p);
+      q = scanEnd;
+      if (q < 0 || (buf[q] !== TAB && q !== end)) {
+        let cellEnd = buf.indexOf(TAB, p);
+        if (cellEnd < 0 || cellEnd > end) cellEnd = end;
+        const text = buf.toString('utf8', p, cellEnd);
+        const parsed = parseCellText(text);
+        if (parsed === undefined) {
+          rowProblem.kind = 'number';
+          rowProblem.column = c + 2;
+          rowProblem.fields = 0;
+          rowProblem.text = text;
+          return false;
+        }
+        v = parsed;
+        q = cellEnd;
+      }
+    }
+    out[base + c] = v;
+    if (c < last) {
+      if (q === end) {
+        rowProblem.kind = 'few';
+        rowProblem.column = c + 2;
+        rowProblem.fields = c + 2;
+        rowProblem.text = '';
+        return false;
+      }
+      p = q + 1;
+    } else if (q !== end) {
+      rowProblem.kind = 'many';
+      rowProblem.column = nCols + 2;
+      rowProblem.fields = countFields(buf, start, end);
+      rowProblem.text = '';
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A reused read buffer; grows when a single line does not fit. */
+export interface LineBuffer {
+  buf: Buffer;
+}
+
+/** Creates a line buffer of `bytes` (default 1 MiB; grows for longer lines). */
+export function lineBuffer(bytes = 1 << 20): LineBuffer {
+  return { buf: Buffer.allocUnsafe(bytes) };
+}
+
+/**
+ * Calls `onLine(buf, start, end, lineNumber)` for every non-blank line in the file byte range
+ * [from, to), which must start at a line start; `end` is the position of the line's `\r` or `\n`
+ * (a final line without a newline gets one written after it in the buffer). `firstLine` is the
+ * 1-based line number of the line at `from`. `onBytes(n)` reports bytes consumed, per chunk.
+ * Returns the number of lines seen, blank ones included.
+ */
+export function forEachLine(
+  fd: number,
+  from: number,
+  to: number,
+  firstLine: number,
+  lines: LineBuffer,
+  onLine: (buf: Buffer, start: number, end: number, lineNumber: number) => void,
+  onBytes?: (bytes: number) => void,
+): number {
+  let buf = lines.buf;
+  let filled = 0;
+  let position = from;
+  let lineNumber = firstLine;
+  for (;;) {
+    if (filled >= buf.length - 1) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, filled);
+      lines.buf = buf = bigger;
+    }
+    const want = Math.min(buf.length - 1 - filled, to - position);
+    const got = want > 0 ? fs.readSync(fd, buf, filled, want, position) : 0;
+    position += got;
+    filled += got;
+    const atEnd = got === 0 || position >= to;
+    if (atEnd && filled > 0 && buf[filled - 1] !== LF) buf[filled++] = LF; // missing final newline
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(LF, start);
+      if (nl < 0 || nl >= filled) break;
+      const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+      if (end > start) onLine(buf, start, end, lineNumber);
+      lineNumber++;
+      start = nl + 1;
+    }
+    if (onBytes && start > 0) onBytes(start);
+    if (atEnd) return lineNumber - firstLine;
+    buf.copy(buf, 0, start, filled);
+    filled -= start;
+  }
+}
+
+/**
+ * Counts the lines in [from, to): `lines` all of them, `rows` the non-blank ones (data rows).
+ * A fast memchr-style scan: no field is looked at.
+ */
+export function countLines(fd: number, from: number, to: number, lines: LineBuffer): { lines: number; rows: number } {
+  let rows = 0;
+  const total = forEachLine(fd, from, to, 1, lines, () => {
+    rows++;
+  });
+  return { lines: total, rows };
+}
