@@ -25,6 +25,7 @@ async function main(argv: readonly string[]): Promise<void> {
       reference: single(args, 'reference'),
       sampleSize: integer(args, 'sample', 4000),
       seed: integer(args, 'seed', 42),
+      keepSampleValues: false,
     },
     ({ step, detail, progress }) => {
       const now = Date.now();

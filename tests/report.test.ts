@@ -17,104 +17,13 @@ import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
 import { NotebookJson, externalResources, findProblemOutputs, setCodeDisplay } from '../lib/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
+import { HEADER, Stats, Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');
 const GENERATOR = path.join(root, 'dist', 'data', 'generate.js');
 const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
 const canRun = findJupyterPython() !== undefined && fs.existsSync(GENERATOR);
-
-// ---------------------------------------------------------------------------------------------
-// An independent reader of the generated files: plain string splitting, nothing from lib/.
-
-interface Table {
-  index: string[];
-  headers: string[];
-  /** Row-major values of `headers` (NaN for missing). */
-  rows: number[][];
-}
-
-function parseNumber(text: string): number {
-  const t = text.trim().toLowerCase();
-  if (t === '' || t === 'nan') return NaN;
-  if (t === 'inf' || t === '+inf') return Infinity;
-  if (t === '-inf') return -Infinity;
-  return Number(t);
-}
-
-function readTsv(file: string): Table {
-  const text = fs.readFileSync(file, 'utf8');
-  const lines = text.split('\n').filter((line) => line !== '');
-  const headers = lines[0].split('\t').slice(1);
-  const index: string[] = [];
-  const rows: number[][] = [];
-  for (const line of lines.slice(1)) {
-    const fields = line.split('\t');
-    index.push(fields[0]);
-    rows.push(fields.slice(1).map(parseNumber));
-  }
-  return { index, headers, rows };
-}
-
-const HEADER = /^\('([^']+)', '([A-Za-z]+)_(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)'\)$/;
-
-function valueHeaders(table: Table): { col: number; family: string; start: number }[] {
-  return table.headers.flatMap((header, col) => {
-    const m = HEADER.exec(header);
-    return m ? [{ col, family: m[1], start: Date.parse(m[3].replace(' ', 'T') + 'Z') }] : [];
-  });
-}
-
-function freqOf(table: Table): string {
-  const starts = [...new Set(valueHeaders(table).map((v) => v.start))].sort((a, b) => a - b);
-  let step = Infinity;
-  for (let i = 1; i < starts.length; i++) step = Math.min(step, starts[i] - starts[i - 1]);
-  const minutes = step / 60000;
-  return minutes % 60 === 0 ? `${minutes / 60}H` : `${minutes}T`;
-}
-
-interface Stats {
-  ips: number;
-  values: number;
-  mean: number | null;
-  max: number | null;
-  nonzeroShare: number | null;
-}
-
-function familyStatsOf(table: Table, family: string, role: 'source' | 'dst', keep: (label: string) => boolean): Stats {
-  const cols = valueHeaders(table).filter((v) => v.family === family).map((v) => v.col);
-  let ips = 0;
-  let values = 0;
-  let sum = 0;
-  let max = -Infinity;
-  let nonzero = 0;
-  table.index.forEach((label, r) => {
-    if (!label.endsWith(role) || !keep(label)) return;
-    ips++;
-    for (const c of cols) {
-      const v = table.rows[r][c];
-      if (Number.isNaN(v)) continue;
-      values++;
-      sum += v;
-      if (v > max) max = v;
-      if (v !== 0) nonzero++;
-    }
-  });
-  return values === 0 ? { ips, values, mean: null, max: null, nonzeroShare: null } : { ips, values, mean: sum / values, max, nonzeroShare: nonzero / values };
-}
-
-function assertStatsClose(actual: Stats, expected: Stats, what: string): void {
-  assert.equal(actual.ips, expected.ips, `${what}: ips`);
-  assert.equal(actual.values, expected.values, `${what}: values`);
-  for (const key of ['mean', 'max', 'nonzeroShare'] as const) {
-    const a = actual[key];
-    const e = expected[key];
-    if (e === null) assert.equal(a, null, `${what}: ${key}`);
-    else assert.ok(a !== null && Math.abs(a - e) <= 1e-9 * Math.max(1, Math.abs(e)), `${what}: ${key} ${a} vs ${e}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 interface SummaryJson {
   reference: string;
@@ -134,11 +43,6 @@ interface RunResult {
 function report(args: string[]): RunResult {
   const run = spawnSync(process.execPath, [REPORT, ...args], { encoding: 'utf8', timeout: 600_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
-
-function commonCount(tables: Table[]): number {
-  const sets = tables.map((t) => new Set(t.index));
-  return [...sets[0]].filter((label) => sets.every((s) => s.has(label))).length;
 }
 
 type ExecutedCell = NotebookJson['cells'][number] & { readonly execution_count?: number | null };

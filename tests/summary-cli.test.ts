@@ -1,0 +1,114 @@
+/**
+ * `npm run summary` end to end on generated demo data: every summary.json number is compared with
+ * the independent reader in tests/independent.ts, and the command's usage errors are checked.
+ */
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Stats, Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+
+const root = path.resolve(__dirname, '..', '..');
+const SUMMARY = path.join(root, 'dist', 'cli', 'summary.js');
+const GENERATOR = path.join(root, 'dist', 'data', 'generate.js');
+const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
+
+interface SummaryJson {
+  schemaVersion: number;
+  reference: string;
+  runs: { name: string; path: string; rows: number; valueColumns: number; windows: number; freq: string; start: string; end: string; families: string[] }[];
+  overlaps: { runs: string[]; common: number }[];
+  full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
+  sample: { size: number; seed: number };
+  families: Record<string, Record<'anomalous' | 'normal', Record<'source' | 'dst', Stats>>>;
+}
+
+function summary(args: string[]) {
+  return spawnSync(process.execPath, [SUMMARY, ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+describe('npm run summary on generated demo data', () => {
+  let work = '';
+  let tables: Table[] = [];
+  let full: Table;
+  let json: SummaryJson;
+  let outFile = '';
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'summary-cli-'));
+    const data = path.join(work, 'data');
+    const gen = spawnSync(process.execPath, [GENERATOR, '--scale', 'demo', '--out', data], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const models = RUNS.map((r) => path.join(data, 'models', r));
+    tables = models.map((m) => readTsv(path.join(m, 'detected_anomalies.csv')));
+    const fullPath = path.join(data, 'final', 'final_dataset_5T.csv');
+    full = readTsv(fullPath);
+    outFile = path.join(work, 'out', 'summary.json');
+    const run = summary(['--models', ...models, '--full', fullPath, '--sample', '300', '--seed', '7', '--out', outFile]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /\[summary\] full: .*100%/, 'progress on stderr');
+    json = JSON.parse(fs.readFileSync(outFile, 'utf8')) as SummaryJson;
+  });
+
+  after(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('runs, names, windows and the finest run as reference', () => {
+    assert.equal(json.schemaVersion, 1);
+    assert.deepEqual(json.runs.map((r) => r.name), tables.map(freqOf));
+    assert.deepEqual(json.runs.map((r) => r.name), ['30T', '10T', '5T']);
+    assert.equal(json.reference, '5T');
+    json.runs.forEach((run, i) => {
+      const values = valueHeaders(tables[i]);
+      assert.equal(run.rows, tables[i].index.length);
+      assert.equal(run.valueColumns, values.length);
+      const starts = [...new Set(values.map((v) => v.start))].sort((a, b) => a - b);
+      assert.equal(run.windows, starts.length);
+      assert.equal(run.start, new Date(starts[0]).toISOString().slice(0, 19));
+      assert.equal(run.end, new Date(starts[starts.length - 1]).toISOString().slice(0, 19));
+      assert.deepEqual(run.families, [...new Set(values.map((v) => v.family))]);
+    });
+  });
+
+  test('overlaps, full-table counts and the sample', () => {
+    assert.deepEqual(json.overlaps, [
+      { runs: ['30T', '5T'], common: commonCount([tables[0], tables[2]]) },
+      { runs: ['10T', '5T'], common: commonCount([tables[1], tables[2]]) },
+      { runs: ['30T', '10T', '5T'], common: commonCount(tables) },
+    ]);
+    const anomalous = new Set(tables[2].index);
+    const inFull = full.index.filter((label) => anomalous.has(label)).length;
+    assert.deepEqual(
+      { rows: json.full.rows, valueColumns: json.full.valueColumns, normalRows: json.full.normalRows, anomalousNotInFull: json.full.anomalousNotInFull },
+      { rows: full.index.length, valueColumns: valueHeaders(full).length, normalRows: full.index.length - inFull, anomalousNotInFull: anomalous.size - inFull },
+    );
+    assert.deepEqual(json.sample, { size: Math.min(300, full.index.length - inFull), seed: 7 });
+  });
+
+  test('every family statistic equals the independent computation', () => {
+    const anomalous = new Set(tables[2].index);
+    const families = [...new Set(valueHeaders(tables[2]).map((v) => v.family))];
+    assert.deepEqual(Object.keys(json.families), families);
+    for (const family of families) {
+      for (const role of ['source', 'dst'] as const) {
+        assertStatsClose(json.families[family].anomalous[role], familyStatsOf(tables[2], family, role, () => true), `${family} anomalous ${role}`);
+        assertStatsClose(json.families[family].normal[role], familyStatsOf(full, family, role, (l) => !anomalous.has(l)), `${family} normal ${role}`);
+      }
+    }
+  });
+
+  test('usage errors exit 2 with the usage line; a missing file exits 1 naming it', () => {
+    const usage = summary(['--models']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--models needs at least one value\nusage: npm run summary/);
+    assert.equal(summary(['--full', 'x.csv']).status, 2);
+    assert.equal(summary(['--bogus']).status, 2);
+    const missing = summary(['--models', path.join(work, 'nowhere'), '--full', path.join(work, 'none.csv')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nowhere/);
+    assert.doesNotMatch(missing.stderr, /^\s+at /m, 'no stack trace for a missing file');
+  });
+});
