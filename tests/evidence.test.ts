@@ -3,47 +3,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
-import { ColumnKey, FamilyStats, formatNaiveTimestamp } from '../lib/types';
+import { prng, timelineFrame } from './frames';
+import { FamilyStats } from '../lib/types';
 import {
   coherence, evidenceCell, evidenceTableMarkdown, familyEvidence, humanNumber, humanShare, quantiles, quantileSorted,
 } from '../lib/evidence';
 
-const T0 = Date.UTC(2019, 1, 1, 9, 35);
+const frameOf = (rows: Record<string, Record<string, readonly number[]>>): Frame => timelineFrame(rows);
+const rng = prng;
 
-/** A frame with the given families; each row gives one timeline per family. */
-function frameOf(rows: Record<string, Record<string, readonly number[]>>): Frame {
-  const labels = Object.keys(rows);
-  const families = Object.keys(rows[labels[0]]);
-  const nw = rows[labels[0]][families[0]].length;
-  const columns: ColumnKey[] = [];
-  for (const family of families) {
-    const stat = family.slice(0, family.indexOf('_'));
-    for (let w = 0; w < nw; w++) {
-      columns.push(parseColumnKey(`('${family}', '${stat}_${formatNaiveTimestamp(T0 + w * 300_000)}')`));
-    }
-  }
-  const values = new Float64Array(labels.length * columns.length);
-  labels.forEach((label, r) => {
-    families.forEach((family, fi) => {
-      rows[label][family].forEach((v, w) => {
-        values[r * columns.length + fi * nw + w] = v;
-      });
-    });
-  });
-  return new Frame({ index: labels, columns, values });
-}
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Independent quantile: the textbook definition (rank h = (n−1)q, interpolate), plain arrays. */
 function textbookQuantile(values: number[], q: number): number {

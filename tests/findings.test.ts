@@ -2,48 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
-import { ColumnKey, FamilyStats, formatNaiveTimestamp } from '../lib/types';
+import { prng, timelineFrame } from './frames';
+import { FamilyStats } from '../lib/types';
 import {
   Finding, FindingContext, OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureFindings, findingContext,
   figureMarkdown, findingsMarkdown, seedSection, summaryMarkdown, verdictCounts,
 } from '../lib/findings';
 
-const T0 = Date.UTC(2019, 1, 1, 9, 35);
 const NW = 60;
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 type Timeline = (w: number) => number;
+const frameOf = (rows: Record<string, Record<string, Timeline>>): Frame => timelineFrame(rows, NW);
 
-/** A frame whose rows give, per family, a timeline function over NW five-minute windows. */
-function frameOf(rows: Record<string, Record<string, Timeline>>): Frame {
-  const labels = Object.keys(rows);
-  const families = [...new Set(labels.flatMap((l) => Object.keys(rows[l])))];
-  const columns: ColumnKey[] = [];
-  for (const family of families) {
-    const stat = family.slice(0, family.indexOf('_'));
-    for (let w = 0; w < NW; w++) columns.push(parseColumnKey(`('${family}', '${stat}_${formatNaiveTimestamp(T0 + w * 300_000)}')`));
-  }
-  const values = new Float64Array(labels.length * columns.length);
-  labels.forEach((label, r) => {
-    families.forEach((family, fi) => {
-      const fn = rows[label][family] ?? (() => 0);
-      for (let w = 0; w < NW; w++) values[r * columns.length + fi * NW + w] = fn(w);
-    });
-  });
-  return new Frame({ index: labels, columns, values });
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 /** Rows `prefix.i` + role with families built by `make(i)`. */
 function rowsOf(prefix: string, role: 'source' | 'dst', n: number, make: (i: number) => Record<string, Timeline>): Record<string, Record<string, Timeline>> {

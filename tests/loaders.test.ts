@@ -13,23 +13,13 @@ import { familyStats } from '../lib/stats';
 import { sampleFrame } from '../lib/sample';
 import { Frame } from '../lib/frame';
 import { InputError, GroupStats, roleOf } from '../lib/types';
+import { prng } from './frames';
 
 const BAD = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'bad');
 const TINY = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'tiny');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loaders-test-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FAMILIES = ['avg_Length', 'sum_Length', 'count_Port1_last_1'];
 const WINDOWS = 12;

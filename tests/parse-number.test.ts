@@ -10,18 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseCellText, parseNumberBytes } from '../lib/tsv';
 import { readTable } from '../lib/loaders';
+import { prng } from './frames';
 
-/** A small seeded PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomDouble(rand: () => number): number {
   const bits = new Uint32Array(2);

@@ -17,7 +17,7 @@ import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
 import { NotebookJson, externalResources, findProblemOutputs, setCodeDisplay } from '../lib/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
-import { HEADER, Stats, Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+import { HEADER, Stats, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');

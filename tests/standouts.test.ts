@@ -1,35 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
-import { ColumnKey, formatNaiveTimestamp } from '../lib/types';
+import { prng, timelineFrame } from './frames';
 import {
   matchingPairs, pairsMarkdown, robustZ, singularIps, singularIpsMarkdown, standoutIps, standoutsMarkdown,
 } from '../lib/standouts';
 
-const T0 = Date.UTC(2019, 1, 1, 9, 35);
+/** A frame of one family, a timeline per row. */
+function frameOf(rows: Record<string, readonly number[]>, family = 'count_Length'): Frame {
+  return timelineFrame(Object.fromEntries(Object.entries(rows).map(([label, timeline]) => [label, { [family]: timeline }])));
+}
 const HOSTILE_SOURCE = '<img src=x onerror=alert(1)>source';
 
-function frameOf(rows: Record<string, readonly number[]>, family = 'count_Length'): Frame {
-  const labels = Object.keys(rows);
-  const nw = rows[labels[0]].length;
-  const columns: ColumnKey[] = Array.from({ length: nw }, (_, w) =>
-    parseColumnKey(`('${family}', 'count_${formatNaiveTimestamp(T0 + w * 300_000)}')`));
-  const values = new Float64Array(labels.length * nw);
-  labels.forEach((label, r) => values.set(rows[label], r * nw));
-  return new Frame({ index: labels, columns, values });
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng;
 
 /**
  * 40 ordinary sources and 35 ordinary destinations with small random counts, plus a planted pair:
