@@ -22,25 +22,44 @@ const skip = hasChromium() ? false : 'needs /usr/bin/chromium (Debian package ch
 /** Bundles of the figures a notebook shows: timelines (lines and density), overlaps, evidence. */
 function figureBundles(): MimeBundle[] {
   const anomalous = syntheticFrame({ sources: 40, destinations: 30, anomalous: true, windows: 60, seed: 11, extraLabels: [HOSTILE] });
+  // the hostile IP's line has values in every window, so that even the log plot can hover it
+  const view = anomalous.family('avg_Length');
+  view.columns.forEach((c, w) => {
+    anomalous.values[anomalous.rowOf(HOSTILE) * anomalous.nCols + c] = 1 + (w % 7);
+  });
   const normal = syntheticFrame({ sources: 700, destinations: 80, windows: 60, seed: 12 });
   const cell = (group: 'anomalous' | 'normal', role: 'source' | 'dst', mean: number) => ({ group, role, ips: 10, mean, median: mean, p95: mean, max: mean, nonzeroShare: 0.5 });
   return [
     figureBundle(plotAllIps(anomalous, normal, 'avg_Length')),
-    figureBundle(plotAllIps(anomalous, normal, 'avg_Length', { yScale: 'log', normal: 'lines', height: 700 })),
+    figureBundle(plotAllIps(anomalous, normal, 'avg_Length', { yScale: 'log', normal: 'lines', height: 700 }), { lines: 'as-built' }),
     figureBundle(overlapFigure([{ name: '30T', labels: ['a', 'b'] }, { name: HOSTILE_RUN, labels: ['a', 'c'] }, { name: '5T', labels: ['a', 'b', 'c', 'd'] }])),
     figureBundle(evidenceFigure({ family: 'uncompressed twin', cells: [] }), { compress: false }),
     figureBundle(evidenceFigure({ family: 'avg_Length', cells: [cell('anomalous', 'source', 60), cell('anomalous', 'dst', 12), cell('normal', 'source', 5), cell('normal', 'dst', 1)] })),
   ];
 }
 
-/** Per figure div: Plotly's SVG layers, line traces drawn, heatmap images drawn. */
-async function plotElements(page: OfflinePage['page']): Promise<{ svgs: number; lines: number; heatmaps: number; bars: number }[]> {
-  return page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.map((d) => ({
-    svgs: d.querySelectorAll('.main-svg').length,
-    lines: d.querySelectorAll('.scatterlayer .trace .js-line').length,
-    heatmaps: d.querySelectorAll('.heatmaplayer image, .hm image').length,
-    bars: d.querySelectorAll('.barlayer .point').length,
-  })));
+/**
+ * Per figure div: Plotly's SVG layers, line traces drawn, heatmap images, bars, and the distinct
+ * IPs whose lines were drawn (per-point hover text of grouped lines, or names of per-IP traces).
+ */
+async function plotElements(page: OfflinePage['page']): Promise<{ svgs: number; traces: number; lines: number; heatmaps: number; bars: number; ips: number }[]> {
+  return page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.map((d) => {
+    const gd = d as HTMLElement & { data?: { name?: string; text?: unknown; hovertemplate?: string }[] };
+    const ips = new Set<string>();
+    for (const t of gd.data ?? []) {
+      if (!String(t.hovertemplate ?? '').startsWith('<b>%{')) continue;
+      if (Array.isArray(t.text)) for (const label of t.text) if (label) ips.add(`${label}`);
+      if (String(t.hovertemplate).includes('%{fullData.name}')) ips.add(String(t.name));
+    }
+    return {
+      svgs: d.querySelectorAll('.main-svg').length,
+      traces: d.querySelectorAll('.scatterlayer .trace').length,
+      lines: d.querySelectorAll('.scatterlayer .trace .js-line').length,
+      heatmaps: d.querySelectorAll('.heatmaplayer image, .hm image').length,
+      bars: d.querySelectorAll('.barlayer .point').length,
+      ips: ips.size,
+    };
+  }));
 }
 
 async function assertAllDrew(p: OfflinePage, expectedFigures: number): Promise<void> {
@@ -48,8 +67,11 @@ async function assertAllDrew(p: OfflinePage, expectedFigures: number): Promise<v
   assert.deepEqual(await figureStates(p.page), Array(expectedFigures).fill('drawn'));
   const elements = await plotElements(p.page);
   for (const e of elements) assert.ok(e.svgs >= 2, `every figure has plotly's SVG layers: ${JSON.stringify(elements)}`);
-  assert.ok(elements[0].lines >= 70 && elements[0].heatmaps >= 1, `lines and a density layer: ${JSON.stringify(elements[0])}`);
-  assert.ok(elements[1].lines >= 800 && elements[1].heatmaps === 0, `every normal line when asked: ${JSON.stringify(elements[1])}`);
+  // figure 0 (twin grouping lines in the browser): all 71 anomalous + 80 normal dst lines in ≤ 10 traces per panel
+  assert.ok(elements[0].ips >= 151 && elements[0].heatmaps >= 1, `lines and a density layer: ${JSON.stringify(elements[0])}`);
+  assert.ok(elements[0].traces >= 20 && elements[0].traces <= 40 && elements[0].lines >= 151, `lines drawn as colour groups: ${JSON.stringify(elements[0])}`);
+  // figure 1 (as built): a trace per IP, every normal line too
+  assert.ok(elements[1].lines >= 800 && elements[1].ips >= 800 && elements[1].heatmaps === 0, `every normal line when asked: ${JSON.stringify(elements[1])}`);
   assert.ok(elements[2].bars >= 3 && elements[4].bars === 12, `bars: ${JSON.stringify(elements.slice(2))}`);
 }
 
@@ -69,14 +91,19 @@ test('library first, figures after, real require.js on the page: all draw, offli
     // the hostile run name is an axis label, shown as text
     const ticks = await p.page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs[2].textContent ?? '');
     assert.ok(ticks.includes(HOSTILE_RUN), 'the run name reads as text');
-    // hovering the hostile IP's line names it, as text
-    const hover = await p.page.evaluate(() => {
-      const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[0] as HTMLElement & { data: { name: string }[] };
-      const curve = gd.data.findIndex((t) => t.name.includes('onerror'));
-      (window as unknown as { Plotly: { Fx: { hover: (g: unknown, e: unknown) => void } } }).Plotly.Fx.hover(gd, [{ curveNumber: curve, pointNumber: 3 }]);
-      return gd.querySelector('.hoverlayer')?.textContent ?? '';
-    });
-    assert.ok(hover.includes(HOSTILE), `hover shows the label as text: ${hover}`);
+    // hovering the hostile IP's line names it, as text: in the grouped twin (figure 0) and as built (figure 1)
+    for (const k of [0, 1]) {
+      const hover = await p.page.evaluate((k) => {
+        const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[k] as HTMLElement & { data: { name: string; text?: string[] }[]; calcdata: { y: number }[][] };
+        const grouped = gd.data.findIndex((t) => Array.isArray(t.text) && t.text.some((label) => label.includes('onerror')));
+        const curve = grouped >= 0 ? grouped : gd.data.findIndex((t) => t.name.includes('onerror'));
+        // a point of the hostile line that has a value (figure 1 is a log plot: zeros are gaps)
+        const point = gd.calcdata[curve].findIndex((c, i) => Number.isFinite(c.y) && (grouped < 0 || gd.data[curve].text![i].includes('onerror')));
+        (window as unknown as { Plotly: { Fx: { hover: (g: unknown, e: unknown) => void } } }).Plotly.Fx.hover(gd, [{ curveNumber: curve, pointNumber: point }]);
+        return `${gd.querySelector('.hoverlayer')?.textContent ?? ''} (curve ${curve}, point ${point})`;
+      }, k);
+      assert.ok(hover.includes(HOSTILE) && /window 2019-02-01 \d\d:\d\d/.test(hover), `figure ${k}: hover shows the label as text and the window: ${hover}`);
+    }
     assert.equal(await p.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
   } finally {
     await p.close();
@@ -161,3 +188,35 @@ test('an nbconvert HTML export of a notebook holding the bundles draws every fig
 });
 
 const PLOTLY_MIME_IN_PAGE = 'application/vnd.plotly.v1+json';
+
+test('figures far from the viewport are released and drawn again when they come back', { skip, timeout: 180_000 }, async () => {
+  const anomalous = syntheticFrame({ sources: 30, destinations: 20, anomalous: true, windows: 40, seed: 31 });
+  const normal = syntheticFrame({ sources: 600, destinations: 40, windows: 40, seed: 32 });
+  const fig = plotAllIps(anomalous, normal, 'avg_Length', { height: 600 });
+  const bundles = Array.from({ length: 8 }, (_, i) => figureBundle({ ...fig, layout: { ...fig.layout, title: { text: `figure ${i}` } } }, { release: 700 }));
+  const kept = figureBundle(fig, { release: false });
+  const p = await openOffline(pageOf([htmlOf(plotlyLibraryBundle()), ...bundles.map(htmlOf), htmlOf(kept)]));
+  try {
+    await scrollUntilAllDrawn(p.page, 60_000);
+    const states = await figureStates(p.page);
+    assert.equal(states[8], 'drawn');
+    assert.deepEqual(states.slice(0, 4), Array(4).fill('released'), `far figures released: ${states}`);
+    const drawnNow = states.filter((s) => s === 'drawn').length;
+    assert.ok(drawnNow <= 5, `only figures near the viewport hold a plot: ${states}`);
+    const freed = await p.page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.slice(0, 4).map((d) => ({
+      svgs: d.querySelectorAll('svg').length, height: d.getBoundingClientRect().height, note: (d.textContent ?? '').includes('draws here'),
+    })));
+    for (const f of freed) assert.deepEqual(f, { svgs: 0, height: 600, note: true }, 'a released figure keeps its place and its note');
+    // back to the top: the first figure draws again
+    await p.page.evaluate(() => window.scrollTo(0, 0));
+    await p.page.waitForFunction(() => document.querySelector('div[data-anomaly-eval-figure]')?.getAttribute('data-state') === 'drawn', undefined, { timeout: 30_000 });
+    const first = await p.page.$eval('div[data-anomaly-eval-figure]', (d) => ({ draws: d.getAttribute('data-draws'), svgs: d.querySelectorAll('.main-svg').length }));
+    assert.deepEqual(first, { draws: '2', svgs: first.svgs });
+    assert.ok(first.svgs >= 2);
+    // the figure that may not be released stays drawn far away
+    assert.equal((await figureStates(p.page))[8], 'drawn');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});

@@ -9,8 +9,8 @@ import {
   markdownBundle, plotlyLibraryBundle, show, tableBundle,
 } from '../lib/display';
 import { escapeHtml, escapeMarkdown, frameTableHtml } from '../lib/html';
-import { plotlyPath, plotlySource, scriptSafe } from '../lib/plotly-bundle';
-import { plotAllIps } from '../lib/plots';
+import { plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
+import { groupLines, plotAllIps } from '../lib/plots';
 import { syntheticFrame, tempDir } from './plot-fixtures';
 
 const HOSTILE = '<img src=x onerror=alert(1)>source';
@@ -58,6 +58,24 @@ test('jsonForScript round-trips and hides <, >, & and line separators', () => {
   assert.deepEqual(JSON.parse(text), value);
 });
 
+test('the twin groups per-IP lines in the browser and releases far figures; the Plotly JSON stays per IP', () => {
+  const fig = hostileFigure();
+  const perIpTraces = fig.data.filter((t) => String(t.hovertemplate).includes('%{fullData.name}')).length;
+  assert.ok(perIpTraces >= 7);
+  const grouped = figureBundle(fig);
+  const plotly = grouped.data[PLOTLY_MIME] as { data: { hovertemplate?: string }[] };
+  assert.equal(plotly.data.filter((t) => String(t.hovertemplate).includes('%{fullData.name}')).length, perIpTraces, 'the notebook keeps one small trace per IP');
+  const html = String(grouped.data['text/html']);
+  assert.ok(html.includes(`var groupLines=${groupLines.toString()}`), 'the grouping code, as compiled, is embedded');
+  assert.match(html, /\}\)\("[0-9a-f]{16}",true,3,2000\);<\/script>$/, 'lazy, stride 3, released beyond 2000 px');
+  const asBuilt = String(figureBundle(fig, { lines: 'as-built', release: false, hoverStride: 5 }).data['text/html']);
+  assert.ok(asBuilt.includes('var groupLines=null;') && !asBuilt.includes('function groupLines'));
+  assert.match(asBuilt, /,true,0,0\);<\/script>$/);
+  assert.match(String(figureBundle(fig, { hoverStride: 5, release: 900, lazy: false }).data['text/html']), /,false,5,900\);<\/script>$/);
+  // the embedded code cannot close the script element, and still counts exactly two scripts
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+});
+
 test('the same figure twice gets the same id (deterministic notebooks) and the twin draws every copy', () => {
   const fig = hostileFigure();
   const a = String(figureBundle(fig).data['text/html']);
@@ -66,16 +84,23 @@ test('the same figure twice gets the same id (deterministic notebooks) and the t
   assert.match(a, /:not\(\[data-state\]\)/, 'the script claims every undrawn copy, not only the first');
 });
 
-test('the library bundle is the minified plotly.js, once, with AMD and CommonJS names shadowed', () => {
-  assert.match(plotlyPath(), /plotly\.js-dist-min[\\/]plotly\.min\.js$/);
+test('the library bundle is the minified cartesian plotly.js by default, once, with AMD and CommonJS names shadowed', () => {
+  assert.match(plotlyPath(), /plotly\.js-cartesian-dist-min[\\/]plotly-cartesian\.min\.js$/);
+  assert.match(plotlyPath('full'), /plotly\.js-dist-min[\\/]plotly\.min\.js$/);
+  assert.equal(plotlyVersion(), plotlyVersion('full'), 'both builds are the same plotly.js version');
   const html = String(plotlyLibraryBundle().data['text/html']);
   const source = plotlySource();
-  assert.ok(source.length < 6_000_000, 'the minified build, not the 10 MB one');
+  assert.ok(source.length < plotlySource('full').length / 2, 'the cartesian build is well under half the full minified one');
   assert.ok(html.length > source.length && html.length < source.length + 5_000);
   assert.equal(html.split('plotly.js v').length - 1, source.split('plotly.js v').length - 1, 'embedded once');
   assert.match(html, /\(function\(define,module,exports,require\)\{/);
   assert.match(html, /\.call\(window,undefined,undefined,undefined,undefined\)/);
   assert.match(html, /if\(!window\.Plotly\)/, 'a second copy in the same page does not re-run');
+  assert.match(String(plotlyLibraryBundle().data['text/plain']), /^plotly\.js \(cartesian build\) \d+\.\d+\.\d+ /);
+  const full = String(plotlyLibraryBundle({ build: 'full' }).data['text/html']);
+  assert.ok(full.length > plotlySource('full').length && full.length < plotlySource('full').length + 5_000);
+  // every trace type the figures use is registered in the cartesian build
+  for (const type of ['scatter', 'bar', 'heatmap']) assert.ok(source.includes(`name:"${type}"`) || source.includes(`name: "${type}"`), type);
 });
 
 test('scriptSafe keeps inline scripts from closing early', () => {

@@ -3,8 +3,9 @@ import * as assert from 'node:assert/strict';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { FamilyEvidence } from '../lib/types';
+import * as vm from 'node:vm';
 import {
-  PlotlyTrace, TypedArraySpec, combinationWords, decodeTypedArray, evidenceFigure, overlapFigure,
+  PlotlyFigure, PlotlyTrace, TypedArraySpec, combinationWords, decodeTypedArray, evidenceFigure, groupLines, overlapFigure,
   panelTitle, plotAllIps, typedArraySpec, uniqueToRunRows,
 } from '../lib/plots';
 import { syntheticFrame } from './plot-fixtures';
@@ -200,26 +201,98 @@ test('evidence figure: mean, median and non-zero share per group and role, gaps 
   assert.ok(!JSON.stringify(fig).includes('<i>'));
 });
 
-test('grouped line traces: ten colour groups, every IP once between gaps, hover text naming it', () => {
-  const a = syntheticFrame({ sources: 23, destinations: 4, windows: 8, anomalous: true, seed: 21, extraLabels: [HOSTILE] });
-  const fig = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines' });
-  const src = fig.data.filter((t) => t.yaxis === 'y');
-  assert.equal(src.length, 10);
-  const view = a.family('avg_Length');
-  const seen = new Map<string, number[]>();
-  for (const t of src) {
+/** The lines of a grouped panel, split at the gaps: label → the (x, y) points kept for it. */
+function groupedSegments(traces: readonly PlotlyTrace[]): Map<string, { x: number[]; y: number[]; color: string }> {
+  const out = new Map<string, { x: number[]; y: number[]; color: string }>();
+  for (const t of traces) {
+    const x = decodeTypedArray(t.x as TypedArraySpec);
     const y = decodeTypedArray(t.y as TypedArraySpec);
     const text = t.text as string[];
-    assert.equal(y.length, text.length);
-    for (let i = 0; i < y.length; i += 9) {
-      assert.equal(text[i + 8], '');
-      assert.ok(Number.isNaN(y[i + 8]), 'a gap after each IP');
-      seen.set(text[i], Array.from(y.subarray(i, i + 8)));
+    assert.equal(x.length, y.length);
+    assert.equal(text.length, y.length);
+    let start = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (!Number.isNaN(x[i])) continue;
+      assert.equal(text[i], '', 'a gap separates two IPs');
+      const label = text[start];
+      assert.ok(!out.has(label), `${label} is drawn once`);
+      for (let k = start; k < i; k++) assert.equal(text[k], label, 'every point of a line names its IP');
+      out.set(label, { x: Array.from(x.subarray(start, i)), y: Array.from(y.subarray(start, i)), color: String((t.line as { color: string }).color) });
+      start = i + 1;
     }
-    assert.match(String(t.hovertemplate), /%\{text\}/);
+    assert.equal(start, y.length, 'the last line ends with a gap too');
   }
-  assert.equal(seen.size, 24);
-  const row = a.rowOf(HOSTILE);
-  assert.deepEqual(seen.get(escapeHtml(HOSTILE)), Array.from(view.series(row), (v) => Math.fround(v)));
-  assert.equal(fig.data.filter((t) => t.yaxis === 'y3').length, 4, 'fewer IPs than colours: one trace each');
+  return out;
+}
+
+/** Value of the straight line through the points at `at` (the drawn line between kept points). */
+function along(xs: readonly number[], ys: readonly number[], at: number): number {
+  const i = xs.findIndex((x) => x >= at);
+  if (xs[i] === at) return ys[i];
+  const t = (at - xs[i - 1]) / (xs[i] - xs[i - 1]);
+  return ys[i - 1] + t * (ys[i] - ys[i - 1]);
+}
+
+test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged, hover within a window', () => {
+  const a = syntheticFrame({ sources: 23, destinations: 4, windows: 40, anomalous: true, seed: 21, extraLabels: [HOSTILE] });
+  const perIp = plotAllIps(a, a, 'avg_Length', { normal: 'lines' });
+  const fig = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines' });
+  assert.equal(fig.data.filter((t) => t.yaxis === 'y').length, 10, 'ten colours for 24 lines');
+  assert.equal(fig.data.filter((t) => t.yaxis === 'y3').length, 4, 'fewer lines than colours: one trace each');
+  const view = a.family('avg_Length');
+  const colorway = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  let kept = 0;
+  let all = 0;
+  for (const axis of ['y', 'y3']) {
+    const traces = fig.data.filter((t) => t.yaxis === axis);
+    for (const t of traces) assert.match(String(t.hovertemplate), /^<b>%\{text\}<\/b><br>window %\{x\|%Y-%m-%d %H:%M\}/);
+    const lines = groupedSegments(traces);
+    const rows = a.rowsWithRole(axis === 'y' ? 'source' : 'dst');
+    assert.equal(lines.size, rows.length);
+    for (const row of rows) {
+      const line = lines.get(escapeHtml(a.index[row]))!;
+      const series = Array.from(view.series(row), (v) => Math.fround(v));
+      kept += line.x.length;
+      all += series.length;
+      // same colour as the IP's own trace got from the colorway
+      const own = perIp.data.findIndex((t) => t.name === escapeHtml(a.index[row]) && t.yaxis === axis);
+      assert.equal(line.color, colorway[own % 10]);
+      // every window: the drawn line passes through its value; a kept point lies at most one window away
+      for (let w = 0; w < series.length; w++) {
+        const at = view.starts[w];
+        assert.equal(along(line.x, line.y, at), series[w], `${a.index[row]} window ${w}`);
+        assert.ok(line.x.some((x, k) => Math.abs(x - at) <= 300_000 && line.y[k] === series[w]), 'hover finds the value within a window');
+      }
+    }
+  }
+  assert.ok(kept < all * 0.9, `flat runs were thinned: ${kept} of ${all} points`);
+  const every = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines', hoverStride: 1 });
+  const points = every.data.filter((t) => t.yaxis === 'y').reduce((n, t) => n + (t.text as string[]).length, 0);
+  assert.equal(points, 24 * 41, 'stride 1 keeps every point (and one gap per IP)');
+});
+
+test('groupLines leaves other traces in place and runs from its own source (as the HTML twin embeds it)', () => {
+  const a = syntheticFrame({ sources: 12, destinations: 3, windows: 30, anomalous: true, seed: 5, extraLabels: [HOSTILE] });
+  const n = syntheticFrame({ sources: 40, destinations: 2, windows: 30, seed: 6 });
+  const perIp = plotAllIps(a, n, 'avg_Length', { maxLines: 20, yScale: 'log' });
+  const grouped = groupLines(perIp, 3, (v) => typedArraySpec(v));
+  assert.deepEqual(grouped.data.filter((t) => !String(t.name).endsWith(' lines')), perIp.data.filter((t) => !isLine(t)), 'density, median, p95, max untouched');
+  assert.ok(grouped.data.some((t) => t.type === 'heatmap') && grouped.data.some((t) => String(t.name).endsWith(' lines')));
+  assert.deepEqual(grouped.layout, perIp.layout);
+  // the compiled function, evaluated alone in a fresh context with only atob, gives the same figure
+  const isolated = vm.runInNewContext(`(${groupLines.toString()})`, { atob }) as typeof groupLines;
+  // (its arrays come from another realm: compare their JSON)
+  const browser = JSON.parse(JSON.stringify(isolated(JSON.parse(JSON.stringify(perIp)) as PlotlyFigure, 3, (v) => Array.from(v)))) as PlotlyFigure;
+  assert.equal(browser.data.length, grouped.data.length);
+  browser.data.forEach((t, i) => {
+    const mine = grouped.data[i];
+    if (!String(t.name).endsWith(' lines')) return assert.deepEqual(t, JSON.parse(JSON.stringify(mine)));
+    assert.deepEqual(t.text, mine.text);
+    const nullNaN = (v: number) => (Number.isNaN(v) ? null : v);
+    assert.deepEqual(t.y, Array.from(decodeTypedArray(mine.y as TypedArraySpec), nullNaN));
+    assert.deepEqual(t.x, Array.from(decodeTypedArray(mine.x as TypedArraySpec), nullNaN));
+  });
+  // figures without per-IP lines come back as they were
+  const plain = evidenceFigure({ family: 'x', cells: [] });
+  assert.deepEqual(groupLines(plain, 3, (v) => v), plain);
 });
