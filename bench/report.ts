@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_RUN_FOLDERS, ReportResult, runReport } from '../cli/report';
 import { findProjectRoot } from '../lib/kernel';
+import { Summary } from '../lib/summary';
 
 const ROOT = findProjectRoot(__dirname);
 
@@ -25,6 +26,32 @@ function ensureSeedData(dir: string): void {
   process.stderr.write(`bench:report: generating seed-scale data into ${dir} (once) ...\n`);
   const gen = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'data', 'generate.js'), '--scale', 'seed', '--out', dir], { stdio: 'inherit' });
   if (gen.status !== 0) throw new Error(`the data generator failed (exit ${gen.status})`);
+}
+
+/** The seed notebook's printed numbers (shared/seed/evaluation_5T_seed.md, cells 20 and 21). */
+const SEED_PRINTED = {
+  shapes: { '30T': [368, 1102], '10T': [387, 3202], '5T': [396, 6310] } as Record<string, [number, number]>,
+  common: { '30T,5T': 362, '10T,5T': 383, '30T,10T,5T': 360 } as Record<string, number>,
+};
+
+/** Lines comparing the report's summary.json with the seed's printed numbers; `ok` if all match. */
+function compareWithSeed(summary: Summary): { ok: boolean; lines: string[] } {
+  const lines: string[] = [];
+  let ok = true;
+  const line = (what: string, got: string, want: string) => {
+    const same = got === want;
+    ok &&= same;
+    lines.push(`  ${same ? 'ok  ' : 'DIFF'} ${what}: ${got}${same ? '' : ` (the seed printed ${want})`}`);
+  };
+  for (const [name, [rows, columns]] of Object.entries(SEED_PRINTED.shapes)) {
+    const run = summary.runs.find((r) => r.name === name);
+    line(`shape of data_${name}`, run ? `(${run.rows}, ${run.columns})` : 'missing', `(${rows}, ${columns})`);
+  }
+  for (const [runs, common] of Object.entries(SEED_PRINTED.common)) {
+    const overlap = summary.overlaps.find((o) => o.runs.join() === runs);
+    line(`common anomalies ${runs.replace(/,/g, ' & ')}`, String(overlap?.common ?? 'missing'), String(common));
+  }
+  return { ok, lines };
 }
 
 /** Seconds per phase of one report, cells grouped by their `phase-*` tag. */
@@ -83,6 +110,9 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(`Outputs: notebook ${sizes(last.notebook)} MB, HTML ${sizes(last.html)} MB, summary ${sizes(last.summary)} MB (${out})\n`);
   const total = last.timings.total - last.timings.generate;
   process.stdout.write(`Target < 60 s: ${total < 60 ? 'met' : 'NOT met'} (${total.toFixed(1)} s)\n`);
+  const seed = compareWithSeed(JSON.parse(fs.readFileSync(last.summary, 'utf8')) as Summary);
+  process.stdout.write(`\nsummary.json vs the seed's printed numbers:\n${seed.lines.join('\n')}\n`);
+  if (!seed.ok) process.exitCode = 1;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

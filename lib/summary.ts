@@ -25,6 +25,8 @@ export interface SummaryRun {
   path: string;
   rows: number;
   valueColumns: number;
+  /** Every column but the index, metadata included (an extra field: the seed's `shape[1]`). */
+  columns: number;
   windows: number;
   freq: string;
   start: string | null;
@@ -101,6 +103,7 @@ export function summariseRun(run: Run): SummaryRun {
     path: run.path,
     rows: run.frame.nRows,
     valueColumns: run.frame.valueKeys().length,
+    columns: run.frame.nCols,
     windows: starts.length,
     freq,
     start: starts.length ? formatNaiveIso(starts[0]) : null,

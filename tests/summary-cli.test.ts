@@ -18,7 +18,7 @@ const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019
 interface SummaryJson {
   schemaVersion: number;
   reference: string;
-  runs: { name: string; path: string; rows: number; valueColumns: number; windows: number; freq: string; start: string; end: string; families: string[] }[];
+  runs: { name: string; path: string; rows: number; valueColumns: number; columns: number; windows: number; freq: string; start: string; end: string; families: string[] }[];
   overlaps: { runs: string[]; common: number }[];
   full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
   sample: { size: number; seed: number };
@@ -65,6 +65,7 @@ describe('npm run summary on generated demo data', () => {
       const values = valueHeaders(tables[i]);
       assert.equal(run.rows, tables[i].index.length);
       assert.equal(run.valueColumns, values.length);
+      assert.equal(run.columns, tables[i].headers.length);
       const starts = [...new Set(values.map((v) => v.start))].sort((a, b) => a - b);
       assert.equal(run.windows, starts.length);
       assert.equal(run.start, new Date(starts[0]).toISOString().slice(0, 19));

@@ -47,7 +47,7 @@ test('buildSummary follows the contract field by field', () => {
   assert.equal(summary.schemaVersion, 1);
   assert.equal(summary.reference, '5T');
   assert.deepEqual(summary.runs[1], {
-    name: '5T', path: '5T/detected_anomalies.csv', rows: 3, valueColumns: 6, windows: 3, freq: '5T',
+    name: '5T', path: '5T/detected_anomalies.csv', rows: 3, valueColumns: 6, columns: 7, windows: 3, freq: '5T',
     start: '2019-02-01T09:35:00', end: '2019-02-01T09:45:00', families: ['avg_Length', 'sum_Length'],
   });
   assert.equal(summary.runs[0].freq, '30T');
