@@ -64,6 +64,15 @@ async function child(kind: string, file: string): Promise<void> {
     const { evaluateFull } = await import('../lib/loaders');
     const ev = await evaluateFull(file, { exclude: new Set(), sampleSize: 4000, seed: 42 });
     report = { rows: ev.rows, columns: ev.columns.length, readSeconds: seconds(), note: `sample ${ev.sample.nRows} rows, stats of ${ev.normalRows} rows` };
+  } else if (kind === 'summary') {
+    // What `npm run summary` runs: the three model runs beside the table, then the full table streamed.
+    const { evaluate } = await import('../lib/evaluation');
+    const models = fs.readdirSync(modelsBeside(file)).sort().map((run) => path.join(modelsBeside(file), run));
+    const ev = await evaluate({ models, full: file, sampleSize: 4000, seed: 42, keepSampleValues: false });
+    report = {
+      rows: ev.full.rows, columns: ev.full.columns.length, readSeconds: seconds(),
+      note: `summary of ${ev.runs.map((r) => `${r.name} (${r.frame.nRows} rows)`).join(', ')}; common ${ev.summary.overlaps.map((o) => o.common).join('/')}`,
+    };
   } else if (kind === 'arquero') {
     const aq = require('arquero') as typeof import('arquero');
     const table = await aq.loadCSV(file, { delimiter: '\t' });
@@ -76,6 +85,11 @@ async function child(kind: string, file: string): Promise<void> {
     throw new Error(`unknown child kind ${kind}`);
   }
   process.stdout.write(`\n${JSON.stringify(report)}\n`);
+}
+
+/** The model runs' folder of a generated data set: `<data>/models` beside `<data>/final/<file>`. */
+function modelsBeside(file: string): string {
+  return path.join(path.dirname(path.dirname(file)), 'models');
 }
 
 const PANDAS = `
@@ -187,6 +201,7 @@ async function main(): Promise<void> {
     ['ours: whole, Float64', process.execPath, [self, '--child', 'whole-f64', file]],
     ['ours: whole, Float32', process.execPath, [self, '--child', 'whole-f32', file]],
     ['ours: streaming evaluation', process.execPath, [self, '--child', 'streaming', file]],
+    ...(fs.existsSync(modelsBeside(file)) ? [['ours: npm run summary (3 runs + table)', process.execPath, [self, '--child', 'summary', file]] as [string, string, string[]]] : []),
     ['arquero 8 loadCSV', process.execPath, [self, '--child', 'arquero', file]],
     ['danfojs-node readCSV', process.execPath, [self, '--child', 'danfo', file]],
   ];
