@@ -54,10 +54,12 @@ export function single(args: ParsedArgs, name: string, fallback?: string): strin
   return values[0];
 }
 
-/** A flag's value as a non-negative integer, or `fallback`. */
+/** A flag's value as a non-negative safe integer (exact as a JS number), or `fallback`. */
 export function integer(args: ParsedArgs, name: string, fallback: number): number {
   const text = single(args, name);
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new UsageError(`--${name} expects a whole number, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--${name} expects a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`);
+  }
   return Number(text);
 }

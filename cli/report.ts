@@ -208,7 +208,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
 
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('EVAL_')) env[key] = value;
-  Object.assign(env, paramsToEnv({ ...params, summaryOut: temps.summary }));
+  Object.assign(env, paramsToEnv({ ...params, summaryOut: temps.summary, summaryFinal: finals.summary }));
   env.JUPYTER_PATH = [jupyterDir, process.env.JUPYTER_PATH].filter((p) => p).join(path.delimiter);
   env.PYDEVD_DISABLE_FILE_VALIDATION = '1';
 

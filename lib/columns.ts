@@ -126,9 +126,10 @@ export function freqAlias(stepMs: number): string {
 /**
  * The window grid of a set of value keys: distinct starts, sorted, evenly spaced.
  * A single window has an unknown length (`freq: 'unknown'`, `stepMs: NaN`).
- * Throws an InputError naming `file` and the offending windows when the spacing is irregular.
+ * Throws an InputError naming `file` and the offending windows when the spacing is irregular; `where`,
+ * if given, places that error at the first column of the window where the spacing breaks.
  */
-export function inferGrid(keys: readonly ValueKey[], file: string): WindowGrid {
+export function inferGrid(keys: readonly ValueKey[], file: string, where?: (start: number) => FilePosition): WindowGrid {
   const starts = Float64Array.from(new Set(keys.map((k) => k.start))).sort();
   if (starts.length < 2) return { freq: 'unknown', stepMs: NaN, starts };
   const stepMs = starts[1] - starts[0];
@@ -136,7 +137,7 @@ export function inferGrid(keys: readonly ValueKey[], file: string): WindowGrid {
     const step = starts[i] - starts[i - 1];
     if (step !== stepMs) {
       throw new InputError(
-        { file },
+        where ? where(starts[i]) : { file },
         `irregular window spacing: windows ${formatNaiveTimestamp(starts[0])} and ${formatNaiveTimestamp(starts[1])} are ` +
           `${stepMs / 60000} min apart, but ${formatNaiveTimestamp(starts[i - 1])} and ${formatNaiveTimestamp(starts[i])} ` +
           `(windows ${i} and ${i + 1} of ${starts.length}) are ${step / 60000} min apart; expected one window length throughout`,
@@ -144,6 +145,17 @@ export function inferGrid(keys: readonly ValueKey[], file: string): WindowGrid {
     }
   }
   return { freq: freqAlias(stepMs), stepMs, starts };
+}
+
+/**
+ * The window grid of a table's header columns (as `parseHeaderFields` returns them, index field
+ * excluded): an irregular spacing is reported at `line` and the column where it breaks.
+ */
+export function headerGrid(columns: readonly ColumnKey[], file: string, line = 1): WindowGrid {
+  const values = columns.filter((key): key is ValueKey => key.kind === 'value');
+  return inferGrid(values, file, (start) => ({
+    file, line, column: columns.findIndex((key) => key.kind === 'value' && key.start === start) + 2,
+  }));
 }
 
 /**

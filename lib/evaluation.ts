@@ -8,7 +8,7 @@ import { Frame } from './frame';
 import { FullEvaluation, Progress, evaluateFull } from './loaders';
 import { Run, RunSpec, loadRuns, pickReference } from './runs';
 import { familyStats } from './stats';
-import { Summary, buildSummary } from './summary';
+import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
 
 /** What an evaluation is run on. */
@@ -48,7 +48,7 @@ export interface Evaluation {
 }
 
 /** The summary's view of a streamed full dataset. */
-export function fullFacts(full: FullEvaluation) {
+export function fullFacts(full: FullEvaluation): FullFacts {
   return {
     path: full.path,
     rows: full.rows,

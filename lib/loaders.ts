@@ -7,12 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { inferGrid, parseHeaderFields } from './columns';
+import { headerGrid, parseHeaderFields } from './columns';
 import { Frame } from './frame';
 import { FamilyStatsAccumulator } from './stats';
 import { sampleRows } from './sample';
 import { splitFields } from './tsv';
-import { ColumnKey, FamilyStats, InputError, ValueKey, WindowGrid } from './types';
+import { ColumnKey, FamilyStats, InputError, WindowGrid } from './types';
 import {
   EXCLUDED, EvaluateJob, EvaluatePass, LabelPass, NORMAL, ProgressSink, Range, ReadJob, RowFailure, TaskName, TaskReply,
   WORKER_MARK, dropKeptLabels, fillSparseRows, runTask,
@@ -138,7 +138,7 @@ export async function readHeader(file: string): Promise<{ columns: ColumnKey[]; 
 }
 
 function gridOf(head: TableHead): WindowGrid {
-  return inferGrid(head.columns.filter((key): key is ValueKey => key.kind === 'value'), head.file);
+  return headerGrid(head.columns, head.file);
 }
 
 /** Splits [from, size) into `parts` ranges that start at line starts (some may be empty). */

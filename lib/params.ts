@@ -22,6 +22,12 @@ export interface NotebookParams {
   readonly seed: number;
   /** Where to write summary.json; undefined: not written. */
   readonly summaryOut?: string;
+  /**
+   * Where summary.json ends up, when a runner has the notebook write `summaryOut` to a temp file
+   * and renames it afterwards (the report command does): the notebook prints this path instead, so
+   * a shared page never names a temp file.
+   */
+  readonly summaryFinal?: string;
 }
 
 /** The environment variables read, each overriding one parameter (and the JSON file's value). */
@@ -35,6 +41,7 @@ export const PARAM_ENV = {
   sampleSize: 'EVAL_SAMPLE',
   seed: 'EVAL_SEED',
   summaryOut: 'EVAL_SUMMARY_OUT',
+  summaryFinal: 'EVAL_SUMMARY_FINAL',
 } as const;
 
 /** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
@@ -110,10 +117,13 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
     case 'summaryOut':
       out.summaryOut = raw === null ? undefined : resolve(parseText(origin, raw));
       break;
+    case 'summaryFinal':
+      out.summaryFinal = raw === null ? undefined : resolve(parseText(origin, raw));
+      break;
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'summaryOut'];
+const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'summaryOut', 'summaryFinal'];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
@@ -177,6 +187,7 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.sampleSize !== undefined) env[PARAM_ENV.sampleSize] = String(params.sampleSize);
   if (params.seed !== undefined) env[PARAM_ENV.seed] = String(params.seed);
   if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
+  if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
   return env;
 }
 
@@ -188,6 +199,11 @@ export function describeParams(params: NotebookParams): string {
     `reference:   ${params.reference ?? '(finest window)'}`,
     `sample size: ${params.sampleSize}`,
     `seed:        ${params.seed}`,
-    `summary:     ${params.summaryOut ?? '(not written)'}`,
+    `summary:     ${summaryPath(params) ?? '(not written)'}`,
   ].join('\n');
+}
+
+/** The summary.json path to show a reader: where it ends up, not a runner's temp file. */
+export function summaryPath(params: NotebookParams): string | undefined {
+  return params.summaryOut === undefined ? undefined : params.summaryFinal ?? params.summaryOut;
 }

@@ -5,6 +5,7 @@
  * every URL a page references, find error outputs, and read the runner's progress lines.
  * The report command (cli/report.ts) does the I/O around them.
  */
+import { escapeHtml } from './html';
 
 /** How code cells appear in the HTML page. */
 export type CodeDisplay = 'show' | 'fold' | 'hide';
@@ -143,10 +144,11 @@ export function setCodeDisplay(html: string, mode: CodeDisplay): string {
 
 /** The page's `<title>` set to `title` (nbconvert writes "Notebook" when converting from memory). */
 export function setTitle(html: string, title: string): string {
-  const escaped = title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const element = `<title>${escapeHtml(title)}</title>`;
+  // Replacement functions, not strings: a `$&` in the title must stay literal.
   return /<title>[\s\S]*?<\/title>/i.test(html)
-    ? html.replace(/<title>[\s\S]*?<\/title>/i, `<title>${escaped}</title>`)
-    : html.replace(/<head>/i, `<head><title>${escaped}</title>`);
+    ? html.replace(/<title>[\s\S]*?<\/title>/i, () => element)
+    : html.replace(/<head>/i, () => `<head>${element}`);
 }
 
 /** The offline page the report writes: self-contained, titled, code cells as asked. */

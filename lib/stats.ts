@@ -2,12 +2,16 @@
  * Per family × role statistics (summary.json `families.F.G.R`): rows, non-missing values, mean,
  * max and share of non-zero values, accumulated row by row so the streaming reader and the
  * in-memory frame compute the same numbers. Sums are compensated (Neumaier), so the result does not
- * depend on how rows were split across threads beyond the last bits.
+ * depend on how rows were split across threads beyond the last bits; values of 2^512 and beyond are
+ * summed apart, scaled down exactly, so that a sum past the largest double still gives its mean.
  */
 import { Frame } from './frame';
 import { ColumnKey, FamilyStats, GroupStats, Role, RoleStats } from './types';
 
 const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
+/** Values at least this large (in magnitude) are summed apart, times HUGE_SCALE (exact: a power of two). */
+const HUGE = 2 ** 512;
+const HUGE_SCALE = 2 ** -512;
 
 /** The raw, mergeable state of an accumulator: per role × value column. Plain typed arrays (transferable). */
 export interface AccumulatorState {
@@ -18,6 +22,9 @@ export interface AccumulatorState {
   readonly nonzero: Float64Array;
   readonly sum: Float64Array;
   readonly compensation: Float64Array;
+  /** Sum and compensation of the finite values ≥ 2^512 in magnitude, times 2^-512 (no overflow). */
+  readonly hugeSum: Float64Array;
+  readonly hugeCompensation: Float64Array;
   /** Largest finite non-zero value (−Infinity when none). */
   readonly max: Float64Array;
   readonly positiveInfinities: Float64Array;
@@ -68,7 +75,7 @@ export class FamilyStatsAccumulator {
       const max = new Float64Array(n).fill(-Infinity);
       this.state = {
         ips: new Float64Array(2), missing: new Float64Array(n), nonzero: new Float64Array(n), sum: new Float64Array(n),
-        compensation: new Float64Array(n), max, positiveInfinities: new Float64Array(n), negativeInfinities: new Float64Array(n),
+        compensation: new Float64Array(n), hugeSum: new Float64Array(n), hugeCompensation: new Float64Array(n), max, positiveInfinities: new Float64Array(n), negativeInfinities: new Float64Array(n),
       };
     }
   }
@@ -79,7 +86,7 @@ export class FamilyStatsAccumulator {
    */
   addRow(role: Role, row: ArrayLike<number>): void {
     const r = ROLE_INDEX[role];
-    const { missing, nonzero, sum, compensation, max, ips, positiveInfinities, negativeInfinities } = this.state;
+    const { missing, nonzero, sum, compensation, hugeSum, hugeCompensation, max, ips, positiveInfinities, negativeInfinities } = this.state;
     const cols = this.valueColumns;
     const n = cols.length;
     const offset = r * n;
@@ -93,10 +100,13 @@ export class FamilyStatsAccumulator {
         if (v !== v) missing[i]++;
         else {
           nonzero[i]++;
-          if (v === Infinity) positiveInfinities[i]++;
+          if (v < HUGE && v > -HUGE) {
+            neumaier(sum, compensation, i, v);
+            if (v > max[i]) max[i] = v;
+          } else if (v === Infinity) positiveInfinities[i]++;
           else if (v === -Infinity) negativeInfinities[i]++;
           else {
-            neumaier(sum, compensation, i, v);
+            neumaier(hugeSum, hugeCompensation, i, v * HUGE_SCALE);
             if (v > max[i]) max[i] = v;
           }
         }
@@ -118,6 +128,8 @@ export class FamilyStatsAccumulator {
       a.negativeInfinities[i] += b.negativeInfinities[i];
       neumaier(a.sum, a.compensation, i, b.sum[i]);
       neumaier(a.sum, a.compensation, i, b.compensation[i]);
+      neumaier(a.hugeSum, a.hugeCompensation, i, b.hugeSum[i]);
+      neumaier(a.hugeSum, a.hugeCompensation, i, b.hugeCompensation[i]);
       if (b.max[i] > a.max[i]) a.max[i] = b.max[i];
     }
   }
@@ -138,6 +150,8 @@ export class FamilyStatsAccumulator {
         let max = -Infinity;
         const total = new Float64Array(1);
         const comp = new Float64Array(1);
+        const hugeTotal = new Float64Array(1);
+        const hugeComp = new Float64Array(1);
         const rows = s.ips[ROLE_INDEX[role]];
         for (const j of members) {
           const i = offset + j;
@@ -148,12 +162,21 @@ export class FamilyStatsAccumulator {
           if (s.max[i] > max) max = s.max[i];
           neumaier(total, comp, 0, s.sum[i]);
           neumaier(total, comp, 0, s.compensation[i]);
+          neumaier(hugeTotal, hugeComp, 0, s.hugeSum[i]);
+          neumaier(hugeTotal, hugeComp, 0, s.hugeCompensation[i]);
         }
         const finiteNonzero = nonzero - positive - negative;
         if (values > finiteNonzero + positive + negative && max < 0) max = 0; // zeros were seen
         if (positive > 0) max = Infinity;
         else if (finiteNonzero === 0 && values === negative && negative > 0) max = -Infinity;
-        let mean = (total[0] + comp[0]) / values;
+        let mean: number;
+        if (hugeTotal[0] + hugeComp[0] === 0) mean = (total[0] + comp[0]) / values;
+        else {
+          // In units of 2^512: the small values' sum scaled down joins the huge ones' (exact but far below them).
+          neumaier(hugeTotal, hugeComp, 0, total[0] * HUGE_SCALE);
+          neumaier(hugeTotal, hugeComp, 0, comp[0] * HUGE_SCALE);
+          mean = ((hugeTotal[0] + hugeComp[0]) / values) * HUGE;
+        }
         if (positive > 0 && negative > 0) mean = NaN;
         else if (positive > 0) mean = Infinity;
         else if (negative > 0) mean = -Infinity;

@@ -77,9 +77,13 @@ export function jsonNumber(x: number): JsonNumber {
   return x;
 }
 
-function groupJson(stats: GroupStats | undefined): SummaryGroupStats {
+/**
+ * One group's statistics as JSON. A family absent from the group's file (`stats` undefined) has the
+ * group's rows (`rows`) but no values, like a family whose values are all missing.
+ */
+function groupJson(stats: GroupStats | undefined, rows: number): SummaryGroupStats {
   if (!stats || stats.values === 0) {
-    return { ips: stats?.ips ?? 0, values: 0, mean: null, max: null, nonzeroShare: null };
+    return { ips: stats?.ips ?? rows, values: 0, mean: null, max: null, nonzeroShare: null };
   }
   return {
     ips: stats.ips,
@@ -90,9 +94,15 @@ function groupJson(stats: GroupStats | undefined): SummaryGroupStats {
   };
 }
 
-function roleJson(stats: FamilyStats, family: string): Record<Role, SummaryGroupStats> {
+function roleJson(stats: FamilyStats, family: string, rows: Readonly<Record<Role, number>>): Record<Role, SummaryGroupStats> {
   const byRole = stats.get(family);
-  return Object.fromEntries(ROLES.map((role) => [role, groupJson(byRole?.[role])])) as Record<Role, SummaryGroupStats>;
+  return Object.fromEntries(ROLES.map((role) => [role, groupJson(byRole?.[role], rows[role])])) as Record<Role, SummaryGroupStats>;
+}
+
+/** Rows per role behind a group's statistics: every family counts them all (0 when there is none). */
+function rowsPerRole(stats: FamilyStats): Record<Role, number> {
+  const any = stats.values().next();
+  return { source: any.done ? 0 : any.value.source.ips, dst: any.done ? 0 : any.value.dst.ips };
 }
 
 /** Describes one run as the summary does. */
@@ -117,6 +127,8 @@ export function buildSummary(input: SummaryInput): Summary {
   const { runs, reference, anomalousStats, full, sample } = input;
   const labelled: LabelledRun[] = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
   const familyNames = [...new Set([...reference.frame.families(), ...full.families])];
+  const anomalousRows = { source: reference.frame.rowsWithRole('source').length, dst: reference.frame.rowsWithRole('dst').length };
+  const normalRows = rowsPerRole(full.normalStats);
   return {
     schemaVersion: 1,
     reference: reference.name,
@@ -133,7 +145,7 @@ export function buildSummary(input: SummaryInput): Summary {
     families: Object.fromEntries(
       familyNames.map((family) => [
         family,
-        { anomalous: roleJson(anomalousStats, family), normal: roleJson(full.normalStats, family) },
+        { anomalous: roleJson(anomalousStats, family, anomalousRows), normal: roleJson(full.normalStats, family, normalRows) },
       ]),
     ),
   };

@@ -108,7 +108,7 @@ const summaryOut: string | undefined = undefined; // where to write summary.json
 
   nb.markdown('libraries', '## Libraries and paths');
   nb.code('libraries', 'setup', `
-import { resolveParams, describeParams } from '../dist/lib/params';
+import { resolveParams, describeParams, summaryPath } from '../dist/lib/params';
 import { loadRuns, pickReference } from '../dist/lib/runs';
 import { evaluateFull } from '../dist/lib/loaders';
 import { familyStats } from '../dist/lib/stats';
@@ -280,7 +280,7 @@ const evaluationSummary = buildSummary({
 });
 if (params.summaryOut) {
   writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');
-  console.log(\`summary written to \${params.summaryOut}\`);
+  console.log(\`summary written to \${summaryPath(params)}\`);
 } else {
   console.log('summary not written (no summaryOut / EVAL_SUMMARY_OUT)');
 }

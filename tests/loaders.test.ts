@@ -255,7 +255,7 @@ const BAD_CASES: Array<[string, { line?: number; column?: number }, RegExp]> = [
   ['header-garbage-tuple.csv', { line: 1, column: 3 }, /is not a tuple of two quoted strings/],
   ['header-duplicate.csv', { line: 1, column: 4 }, /duplicate header .*also column 3/],
   ['header-no-values.csv', { line: 1 }, /no value column/],
-  ['irregular-windows.csv', {}, /irregular window spacing/],
+  ['irregular-windows.csv', { line: 1, column: 4 }, /irregular window spacing: .*09:40:00 and 2019-02-01 09:55:00/],
   ['row-too-few-cells.csv', { line: 3, column: 6 }, /row has 5 fields, expected 6/],
   ['row-too-many-cells.csv', { line: 3, column: 7 }, /row has 7 fields, expected 6/],
   ['cell-not-a-number.csv', { line: 3, column: 3 }, /cell "1,5" in column 3 \(\('avg_Length', 'avg_2019-02-01 09:40:00'\)\) is not a number/],

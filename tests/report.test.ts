@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findProjectRoot } from '../lib/kernel';
 import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
-import { NotebookJson, externalResources, findProblemOutputs, setCodeDisplay } from '../lib/report';
+import { NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
 import { HEADER, Stats, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
@@ -88,6 +88,14 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     const written = first.stdout.trim().split('\n');
     assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json')]);
     assert.deepEqual(fs.readdirSync(out).sort(), ['evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
+  });
+
+  test('the shared outputs name the final summary.json, never a temp file', () => {
+    const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
+    const printed = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join('\n');
+    assert.doesNotMatch(printed, /\.tmp\b/, 'no output names a temp file');
+    assert.ok(printed.includes(JSON.stringify(`summary written to ${path.join(out, 'summary.json')}`).slice(1, -1)), 'the last cell names the final summary.json');
+    assert.doesNotMatch(fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8'), /summary\.json\.\d+\.tmp/);
   });
 
   test('the executed notebook ran every code cell with no error output', () => {
@@ -341,5 +349,16 @@ describe('the committed notebook', () => {
     const parameters = code.filter((c) => c.metadata.tags?.includes('parameters'));
     assert.equal(parameters.length, 1);
     assert.match(parameters[0].source.join(''), /sampleSize = 4000/);
+  });
+});
+
+describe('HTML post-processing', () => {
+  test('setTitle escapes the title and keeps `$` patterns literal', () => {
+    const page = '<html><head><title>Notebook</title></head><body></body></html>';
+    assert.equal(
+      setTitle(page, 'run $& <b>"1"</b>'),
+      '<html><head><title>run $&amp; &lt;b&gt;&#34;1&#34;&lt;/b&gt;</title></head><body></body></html>',
+    );
+    assert.equal(setTitle('<html><head></head></html>', "$' x"), '<html><head><title>$&#39; x</title></head></html>');
   });
 });

@@ -86,3 +86,26 @@ test('merging partial accumulators gives the single-pass result (to 1e-12 relati
     }
   }
 });
+
+test('a sum beyond the largest double keeps a finite mean (no NaN from overflow), in one pass and merged', async () => {
+  const header = ['', H('sum_X', 0), H('sum_X', 5), H('avg_X', 0), H('avg_X', 5)];
+  const frame = await frameOf([
+    header,
+    ['a source', '1.7e308', '1.7e308', '-1.5e308', '1e-300'],
+    ['b source', '1.6e308', '0.0', '-1.5e308', '-1e308'],
+    ['c dst', '1e300', '2.5', '', '5e-324'],
+  ]);
+  const stats = familyStats(frame);
+  // Means computed here exactly enough: each sum divided before adding.
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-15 * Math.abs(b), `${a} vs ${b}`);
+  close(stats.get('sum_X')!.source.mean, 1.7e308 / 4 + 1.7e308 / 4 + 1.6e308 / 4);
+  assert.equal(stats.get('sum_X')!.source.max, 1.7e308);
+  close(stats.get('avg_X')!.source.mean, -1.5e308 / 4 - 1.5e308 / 4 - 1e308 / 4 + 1e-300 / 4);
+  // Small values next to a huge one are not lost, and tiny ones alone keep their exact mean.
+  close(stats.get('sum_X')!.dst.mean, 1e300 / 2);
+  assert.equal(stats.get('avg_X')!.dst.mean, 5e-324);
+  const parts = [new FamilyStatsAccumulator(frame.columns), new FamilyStatsAccumulator(frame.columns)];
+  for (let r = 0; r < frame.nRows; r++) parts[r % 2].addRow(frame.roles[r], frame.row(r));
+  parts[0].merge(parts[1]);
+  assert.equal(parts[0].result().get('sum_X')!.source.mean, stats.get('sum_X')!.source.mean);
+});

@@ -107,6 +107,9 @@ describe('npm run summary on generated demo data', () => {
     assert.match(usage.stderr, /--models needs at least one value\nusage: npm run summary/);
     assert.equal(summary(['--full', 'x.csv']).status, 2);
     assert.equal(summary(['--bogus']).status, 2);
+    const hugeSeed = summary(['--models', 'x', '--full', 'y.csv', '--seed', '99999999999999999999']);
+    assert.equal(hugeSeed.status, 2, hugeSeed.stderr);
+    assert.match(hugeSeed.stderr, /--seed .*99999999999999999999/);
     const missing = summary(['--models', path.join(work, 'nowhere'), '--full', path.join(work, 'none.csv')]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /nowhere/);

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { buildSummary, jsonNumber } from '../lib/summary';
-import { Run } from '../lib/runs';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Run, loadRuns, pickReference } from '../lib/runs';
 import { GroupStats, RoleStats } from '../lib/types';
 
 function frame(labels: string[], starts: string[], families: string[]): Frame {
@@ -55,8 +58,68 @@ test('buildSummary follows the contract field by field', () => {
   assert.deepEqual(summary.full, { path: 'final.csv', rows: 10, valueColumns: 6, normalRows: 8, anomalousNotInFull: 1 });
   assert.deepEqual(summary.families.avg_Length.anomalous.source, { ips: 2, values: 3, mean: 61.2, max: 'Infinity', nonzeroShare: 0.5 });
   // a family missing from a group's statistics, and a group with no values, give null statistics
-  assert.deepEqual(summary.families.sum_Length.anomalous.dst, { ips: 0, values: 0, mean: null, max: null, nonzeroShare: null });
+  // (the reference run has 2 dst rows: a family missing from its statistics still counts them)
+  assert.deepEqual(summary.families.sum_Length.anomalous.dst, { ips: 2, values: 0, mean: null, max: null, nonzeroShare: null });
   assert.deepEqual(summary.families.sum_Length.normal.source, { ips: 2, values: 0, mean: null, max: null, nonzeroShare: null });
   assert.equal(summary.families.sum_Length.normal.dst.mean, 1.5);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(summary)));
+});
+
+test('a family absent from one group still counts that group\'s rows (ips), with no values', () => {
+  const five = run('5T', frame(['asource', 'bdst', 'zdst'], ['2019-02-01 09:35:00', '2019-02-01 09:40:00'], ['avg_Length']));
+  const summary = buildSummary({
+    runs: [five],
+    reference: five,
+    anomalousStats: new Map([['avg_Length', { source: { ...stats(2, 1), ips: 1 }, dst: stats(4, 1) }]]),
+    full: {
+      path: 'final.csv', rows: 9, valueColumns: 4, normalRows: 7, excludedFound: 2,
+      normalStats: new Map([['sum_Length', { source: { ...stats(2, 1), ips: 3 }, dst: { ...stats(2, 1), ips: 4 } }]]),
+      families: ['sum_Length'],
+    },
+    sample: { size: 5, seed: 42 },
+  });
+  assert.deepEqual(summary.families.sum_Length.anomalous.source, { ips: 1, values: 0, mean: null, max: null, nonzeroShare: null });
+  assert.deepEqual(summary.families.sum_Length.anomalous.dst, { ips: 2, values: 0, mean: null, max: null, nonzeroShare: null });
+  assert.deepEqual(summary.families.avg_Length.normal.source, { ips: 3, values: 0, mean: null, max: null, nonzeroShare: null });
+  assert.deepEqual(summary.families.avg_Length.normal.dst, { ips: 4, values: 0, mean: null, max: null, nonzeroShare: null });
+});
+
+function writeRun(file: string, starts: string[], labels: string[]): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const headers = starts.map((s) => `('avg_Length', 'avg_${s}')`);
+  fs.writeFileSync(file, ['', ...headers].join('\t') + '\n' + labels.map((l) => [l, ...starts.map(() => '1.0')].join('\t')).join('\n') + '\n');
+}
+
+test('runs with the same window get unique names, even from same-named folders or one folder', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-test-'));
+  try {
+    const starts = ['2019-02-01 09:35:00', '2019-02-01 09:40:00'];
+    writeRun(path.join(dir, 'a', 'x', 'detected_anomalies.csv'), starts, ['1.1.1.1source']);
+    writeRun(path.join(dir, 'b', 'x', 'detected_anomalies.csv'), starts, ['1.1.1.1source', '2.2.2.2dst']);
+    writeRun(path.join(dir, 'c', 'one.csv'), starts, ['1.1.1.1source']);
+    writeRun(path.join(dir, 'c', 'two.csv'), starts, ['2.2.2.2dst']);
+    const sameFolderName = await loadRuns([path.join(dir, 'a', 'x'), path.join(dir, 'b', 'x')]);
+    const names = sameFolderName.map((r) => r.name);
+    assert.equal(new Set(names).size, 2, names.join(' | '));
+    // The second run as reference: overlaps are computed against it, not the first.
+    const reference = pickReference(sameFolderName, names[1]);
+    assert.equal(reference.frame.nRows, 2);
+    const oneFolder = (await loadRuns([path.join(dir, 'c', 'one.csv'), path.join(dir, 'c', 'two.csv')])).map((r) => r.name);
+    assert.equal(new Set(oneFolder).size, 2, oneFolder.join(' | '));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run with a single window (length unknown) is not picked as reference over a run with a known window', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-test-'));
+  try {
+    writeRun(path.join(dir, 'single.csv'), ['2019-02-01 09:35:00'], ['1.1.1.1dst']);
+    writeRun(path.join(dir, 'ten.csv'), ['2019-02-01 09:30:00', '2019-02-01 09:40:00'], ['1.1.1.1dst']);
+    const runs = await loadRuns([path.join(dir, 'single.csv'), path.join(dir, 'ten.csv')]);
+    assert.equal(runs[0].grid.freq, 'unknown');
+    assert.equal(pickReference(runs).name, '10T');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
