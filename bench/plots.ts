@@ -44,9 +44,6 @@ const STRATEGIES: readonly Strategy[] = [
 ];
 
 
-/** The seed's 27 families as the generated data names them (`Port1_last_1`, not the fixture's `Port1`). */
-const REAL_FAMILIES: readonly string[] = SEED_FAMILIES.map((f) => (/_Port[12]$/.test(f) ? `${f}_last_1` : f));
-
 /** Where the real-data frames are cached between runs (keyed by the input files' paths, sizes and mtimes). */
 function cacheDir(files: readonly string[]): string {
   const key = createHash('sha256');
@@ -238,7 +235,7 @@ async function main(): Promise<void> {
     const real = await realFrames(realRoot);
     anomalous = real.anomalous;
     normal = real.normal;
-    families = REAL_FAMILIES.slice(0, figures);
+    families = SEED_FAMILIES.slice(0, figures);
     const windows = anomalous.family(families[0]).starts.length;
     console.log(`data: ${anomalous.nRows} anomalous + ${normal.nRows} normal sample rows (seed 42) from ${realRoot}, ${families.length} families × ${windows} windows, ${real.cached ? 'cached frames read' : 'loaded and cached'} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }

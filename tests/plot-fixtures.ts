@@ -10,31 +10,14 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { ColumnKey, formatNaiveTimestamp } from '../lib/types';
 import type { MimeBundle } from '../lib/display';
+import { SEED_SECTIONS } from '../lib/findings';
+import { prng } from './frames';
 
-/** The 27 families the seed plots, in its order. */
-export const SEED_FAMILIES: readonly string[] = [
-  ...['avg', 'std', 'sum', 'count'].map((s) => `${s}_Length`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_IP1_IP2_time_diff_per_value`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_IP1_time_diff_per_value`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_IP2_time_diff_per_value`),
-  ...['avg', 'std'].map((s) => `${s}_IP_distance`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_Port1`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_Port2`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_is_busybox`),
-  ...['avg', 'std', 'sum'].map((s) => `${s}_is_enable`),
-];
+/** The 27 families the seed plots, in its order (from the seed's sections in lib/findings). */
+export const SEED_FAMILIES: readonly string[] = SEED_SECTIONS.flatMap((section) => section.figures);
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), shared with the other tests. */
+export { prng };
 
 /** What {@link syntheticFrame} builds. */
 export interface SyntheticOptions {
