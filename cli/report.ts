@@ -1,5 +1,5 @@
 /**
- * `npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N]
+ * `npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--whole]
  *  [--out DIR] [--hide-code|--fold-code] [--notebook FILE] [--timeout SECONDS]`
  *
  * Executes notebooks/evaluation_5T.ipynb headlessly through Jupyter (nbclient, driven by
@@ -21,12 +21,13 @@ import {
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
 
-const USAGE = `usage: npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--out DIR] [--hide-code|--fold-code]
+const USAGE = `usage: npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--whole] [--out DIR] [--hide-code|--fold-code]
   --models DIR ...   model run folders holding detected_anomalies.csv (default: the generated data/models/...)
   --full FILE        the full windowed dataset (default: data/final/final_dataset_5T.csv)
   --reference NAME   reference run, e.g. 5T (default: the finest window)
   --sample N         normal rows sampled for the figures (default 4000)
   --seed N           seed of the sample (default 42)
+  --whole            read the full dataset whole into memory instead of streaming it (same results)
   --out DIR          output folder (default reports/)
   --hide-code        leave code cells out of the HTML; --fold-code folds them under "Code"
   --notebook FILE    another notebook to run (default notebooks/evaluation_5T.ipynb)
@@ -48,6 +49,8 @@ export interface ReportOptions {
   readonly reference?: string;
   readonly sampleSize?: number;
   readonly seed?: number;
+  /** Read the full dataset whole into memory instead of streaming it (same results). */
+  readonly loadWhole?: boolean;
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -174,6 +177,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     reference: options.reference,
     sampleSize: options.sampleSize ?? 4000,
     seed: options.seed ?? 42,
+    loadWhole: options.loadWhole ?? false,
   };
   for (const model of params.models) {
     checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
@@ -344,7 +348,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, {
     values: ['full', 'reference', 'sample', 'seed', 'out', 'notebook', 'timeout'],
     lists: ['models'],
-    booleans: ['hide-code', 'fold-code', 'help'],
+    booleans: ['hide-code', 'fold-code', 'whole', 'help'],
   });
   if (args.has('help')) {
     process.stdout.write(`${USAGE}\n`);
@@ -357,6 +361,7 @@ async function main(argv: readonly string[]): Promise<void> {
     reference: single(args, 'reference'),
     sampleSize: args.has('sample') ? integer(args, 'sample', 4000) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', 42) : undefined,
+    loadWhole: args.has('whole'),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', 900) : undefined,

@@ -5,8 +5,9 @@
  * `summary` command runs this function; both therefore print the same numbers.
  */
 import { Frame } from './frame';
-import { FullEvaluation, Progress, evaluateFull } from './loaders';
+import { EvaluateOptions, FullEvaluation, Progress, evaluateFull } from './loaders';
 import { Run, RunSpec, loadRuns, pickReference } from './runs';
+import { sampleRows } from './sample';
 import { familyStats } from './stats';
 import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
@@ -57,6 +58,30 @@ export function fullFacts(full: FullEvaluation): FullFacts {
     excludedFound: full.excludedFound,
     normalStats: full.normalStats,
     families: [...new Set(full.columns.flatMap((key) => (key.kind === 'value' ? [key.family] : [])))],
+  };
+}
+
+/**
+ * What `evaluateFull` computes, from a full dataset already in memory (read whole with
+ * `readTable`, for a reader who wants every row at hand): the same normal rows, the same seeded
+ * sample and the same statistics, so either path gives the same figures and summary.
+ */
+export function evaluateFrame(
+  frame: Frame,
+  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed'>,
+): FullEvaluation {
+  const normal = Int32Array.from(frame.index.keys()).filter((row) => !options.exclude.has(frame.index[row]));
+  const picked = sampleRows(Array.from(normal, (row) => frame.index[row]), options.sampleSize, options.seed);
+  return {
+    path: frame.source ?? '(in memory)',
+    rows: frame.nRows,
+    columns: [...frame.columns],
+    valueColumns: frame.valueKeys().length,
+    grid: frame.grid(),
+    normalRows: normal.length,
+    excludedFound: frame.nRows - normal.length,
+    sample: frame.selectRows(Array.from(picked, (i) => normal[i])),
+    normalStats: familyStats(frame, normal),
   };
 }
 

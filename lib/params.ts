@@ -20,6 +20,11 @@ export interface NotebookParams {
   readonly sampleSize: number;
   /** Seed of the sample, so reruns draw the same rows. */
   readonly seed: number;
+  /**
+   * Read the full dataset whole into memory (every row at hand for exploration, ~8 bytes a cell)
+   * instead of streaming it; the figures and numbers are the same either way. Default false.
+   */
+  readonly loadWhole?: boolean;
   /** Where to write summary.json; undefined: not written. */
   readonly summaryOut?: string;
   /**
@@ -40,6 +45,7 @@ export const PARAM_ENV = {
   reference: 'EVAL_REFERENCE',
   sampleSize: 'EVAL_SAMPLE',
   seed: 'EVAL_SEED',
+  loadWhole: 'EVAL_LOAD_WHOLE',
   summaryOut: 'EVAL_SUMMARY_OUT',
   summaryFinal: 'EVAL_SUMMARY_FINAL',
 } as const;
@@ -64,6 +70,14 @@ function parseCount(origin: string, raw: unknown, allowZero: boolean): number {
     throw new ParamError(origin, `expected ${expected}, found ${JSON.stringify(raw)}`);
   }
   return Number(text);
+}
+
+function parseFlag(origin: string, raw: unknown): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+  if (text === 'true' || text === '1' || text === 'yes') return true;
+  if (text === 'false' || text === '0' || text === 'no') return false;
+  throw new ParamError(origin, `expected true or false (or 1/0, yes/no), found ${JSON.stringify(raw)}`);
 }
 
 function parseText(origin: string, raw: unknown): string {
@@ -114,6 +128,9 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
     case 'seed':
       out.seed = parseCount(origin, raw, true);
       break;
+    case 'loadWhole':
+      out.loadWhole = parseFlag(origin, raw);
+      break;
     case 'summaryOut':
       out.summaryOut = raw === null ? undefined : resolve(parseText(origin, raw));
       break;
@@ -123,7 +140,7 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'summaryOut', 'summaryFinal'];
+const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal'];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
@@ -186,6 +203,7 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.reference !== undefined) env[PARAM_ENV.reference] = params.reference;
   if (params.sampleSize !== undefined) env[PARAM_ENV.sampleSize] = String(params.sampleSize);
   if (params.seed !== undefined) env[PARAM_ENV.seed] = String(params.seed);
+  if (params.loadWhole !== undefined) env[PARAM_ENV.loadWhole] = String(params.loadWhole);
   if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
   if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
   return env;
@@ -199,6 +217,7 @@ export function describeParams(params: NotebookParams): string {
     `reference:   ${params.reference ?? '(finest window)'}`,
     `sample size: ${params.sampleSize}`,
     `seed:        ${params.seed}`,
+    `full read:   ${params.loadWhole ? 'whole, in memory' : 'streamed'}`,
     `summary:     ${summaryPath(params) ?? '(not written)'}`,
   ].join('\n');
 }

@@ -88,7 +88,7 @@ JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`)
 
 Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
 notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
-\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_SUMMARY_OUT\`, or a JSON file named by \`EVAL_PARAMS\`.
+\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
 `);
   // Cells never use shorthand properties ({ models }) for variables of earlier cells: tslab 1.0.22
@@ -103,6 +103,7 @@ const fullDataset = '../data/final/final_dataset_5T.csv';
 const referenceRun: string | undefined = undefined; // default: the run with the finest window
 const sampleSize = 4000;
 const randomSeed = 42;
+const loadWhole = false; // true: read the full dataset into memory (fullTable) instead of streaming it
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
 `, ['parameters']);
 
@@ -110,9 +111,9 @@ const summaryOut: string | undefined = undefined; // where to write summary.json
   nb.code('libraries', 'setup', `
 import { resolveParams, describeParams, summaryPath } from '../dist/lib/params';
 import { loadRuns, pickReference } from '../dist/lib/runs';
-import { evaluateFull } from '../dist/lib/loaders';
+import { evaluateFull, readTable } from '../dist/lib/loaders';
 import { familyStats } from '../dist/lib/stats';
-import { fullFacts } from '../dist/lib/evaluation';
+import { evaluateFrame, fullFacts } from '../dist/lib/evaluation';
 import { buildSummary } from '../dist/lib/summary';
 import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
@@ -123,7 +124,7 @@ import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findi
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 
 const params = resolveParams({
-  models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, summaryOut: summaryOut,
+  models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, loadWhole: loadWhole, summaryOut: summaryOut,
 });
 console.log(describeParams(params));
 await loadPlotly();
@@ -186,15 +187,14 @@ for the figures.
   nb.code('full', 'full', `
 const anomalous = reference.frame;
 let lastProgress = 0;
-const full = await evaluateFull(params.full, {
-  exclude: new Set(anomalous.index),
-  sampleSize: params.sampleSize,
-  seed: params.seed,
-  onProgress: (p) => {
-    const share = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
-    if (share > lastProgress) { lastProgress = share; console.log(\`  read \${share * 10}% (\${p.rowsParsed} rows)\`); }
-  },
-});
+const onProgress = (p: { bytesRead: number; bytesTotal: number; rowsParsed: number }) => {
+  const share = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
+  if (share > lastProgress) { lastProgress = share; console.log(\`  read \${share * 10}% (\${p.rowsParsed} rows)\`); }
+};
+const fullOptions = { exclude: new Set(anomalous.index), sampleSize: params.sampleSize, seed: params.seed };
+// Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
+const fullTable = params.loadWhole ? await readTable(params.full, { onProgress: onProgress }) : undefined;
+const full = fullTable ? evaluateFrame(fullTable, fullOptions) : await evaluateFull(params.full, { ...fullOptions, onProgress: onProgress });
 const sample = full.sample;
 console.log(\`Full dataset: \${full.rows} rows, \${full.valueColumns} value columns\`);
 console.log(\`Anomalous rows of \${reference.name} found in it: \${full.excludedFound} of \${anomalous.nRows}\`);

@@ -190,6 +190,21 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     }
   });
 
+  test('--whole reads the full dataset into memory and gives the same summary.json', () => {
+    const wholeOut = path.join(work, 'out-whole');
+    const run = report([
+      '--models', ...RUNS.map((r) => path.join(data, 'models', r)),
+      '--full', path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--whole', '--out', wholeOut,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const streamed = fs.readFileSync(path.join(out, 'summary.json'), 'utf8');
+    assert.equal(fs.readFileSync(path.join(wholeOut, 'summary.json'), 'utf8'), streamed);
+    const nb = readNotebook(path.join(wholeOut, 'evaluation_5T.ipynb'));
+    const printed = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join('\n');
+    assert.match(printed, /full read:\s+whole, in memory/);
+  });
+
   test('other model folders (two runs, shuffled columns, a 15-minute window) work with no edit', () => {
     // A 15T run: the 5T run's 15-minute windows, every column shuffled; a 30T run with columns reversed.
     const src5 = readTsv(path.join(data, 'models', RUNS[2], 'detected_anomalies.csv'));
@@ -304,8 +319,16 @@ describe('notebook parameters', () => {
     assert.deepEqual([q.models, q.sampleSize, q.seed, q.reference, q.summaryOut], [['/x/1', '/x/2'], 10, 0, '10T', '/o/s.json']);
     assert.deepEqual(resolveParams(defaults, { EVAL_MODELS: `/a${path.delimiter}/b` }, cwd).models, ['/a', '/b']);
     // The report's own encoding round-trips.
-    const back = resolveParams(defaults, paramsToEnv({ models: ['/m/1'], full: '/f.csv', sampleSize: 5, seed: 3 }), cwd);
-    assert.deepEqual([back.models, back.full, back.sampleSize, back.seed], [['/m/1'], '/f.csv', 5, 3]);
+    const back = resolveParams(defaults, paramsToEnv({ models: ['/m/1'], full: '/f.csv', sampleSize: 5, seed: 3, loadWhole: true }), cwd);
+    assert.deepEqual([back.models, back.full, back.sampleSize, back.seed, back.loadWhole], [['/m/1'], '/f.csv', 5, 3, true]);
+  });
+
+  test('EVAL_LOAD_WHOLE takes true/false, 1/0, yes/no and nothing else', () => {
+    assert.equal(resolveParams(defaults, {}, cwd).loadWhole, undefined);
+    for (const [text, value] of [['true', true], ['1', true], ['YES', true], ['false', false], ['0', false], ['no', false]] as const) {
+      assert.equal(resolveParams(defaults, { EVAL_LOAD_WHOLE: text }, cwd).loadWhole, value, text);
+    }
+    assert.throws(() => resolveParams(defaults, { EVAL_LOAD_WHOLE: 'maybe' }, cwd), /EVAL_LOAD_WHOLE: expected true or false \(or 1\/0, yes\/no\), found "maybe"/);
   });
 
   test('a JSON file named by EVAL_PARAMS sets values relative to itself, under the variables', () => {
