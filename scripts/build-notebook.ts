@@ -117,7 +117,7 @@ import { evaluateFrame, fullFacts } from '../dist/lib/evaluation';
 import { buildSummary } from '../dist/lib/summary';
 import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
-import { evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
+import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
 import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown } from '../dist/lib/html';
 import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown } from '../dist/lib/findings';
@@ -217,9 +217,12 @@ const context = findingContext({
 });
 const sectionOf = (feature: string) => SEED_SECTIONS.find((s) => s.feature === feature)!;
 
-/** One of the seed's figures, then its written findings with their verdicts and the evidence table. */
-async function figure(family: string): Promise<void> {
-  await showFigure(plotAllIps(anomalous, sample, family));
+/**
+ * One of the seed's figures, then its written findings with their verdicts and the evidence table.
+ * Normal panels with many IPs draw as a density; \`figure(family, { normal: 'lines' })\` draws every line.
+ */
+async function figure(family: string, options: AllIpsOptions = {}): Promise<void> {
+  await showFigure(plotAllIps(anomalous, sample, family, options));
   const section = SEED_SECTIONS.find((s) => s.figures.includes(family))!;
   await showMarkdown(figureMarkdown(section, family, context));
 }
