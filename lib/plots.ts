@@ -8,7 +8,7 @@ import { FamilyEvidence, Role, formatNaiveTimestamp } from './types';
 import { Frame } from './frame';
 import { escapeHtml } from './html';
 import { LabelledRun, exclusiveIntersections, uniqueToRun } from './overlap';
-import { roleWord } from './evidence';
+import { humanShare, roleWord } from './evidence';
 
 /** One Plotly trace (scatter, heatmap, bar...): a plain JSON object. */
 export type PlotlyTrace = Record<string, unknown>;
@@ -443,7 +443,7 @@ export function overlapFigure(runs: readonly LabelledRun[], options: { title?: s
   const data: PlotlyTrace[] = [
     {
       type: 'bar', x: cols, y: inter.map((x) => x.labels.length), text: inter.map((x) => String(x.labels.length)),
-      textposition: 'outside', customdata: words, marker: { color: '#3b3b3b' }, xaxis: 'x', yaxis: 'y',
+      textposition: 'outside', cliponaxis: false, customdata: words, marker: { color: '#3b3b3b' }, xaxis: 'x', yaxis: 'y',
       hovertemplate: '%{customdata}: %{y} IPs<extra></extra>', name: 'intersection',
     },
     {
@@ -460,7 +460,7 @@ export function overlapFigure(runs: readonly LabelledRun[], options: { title?: s
     },
     {
       type: 'bar', orientation: 'h', x: sizes, y: names, xaxis: 'x2', yaxis: 'y2',
-      marker: { color: '#6baed6' }, text: sizes.map(String), textposition: 'outside',
+      marker: { color: '#6baed6' }, text: sizes.map(String), textposition: 'outside', cliponaxis: false,
       hovertemplate: '%{y}: %{x} IPs in total<extra></extra>', name: 'run size',
     },
   ];
@@ -472,7 +472,8 @@ export function overlapFigure(runs: readonly LabelledRun[], options: { title?: s
     xaxis: { domain: [0.3, 1], anchor: 'y2', showticklabels: false, range: [-0.6, inter.length - 0.4], zeroline: false, showgrid: false },
     yaxis: { domain: [0.45, 1], anchor: 'x', title: { text: 'IPs in exactly these runs' }, rangemode: 'tozero' },
     yaxis2: { domain: [0, 0.4], anchor: 'x', type: 'category', categoryorder: 'array', categoryarray: [...names].reverse(), automargin: true, showgrid: false },
-    xaxis2: { domain: [0, 0.22], anchor: 'y2', autorange: 'reversed', title: { text: 'IPs per run' }, showgrid: false },
+    // Reversed, with room on the left for the labels of the longest bar.
+    xaxis2: { domain: [0.03, 0.22], anchor: 'y2', range: [Math.max(1, ...sizes) * 1.3, 0], title: { text: 'IPs per run' }, showgrid: false },
   };
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
@@ -500,9 +501,10 @@ export function evidenceFigure(evidence: FamilyEvidence, options: { height?: num
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {
     title: { text: escapeHtml(options.title ?? `${evidence.family}: anomalous vs normal IPs`), x: 0.01, xanchor: 'left' },
-    height: options.height ?? 340, barmode: 'group', hovermode: 'closest',
-    legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.12 },
-    margin: { l: 50, r: 20, t: 80, b: 40 }, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+    height: options.height ?? 370, barmode: 'group', hovermode: 'closest',
+    // Below the panels: above them it would cover the panel titles.
+    legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.12, yanchor: 'top' },
+    margin: { l: 50, r: 20, t: 80, b: 70 }, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
   };
   const annotations: Record<string, unknown>[] = [];
   const width = 1 / metrics.length;
@@ -514,7 +516,7 @@ export function evidenceFigure(evidence: FamilyEvidence, options: { height?: num
       data.push({
         type: 'bar', name: group, legendgroup: group, showlegend: m === 0, marker: { color },
         x: roles.map(roleWord), y: values.map((v) => (Number.isFinite(v) ? v : null)),
-        text: values.map(stat), textposition: 'outside', cliponaxis: false,
+        text: values.map(metric.key === 'nonzeroShare' ? humanShare : stat), textposition: 'outside', cliponaxis: false,
         customdata: cells.map((c) => (c ? [c.ips, stat(c.p95), stat(c.max), stat(c.mean), stat(c.median)] : [0, 'n/a', 'n/a', 'n/a', 'n/a'])),
         xaxis: `x${suffix}`, yaxis: `y${suffix}`,
         hovertemplate: `${group} %{x} IPs (%{customdata[0]})<br>${metric.label}: %{text}<br>p95 %{customdata[1]}, max %{customdata[2]}<extra></extra>`,
