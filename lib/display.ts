@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 import { gzipSync } from 'zlib';
 import { Frame } from './frame';
-import { FrameTableOptions, escapeHtml, frameTableHtml } from './html';
+import { FrameTableOptions, escapeHtml, frameTableHtml, unescapeHtml } from './html';
 import { PlotlyFigure, groupLines } from './plots';
 import { PLOTLY_WAITERS, PlotlyBuild, plotlyLibraryScript, plotlyVersion, scriptSafe } from './plotly-bundle';
 
@@ -65,11 +65,9 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Plain text of a Plotly title: tags dropped, the entities `escapeHtml` writes decoded. */
+/** Plain text of a Plotly title: tags dropped, entities decoded with {@link unescapeHtml}. */
 export function plotlyTextToPlain(text: string): string {
-  return text
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(lt|gt|#34|#39|#37|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', '#34': '"', '#39': "'", '#37': '%', amp: '&' })[e] ?? '');
+  return unescapeHtml(text.replace(/<[^>]*>/g, ''));
 }
 
 function figureTitle(fig: PlotlyFigure): string {

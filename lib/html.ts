@@ -18,6 +18,19 @@ export function escapeHtml(text: string): string {
   return String(text).replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch]);
 }
 
+const DECODED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', '#34': '"', '#39': "'", '#37': '%',
+};
+
+/**
+ * Decodes the entities {@link escapeHtml} writes, plus `&quot;` (nbconvert's attribute quoting)
+ * and `&#37;` (Plotly hover templates escape `%`), in one pass so `&amp;lt;` stays `&lt;`.
+ * Other entities are left as written. The one decoder for page attributes and Plotly titles.
+ */
+export function unescapeHtml(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#34|#39|#37);/g, (_, name: string) => DECODED_ENTITIES[name]);
+}
+
 /**
  * Escapes text for Jupyter markdown so that it renders literally: markdown punctuation gets a
  * backslash, `& < >` become entities (markdown passes raw HTML through), and line breaks become

@@ -8,7 +8,7 @@ import { FamilyEvidence, Role, formatNaiveTimestamp } from './types';
 import { Frame } from './frame';
 import { escapeHtml } from './html';
 import { LabelledRun, exclusiveIntersections, uniqueToRun } from './overlap';
-import { humanShare, roleWord } from './evidence';
+import { humanShare, quantileSorted, roleWord } from './evidence';
 
 /** One Plotly trace (scatter, heatmap, bar...): a plain JSON object. */
 export type PlotlyTrace = Record<string, unknown>;
@@ -104,16 +104,6 @@ function xEncoding(starts: Float64Array): Record<string, unknown> {
   return regular
     ? { x0: formatNaiveTimestamp(starts[0]), dx }
     : { x: typedArraySpec(Float64Array.from(starts)) };
-}
-
-/** Quantile of sorted finite numbers (linear interpolation, as numpy's default). */
-function quantileSorted(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
 interface Panel {

@@ -5,7 +5,7 @@
  * every URL a page references, find error outputs, and read the runner's progress lines.
  * The report command (cli/report.ts) does the I/O around them.
  */
-import { escapeHtml } from './html';
+import { escapeHtml, unescapeHtml } from './html';
 
 /** How code cells appear in the HTML page. */
 export type CodeDisplay = 'show' | 'fold' | 'hide';
@@ -22,15 +22,6 @@ export interface UrlReference {
 // Tags with a src/href attribute, outside <script>/<style> bodies (whose text is not markup).
 const TAG_RE = /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/g;
 const ATTR_RE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-
-function decodeAttr(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 
 /** The markup of a page with the bodies of <script>, <style> and <textarea> blanked out (same length). */
 function markupOnly(html: string): string {
@@ -53,7 +44,7 @@ export function referencedUrls(html: string): UrlReference[] {
       const attrName = attr[1].toLowerCase();
       if (attrName !== 'src' && attrName !== 'href') continue;
       const value = attr[2] ?? attr[3] ?? attr[4];
-      if (value !== undefined) out.push({ tag: name, attr: attrName, url: decodeAttr(value) });
+      if (value !== undefined) out.push({ tag: name, attr: attrName, url: unescapeHtml(value) });
     }
   }
   return out;
@@ -85,16 +76,15 @@ export function externalResources(html: string): UrlReference[] {
  */
 export function makeSelfContained(html: string): string {
   let out = html.replace(/[ \t]*<!-- Load mathjax -->[\s\S]*?<!-- End of mathjax configuration -->/g, '');
-  out = out.replace(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, (whole, attrs: string) => {
-    const src = /\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(attrs);
-    if (!src) return whole;
-    return isExternalUrl(decodeAttr(src[1] ?? src[2] ?? src[3])) ? '' : whole;
-  });
-  out = out.replace(/<link\b[^>]*>/gi, (whole) => {
-    const href = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(whole);
-    return href && isExternalUrl(decodeAttr(href[1] ?? href[2] ?? href[3])) ? '' : whole;
-  });
+  out = out.replace(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, (whole, attrs: string) => (loadsExternal(attrs, 'src') ? '' : whole));
+  out = out.replace(/<link\b[^>]*>/gi, (whole) => (loadsExternal(whole, 'href') ? '' : whole));
   return out;
+}
+
+/** True when the tag markup's first `attr` attribute holds an external URL (see {@link isExternalUrl}). */
+function loadsExternal(markup: string, attr: 'src' | 'href'): boolean {
+  const value = new RegExp(`\\b${attr}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(markup);
+  return value !== null && isExternalUrl(unescapeHtml(value[1] ?? value[2] ?? value[3]));
 }
 
 /** [start, end) of the `<div ...>` that opens at `start`, found by counting nested divs. */
@@ -203,16 +193,6 @@ export function findProblemOutputs(nb: NotebookJson): ProblemOutput[] {
     }
   });
   return problems;
-}
-
-/** The notebook with every output and execution count removed: the form it is committed in. */
-export function clearOutputs<T extends NotebookJson>(nb: T): T {
-  return {
-    ...nb,
-    cells: nb.cells.map((cell) =>
-      cell.cell_type === 'code' ? { ...cell, outputs: [], execution_count: null } : cell,
-    ),
-  };
 }
 
 /** One progress line of scripts/run_notebook.py. */

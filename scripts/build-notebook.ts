@@ -120,7 +120,7 @@ import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/ov
 import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
 import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown } from '../dist/lib/html';
-import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown } from '../dist/lib/findings';
+import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown, seedSection } from '../dist/lib/findings';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 
 const params = resolveParams({
@@ -215,7 +215,6 @@ const context = findingContext({
   runs: labelled,
   reference: reference.name,
 });
-const sectionOf = (feature: string) => SEED_SECTIONS.find((s) => s.feature === feature)!;
 
 /**
  * One of the seed's figures, then its written findings with their verdicts and the evidence table.
@@ -229,7 +228,7 @@ async function figure(family: string, options: AllIpsOptions = {}): Promise<void
 
 /** A section's summary findings with their verdicts, beside the evidence figure of its averages. */
 async function summary(feature: string): Promise<void> {
-  const section = sectionOf(feature);
+  const section = seedSection(feature)!;
   await showFigure(evidenceFigure(context.evidence(section.figures[0])));
   await showMarkdown(findingsMarkdown(evaluateFindings(section.summary, context)));
 }

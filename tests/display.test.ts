@@ -6,9 +6,9 @@ import { spawnSync } from 'child_process';
 import { gunzipSync } from 'zlib';
 import {
   MimeBundle, NoKernelError, PLOTLY_MIME, figureBundle, jsonForScript, kernelDisplayWriter,
-  markdownBundle, plotlyLibraryBundle, show, tableBundle,
+  markdownBundle, plotlyLibraryBundle, plotlyTextToPlain, show, tableBundle,
 } from '../lib/display';
-import { escapeHtml, escapeMarkdown, frameTableHtml } from '../lib/html';
+import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
 import { plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
 import { groupLines, plotAllIps } from '../lib/plots';
 import { syntheticFrame, tempDir } from './plot-fixtures';
@@ -122,6 +122,12 @@ test('frame table: like pandas head, bold index, elided middle columns, escaped 
   assert.equal((html.match(/<td>/g) ?? []).length, 5 * 7);
   const bundle = tableBundle(frame, { rows: 2 });
   assert.equal(bundle.data['text/plain'], '2 rows × 30 columns (frame of 9 rows)');
+});
+
+test('unescapeHtml inverts escapeHtml in one pass; figure titles and page attributes share it', () => {
+  for (const text of [HOSTILE, `a & b "q" 'r' 50% &lt; literal`, '&amp;lt;']) assert.equal(unescapeHtml(escapeHtml(text)), text);
+  assert.equal(unescapeHtml('&amp;lt; &quot;x&quot; &#37;{y} &nbsp;'), '&lt; "x" %{y} &nbsp;');
+  assert.equal(plotlyTextToPlain(`<b>${escapeHtml(HOSTILE)}</b> &#37;`), `${HOSTILE} %`);
 });
 
 test('markdown escaping: labels render as literal text and cannot add structure', () => {
