@@ -4,13 +4,13 @@
  */
 import { ColumnKey, FilePosition, InputError, ValueKey, WindowGrid, formatNaiveTimestamp } from './types';
 
-/** Metadata columns the seed drops before evaluating: not values. */
-export const META_COLUMNS: readonly string[] = [
-  'host0', 'host1', 'host2', 'host3', 'host4', 'host5', 'host6', 'host7', 'is_src', 'is_anomaly',
-];
-
 const EXAMPLE = `('avg_Length', 'avg_2019-02-01 09:35:00')`;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+/** Python's one-character string escapes (after the backslash) and what they stand for. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0',
+};
 
 /**
  * Reads a Python string literal (as `repr` writes it: single or double quotes, backslash escapes)
@@ -32,11 +32,8 @@ function readPythonString(text: string, at: number): { value: string; end: numbe
     }
     const next = text[i + 1];
     if (next === undefined) break;
-    const simple: Record<string, string> = {
-      '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0',
-    };
-    if (next in simple) {
-      value += simple[next];
+    if (next in SIMPLE_ESCAPES) {
+      value += SIMPLE_ESCAPES[next];
       i += 2;
       continue;
     }

@@ -7,7 +7,7 @@
 import { Frame } from './frame';
 import { EvaluateOptions, FullEvaluation, Progress, evaluateFull } from './loaders';
 import { Run, RunSpec, loadRuns, pickReference } from './runs';
-import { sampleRows } from './sample';
+import { sampleNormalRows } from './sample';
 import { familyStats } from './stats';
 import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
@@ -70,8 +70,7 @@ export function evaluateFrame(
   frame: Frame,
   options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed'>,
 ): FullEvaluation {
-  const normal = Int32Array.from(frame.index.keys()).filter((row) => !options.exclude.has(frame.index[row]));
-  const picked = sampleRows(Array.from(normal, (row) => frame.index[row]), options.sampleSize, options.seed);
+  const { normal, sample } = sampleNormalRows(frame.index, options.exclude, options.sampleSize, options.seed);
   return {
     path: frame.source ?? '(in memory)',
     rows: frame.nRows,
@@ -80,7 +79,7 @@ export function evaluateFrame(
     grid: frame.grid(),
     normalRows: normal.length,
     excludedFound: frame.nRows - normal.length,
-    sample: frame.selectRows(Array.from(picked, (i) => normal[i])),
+    sample: frame.selectRows(sample),
     normalStats: familyStats(frame, normal),
   };
 }

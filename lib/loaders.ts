@@ -10,7 +10,7 @@ import { Worker } from 'worker_threads';
 import { headerGrid, parseHeaderFields } from './columns';
 import { Frame } from './frame';
 import { FamilyStatsAccumulator } from './stats';
-import { sampleRows } from './sample';
+import { sampleNormalRows } from './sample';
 import { splitFields } from './tsv';
 import { ColumnKey, FamilyStats, InputError, WindowGrid } from './types';
 import {
@@ -319,18 +319,27 @@ function checkDuplicates(file: string, labels: readonly string[], lineOf: (row: 
   }
 }
 
+/**
+ * Where each of consecutive ranges starts, from their line counts (blank lines included) and row
+ * counts: its first line number (data starts on line 2) and its first row.
+ */
+function placeRanges(counts: ReadonlyArray<{ lines: number; rows: number }>): Array<{ firstLine: number; rowOffset: number }> {
+  let firstLine = 2;
+  let rowOffset = 0;
+  return counts.map(({ lines, rows }) => {
+    const place = { firstLine, rowOffset };
+    firstLine += lines;
+    rowOffset += rows;
+    return place;
+  });
+}
+
 /** Ranges with their first line numbers and row offsets, from a count pass. */
 async function countRanges(pool: ThreadPool, head: TableHead): Promise<Array<Range & { rows: number; rowOffset: number }>> {
   const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
   const counts = await pool.all<{ lines: number; rows: number }>('count', spans.map((s) => ({ file: head.file, ...s, firstLine: 0 })));
-  let line = 2;
-  let rowOffset = 0;
-  return spans.map((span, k) => {
-    const range = { file: head.file, ...span, firstLine: line, rows: counts[k].rows, rowOffset };
-    line += counts[k].lines;
-    rowOffset += counts[k].rows;
-    return range;
-  });
+  const places = placeRanges(counts);
+  return spans.map((span, k) => ({ file: head.file, ...span, ...places[k], rows: counts[k].rows }));
 }
 
 async function withPool<T>(head: TableHead, options: ReadOptions | undefined, use: (pool: ThreadPool) => Promise<T>): Promise<T> {
@@ -381,6 +390,7 @@ let evaluationCounter = 0;
  * plus per-column accumulators, whatever the number of rows.
  */
 export async function evaluateFull(file: string, options: EvaluateOptions): Promise<FullEvaluation> {
+  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`evaluateFull: seed ${options.seed} is not a safe integer`);
   const head = readHead(file);
   const grid = gridOf(head);
   const nCols = head.columns.length;
@@ -391,61 +401,41 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
   const pass = await withPool(head, options, async (pool) => {
     const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
     // Pass 1: labels. Line numbers are local to each range (first line 0) until all counts are known.
-    const labelled = await pool.all<LabelPass>(
-      'labels', spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}`, seed: options.seed })),
-    );
-    const firstLines: number[] = [];
-    let line = 2;
-    for (const part of labelled) {
-      firstLines.push(line);
-      line += part.lines;
-    }
+    const labelled = await pool.all<LabelPass>('labels', spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}` })));
+    const places = placeRanges(labelled.map((part) => ({ lines: part.lines, rows: part.labels.length })));
     const failed = labelled.findIndex((part) => part.failure !== undefined);
     if (failed >= 0) {
       const { line: local, problem } = labelled[failed].failure!;
-      throw new RowFailure(local + firstLines[failed], problem);
+      throw new RowFailure(local + places[failed].firstLine, problem);
     }
     const labels = labelled.flatMap((part) => part.labels);
-    const rowStarts: number[] = [];
-    let offset = 0;
-    for (const part of labelled) {
-      rowStarts.push(offset);
-      offset += part.labels.length;
-    }
     const lineOfRow = new Int32Array(labels.length);
     labelled.forEach((part, k) => {
-      for (let i = 0; i < part.lineOfRow.length; i++) lineOfRow[rowStarts[k] + i] = part.lineOfRow[i] + firstLines[k];
+      const { firstLine, rowOffset } = places[k];
+      for (let i = 0; i < part.lineOfRow.length; i++) lineOfRow[rowOffset + i] = part.lineOfRow[i] + firstLine;
     });
     checkDuplicates(file, labels, (r) => lineOfRow[r]);
 
-    const normal: number[] = [];
-    let excludedFound = 0;
-    const actions = new Int32Array(labels.length).fill(NORMAL);
-    labels.forEach((label, r) => {
-      if (options.exclude.has(label)) {
-        excludedFound++;
-        actions[r] = EXCLUDED;
-      } else normal.push(r);
-    });
-    const normalLabels = normal.map((r) => labels[r]);
-    const picked = sampleRows(normalLabels, options.sampleSize, options.seed);
+    const { normal, sample: picked } = sampleNormalRows(labels, options.exclude, options.sampleSize, options.seed);
+    const actions = new Int32Array(labels.length).fill(EXCLUDED);
+    for (const r of normal) actions[r] = NORMAL;
     const keepValues = options.keepSampleValues !== false;
     if (keepValues) {
-      picked.forEach((n, slot) => {
-        actions[normal[n]] = slot;
+      picked.forEach((r, slot) => {
+        actions[r] = slot;
       });
     }
 
     // Pass 2: parse every row; statistics of normal rows; sampled rows into their slots.
     const sample = new SharedArrayBuffer(keepValues ? picked.length * nCols * (float32 ? 4 : 8) : 0);
     const jobs: EvaluateJob[] = spans.map((span, k) => ({
-      file, ...span, firstLine: firstLines[k], key: `${key}${k}`, headers: head.headers,
-      actions: actions.subarray(rowStarts[k], rowStarts[k] + labelled[k].labels.length).slice(), sample, float32,
+      file, ...span, firstLine: places[k].firstLine, key: `${key}${k}`, headers: head.headers,
+      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), sample, float32,
     }));
     const parts = await pool.all<EvaluatePass>('evaluate', jobs, progress.add);
     return {
-      rows: labels.length, normalRows: normal.length, excludedFound, sample, parts, keepValues,
-      index: Array.from(picked, (n) => normalLabels[n]),
+      rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, sample, parts, keepValues,
+      index: Array.from(picked, (r) => labels[r]),
     };
   }).finally(() => dropKeptLabels(key));
   const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);

@@ -8,7 +8,6 @@ import * as fs from 'fs';
 import { isMainThread, parentPort, workerData } from 'worker_threads';
 import { ColumnKey, roleOf } from './types';
 import { LineBuffer, RowProblem, countLines, forEachLine, lineBuffer, parseLabel, parseRow, lastLabel, rowProblem } from './tsv';
-import { labelHash } from './sample';
 import { parseColumnKey } from './columns';
 import { AccumulatorState, FamilyStatsAccumulator } from './stats';
 
@@ -123,18 +122,14 @@ const keptLabels = new Map<string, string[]>();
 export interface LabelPass {
   labels: string[];
   lineOfRow: Int32Array;
-  hashes: Float64Array;
   /** Lines in the range, blank ones included. */
   lines: number;
   /** The first bad row, if any (the pass still counts all lines, so the caller can place it). */
   failure?: { line: number; problem: RowProblem };
 }
 
-/**
- * Reads a range's labels (first pass of the streaming evaluation) and their seeded hashes, and
- * keeps the labels for the second pass under `key`.
- */
-export function labelTask(job: Range & { readonly key: string; readonly seed: number }): LabelPass {
+/** Reads a range's labels (first pass of the streaming evaluation) and keeps them for the second pass under `key`. */
+export function labelTask(job: Range & { readonly key: string }): LabelPass {
   const labels: string[] = [];
   const lineList: number[] = [];
   let failure: LabelPass['failure'];
@@ -150,8 +145,7 @@ export function labelTask(job: Range & { readonly key: string; readonly seed: nu
     }),
   );
   keptLabels.set(job.key, labels);
-  const hashes = Float64Array.from(labels, (label) => labelHash(label, job.seed));
-  return { labels, lineOfRow: Int32Array.from(lineList), hashes, lines: lineCount, failure };
+  return { labels, lineOfRow: Int32Array.from(lineList), lines: lineCount, failure };
 }
 
 /** Forgets labels kept for evaluations whose key starts with `prefix` (after a failed evaluation in-process). */
@@ -293,7 +287,7 @@ export function runTask(task: TaskName, job: unknown, onProgress?: ProgressSink)
   switch (task) {
     case 'count': return countTask(job as Range);
     case 'read': return readTask(job as ReadJob, onProgress);
-    case 'labels': return labelTask(job as Range & { key: string; seed: number });
+    case 'labels': return labelTask(job as Range & { key: string });
     case 'evaluate': return evaluateTask(job as EvaluateJob, onProgress);
   }
 }

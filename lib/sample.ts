@@ -57,6 +57,22 @@ export function sampleRows(labels: readonly string[], n: number, seed: number): 
   return order.slice(0, n).sort();
 }
 
+/**
+ * The normal rows of a table (positions of the labels not in `exclude`) and, among them, the rows of
+ * the seeded sample of `n` (positions in `labels`, ascending): the one choice `evaluateFull` and
+ * `evaluateFrame` both make, so the streamed and the in-memory evaluation keep the same rows.
+ */
+export function sampleNormalRows(
+  labels: readonly string[],
+  exclude: ReadonlySet<string>,
+  n: number,
+  seed: number,
+): { normal: Int32Array; sample: Int32Array } {
+  const normal = Int32Array.from(labels.keys()).filter((row) => !exclude.has(labels[row]));
+  const picked = sampleRows(Array.from(normal, (row) => labels[row]), n, seed);
+  return { normal, sample: picked.map((i) => normal[i]) };
+}
+
 /** The seeded sample of `n` rows of a frame, in frame order: the same rows `evaluateFull` keeps. */
 export function sampleFrame(frame: Frame, n: number, seed: number): Frame {
   return frame.selectRows(sampleRows(frame.index, n, seed));

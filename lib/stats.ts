@@ -166,7 +166,7 @@ export class FamilyStatsAccumulator {
           neumaier(hugeTotal, hugeComp, 0, s.hugeCompensation[i]);
         }
         const finiteNonzero = nonzero - positive - negative;
-        if (values > finiteNonzero + positive + negative && max < 0) max = 0; // zeros were seen
+        if (values > nonzero && max < 0) max = 0; // zeros were seen
         if (positive > 0) max = Infinity;
         else if (finiteNonzero === 0 && values === negative && negative > 0) max = -Infinity;
         let mean: number;
@@ -181,8 +181,8 @@ export class FamilyStatsAccumulator {
         else if (positive > 0) mean = Infinity;
         else if (negative > 0) mean = -Infinity;
         roles[role] = values === 0
-          ? { ips: s.ips[ROLE_INDEX[role]], values: 0, mean: NaN, max: NaN, nonzeroShare: NaN }
-          : { ips: s.ips[ROLE_INDEX[role]], values, mean, max, nonzeroShare: nonzero / values };
+          ? { ips: rows, values: 0, mean: NaN, max: NaN, nonzeroShare: NaN }
+          : { ips: rows, values, mean, max, nonzeroShare: nonzero / values };
       }
       out.set(family, roles);
     }

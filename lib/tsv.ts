@@ -304,10 +304,6 @@ export function lastLabel(): string {
   return rowLabel;
 }
 
-/** Position of the first value cell of the last line `parseLabel` read. */
-export function lastLabelEnd(): number {
-  return labelEnd;
-}
 /** Filled when `parseRow` or `parseLabel` returns false. */
 export const rowProblem: RowProblem = { kind: 'few', column: 0, fields: 0, text: '' };
 
@@ -323,9 +319,11 @@ function countFields(buf: Uint8Array, start: number, end: number): number {
  * quotes are not closed on the line.
  */
 export function parseLabel(buf: Buffer, start: number, end: number): boolean {
+  // A quoted index: its quoted part (quotes undone), then any text up to the tab (as Python's csv reads it).
+  let quoted = '';
+  let j = start;
   if (buf[start] === QUOTE) {
-    let label = '';
-    let j = start + 1;
+    j = start + 1;
     for (;;) {
       const close = buf.indexOf(QUOTE, j);
       if (close < 0 || close >= end) {
@@ -335,37 +333,28 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
         rowProblem.text = buf.toString('utf8', start, Math.min(end, start + 80));
         return false;
       }
-      label += buf.toString('utf8', j, close);
+      quoted += buf.toString('utf8', j, close);
       if (buf[close + 1] === QUOTE) {
-        label += '"';
+        quoted += '"';
         j = close + 2;
         continue;
       }
       j = close + 1;
       break;
     }
-    let tab = buf.indexOf(TAB, j);
-    if (tab < 0 || tab > end) tab = end;
-    label += buf.toString('utf8', j, tab);
-    rowLabel = label;
-    labelEnd = tab + 1;
-    if (tab === end) return fewFields(buf, start, end);
-    return true;
   }
-  let tab = buf.indexOf(TAB, start);
+  let tab = buf.indexOf(TAB, j);
   if (tab < 0 || tab > end) tab = end;
-  rowLabel = buf.toString('utf8', start, tab);
+  rowLabel = quoted + buf.toString('utf8', j, tab);
   labelEnd = tab + 1;
-  if (tab === end) return fewFields(buf, start, end);
+  if (tab === end) {
+    rowProblem.kind = 'few';
+    rowProblem.column = 1;
+    rowProblem.fields = countFields(buf, start, end);
+    rowProblem.text = '';
+    return false;
+  }
   return true;
-}
-
-function fewFields(buf: Uint8Array, start: number, end: number): boolean {
-  rowProblem.kind = 'few';
-  rowProblem.column = 1;
-  rowProblem.fields = countFields(buf, start, end);
-  rowProblem.text = '';
-  return false;
 }
 
 /**

@@ -118,6 +118,7 @@ test('a header without rows gives an empty frame and an empty evaluation', async
   assert.equal(ev.rows, 0);
   assert.equal(ev.sample.nRows, 0);
   assert.equal(ev.normalStats.get('avg_Length')!.source.values, 0);
+  await assert.rejects(evaluateFull(file, { exclude: new Set(), sampleSize: 10, seed: 1.5 }), RangeError);
 });
 
 test('readHeader reads only the header: keys and grid', async () => {

@@ -34,9 +34,3 @@ export function pythonFloatRepr(x: number): string {
 export function pandasFloatCell(x: number): string {
   return Number.isNaN(x) ? '' : pythonFloatRepr(x);
 }
-
-/** An int64 cell as pandas writes it (`0`, `1`, `-1`). Throws on a non-integer, which is a bug. */
-export function pandasIntCell(x: number): string {
-  if (!Number.isInteger(x)) throw new RangeError(`expected an integer cell, got ${x}`);
-  return String(x);
-}

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pythonFloatRepr } from './pyfloat';
+import { pandasFloatCell } from './pyfloat';
 
 const TAB = 9;
 const NEWLINE = 10;
@@ -56,7 +56,7 @@ export class TableWriter {
         pos += 4;
       } else {
         buf[pos++] = TAB;
-        pos += buf.write(Number.isNaN(v) ? '' : pythonFloatRepr(v), pos, 'latin1');
+        pos += buf.write(pandasFloatCell(v), pos, 'latin1');
       }
     }
     for (let k = 0; k < ints.length; k++) {
