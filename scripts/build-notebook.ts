@@ -216,11 +216,22 @@ const context = findingContext({
   reference: reference.name,
 });
 
+/** A note when other model outputs lack one of the seed's families (its figure is skipped), else undefined. */
+function missingFamily(family: string): string | undefined {
+  const from = [
+    anomalous.families().includes(family) ? '' : \`the reference run \${reference.name}\`,
+    sample.families().includes(family) ? '' : 'the full dataset',
+  ].filter((where) => where !== '');
+  return from.length === 0 ? undefined : \`_\${escapeMarkdown(family)} is missing from \${escapeMarkdown(from.join(' and '))}: no figure._\`;
+}
+
 /**
  * One of the seed's figures, then its written findings with their verdicts and the evidence table.
  * Normal panels with many IPs draw as a density; \`figure(family, { normal: 'lines' })\` draws every line.
  */
 async function figure(family: string, options: AllIpsOptions = {}): Promise<void> {
+  const note = missingFamily(family);
+  if (note) return showMarkdown(note);
   await showFigure(plotAllIps(anomalous, sample, family, options));
   const section = SEED_SECTIONS.find((s) => s.figures.includes(family))!;
   await showMarkdown(figureMarkdown(section, family, context));
@@ -229,7 +240,7 @@ async function figure(family: string, options: AllIpsOptions = {}): Promise<void
 /** A section's summary findings with their verdicts, beside the evidence figure of its averages. */
 async function summary(feature: string): Promise<void> {
   const section = seedSection(feature)!;
-  await showFigure(evidenceFigure(context.evidence(section.figures[0])));
+  if (!missingFamily(section.figures[0])) await showFigure(evidenceFigure(context.evidence(section.figures[0])));
   await showMarkdown(findingsMarkdown(evaluateFindings(section.summary, context)));
 }
 `);
@@ -248,15 +259,19 @@ total or peak of at least 3.5 among the IPs of its role. Matching pairs: source 
 timelines that correlate over the windows where either is active, with similar totals.
 `);
         nb.code('standouts', 'findings', `
-const standouts = standoutIps(anomalous, 'count_Length');
-await showMarkdown('**IPs that stand out in count\\\\_Length**\\n\\n' + standoutsMarkdown(standouts, 'count_Length'));
-const standoutPairs = matchingPairs(anomalous, 'count_Length', {
-  sources: standouts.filter((s) => s.role === 'source').map((s) => s.label),
-  dsts: standouts.filter((s) => s.role === 'dst').map((s) => s.label),
-});
-await showMarkdown(standoutPairs.length > 0
-  ? '**Source/destination pairs among them whose timelines match**\\n\\n' + pairsMarkdown(standoutPairs)
-  : '**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\\n\\n' + pairsMarkdown(matchingPairs(anomalous, 'count_Length', { limit: 5 })));
+if (missingFamily('count_Length')) {
+  await showMarkdown(missingFamily('count_Length')!);
+} else {
+  const standouts = standoutIps(anomalous, 'count_Length');
+  await showMarkdown('**IPs that stand out in count\\\\_Length**\\n\\n' + standoutsMarkdown(standouts, 'count_Length'));
+  const standoutPairs = matchingPairs(anomalous, 'count_Length', {
+    sources: standouts.filter((s) => s.role === 'source').map((s) => s.label),
+    dsts: standouts.filter((s) => s.role === 'dst').map((s) => s.label),
+  });
+  await showMarkdown(standoutPairs.length > 0
+    ? '**Source/destination pairs among them whose timelines match**\\n\\n' + pairsMarkdown(standoutPairs)
+    : '**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\\n\\n' + pairsMarkdown(matchingPairs(anomalous, 'count_Length', { limit: 5 })));
+}
 `);
       }
     }
