@@ -25,8 +25,39 @@ export function hasChromium(): boolean {
 }
 
 /** Requests allowed offline: files and data URLs. */
-function isLocal(url: string): boolean {
+export function isLocal(url: string): boolean {
   return url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank';
+}
+
+/**
+ * A fresh headless Chromium profile in `profileDir` whose requests are aborted unless `allowed`
+ * says otherwise; console errors (with where they came from) and page errors are collected.
+ */
+export async function launchOffline(
+  profileDir: string,
+  allowed: (url: string) => boolean,
+  viewport = { width: 1280, height: 900 },
+): Promise<Omit<OfflinePage, 'close'>> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+    viewport,
+  });
+  const errors: string[] = [];
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (allowed(url)) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`${msg.text()} @ ${msg.location().url}`);
+  });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  return { context, page, errors, blocked };
 }
 
 /**
@@ -37,25 +68,7 @@ export async function openOffline(html: string, options: { viewport?: { width: n
   const dir = tempDir('anomaly-eval-browser-');
   const file = path.join(dir, 'page.html');
   fs.writeFileSync(file, html);
-  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS],
-    headless: true,
-    viewport: options.viewport ?? { width: 1280, height: 900 },
-  });
-  const errors: string[] = [];
-  const blocked: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (isLocal(url)) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(String(err)));
+  const { context, page, errors, blocked } = await launchOffline(path.join(dir, 'profile'), isLocal, options.viewport);
   await page.goto(`file://${file}`, { waitUntil: 'load', timeout: 120_000 });
   return {
     context, page, errors, blocked, file,

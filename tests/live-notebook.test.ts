@@ -13,10 +13,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import { BrowserContext } from 'playwright-core';
 import { findProjectRoot, projectJupyterDir } from '../lib/kernel';
 import { paramsToEnv } from '../lib/params';
-import { CHROMIUM, CHROMIUM_ARGS } from './plot-fixtures';
+import { CHROMIUM } from './plot-fixtures';
+import { isLocal, launchOffline } from './browser-harness';
 
 const root = findProjectRoot(__dirname);
 const JUPYTER = '/usr/bin/jupyter';
@@ -117,25 +118,9 @@ after(async () => {
 
 test('classic Notebook: Run All draws every figure, no trust prompt, no console error', { skip, timeout: 240_000 }, async () => {
   const profile = path.join(work, 'chromium-profile');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS],
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  const blocked: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  const page: Page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`${msg.text()} @ ${msg.location().url}`);
-  });
-  page.on('pageerror', (err) => errors.push(String(err)));
+  const browser = await launchOffline(profile, (url) => url.startsWith(baseUrl) || (isLocal(url) && !url.startsWith('file:')));
+  context = browser.context;
+  const { page, errors, blocked } = browser;
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
