@@ -3,7 +3,7 @@
  * source vs destination, computed from the data at hand. Pure functions, no I/O.
  *
  * Also the small numeric helpers the findings' checks share (exact quantiles, Pearson correlation,
- * group timelines and their coherence). Strings from files reach markdown through html.ts's escapeMarkdown.
+ * group timelines). Strings from files reach markdown through html.ts's escapeMarkdown.
  */
 import { Frame } from './frame';
 import { escapeMarkdown } from './html';
@@ -315,111 +315,4 @@ export function groupTimeline(frame: Frame, family: string, role: Role): { start
   }
   const mean = sum.map((s, w) => (count[w] > 0 ? s / count[w] : NaN));
   return { starts: view.starts, mean };
-}
-
-/**
- * Correlation of two timelines aligned by window start (windows present in both), NaN when
- * fewer than 2 shared windows or either is constant.
- */
-export function timelineCorrelation(
-  a: { starts: Float64Array; mean: Float64Array },
-  b: { starts: Float64Array; mean: Float64Array },
-): number {
-  const at = new Map<number, number>();
-  a.starts.forEach((s, i) => at.set(s, i));
-  const xs: number[] = [];
-  const ys: number[] = [];
-  b.starts.forEach((s, j) => {
-    const i = at.get(s);
-    if (i !== undefined) {
-      xs.push(a.mean[i]);
-      ys.push(b.mean[j]);
-    }
-  });
-  return pearson(xs, ys);
-}
-
-/** How much a group's IPs share one timeline shape. */
-export interface Coherence {
-  /** Median, over IPs, of the correlation of an IP's timeline with the mean timeline of the others. */
-  readonly median: number;
-  /** IPs whose timeline varies (constant timelines, e.g. all zero, have no shape and are skipped). */
-  readonly ips: number;
-  /** IPs of the role in the frame. */
-  readonly of: number;
-}
-
-/**
- * Coherence of the IPs of one role for one family: for each IP whose timeline is not constant, the
- * Pearson correlation of its timeline with the mean timeline of the other IPs (leave-one-out, so
- * an IP does not correlate with itself); the median over those IPs. Near 1: the IPs follow one
- * pattern; near 0: "all over the place". NaN when fewer than 2 IPs vary.
- */
-export function coherence(frame: Frame, family: string, role: Role): Coherence {
-  const view = frame.family(family);
-  const rows = frame.rowsWithRole(role);
-  const nw = view.columns.length;
-  const sum = new Float64Array(nw);
-  const count = new Float64Array(nw);
-  const series = Array.from(rows, (r) => view.series(r));
-  for (const s of series) {
-    for (let w = 0; w < nw; w++) {
-      if (!Number.isNaN(s[w])) {
-        sum[w] += s[w];
-        count[w]++;
-      }
-    }
-  }
-  const correlations: number[] = [];
-  const others = new Float64Array(nw);
-  for (const s of series) {
-    for (let w = 0; w < nw; w++) {
-      const own = Number.isNaN(s[w]) ? 0 : s[w];
-      const n = count[w] - (Number.isNaN(s[w]) ? 0 : 1);
-      others[w] = n > 0 ? (sum[w] - own) / n : NaN;
-    }
-    const r = pearson(s, others);
-    if (!Number.isNaN(r)) correlations.push(r);
-  }
-  correlations.sort((x, y) => x - y);
-  return {
-    median: correlations.length >= 2 ? quantileSorted(correlations, 0.5) : NaN,
-    ips: correlations.length,
-    of: rows.length,
-  };
-}
-
-/** Per-row reduction of a family's timeline over the rows of one role, in row order. */
-export function perRow(
-  frame: Frame,
-  family: string,
-  role: Role,
-  reduce: (series: Float64Array) => number,
-): { rows: Int32Array; values: Float64Array } {
-  const view = frame.family(family);
-  const rows = frame.rowsWithRole(role);
-  return { rows, values: Float64Array.from(rows, (r) => reduce(view.series(r))) };
-}
-
-/** Mean of the non-missing values of a series (NaN if none). */
-export function seriesMean(series: ArrayLike<number>): number {
-  let s = 0;
-  let n = 0;
-  for (let i = 0; i < series.length; i++) {
-    if (!Number.isNaN(series[i])) {
-      s += series[i];
-      n++;
-    }
-  }
-  return n > 0 ? s / n : NaN;
-}
-
-/** Population standard deviation of every non-missing value of a family over the rows of one role. */
-export function valueStd(frame: Frame, family: string, role: Role): number {
-  const values = familyValues(frame, family, frame.rowsWithRole(role));
-  if (values.length === 0) return NaN;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  let v = 0;
-  for (const x of values) v += (x - mean) * (x - mean);
-  return Math.sqrt(v / values.length);
 }

@@ -165,6 +165,8 @@ export interface EvaluateJob extends Range {
   readonly actions: Int32Array;
   readonly sample: SharedArrayBuffer;
   readonly float32: boolean;
+  /** Columns a sampled row keeps, ascending (all when absent): the sample's width. */
+  readonly keptColumns?: Int32Array;
 }
 
 /**
@@ -207,11 +209,15 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   let cols = new Int32Array(1 << 12);
   let values = new Float64Array(1 << 12);
   let used = 0;
+  const kept = job.keptColumns;
+  const width = kept ? kept.length : nCols;
+  const keptRow = kept ? new Float64Array(width) : row;
   const keep = (slot: number): void => {
+    if (kept) for (let j = 0; j < width; j++) keptRow[j] = row[kept[j]];
     let flagged = 0;
-    for (let c = 0; c < nCols; c++) if (!Object.is(row[c], 0)) flagged++;
-    if (flagged > nCols * SPARSE_SHARE) {
-      sample.set(row, slot * nCols);
+    for (let c = 0; c < width; c++) if (!Object.is(keptRow[c], 0)) flagged++;
+    if (flagged > width * SPARSE_SHARE) {
+      sample.set(keptRow, slot * width);
       return;
     }
     if (used + flagged > cols.length) {
@@ -223,10 +229,10 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
       cols = biggerCols;
       values = biggerValues;
     }
-    for (let c = 0; c < nCols; c++) {
-      if (Object.is(row[c], 0)) continue;
+    for (let c = 0; c < width; c++) {
+      if (Object.is(keptRow[c], 0)) continue;
       cols[used] = c;
-      values[used++] = row[c];
+      values[used++] = keptRow[c];
     }
     slots.push(slot);
     ends.push(used);

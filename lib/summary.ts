@@ -1,8 +1,9 @@
 /**
  * summary.json: the machine-readable numbers of one evaluation, exactly per
- * shared/spec/summary.md (schemaVersion 1). Pure: from loaded runs and the full-dataset
- * evaluation to a plain JSON-ready object.
+ * shared/spec/summary.md (schemaVersion 2: version 1's fields and the checked `findings`). Pure:
+ * from loaded runs, the full-dataset evaluation and the findings' verdicts to a plain JSON-ready object.
  */
+import { SummaryFinding } from './findings/json';
 import { LabelledRun, referenceOverlaps } from './overlap';
 import { Run } from './runs';
 import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
@@ -36,13 +37,15 @@ export interface SummaryRun {
 
 /** The whole summary.json document. */
 export interface Summary {
-  schemaVersion: 1;
+  schemaVersion: 2;
   reference: string;
   runs: SummaryRun[];
   overlaps: { runs: string[]; common: number }[];
   full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
   sample: { size: number; seed: number };
   families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
+  /** Every finding of the seed with its verdict on this data (lib/findings findingsJson). */
+  findings: SummaryFinding[];
 }
 
 /** What the summary needs to know of the full dataset (a subset of the loader's FullEvaluation). */
@@ -67,6 +70,8 @@ export interface SummaryInput {
   readonly full: FullFacts;
   /** The sample as drawn: its actual size (at most the requested one) and seed. */
   readonly sample: { readonly size: number; readonly seed: number };
+  /** The findings' verdicts (lib/findings findingsJson). */
+  readonly findings: readonly SummaryFinding[];
 }
 
 /** Converts a statistic to its JSON form (see JsonNumber). */
@@ -130,7 +135,7 @@ export function buildSummary(input: SummaryInput): Summary {
   const anomalousRows = { source: reference.frame.rowsWithRole('source').length, dst: reference.frame.rowsWithRole('dst').length };
   const normalRows = rowsPerRole(full.normalStats);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     reference: reference.name,
     runs: runs.map(summariseRun),
     overlaps: referenceOverlaps(labelled, reference.name).map((o) => ({ runs: [...o.runs], common: o.common })),
@@ -148,5 +153,6 @@ export function buildSummary(input: SummaryInput): Summary {
         { anomalous: roleJson(anomalousStats, family, anomalousRows), normal: roleJson(full.normalStats, family, normalRows) },
       ]),
     ),
+    findings: input.findings.map((f) => ({ ...f })),
   };
 }

@@ -76,8 +76,17 @@ export function buildNotebook(): object {
 
 Which IPs did the detector flag, how do the runs at different window lengths agree, and how do
 the flagged IPs differ from normal traffic, feature by feature? Each section shows the seed
-notebook's figures and its written findings, each finding checked against the data at hand
-(✔ holds, ✘ does not hold, · not checkable), so a new model output can be read with the same eyes.
+notebook's figures and its written findings, each finding checked against the data at hand, so a
+new model output can be read with the same eyes.
+
+How to read a verdict: each finding is checked on the property it names, with thresholds fixed
+from its words ("higher" 1.25×, "much higher" 2×, "very" 4×, "a clear pattern" a coherence of 0.5),
+and levels compared over the windows where an IP is active (how busy IPs are is reported apart).
+**✔ holds** only when the anomalous IPs go beyond what random and activity-matched groups of
+normal IPs of the same size reach (199 seeded draws each, 95th percentile); **✘ does not hold**
+when the data contradict it; **~ inconclusive** in between; **ℹ descriptive** for a statement
+that compares nothing (its number is shown); **· not checkable** when the data lack a family or
+the finding is interpretation.
 
 Run it headlessly with \`npm run report\` (HTML + summary.json in \`reports/\`), or open it in
 JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`).
@@ -120,7 +129,8 @@ import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/ov
 import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
 import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown } from '../dist/lib/html';
-import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown, seedSection } from '../dist/lib/findings';
+import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsJson, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
+import { provenanceMarkdown } from '../dist/lib/provenance';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 
 const params = resolveParams({
@@ -128,6 +138,11 @@ const params = resolveParams({
 });
 console.log(describeParams(params));
 await loadPlotly();
+`);
+  nb.code('provenance', 'setup', `
+// Generated inputs are said so here, before any verdict.
+const provenance = provenanceMarkdown([params.full, ...params.models]);
+if (provenance) await showMarkdown(provenance);
 `);
 
   nb.markdown('load-data', '## Load data');
@@ -165,17 +180,6 @@ await showMarkdown(runs.map((run) => {
   return \`- **only in \${escapeMarkdown(run.name)}** (\${labels.length}): \${labels.length === 0 ? 'none' : shown}\${labels.length > 20 ? ', …' : ''}\`;
 }).join('\\n'));
 `);
-  nb.code('overlap-findings', 'findings', `
-// The overlap findings look at the runs only; the normal sample is not loaded yet (no rows).
-const overlapContext = findingContext({
-  anomalous: reference.frame,
-  normalSample: reference.frame.selectRows([]),
-  runs: labelled,
-  reference: reference.name,
-});
-await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, overlapContext)));
-`);
-
   nb.markdown('main', `
 ## Main evaluation on the reference run
 
@@ -207,13 +211,15 @@ await showMarkdown('**Normal sample**.head()');
 await showTable(sample);
 `);
   nb.code('context', 'findings', `
-// Every finding below is checked on these rows; evidence is computed once per family.
+// Every finding below is checked on these rows; the nulls draw from the normal sample with the same seed.
 const context = findingContext({
   anomalous: anomalous,
   normalSample: sample,
   normalStats: full.normalStats,
   runs: labelled,
   reference: reference.name,
+  population: full.rows,
+  seed: params.seed,
 });
 
 /** A note when other model outputs lack one of the seed's families (its figure is skipped), else undefined. */
@@ -241,8 +247,18 @@ async function figure(family: string, options: AllIpsOptions = {}): Promise<void
 async function summary(feature: string): Promise<void> {
   const section = seedSection(feature)!;
   if (!missingFamily(section.figures[0])) await showFigure(evidenceFigure(context.evidence(section.figures[0])));
-  await showMarkdown(findingsMarkdown(evaluateFindings(section.summary, context)));
+  const results = evaluateFindings(section.summary, context);
+  await showMarkdown(findingsMarkdown(results) + '\\n\\n' + tallyMarkdown(results));
 }
+`);
+  nb.markdown('overlap-findings', `
+### The seed's findings on the overlaps, checked
+
+Now that the full dataset has been read, random runs of the same sizes can be drawn from its rows:
+that is the null the overlap findings are checked against.
+`);
+  nb.code('overlap-findings', 'findings', `
+await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, context)));
 `);
 
   for (const section of SEED_SECTIONS) {
@@ -294,6 +310,7 @@ const evaluationSummary = buildSummary({
   anomalousStats: familyStats(anomalous),
   full: fullFacts(full),
   sample: { size: sample.nRows, seed: params.seed },
+  findings: findingsJson(context),
 });
 if (params.summaryOut) {
   writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');

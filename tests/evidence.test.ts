@@ -6,7 +6,7 @@ import { Frame } from '../lib/frame';
 import { prng, timelineFrame } from './frames';
 import { FamilyStats } from '../lib/types';
 import {
-  coherence, evidenceCell, evidenceTableMarkdown, familyEvidence, humanNumber, humanShare, quantiles, quantileSorted,
+  evidenceCell, evidenceTableMarkdown, familyEvidence, humanNumber, humanShare, quantiles, quantileSorted,
 } from '../lib/evidence';
 
 const frameOf = (rows: Record<string, Record<string, readonly number[]>>): Frame => timelineFrame(rows);
@@ -159,23 +159,6 @@ test('humanNumber and humanShare format for readers', () => {
   assert.equal(humanShare(0.0000001), '<0.1%');
   assert.equal(humanShare(0.9995), '100%');
   assert.equal(humanShare(0.995), '99.5%');
-});
-
-test('coherence is high when IPs share one timeline shape and low when they do not', () => {
-  const r = rng(9);
-  const rows: Record<string, Record<string, number[]>> = {};
-  for (let i = 0; i < 12; i++) {
-    rows[`1.1.1.${i}source`] = { avg_X: Array.from({ length: 60 }, (_, w) => (1 + i) * (10 + 5 * Math.sin(w / 5)) + r()) };
-    rows[`2.2.2.${i}dst`] = { avg_X: Array.from({ length: 60 }, () => r() * 10) };
-  }
-  rows['3.3.3.3dst'] = { avg_X: new Array(60).fill(0) };
-  const frame = frameOf(rows);
-  const sources = coherence(frame, 'avg_X', 'source');
-  const dsts = coherence(frame, 'avg_X', 'dst');
-  assert.ok(sources.median > 0.9, `sources ${sources.median}`);
-  assert.ok(Math.abs(dsts.median) < 0.4, `dsts ${dsts.median}`);
-  assert.equal(dsts.of, 13);
-  assert.equal(dsts.ips, 12, 'the constant timeline is skipped');
 });
 
 test('quantiles (linear-time selection) equal the sorted-array quantiles, duplicates and extremes included', () => {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { VERDICT_STATUSES, allFindings } from '../lib/findings';
 import { Stats, Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -23,6 +24,7 @@ interface SummaryJson {
   full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
   sample: { size: number; seed: number };
   families: Record<string, Record<'anomalous' | 'normal', Record<'source' | 'dst', Stats>>>;
+  findings: { id: string; section: string; family: string | null; verdict: string; evidence: string }[];
 }
 
 function summary(args: string[]) {
@@ -56,8 +58,17 @@ describe('npm run summary on generated demo data', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
+  test('every finding of the seed, by id, with its verdict and evidence', () => {
+    assert.deepEqual(json.findings.map((f) => f.id), allFindings().map((f) => f.id));
+    for (const f of json.findings) {
+      assert.ok(VERDICT_STATUSES.includes(f.verdict as never), f.verdict);
+      assert.ok(f.evidence.length > 0);
+      assert.ok(f.section === 'overlap' ? f.family === null : typeof f.family === 'string', f.id);
+    }
+  });
+
   test('runs, names, windows and the finest run as reference', () => {
-    assert.equal(json.schemaVersion, 1);
+    assert.equal(json.schemaVersion, 2);
     assert.deepEqual(json.runs.map((r) => r.name), tables.map(freqOf));
     assert.deepEqual(json.runs.map((r) => r.name), ['30T', '10T', '5T']);
     assert.equal(json.reference, '5T');

@@ -46,8 +46,12 @@ test('buildSummary follows the contract field by field', () => {
       families: ['avg_Length', 'sum_Length'],
     },
     sample: { size: 5, seed: 42 },
+    findings: [{ id: 'length.avg.higher-for-anomalous', section: 'Length', family: 'avg_Length', verdict: 'inconclusive', evidence: 'Mean over IPs.' }],
   });
-  assert.equal(summary.schemaVersion, 1);
+  assert.equal(summary.schemaVersion, 2);
+  assert.deepEqual(summary.findings, [
+    { id: 'length.avg.higher-for-anomalous', section: 'Length', family: 'avg_Length', verdict: 'inconclusive', evidence: 'Mean over IPs.' },
+  ]);
   assert.equal(summary.reference, '5T');
   assert.deepEqual(summary.runs[1], {
     name: '5T', path: '5T/detected_anomalies.csv', rows: 3, valueColumns: 6, columns: 7, windows: 3, freq: '5T',
@@ -77,6 +81,7 @@ test('a family absent from one group still counts that group\'s rows (ips), with
       families: ['sum_Length'],
     },
     sample: { size: 5, seed: 42 },
+    findings: [],
   });
   assert.deepEqual(summary.families.sum_Length.anomalous.source, { ips: 1, values: 0, mean: null, max: null, nonzeroShare: null });
   assert.deepEqual(summary.families.sum_Length.anomalous.dst, { ips: 2, values: 0, mean: null, max: null, nonzeroShare: null });

@@ -12,6 +12,8 @@ import { PacketBuffer } from './packets';
 import { buildPopulation, FLAG_10T, FLAG_30T, FLAG_5T, RowSpec } from './population';
 import { simulateRow } from './model';
 import { TableWriter } from './writer';
+import { GENERATED_MARK, GeneratedMark } from '../../lib/provenance';
+import { writeFileAtomic } from '../../lib/files';
 
 /** What to generate and where. */
 export interface GenerateOptions {
@@ -61,6 +63,12 @@ function metaCells(row: RowSpec, anomaly: boolean): number[] {
   return cells;
 }
 
+/** Leaves the generator's mark (lib/provenance) in every folder written, so evaluations say the data are generated. */
+function markGenerated(folders: readonly string[], options: GenerateOptions): void {
+  const mark: GeneratedMark = { generator: 'anomaly-eval data', fullRows: options.scale.fullRows, seed: options.seed };
+  for (const folder of new Set(folders)) writeFileAtomic(path.join(folder, GENERATED_MARK), JSON.stringify(mark, null, 2) + '\n');
+}
+
 /** Generates the four files of a scale. Synchronous; memory stays bounded by one row's packets. */
 export function generateDataset(options: GenerateOptions): GenerateResult {
   const rows = buildPopulation(options.scale, options.seed);
@@ -96,6 +104,7 @@ export function generateDataset(options: GenerateOptions): GenerateResult {
       if (options.onProgress && (index + 1) % every === 0) options.onProgress(index + 1, rows.length);
     });
     for (const writer of writers) writer.commit();
+    markGenerated(writers.map((w) => path.dirname(w.finalPath)), options);
     const describe = (w: TableWriter, windows: number, extra: number): WrittenFile => ({
       path: w.finalPath, rows: w.rows, columns: FAMILY_COUNT * windows + extra, bytes: w.bytes,
     });

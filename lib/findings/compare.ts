@@ -1,0 +1,254 @@
+/**
+ * Checks that compare levels: anomalous vs normal (per role), destination vs source (within a
+ * group), the share of anomalous IPs among the highest levels, anomalous peaks above normal ones.
+ * Each compares per-IP measures over active windows and tests the difference against random and
+ * activity-matched normal groups of the same size (or label permutations within a group).
+ */
+import { Group, Role } from '../types';
+import { Claim, DEGREES, NOT_SIMILAR, SIMILAR } from './claims';
+import { FindingContext } from './context';
+import { countFinite, meanAt, REDUCER_WORDS } from './measures';
+import { matchedGroupsBand, matchedGroupsDraws, medianDraw, permutationBand, randomGroupsBand, upperQuantile } from './nulls';
+import { Random, streamFor } from './random';
+import { Verdict, capital, conjunction, judge } from './verdict';
+import { forRoles, groupRole, humanNumber as n, humanShare, ratio, reached, roleWord, times } from './format';
+
+type ContrastClaim = Extract<Claim, { kind: 'contrast' }>;
+type SimilarClaim = Extract<Claim, { kind: 'similar' }>;
+type RolesClaim = Extract<Claim, { kind: 'roles' }>;
+type TopShareClaim = Extract<Claim, { kind: 'topShare' }>;
+type ExceedClaim = Extract<Claim, { kind: 'exceed' }>;
+
+/** Share of the highest levels that {@link checkTopShare} looks at. */
+export const TOP_SHARE = 0.05;
+/** Lift thresholds of "tend to be anomalous": twice the base rate holds, at most the base rate fails. */
+export const TOP_LIFT = { holdsAt: 2, failsAt: 1 } as const;
+
+/** Both nulls of one group statistic: random and activity-matched normal groups of the anomalous group's size. */
+function groupNulls(ctx: FindingContext, random: Random, role: Role, statistic: (normalPositions: Int32Array) => number): { random: number; matched: number } {
+  const size = ctx.rows('anomalous', role).length;
+  const pool = ctx.rows('normal', role).length;
+  return {
+    random: randomGroupsBand(random, pool, size, statistic),
+    matched: matchedGroupsBand(random, ctx.activity('anomalous', role), ctx.activity('normal', role), statistic),
+  };
+}
+
+/** Mean share of active windows over a group's IPs of one role. */
+function activeShare(ctx: FindingContext, group: Group, role: Role): number {
+  const a = ctx.activity(group, role);
+  return a.length > 0 ? a.reduce((s, x) => s + x, 0) / a.length : NaN;
+}
+
+/** The activity line: how busy each group is, reported beside (never inside) a level comparison. */
+function activityNote(ctx: FindingContext, roles: readonly Role[]): string {
+  const parts = roles.map((role) => `${roleWord(role)} ${humanShare(activeShare(ctx, 'anomalous', role))} vs ${humanShare(activeShare(ctx, 'normal', role))}`);
+  return `Active windows, anomalous vs normal: ${parts.join(', ')}.`;
+}
+
+/**
+ * Anomalous level above (or below) normal, per role: a ✔ needs the word's ratio over the normal
+ * sample, beyond what random and activity-matched normal groups reach, and the word's ratio over
+ * the typical activity-matched group itself (busy IPs are not evidence about anomalies).
+ */
+export function checkContrast(claim: ContrastClaim, ctx: FindingContext, name: string): Verdict {
+  const { family, reducer, direction } = claim;
+  const thresholds = DEGREES[claim.degree];
+  const directed = (a: number, b: number): number => (direction === 'higher' ? ratio(a, b) : ratio(b, a));
+  const parts: Verdict[] = [];
+  for (const role of claim.roles) {
+    const mine = ctx.perIp('anomalous', role, family, reducer);
+    const normal = ctx.perIp('normal', role, family, reducer);
+    const level = meanAt(mine);
+    const base = meanAt(normal);
+    if (Number.isNaN(level) || Number.isNaN(base)) {
+      parts.push({ status: 'inconclusive', evidence: `${roleWord(role)}: ${countFinite(mine)} anomalous and ${countFinite(normal)} normal IPs measurable, too few to compare` });
+      continue;
+    }
+    const effect = directed(level, base);
+    const random = streamFor(ctx.seed, `${name}|${role}`);
+    const ofGroup = (g: Int32Array): number => directed(meanAt(normal, g), base);
+    const randomBand = randomGroupsBand(random, normal.length, mine.length, ofGroup);
+    const matched = matchedGroupsDraws(random, ctx.activity('anomalous', role), ctx.activity('normal', role), ofGroup);
+    const matchedBand = upperQuantile(matched);
+    const overMatched = effect / medianDraw(matched);
+    const status = judge(effect, thresholds, effect > randomBand && effect > matchedBand && overMatched >= thresholds.holdsAt);
+    parts.push({
+      status,
+      evidence: `${roleWord(role)} ${n(level)} vs ${n(base)} (${countFinite(mine)} and ${countFinite(normal)} IPs; ${direction === 'higher' ? 'anomalous/normal' : 'normal/anomalous'} ${times(effect)}, ` +
+        `normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched; over the typical activity-matched group ${times(overMatched)})`,
+    });
+  }
+  const verdict = conjunction(parts);
+  const rule = `holds at ${times(thresholds.holdsAt)} or more, beyond both nulls and over the activity-matched group, does not hold at ${times(thresholds.failsAt)} or less`;
+  return {
+    status: verdict.status,
+    evidence: `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, anomalous vs normal sample: ${verdict.evidence.replace(/\.$/, '')}; ${rule} ${forRoles(claim.roles)} (${direction}). ${activityNote(ctx, claim.roles)}`,
+  };
+}
+
+/** Anomalous and normal levels within a factor of each other. */
+export function checkSimilar(claim: SimilarClaim, ctx: FindingContext, name: string): Verdict {
+  const { family, role, reducer } = claim;
+  const mine = ctx.perIp('anomalous', role, family, reducer);
+  const normal = ctx.perIp('normal', role, family, reducer);
+  const level = meanAt(mine);
+  const base = meanAt(normal);
+  const head = `Mean over ${roleWord(role)} IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, anomalous vs normal sample`;
+  if (Number.isNaN(level) || Number.isNaN(base)) return { status: 'inconclusive', evidence: `${head}: too few measurable IPs to compare.` };
+  const spread = (a: number, b: number): number => Math.abs(Math.log(ratio(a, b)));
+  const effect = spread(level, base);
+  const nulls = groupNulls(ctx, streamFor(ctx.seed, name), role, (g) => spread(meanAt(normal, g), base));
+  const status = effect <= Math.log(SIMILAR) ? 'holds'
+    : effect > Math.log(NOT_SIMILAR) && effect > nulls.random && effect > nulls.matched ? 'does not hold'
+    : 'inconclusive';
+  const nullRatio = (band: number): string => reached(band, (x) => times(Math.exp(x)));
+  return {
+    status,
+    evidence: `${head}: ${n(level)} vs ${n(base)} (${times(ratio(level, base))}; normal groups differ from the sample by up to ${nullRatio(nulls.random)} random, ${nullRatio(nulls.matched)} activity-matched); ` +
+      `holds within a factor ${SIMILAR}, does not hold beyond ${NOT_SIMILAR} and beyond both nulls. ${activityNote(ctx, [role])}`,
+  };
+}
+
+/** Within each group, the `lower` role's level below the other role's, beyond a role-label permutation. */
+export function checkRoles(claim: RolesClaim, ctx: FindingContext, name: string): Verdict {
+  const { family, reducer, lower } = claim;
+  const higher: Role = lower === 'dst' ? 'source' : 'dst';
+  const thresholds = DEGREES[claim.degree];
+  const parts: Verdict[] = [];
+  for (const group of claim.groups) {
+    const up = ctx.perIp(group, higher, family, reducer);
+    const down = ctx.perIp(group, lower, family, reducer);
+    const upLevel = meanAt(up);
+    const downLevel = meanAt(down);
+    if (Number.isNaN(upLevel) || Number.isNaN(downLevel)) {
+      parts.push({ status: 'inconclusive', evidence: `${group}: too few measurable IPs of one role` });
+      continue;
+    }
+    const pooled = new Float64Array(up.length + down.length);
+    pooled.set(up);
+    pooled.set(down, up.length);
+    const effect = ratio(upLevel, downLevel);
+    const band = permutationBand(streamFor(ctx.seed, `${name}|${group}`), pooled.length, up.length, (a, b) => ratio(meanAt(pooled, a), meanAt(pooled, b)));
+    parts.push({
+      status: judge(effect, thresholds, effect > band),
+      evidence: `${group} ${roleWord(lower)} ${n(downLevel)} vs ${roleWord(higher)} ${n(upLevel)} (${times(effect)}; shuffled roles reach ${reached(band)})`,
+    });
+  }
+  const verdict = conjunction(parts);
+  return {
+    status: verdict.status,
+    evidence: `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, ${roleWord(lower)} vs ${roleWord(higher)}: ${verdict.evidence.replace(/\.$/, '')}; ` +
+      `holds if ${roleWord(higher)}/${roleWord(lower)} is ${times(thresholds.holdsAt)} or more beyond the shuffled roles, does not hold at ${times(thresholds.failsAt)} or less.`,
+  };
+}
+
+/** The top {@link TOP_SHARE} of a pool of levels: its threshold, and how much of a value at the threshold counts (ties share the last places). */
+interface Top {
+  readonly threshold: number;
+  /** Places left at the threshold over values at it. */
+  readonly tieShare: number;
+  /** Places in the top over the pool's size (about {@link TOP_SHARE}). */
+  readonly share: number;
+}
+
+/** The top of the finite values of `pool`; undefined for fewer than 20 values. */
+function topOf(pool: ArrayLike<number>): Top | undefined {
+  const values = Float64Array.from(pool).filter(Number.isFinite).sort().reverse();
+  if (values.length < 20) return undefined;
+  const k = Math.max(1, Math.round(values.length * TOP_SHARE));
+  const threshold = values[k - 1];
+  let above = 0;
+  let at = 0;
+  for (const v of values) {
+    if (v > threshold) above++;
+    else if (v === threshold) at++;
+  }
+  return { threshold, tieShare: (k - above) / at, share: k / values.length };
+}
+
+/**
+ * How much more often than its size predicts a group ranks in a pool's top: the share of the
+ * group's measurable members in the top over the top's share of the pool (1 = no lift).
+ */
+function lift(group: ArrayLike<number>, top: Top): number {
+  let members = 0;
+  let inTop = 0;
+  for (let i = 0; i < group.length; i++) {
+    const v = group[i];
+    if (!Number.isFinite(v)) continue;
+    members++;
+    if (v > top.threshold) inTop++;
+    else if (v === top.threshold) inTop += top.tieShare;
+  }
+  return members > 0 ? inTop / members / top.share : NaN;
+}
+
+/** IPs with the highest levels of each family are anomalous more often than the base rate. */
+export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: string): Verdict {
+  const parts = claim.families.map((family): Verdict => {
+    const values = (group: Group): Float64Array => {
+      const [s, d] = [ctx.perIp(group, 'source', family, 'activeMean'), ctx.perIp(group, 'dst', family, 'activeMean')];
+      const all = new Float64Array(s.length + d.length);
+      all.set(s);
+      all.set(d, s.length);
+      return all;
+    };
+    const mine = values('anomalous');
+    const normal = values('normal');
+    const pooled = new Float64Array(mine.length + normal.length);
+    pooled.set(mine);
+    pooled.set(normal, mine.length);
+    const top = topOf(pooled);
+    const normalTop = topOf(normal);
+    const real = top ? lift(mine, top) : NaN;
+    if (!top || !normalTop || Number.isNaN(real)) return { status: 'inconclusive', evidence: `${family}: fewer than 20 measurable IPs` };
+    // Null groups are drawn from the normal sample and ranked within it.
+    const random = streamFor(ctx.seed, `${name}|${family}`);
+    const ofGroup = (g: Int32Array): number => lift(Float64Array.from(g, (p) => normal[p]), normalTop);
+    const randomBand = randomGroupsBand(random, normal.length, mine.length, ofGroup);
+    const activity = (group: Group): Float64Array => Float64Array.from([...ctx.activity(group, 'source'), ...ctx.activity(group, 'dst')]);
+    const matchedBand = matchedGroupsBand(random, activity('anomalous'), activity('normal'), ofGroup);
+    return {
+      status: judge(real, TOP_LIFT, real > randomBand && real > matchedBand),
+      evidence: `${family} ${times(real)} (normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched)`,
+    };
+  });
+  const verdict = conjunction(parts);
+  return {
+    status: verdict.status,
+    evidence: `Among the ${humanShare(TOP_SHARE)} of IPs (anomalous + normal sample, both roles) with the highest mean over their active windows, the anomalous share over its overall share: ` +
+      `${verdict.evidence.replace(/\.$/, '')}; holds at ${times(TOP_LIFT.holdsAt)} or more beyond both nulls, does not hold at ${times(TOP_LIFT.failsAt)} or less.`,
+  };
+}
+
+/** Some anomalous IPs of a role peak above every IP of the normal sample, more than normal groups do. */
+export function checkExceed(claim: ExceedClaim, ctx: FindingContext, name: string): Verdict {
+  const { family, role } = claim;
+  const mine = ctx.perIp('anomalous', role, family, 'peak');
+  const normal = ctx.perIp('normal', role, family, 'peak');
+  let normalMax = -Infinity;
+  for (const v of normal) if (v > normalMax) normalMax = v;
+  const above = (values: ArrayLike<number>): number => {
+    let k = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] > normalMax) k++;
+    return k;
+  };
+  const count = above(mine);
+  // A normal group can only tie the sample's own maximum, so its null compares each group with the rest of the sample.
+  const nulls = groupNulls(ctx, streamFor(ctx.seed, name), role, (g) => {
+    const inGroup = new Set(g);
+    let restMax = -Infinity;
+    normal.forEach((v, i) => {
+      if (!inGroup.has(i) && v > restMax) restMax = v;
+    });
+    let k = 0;
+    for (const p of g) if (normal[p] > restMax) k++;
+    return k;
+  });
+  return {
+    status: judge(count, { holdsAt: 1, failsAt: 0 }, count > nulls.random && count > nulls.matched),
+    evidence: `${capital(groupRole('anomalous', role))} IPs whose ${family} peaks above every normal sample IP (largest ${n(normalMax)}): ${count} of ${mine.length} ` +
+      `(normal groups of the same size above the rest of the sample: up to ${reached(nulls.random, String)} random, ${reached(nulls.matched, String)} activity-matched); holds if at least one, beyond both nulls.`,
+  };
+}

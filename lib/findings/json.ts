@@ -1,0 +1,41 @@
+/**
+ * The findings as summary.json lists them (schema version 2): every finding of the seed with its
+ * id, section, family, verdict and evidence, in reading order.
+ */
+import { claimFamilies } from './claims';
+import { FindingContext } from './context';
+import { evaluateFinding } from './evaluate';
+import { OVERLAP_SECTION, SEED_SECTIONS } from './seed';
+import { VerdictStatus } from './verdict';
+import { ACTIVITY_FAMILY } from './measures';
+
+/** One finding in summary.json. */
+export interface SummaryFinding {
+  id: string;
+  /** The seed section: its feature (`Length`...), or `overlap` for the findings about the runs. */
+  section: string;
+  family: string | null;
+  verdict: VerdictStatus;
+  evidence: string;
+}
+
+/** Every finding of the seed checked on `ctx`, as summary.json lists them. */
+export function findingsJson(ctx: FindingContext): SummaryFinding[] {
+  return [OVERLAP_SECTION, ...SEED_SECTIONS].flatMap((section) =>
+    [...section.notes.flatMap((note) => note.findings), ...section.summary].map((finding) => {
+      const verdict = evaluateFinding(finding, ctx);
+      return { id: finding.id, section: section.feature, family: finding.family, verdict: verdict.status, evidence: verdict.evidence };
+    }),
+  );
+}
+
+/** Every family the findings' checks read, and the one that says when an IP is active: what a sample must keep. */
+export function findingFamilies(): Set<string> {
+  const families = new Set<string>([ACTIVITY_FAMILY]);
+  for (const section of [OVERLAP_SECTION, ...SEED_SECTIONS]) {
+    for (const finding of [...section.notes.flatMap((note) => note.findings), ...section.summary]) {
+      if (finding.claim) for (const family of claimFamilies(finding.claim)) families.add(family);
+    }
+  }
+  return families;
+}

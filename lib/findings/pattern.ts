@@ -1,0 +1,364 @@
+/**
+ * Checks about shapes over time: whether a group's timelines share one shape (coherence), whether
+ * one group's share it more than another's, whether two mean timelines follow each other, whether
+ * two families move together per IP, and whether a group's levels fall into two clusters. The
+ * nulls destroy the timing (circular shifts, shuffles) or the grouping (permutations) and keep
+ * everything else.
+ */
+import { groupTimeline, pearson } from '../evidence';
+import { Frame } from '../frame';
+import { Claim, ASSOCIATION } from './claims';
+import { FindingContext } from './context';
+import { activity, REDUCER_WORDS } from './measures';
+import { NULL_DRAWS, permutationBand, randomGroupsBand, shiftBand, upperQuantile } from './nulls';
+import { Random, drawPositions, randomIndex, streamFor } from './random';
+import { Verdict, VerdictStatus, capital, conjunction, judge } from './verdict';
+import { corr, groupRole, roleWord } from './format';
+import { quantileSorted } from '../evidence';
+
+type PatternClaim = Extract<Claim, { kind: 'pattern' }>;
+type MorePatternClaim = Extract<Claim, { kind: 'morePattern' }>;
+type TimelinesClaim = Extract<Claim, { kind: 'timelines' }>;
+type AgreeClaim = Extract<Claim, { kind: 'agree' }>;
+type BimodalClaim = Extract<Claim, { kind: 'bimodal' }>;
+type Selection = PatternClaim['selection'];
+
+/** Coherence is measured on at most this many varying IPs of a group (a seeded subset beyond it). */
+export const COHERENCE_MAX_IPS = 500;
+/** "More pattern": coherence higher by at least this much. */
+export const MORE_PATTERN = { holdsAt: 0.1, failsAt: 0 } as const;
+/** Active windows an IP needs for a per-IP correlation of two families. */
+export const MIN_SHARED_WINDOWS = 5;
+/** IPs a per-IP median (of correlations) needs before it says anything about "most" IPs. */
+export const MIN_IPS = 5;
+/** Sarle's bimodality coefficient of a uniform distribution: above it suggests two clusters. */
+export const BIMODAL = 5 / 9;
+
+/** The timelines of a selection whose values vary (a constant timeline has no shape), at most {@link COHERENCE_MAX_IPS}. */
+function varyingTimelines(ctx: FindingContext, selection: Selection, random: Random): Float64Array[] {
+  const frame = ctx.frame(selection.group);
+  const view = frame.family(selection.family);
+  const varying: Float64Array[] = [];
+  for (const r of ctx.rows(selection.group, selection.role)) {
+    const s = view.series(r);
+    let first = NaN;
+    let varies = false;
+    for (const v of s) {
+      if (v !== v) continue;
+      if (first !== first) first = v;
+      else if (v !== first) {
+        varies = true;
+        break;
+      }
+    }
+    if (varies) varying.push(s);
+  }
+  if (varying.length <= COHERENCE_MAX_IPS) return varying;
+  return Array.from(drawPositions(random, varying.length, COHERENCE_MAX_IPS), (i) => varying[i]);
+}
+
+/**
+ * Median over timelines of the correlation of each with the mean of the others (leave-one-out),
+ * each rotated by `shifts[i]` windows when given. Near 1: one shared shape; near 0: none. NaN for
+ * fewer than 2 timelines.
+ */
+export function coherenceOf(series: readonly Float64Array[], shifts?: Int32Array): number {
+  return coherenceMeasure(series)(shifts);
+}
+
+/** {@link coherenceOf} of fixed timelines, for many shifts: whether values are missing is looked at once. */
+function coherenceMeasure(series: readonly Float64Array[]): (shifts?: Int32Array) => number {
+  if (series.length < 2) return () => NaN;
+  let complete = true;
+  for (const s of series) for (let w = 0; w < s.length && complete; w++) complete = s[w] === s[w];
+  return complete ? (shifts) => coherenceComplete(series, shifts) : (shifts) => coherenceWithGaps(series, shifts);
+}
+
+/**
+ * {@link coherenceOf} for timelines without missing values: the mean of the others is (S − s)/(k − 1)
+ * with S the sum timeline, so corr(s, S − s) = (cov(s,S) − var(s)) / √(var(s)·(var(S) − 2cov(s,S) + var(s))),
+ * one pass per timeline.
+ */
+function coherenceComplete(series: readonly Float64Array[], shifts?: Int32Array): number {
+  const k = series.length;
+  const nw = series[0].length;
+  const sum = new Float64Array(nw);
+  const means = new Float64Array(k);
+  const vars = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const s = series[i];
+    const shift = shifts ? shifts[i] % nw : 0;
+    let m = 0;
+    for (let w = 0; w < nw; w++) {
+      const v = s[w];
+      m += v;
+      sum[w + shift < nw ? w + shift : w + shift - nw] += v;
+    }
+    m /= nw;
+    let q = 0;
+    for (let w = 0; w < nw; w++) q += (s[w] - m) * (s[w] - m);
+    means[i] = m;
+    vars[i] = q / nw;
+  }
+  let mS = 0;
+  for (let w = 0; w < nw; w++) mS += sum[w];
+  mS /= nw;
+  let varS = 0;
+  for (let w = 0; w < nw; w++) varS += (sum[w] - mS) * (sum[w] - mS);
+  varS /= nw;
+  const correlations: number[] = [];
+  for (let i = 0; i < k; i++) {
+    if (!(vars[i] > 0)) continue;
+    const s = series[i];
+    const shift = shifts ? shifts[i] % nw : 0;
+    let c = 0;
+    for (let w = 0; w < nw; w++) c += s[w] * sum[w + shift < nw ? w + shift : w + shift - nw];
+    const cov = c / nw - means[i] * mS;
+    const varOthers = varS - 2 * cov + vars[i];
+    if (!(varOthers > 1e-12 * varS)) continue;
+    correlations.push((cov - vars[i]) / Math.sqrt(vars[i] * varOthers));
+  }
+  correlations.sort((a, b) => a - b);
+  return correlations.length > 0 ? quantileSorted(correlations, 0.5) : NaN;
+}
+
+/** {@link coherenceOf} when some values are missing: the mean of the others window by window. */
+function coherenceWithGaps(series: readonly Float64Array[], shifts?: Int32Array): number {
+  const nw = series[0].length;
+  const at = (i: number, w: number): number => series[i][shifts ? (w - (shifts[i] % nw) + nw) % nw : w];
+  const sum = new Float64Array(nw);
+  const count = new Float64Array(nw);
+  for (let i = 0; i < series.length; i++) {
+    for (let w = 0; w < nw; w++) {
+      const v = at(i, w);
+      if (v === v) {
+        sum[w] += v;
+        count[w]++;
+      }
+    }
+  }
+  const own = new Float64Array(nw);
+  const others = new Float64Array(nw);
+  const correlations: number[] = [];
+  for (let i = 0; i < series.length; i++) {
+    for (let w = 0; w < nw; w++) {
+      const v = at(i, w);
+      own[w] = v;
+      const present = v === v;
+      const k = count[w] - (present ? 1 : 0);
+      others[w] = k > 0 ? (sum[w] - (present ? v : 0)) / k : NaN;
+    }
+    const r = pearson(own, others);
+    if (!Number.isNaN(r)) correlations.push(r);
+  }
+  correlations.sort((a, b) => a - b);
+  return correlations.length > 0 ? quantileSorted(correlations, 0.5) : NaN;
+}
+
+function name(selection: Selection): string {
+  return `${groupRole(selection.group, selection.role)} ${selection.family}`;
+}
+
+/** A group's timelines share one shape (`present`), or do not. */
+export function checkPattern(claim: PatternClaim, ctx: FindingContext, id: string): Verdict {
+  const random = streamFor(ctx.seed, id);
+  const timelines = varyingTimelines(ctx, claim.selection, random);
+  const { holdsAt, failsAt } = ASSOCIATION.pattern;
+  const head = `Coherence of ${name(claim.selection)} timelines (median correlation of each IP with the mean of the others)`;
+  if (timelines.length < 2) {
+    return { status: 'inconclusive', evidence: `${head}: fewer than 2 of its IPs vary, so no shape can be measured.` };
+  }
+  const measure = coherenceMeasure(timelines);
+  const c = measure();
+  const band = shiftBand(random, timelines.length, timelines[0].length, measure);
+  const beyond = c > band;
+  const status: VerdictStatus = claim.present
+    ? judge(c, { holdsAt, failsAt }, beyond)
+    : c < failsAt || !beyond ? 'holds' : c >= holdsAt ? 'does not hold' : 'inconclusive';
+  const rule = claim.present
+    ? `a clear pattern holds at ${holdsAt} or more beyond the shifted null, does not hold below ${failsAt}`
+    : `"no clear pattern" holds below ${failsAt} or within the shifted null, does not hold at ${holdsAt} or more beyond it`;
+  return { status, evidence: `${head}: ${corr(c)} over ${timelines.length} varying IPs; the same timelines shifted in time reach ${corr(band)}; ${rule}.` };
+}
+
+/** One selection's timelines share a shape more than another's, beyond a permutation of the two. */
+export function checkMorePattern(claim: MorePatternClaim, ctx: FindingContext, id: string): Verdict {
+  const random = streamFor(ctx.seed, id);
+  const more = varyingTimelines(ctx, claim.more, random);
+  const less = varyingTimelines(ctx, claim.less, random);
+  const a = coherenceOf(more);
+  const b = coherenceOf(less);
+  const head = `Coherence of ${name(claim.more)} vs ${name(claim.less)} timelines`;
+  if (Number.isNaN(a) || Number.isNaN(b)) return { status: 'inconclusive', evidence: `${head}: fewer than 2 varying IPs on one side.` };
+  const pooled = [...more, ...less];
+  const band = permutationBand(random, pooled.length, more.length, (x, y) =>
+    coherenceOf(Array.from(x, (i) => pooled[i])) - coherenceOf(Array.from(y, (i) => pooled[i])));
+  const difference = a - b;
+  return {
+    status: judge(difference, MORE_PATTERN, difference > band),
+    evidence: `${head}: ${corr(a)} vs ${corr(b)} (difference ${corr(difference)}; the IPs shuffled between the two reach ${corr(band)}); ` +
+      `holds if higher by ${MORE_PATTERN.holdsAt} or more beyond the shuffle, does not hold if not higher.`,
+  };
+}
+
+/** The mean timelines of two selections follow the same pattern, beyond circular shifts of one of them. */
+export function checkTimelines(claim: TimelinesClaim, ctx: FindingContext, id: string): Verdict {
+  const ta = groupTimeline(ctx.frame(claim.a.group), claim.a.family, claim.a.role);
+  const tb = groupTimeline(ctx.frame(claim.b.group), claim.b.family, claim.b.role);
+  const at = new Map<number, number>();
+  ta.starts.forEach((s, i) => at.set(s, i));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  tb.starts.forEach((s, j) => {
+    const i = at.get(s);
+    if (i !== undefined) {
+      xs.push(ta.mean[i]);
+      ys.push(tb.mean[j]);
+    }
+  });
+  const head = `Correlation of the mean timelines of ${name(claim.a)} and ${name(claim.b)}`;
+  const r = pearson(xs, ys);
+  if (Number.isNaN(r)) return { status: 'inconclusive', evidence: `${head}: too few shared windows, or a flat timeline.` };
+  const y = Float64Array.from(ys);
+  const band = shiftBand(streamFor(ctx.seed, id), 1, y.length, (shifts) => {
+    const rotated = Float64Array.from(y, (_, w) => y[(w - shifts[0] + y.length) % y.length]);
+    return pearson(xs, rotated);
+  });
+  const { holdsAt, failsAt } = ASSOCIATION.same;
+  return {
+    status: judge(r, ASSOCIATION.same, r > band),
+    evidence: `${head}: ${corr(r)} over ${xs.length} windows; shifted in time, the second reaches ${corr(band)}; holds at ${holdsAt} or more beyond the shift, does not hold below ${failsAt}.`,
+  };
+}
+
+/** Per IP: the windows it is active in where both series have values. */
+function activeWindows(frame: Frame, row: number, starts: Float64Array): number[] {
+  const { active, windows, slot } = activity(frame);
+  const out: number[] = [];
+  starts.forEach((start, w) => {
+    const s = slot.get(start);
+    if (s !== undefined && active[row * windows + s]) out.push(w);
+  });
+  return out;
+}
+
+/** Median over IPs of the correlation of two families over each IP's active windows (NaN if none qualifies). */
+function medianAgreement(pairs: readonly { a: number[]; b: number[] }[]): number {
+  const rs: number[] = [];
+  for (const { a, b } of pairs) {
+    const r = pearson(a, b);
+    if (!Number.isNaN(r)) rs.push(r);
+  }
+  rs.sort((x, y) => x - y);
+  return rs.length > 0 ? quantileSorted(rs, 0.5) : NaN;
+}
+
+/** Per IP, two families' timelines follow each other over its active windows, beyond shuffling one of them. */
+export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): Verdict {
+  const frame = ctx.frame(claim.group);
+  const va = frame.family(claim.family);
+  const vb = frame.family(claim.other);
+  const parts = claim.roles.map((role): Verdict => {
+    const pairs: { a: number[]; b: number[] }[] = [];
+    for (const r of ctx.rows(claim.group, role)) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (const w of activeWindows(frame, r, va.starts)) {
+        const x = va.value(r, w);
+        const y = vb.value(r, w);
+        if (x === x && y === y) {
+          a.push(x);
+          b.push(y);
+        }
+      }
+      if (a.length >= MIN_SHARED_WINDOWS) pairs.push({ a, b });
+    }
+    const m = medianAgreement(pairs);
+    if (Number.isNaN(m) || pairs.length < MIN_IPS) {
+      return { status: 'inconclusive', evidence: `${roleWord(role)}: ${pairs.length} IPs (fewer than ${MIN_IPS}) vary in both over ${MIN_SHARED_WINDOWS} or more active windows` };
+    }
+    const random = streamFor(ctx.seed, `${id}|${role}`);
+    const draws = new Float64Array(NULL_DRAWS);
+    for (let d = 0; d < NULL_DRAWS; d++) {
+      draws[d] = medianAgreement(pairs.map(({ a, b }) => ({ a, b: shuffled(random, b) })));
+    }
+    const band = upperQuantile(draws);
+    return {
+      status: judge(m, ASSOCIATION.pattern, m > band),
+      evidence: `${roleWord(role)} ${corr(m)} over ${pairs.length} IPs (shuffled within each IP: ${corr(band)})`,
+    };
+  });
+  const verdict = conjunction(parts);
+  const { holdsAt, failsAt } = ASSOCIATION.pattern;
+  return {
+    status: verdict.status,
+    evidence: `Median over ${claim.group} IPs of the correlation of ${claim.family} with ${claim.other} over each IP's active windows: ${verdict.evidence.replace(/\.$/, '')}; ` +
+      `holds at ${holdsAt} or more beyond the shuffle, does not hold below ${failsAt}.`,
+  };
+}
+
+function shuffled(random: Random, xs: readonly number[]): number[] {
+  const out = xs.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomIndex(random, i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}
+
+/** Sarle's bimodality coefficient (sample-corrected skewness and kurtosis); NaN for fewer than 4 values or no spread. */
+export function bimodalityCoefficient(xs: readonly number[]): number {
+  const k = xs.length;
+  if (k < 4) return NaN;
+  const m = xs.reduce((a, b) => a + b, 0) / k;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (const x of xs) {
+    const d = x - m;
+    m2 += d * d;
+    m3 += d * d * d;
+    m4 += d * d * d * d;
+  }
+  m2 /= k;
+  m3 /= k;
+  m4 /= k;
+  if (m2 === 0) return NaN;
+  const g1 = m3 / Math.pow(m2, 1.5);
+  const g2 = m4 / (m2 * m2) - 3;
+  const skew = (Math.sqrt(k * (k - 1)) / (k - 2)) * g1;
+  const kurt = ((k - 1) / ((k - 2) * (k - 3))) * ((k + 1) * g2 + 6);
+  return (skew * skew + 1) / (kurt + (3 * (k - 1) * (k - 1)) / ((k - 2) * (k - 3)));
+}
+
+/** Standard normal numbers (Box–Muller). */
+function gaussian(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** The per-IP levels of a selection fall into two clusters, beyond what one normal (Gaussian) cluster of as many IPs shows. */
+export function checkBimodal(claim: BimodalClaim, ctx: FindingContext, id: string): Verdict {
+  const { family, group, role } = claim.selection;
+  const values = Array.from(ctx.perIp(group, role, family, claim.reducer)).filter(Number.isFinite);
+  const bc = bimodalityCoefficient(values);
+  const head = `Bimodality coefficient of each ${groupRole(group, role)} IP's ${family} ${REDUCER_WORDS[claim.reducer]}`;
+  if (Number.isNaN(bc)) return { status: 'inconclusive', evidence: `${capital(head)}: fewer than 4 measurable IPs, or all equal.` };
+  const random = streamFor(ctx.seed, id);
+  const draws = new Float64Array(NULL_DRAWS);
+  for (let d = 0; d < NULL_DRAWS; d++) draws[d] = bimodalityCoefficient(Array.from({ length: values.length }, () => gaussian(random)));
+  const gaussianBand = upperQuantile(draws);
+  // Skewed, zero-heavy measures look bimodal in any group: the anomalous group must also beat normal groups of its size.
+  const pool = Array.from(ctx.perIp('normal', role, family, claim.reducer)).filter(Number.isFinite);
+  const normalBand = group === 'anomalous'
+    ? randomGroupsBand(random, pool.length, values.length, (g) => bimodalityCoefficient(Array.from(g, (p) => pool[p])))
+    : -Infinity;
+  const beyond = bc > gaussianBand && bc > normalBand;
+  const normalText = group === 'anomalous' ? `, random normal groups of as many IPs ${corr(normalBand)}` : '';
+  return {
+    status: judge(bc, { holdsAt: BIMODAL, failsAt: BIMODAL }, beyond),
+    evidence: `${capital(head)}: ${corr(bc)} over ${values.length} IPs; one Gaussian cluster of as many IPs reaches ${corr(gaussianBand)}${normalText}; ` +
+      `holds above ${corr(BIMODAL)} (Sarle's two-cluster line) beyond those nulls, does not hold at or below it.`,
+  };
+}
