@@ -260,8 +260,8 @@ export function evidenceTableMarkdown(ev: FamilyEvidence, options: EvidenceTable
   lines.push(
     '',
     fromAll
-      ? '_Over every (IP, window) value. Normal mean, max and non-zero share: all normal rows; normal median and p95: the sample._'
-      : '_Over every (IP, window) value. Normal figures: the sample of normal rows._',
+      ? '_Over every (IP, window) value, silent windows included (so it mixes level and activity; the findings compare levels over active windows). Normal mean, max and non-zero share: all normal rows; normal median and p95: the sample._'
+      : '_Over every (IP, window) value, silent windows included (so it mixes level and activity; the findings compare levels over active windows). Normal figures: the sample of normal rows._',
   );
   return lines.join('\n');
 }
