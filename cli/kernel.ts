@@ -13,13 +13,27 @@ import {
   projectJupyterDir,
   userJupyterDataDir,
 } from '../lib/kernel';
+import { HELP, OptionTable, ParsedArgs, UsageError, helpText, parseOptions, synopsis, wantsHelp } from './args';
+
+const COMMAND = 'node dist/cli/kernel.js';
+const OPTIONS: OptionTable = {
+  user: { kind: 'boolean', help: 'also register the kernel for your own JupyterLab (what `npm run kernel:install` runs)' },
+  ...HELP,
+};
+const ABOUT = `Writes the project's tslab kernel spec "${KERNEL_NAME}" under build/jupyter/ (used by \`npm run report\`).`;
 
 function main(argv: readonly string[]): number {
-  const unknown = argv.filter((arg) => arg !== '--user' && arg !== '--help' && arg !== '-h');
-  if (argv.includes('--help') || argv.includes('-h') || unknown.length > 0) {
-    if (unknown.length > 0) console.error(`kernel: unknown option ${unknown.join(' ')}`);
-    console.error('usage: node dist/cli/kernel.js [--user]\n  --user  also register the kernel for your own JupyterLab');
-    return unknown.length > 0 ? 2 : 0;
+  let args: ParsedArgs;
+  try {
+    args = parseOptions(argv, OPTIONS);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`kernel: ${error.message}\n${synopsis(COMMAND, OPTIONS)}`);
+    return 2;
+  }
+  if (wantsHelp(args)) {
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS));
+    return 0;
   }
   const root = findProjectRoot(__dirname);
   const spec = kernelSpec({ node: process.execPath, projectRoot: root });
@@ -30,7 +44,7 @@ function main(argv: readonly string[]): number {
   }
   const local = ensureKernelSpec(projectJupyterDir(root), spec);
   console.log(`kernel ${KERNEL_NAME}: ${local.action} ${local.specFile}`);
-  if (argv.includes('--user')) {
+  if (args.has('user')) {
     const user = ensureKernelSpec(userJupyterDataDir(), spec);
     console.log(`kernel ${KERNEL_NAME}: ${user.action} ${user.specFile}`);
     console.log(`Open notebooks/evaluation_5T.ipynb in JupyterLab and pick "${spec.display_name}".`);

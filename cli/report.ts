@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { UsageError, integer, parseArgs, single } from './args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
 import { ensureKernelSpec, findProjectRoot, kernelProblems, kernelSpec, KERNEL_NAME, projectJupyterDir } from '../lib/kernel';
 import { NotebookParams, PARAM_ENV, paramsToEnv } from '../lib/params';
 import {
@@ -21,18 +21,28 @@ import {
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
 
-const USAGE = `usage: npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--whole] [--out DIR] [--hide-code|--fold-code]
-  --models DIR ...   model run folders holding detected_anomalies.csv (default: the generated data/models/...)
-  --full FILE        the full windowed dataset (default: data/final/final_dataset_5T.csv)
-  --reference NAME   reference run, e.g. 5T (default: the finest window)
-  --sample N         normal rows sampled for the figures (default 4000)
-  --seed N           seed of the sample (default 42)
-  --whole            read the full dataset whole into memory instead of streaming it (same results)
-  --out DIR          output folder (default reports/)
-  --hide-code        leave code cells out of the HTML; --fold-code folds them under "Code"
-  --notebook FILE    another notebook to run (default notebooks/evaluation_5T.ipynb)
-  --timeout S        seconds a single cell may run (default 900)
-With no data options and no data under data/, demo data is generated first. Needs Jupyter's nbclient
+/** Seconds a single notebook cell may run, unless `--timeout` says otherwise. */
+const DEFAULT_TIMEOUT_SECONDS = 900;
+
+const COMMAND = 'npm run report --';
+const OPTIONS: OptionTable = {
+  models: { kind: 'list', value: 'DIR', help: 'model run folders holding detected_anomalies.csv', default: 'the generated data/models/...' },
+  full: { kind: 'value', value: 'FILE', help: 'the full windowed dataset', default: 'data/final/final_dataset_5T.csv' },
+  reference: { kind: 'value', value: 'NAME', help: 'reference run, e.g. 5T', default: 'the finest window' },
+  sample: { kind: 'value', value: 'N', help: 'normal rows sampled for the figures', default: DEFAULT_SAMPLE },
+  seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
+  whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
+  out: { kind: 'value', value: 'DIR', help: 'output folder', default: 'reports/' },
+  'hide-code': { kind: 'boolean', help: 'leave code cells out of the HTML' },
+  'fold-code': { kind: 'boolean', help: 'fold code cells under "Code" in the HTML' },
+  notebook: { kind: 'value', value: 'FILE', help: 'another notebook to run', default: 'notebooks/evaluation_5T.ipynb' },
+  timeout: { kind: 'value', value: 'S', help: 'seconds a single cell may run', default: DEFAULT_TIMEOUT_SECONDS },
+  ...HELP,
+};
+const USAGE = synopsis(COMMAND, OPTIONS);
+const ABOUT = `Runs the evaluation notebook headlessly (Jupyter nbclient, the project's tslab kernel) and writes into --out
+the executed notebook, a self-contained HTML page and summary.json; nothing under a final name on failure.`;
+const NOTES = `With no data options and no data under data/, demo data is generated first. Needs Jupyter's nbclient
 and nbconvert (set JUPYTER_PYTHON to choose the Python that has them).`;
 
 /** The one line printed when no Python with Jupyter's nbclient/nbconvert is found. */
@@ -175,8 +185,8 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     models: (options.models ?? defaults.models).map((m) => path.resolve(m)),
     full: path.resolve(options.full ?? defaults.full),
     reference: options.reference,
-    sampleSize: options.sampleSize ?? 4000,
-    seed: options.seed ?? 42,
+    sampleSize: options.sampleSize ?? DEFAULT_SAMPLE,
+    seed: options.seed ?? DEFAULT_SEED,
     loadWhole: options.loadWhole ?? false,
   };
   for (const model of params.models) {
@@ -245,7 +255,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
         '--kernel', KERNEL_NAME,
         '--cwd', path.dirname(notebook),
         '--title', base,
-        '--timeout', String(options.timeoutSeconds ?? 900),
+        '--timeout', String(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -345,13 +355,9 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, {
-    values: ['full', 'reference', 'sample', 'seed', 'out', 'notebook', 'timeout'],
-    lists: ['models'],
-    booleans: ['hide-code', 'fold-code', 'whole', 'help'],
-  });
-  if (args.has('help')) {
-    process.stdout.write(`${USAGE}\n`);
+  const args = parseOptions(argv, OPTIONS);
+  if (wantsHelp(args)) {
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS, { notes: NOTES }));
     return;
   }
   if (args.has('hide-code') && args.has('fold-code')) throw new UsageError('choose one of --hide-code and --fold-code');
@@ -359,12 +365,12 @@ async function main(argv: readonly string[]): Promise<void> {
     models: args.get('models'),
     full: single(args, 'full'),
     reference: single(args, 'reference'),
-    sampleSize: args.has('sample') ? integer(args, 'sample', 4000) : undefined,
-    seed: args.has('seed') ? integer(args, 'seed', 42) : undefined,
+    sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE) : undefined,
+    seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
-    timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', 900) : undefined,
+    timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_TIMEOUT_SECONDS) : undefined,
     code: args.has('hide-code') ? 'hide' : args.has('fold-code') ? 'fold' : 'show',
   });
   const t = result.timings;

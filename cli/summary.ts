@@ -3,16 +3,31 @@
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
-import { UsageError, integer, parseArgs, single } from './args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
 import { evaluate } from '../lib/evaluation';
 import { writeFileAtomic } from '../lib/files';
 import { InputError } from '../lib/types';
 
-const USAGE =
-  'usage: npm run summary -- --models DIR [DIR ...] --full FILE [--reference NAME] [--sample N] [--seed N] [--out FILE]';
+const COMMAND = 'npm run summary --';
+const OPTIONS: OptionTable = {
+  models: { kind: 'list', value: 'DIR', help: 'model run folders holding detected_anomalies.csv' },
+  full: { kind: 'value', value: 'FILE', help: 'the full windowed dataset (final_dataset_5T.csv)' },
+  reference: { kind: 'value', value: 'NAME', help: 'the run whose rows are the anomalous IPs, e.g. 5T', default: 'the finest window' },
+  sample: { kind: 'value', value: 'N', help: 'normal rows in the seeded sample', default: DEFAULT_SAMPLE },
+  seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
+  out: { kind: 'value', value: 'FILE', help: 'where to write summary.json (written whole, then renamed)', default: 'stdout' },
+  ...HELP,
+};
+const REQUIRED = ['models', 'full'];
+const USAGE = synopsis(COMMAND, OPTIONS, REQUIRED);
+const ABOUT = 'Computes summary.json (shared/spec/summary.md) from the model runs and the full dataset, with no notebook.\nProgress goes to stderr.';
 
 async function main(argv: readonly string[]): Promise<void> {
-  const args = parseArgs(argv, { values: ['full', 'reference', 'sample', 'seed', 'out'], lists: ['models'] });
+  const args = parseOptions(argv, OPTIONS);
+  if (wantsHelp(args)) {
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS, { required: REQUIRED }));
+    return;
+  }
   const models = args.get('models') ?? [];
   const full = single(args, 'full');
   if (models.length === 0 || !full) throw new UsageError('--models and --full are required');
@@ -23,8 +38,8 @@ async function main(argv: readonly string[]): Promise<void> {
       models,
       full,
       reference: single(args, 'reference'),
-      sampleSize: integer(args, 'sample', 4000),
-      seed: integer(args, 'seed', 42),
+      sampleSize: integer(args, 'sample', DEFAULT_SAMPLE),
+      seed: integer(args, 'seed', DEFAULT_SEED),
       keepSampleValues: false,
     },
     ({ step, detail, progress }) => {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
 import { ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
+import { HELP, OptionTable, UsageError, helpText, parseOptions, single, synopsis, wantsHelp } from '../cli/args';
 
 /** Parsed command line. */
 interface Args {
@@ -18,59 +19,52 @@ interface Args {
   tiny?: string;
 }
 
-const USAGE = 'usage: npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR]';
+const COMMAND = 'npm run data --';
+/** Defaults: demo scale, seed 2019, into the project's `data/` folder. */
+const DEFAULT_SCALE: ScaleName = 'demo';
+const DEFAULT_SEED = 2019;
+const OPTIONS: OptionTable = {
+  scale: { kind: 'value', value: Object.keys(SCALES).join('|'), help: 'demo: 57 MB, the report in seconds; seed: the seed\'s shapes, 1.2 GB', default: DEFAULT_SCALE },
+  seed: { kind: 'value', value: 'N', help: 'seed of the simulated traffic', default: DEFAULT_SEED },
+  out: { kind: 'value', value: 'DIR', help: 'where to write models/... and final/...', default: 'data/' },
+  'tiny-fixture': { kind: 'value', value: 'DIR', help: 'instead rewrite the small hand-checked fixture (tests/fixtures/tiny) into DIR' },
+  ...HELP,
+};
+const USAGE = synopsis(COMMAND, OPTIONS);
+const ABOUT = 'Writes three detector runs (30, 10 and 5 minutes) and the full 5-minute table in the seed\'s format\n(pandas to_csv(sep=\'\\t\')); see data/README.md.';
 
-/** Parses argv; throws a message a user can act on. */
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { scale: 'demo', seed: 2019, out: path.resolve(__dirname, '..', '..', 'data') };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const need = () => {
-      if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-      i++;
-      return value;
-    };
-    switch (flag) {
-      case '--scale': {
-        const scale = need();
-        if (!(scale in SCALES)) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${JSON.stringify(scale)}`);
-        args.scale = scale as ScaleName;
-        break;
-      }
-      case '--seed': {
-        const text = need();
-        const seed = Number(text);
-        if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got ${JSON.stringify(text)}`);
-        args.seed = seed;
-        break;
-      }
-      case '--out':
-        args.out = path.resolve(need());
-        break;
-      case '--tiny-fixture':
-        args.tiny = path.resolve(need());
-        break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${JSON.stringify(flag)}\n${USAGE}`);
-    }
+/** Parses argv; throws a message a user can act on (UsageError), or returns undefined after printing the help. */
+function parseArgs(argv: readonly string[]): Args | undefined {
+  const parsed = parseOptions(argv, OPTIONS);
+  if (wantsHelp(parsed)) {
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS));
+    return undefined;
   }
-  return args;
+  const scale = single(parsed, 'scale', DEFAULT_SCALE)!;
+  if (!(scale in SCALES)) throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${JSON.stringify(scale)}`);
+  const seedText = single(parsed, 'seed');
+  const seed = seedText === undefined ? DEFAULT_SEED : Number(seedText);
+  if (!Number.isSafeInteger(seed) || seedText?.trim() === '') throw new UsageError(`--seed must be an integer, got ${JSON.stringify(seedText)}`);
+  const out = single(parsed, 'out');
+  const tiny = single(parsed, 'tiny-fixture');
+  return {
+    scale: scale as ScaleName,
+    seed,
+    out: out === undefined ? path.resolve(__dirname, '..', '..', 'data') : path.resolve(out),
+    tiny: tiny === undefined ? undefined : path.resolve(tiny),
+  };
 }
 
 function main(): void {
-  let args: Args;
+  let args: Args | undefined;
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
-    console.error((error as Error).message);
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`data: ${error.message}\n${USAGE}`);
     process.exit(2);
   }
+  if (!args) return;
   if (args.tiny) {
     const files = writeTinyFixture(args.tiny);
     for (const file of files) console.log(`wrote ${path.relative(process.cwd(), file)}`);

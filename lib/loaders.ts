@@ -12,6 +12,7 @@ import { Frame } from './frame';
 import { FamilyStatsAccumulator } from './stats';
 import { sampleNormalRows } from './sample';
 import { splitFields } from './tsv';
+import { controlCharacterProblem } from './control';
 import { ColumnKey, FamilyStats, InputError, WindowGrid } from './types';
 import {
   EXCLUDED, EvaluateJob, EvaluatePass, LabelPass, NORMAL, ProgressSink, Range, ReadJob, RowFailure, TaskName, TaskReply,
@@ -126,6 +127,10 @@ function readHead(file: string): TableHead {
     if (!Array.isArray(fields)) {
       throw new InputError({ file, line: 1, column: fields.unclosedField + 1 }, 'header field opens a double quote that is not closed on the line');
     }
+    fields.forEach((field, f) => {
+      const problem = controlCharacterProblem('header field', field);
+      if (problem) throw new InputError({ file, line: 1, column: f + 1 }, problem);
+    });
     const columns = parseHeaderFields(fields, file);
     return { file, size, dataStart, columns, headers: fields.slice(1) };
   } finally {
@@ -307,6 +312,12 @@ function describe(head: TableHead, failure: RowFailure): InputError {
     case 'role':
       return new InputError({ file, line, column: 1 },
         `index value ${JSON.stringify(problem.text)} ends with neither 'source' nor 'dst'; expected an IP followed by its role, like 104.192.1.15source`);
+    case 'control':
+      return new InputError({ file, line, column: problem.column },
+        (problem.column === 1
+          ? controlCharacterProblem('index value', problem.text)
+          : controlCharacterProblem('cell', problem.text, ` in column ${problem.column} (${headers[problem.column - 2]})`)) ??
+          `unexpected control character in column ${problem.column}`);
     case 'changed':
       return new InputError({ file, line }, 'the file changed while it was being read; read it again');
   }

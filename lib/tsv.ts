@@ -5,6 +5,7 @@
  * they are provably exact, everything else goes through `Number()` on the cell's text.
  */
 import * as fs from 'fs';
+import { firstControlCharacter } from './control';
 
 const TAB = 9;
 const LF = 10;
@@ -285,9 +286,10 @@ export function splitFields(line: string): string[] | { unclosedField: number } 
 export interface RowProblem {
   /**
    * `few`/`many` fields, a cell that is not a `number`, an `index` with unclosed quotes, a label whose
-   * `role` suffix is missing, or a file that `changed` between two passes.
+   * `role` suffix is missing, a `control` character in the label or a cell (`text` holds it), or a
+   * file that `changed` between two passes.
    */
-  kind: 'few' | 'many' | 'number' | 'index' | 'role' | 'changed';
+  kind: 'few' | 'many' | 'number' | 'index' | 'role' | 'control' | 'changed';
   /** 1-based field number (index column = 1). */
   column: number;
   /** Fields found on the line (for `few`/`many`), else 0. */
@@ -315,8 +317,8 @@ function countFields(buf: Uint8Array, start: number, end: number): number {
 
 /**
  * Reads a line's index field (quoted or not) into `rowLabel` and sets `labelEnd` to the start of
- * the next field. Returns false (with `rowProblem`) when the line has no tab after the index or the
- * quotes are not closed on the line.
+ * the next field. Returns false (with `rowProblem`) when the line has no tab after the index, the
+ * quotes are not closed on the line, or the label holds a control character.
  */
 export function parseLabel(buf: Buffer, start: number, end: number): boolean {
   // A quoted index: its quoted part (quotes undone), then any text up to the tab (as Python's csv reads it).
@@ -347,6 +349,13 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
   if (tab < 0 || tab > end) tab = end;
   rowLabel = quoted + buf.toString('utf8', j, tab);
   labelEnd = tab + 1;
+  if (firstControlCharacter(rowLabel) >= 0) {
+    rowProblem.kind = 'control';
+    rowProblem.column = 1;
+    rowProblem.fields = 0;
+    rowProblem.text = rowLabel;
+    return false;
+  }
   if (tab === end) {
     rowProblem.kind = 'few';
     rowProblem.column = 1;
@@ -360,7 +369,8 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
 /**
  * Parses one data line `buf[start..end)` (`end` at its `\r` or `\n`): the index into `rowLabel`,
  * then exactly `nCols` numbers into `out[base..base+nCols)`. Returns false and fills `rowProblem`
- * on too few or too many fields, a cell that is not a number, or broken quotes in the index.
+ * on too few or too many fields, a cell that is not a number, broken quotes in the index, or a
+ * control character in the label or a cell (looked for only where a cell is not a plain number).
  */
 export function parseRow(buf: Buffer, start: number, end: number, nCols: number, out: Float64Array | Float32Array, base: number): boolean {
   if (!parseLabel(buf, start, end)) return false;
@@ -385,7 +395,7 @@ export function parseRow(buf: Buffer, start: number, end: number, nCols: number,
         const text = buf.toString('utf8', p, cellEnd);
         const parsed = parseCellText(text);
         if (parsed === undefined) {
-          rowProblem.kind = 'number';
+          rowProblem.kind = firstControlCharacter(text) >= 0 ? 'control' : 'number';
           rowProblem.column = c + 2;
           rowProblem.fields = 0;
           rowProblem.text = text;
