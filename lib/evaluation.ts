@@ -9,8 +9,12 @@ import { EvaluateOptions, FullEvaluation, Progress, evaluateFull } from './loade
 import { Run, RunSpec, loadRuns, pickReference } from './runs';
 import { sampleNormalRows } from './sample';
 import { familyStats } from './stats';
+import { ValueSketch } from './sketch';
+import { baselineOf } from './baseline';
 import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
+import { RowExplanation, explainRows } from './reasons';
+import { anomaliesJson } from './anomalies';
 
 /** What an evaluation is run on. */
 export interface EvaluationParams {
@@ -45,6 +49,8 @@ export interface Evaluation {
   readonly anomalous: Frame;
   readonly anomalousStats: FamilyStats;
   readonly full: FullEvaluation;
+  /** Why each anomalous row was flagged, in the reference run's row order (lib/reasons.ts). */
+  readonly explanations: readonly RowExplanation[];
   readonly summary: Summary;
 }
 
@@ -68,9 +74,13 @@ export function fullFacts(full: FullEvaluation): FullFacts {
  */
 export function evaluateFrame(
   frame: Frame,
-  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed'>,
+  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed' | 'keepLabels'>,
 ): FullEvaluation {
   const { normal, sample } = sampleNormalRows(frame.index, options.exclude, options.sampleSize, options.seed);
+  const sketch = new ValueSketch(frame.columns);
+  for (const r of normal) sketch.addRow(frame.roles[r], frame.row(r));
+  const keep = options.keepLabels;
+  const kept = keep && keep.size > 0 ? frame.index.flatMap((label, r) => (keep.has(label) ? [r] : [])) : [];
   return {
     path: frame.source ?? '(in memory)',
     rows: frame.nRows,
@@ -81,6 +91,8 @@ export function evaluateFrame(
     excludedFound: frame.nRows - normal.length,
     sample: frame.selectRows(sample),
     normalStats: familyStats(frame, normal),
+    normalBaseline: baselineOf(sketch),
+    kept: frame.selectRows(kept),
   };
 }
 
@@ -101,12 +113,14 @@ export async function evaluate(
     onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
   });
   const anomalousStats = familyStats(anomalous);
+  const explanations = explainRows(anomalous, full.normalBaseline);
   const summary = buildSummary({
     runs,
     reference,
     anomalousStats,
     full: fullFacts(full),
     sample: { size: full.sample.nRows, seed: params.seed },
+    anomalies: anomaliesJson(explanations, runs.map((run) => ({ name: run.name, labels: run.frame.index }))),
   });
-  return { runs, reference, anomalous, anomalousStats, full, summary };
+  return { runs, reference, anomalous, anomalousStats, full, explanations, summary };
 }

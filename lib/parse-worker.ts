@@ -10,6 +10,7 @@ import { ColumnKey, roleOf } from './types';
 import { LineBuffer, RowProblem, countLines, forEachLine, lineBuffer, parseLabel, parseRow, lastLabel, rowProblem } from './tsv';
 import { parseColumnKey } from './columns';
 import { AccumulatorState, FamilyStatsAccumulator } from './stats';
+import { SketchState, ValueSketch } from './sketch';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
 export class RowFailure extends Error {
@@ -165,6 +166,10 @@ export interface EvaluateJob extends Range {
   readonly actions: Int32Array;
   readonly sample: SharedArrayBuffer;
   readonly float32: boolean;
+  /** Per row of the range: the slot (≥ 0) of `kept` its values are copied to, or -1 (any action). */
+  readonly keep: Int32Array;
+  /** Float64 rows the caller asked for by label (e.g. IPs to profile), normal or excluded. */
+  readonly kept: SharedArrayBuffer;
 }
 
 /**
@@ -182,6 +187,8 @@ export interface SparseRows {
 /** What the second pass of a range returns. */
 export interface EvaluatePass {
   state: AccumulatorState;
+  /** The sketch of the normal rows' values (per column and role). */
+  sketch: SketchState;
   sparse: SparseRows;
 }
 
@@ -197,6 +204,8 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   const columns = parseHeaderKeys(job.headers);
   const nCols = columns.length;
   const acc = new FamilyStatsAccumulator(columns);
+  const sketch = new ValueSketch(columns);
+  const kept = new Float64Array(job.kept);
   const sample = job.float32 ? new Float32Array(job.sample) : new Float64Array(job.sample);
   const row = new Float64Array(nCols);
   const labels = keptLabels.get(job.key) ?? [];
@@ -236,10 +245,14 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
       if (!parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, { ...rowProblem });
       if (r >= job.actions.length || lastLabel() !== labels[r]) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
+      const keepSlot = job.keep[r];
+      if (keepSlot >= 0) kept.set(row, keepSlot * nCols);
       const action = job.actions[r++];
       progress.row();
       if (action === EXCLUDED) return;
-      acc.addRow(roleOf(lastLabel()) ?? 'source', row);
+      const role = roleOf(lastLabel()) ?? 'source';
+      acc.addRow(role, row);
+      sketch.addRow(role, row);
       if (action >= 0) keep(action);
     }, (n) => progress.bytes(n)),
   );
@@ -247,6 +260,7 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   if (r !== job.actions.length) throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
   return {
     state: acc.state,
+    sketch: sketch.state,
     sparse: { slots: Int32Array.from(slots), ends: Int32Array.from(ends), cols: cols.slice(0, used), values: values.slice(0, used) },
   };
 }

@@ -6,6 +6,7 @@
 import { LabelledRun, referenceOverlaps } from './overlap';
 import { Run } from './runs';
 import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
+import type { AnomalyJson } from './anomalies';
 
 /** A statistic as JSON allows it: NaN → null, ±Infinity → "Infinity" / "-Infinity". */
 export type JsonNumber = number | null | 'Infinity' | '-Infinity';
@@ -36,13 +37,16 @@ export interface SummaryRun {
 
 /** The whole summary.json document. */
 export interface Summary {
-  schemaVersion: 1;
+  /** 2 when the version-2 fields (`anomalies`) are present. */
+  schemaVersion: 1 | 2;
   reference: string;
   runs: SummaryRun[];
   overlaps: { runs: string[]; common: number }[];
   full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
   sample: { size: number; seed: number };
   families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
+  /** Version 2: why each anomalous IP was flagged (lib/anomalies.ts). */
+  anomalies?: AnomalyJson[];
 }
 
 /** What the summary needs to know of the full dataset (a subset of the loader's FullEvaluation). */
@@ -67,6 +71,8 @@ export interface SummaryInput {
   readonly full: FullFacts;
   /** The sample as drawn: its actual size (at most the requested one) and seed. */
   readonly sample: { readonly size: number; readonly seed: number };
+  /** Version 2: the reference run's rows with their reasons (lib/anomalies.ts `anomaliesJson`). */
+  readonly anomalies?: readonly AnomalyJson[];
 }
 
 /** Converts a statistic to its JSON form (see JsonNumber). */
@@ -130,7 +136,7 @@ export function buildSummary(input: SummaryInput): Summary {
   const anomalousRows = { source: reference.frame.rowsWithRole('source').length, dst: reference.frame.rowsWithRole('dst').length };
   const normalRows = rowsPerRole(full.normalStats);
   return {
-    schemaVersion: 1,
+    schemaVersion: input.anomalies ? 2 : 1,
     reference: reference.name,
     runs: runs.map(summariseRun),
     overlaps: referenceOverlaps(labelled, reference.name).map((o) => ({ runs: [...o.runs], common: o.common })),
@@ -148,5 +154,6 @@ export function buildSummary(input: SummaryInput): Summary {
         { anomalous: roleJson(anomalousStats, family, anomalousRows), normal: roleJson(full.normalStats, family, normalRows) },
       ]),
     ),
+    ...(input.anomalies ? { anomalies: [...input.anomalies] } : {}),
   };
 }
