@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { evaluateFrame } from '../lib/evaluation';
+import { evaluate, evaluateFrame } from '../lib/evaluation';
+import { generateDataset } from '../data/synth/dataset';
+import { ANOMALY_FILE, DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
 import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, robustZ } from '../lib/reasons';
 import { readTsv, valueHeaders } from './independent';
 
@@ -195,4 +197,54 @@ test('a family deviation spans the consecutive windows at or beyond the standout
   assert.equal(weak.score, 2);
   assert.equal(familyDeviation('f', [NaN, 0], starts.slice(0, 2), 300_000).score, 0);
   assert.ok(MAX_REASONS === 5);
+});
+
+test('a planted deviation in generated data comes out first, high, over the planted windows', async () => {
+  const dir = path.join(tmp, 'planted');
+  generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: dir });
+  const fullFile = path.join(dir, FULL_FILE);
+  const runDir = (name: string): string => path.join(dir, RUNS.find((r) => r.name === name)!.dir);
+  const fiveFile = path.join(runDir('5T'), ANOMALY_FILE);
+  const fullLines = fs.readFileSync(fullFile, 'utf8').split('\n');
+  const fiveLines = fs.readFileSync(fiveFile, 'utf8').split('\n');
+  const flagged = new Set(fiveLines.slice(1).map((line) => line.split('\t')[0]));
+  const fullHeader = fullLines[0].split('\t');
+  // The quietest normal source row (fewest non-zero cells) gets 5,000 packets a window in windows 40..43.
+  let target = -1;
+  let fewest = Infinity;
+  fullLines.forEach((line, i) => {
+    if (i === 0 || line === '') return;
+    const fields = line.split('\t');
+    if (!fields[0].endsWith('source') || flagged.has(fields[0])) return;
+    const nonzero = fields.slice(1, 1 + 150 * 42).filter((f) => f !== '0.0').length;
+    if (nonzero < fewest) [fewest, target] = [nonzero, i];
+  });
+  const fields = fullLines[target].split('\t');
+  const planted = [40, 41, 42, 43];
+  const startOf = (w: number): string => {
+    const minutes = 9 * 60 + 35 + 5 * w;
+    return `2019-02-01 ${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`;
+  };
+  for (const w of planted) fields[fullHeader.indexOf(`('count_Length', 'count_${startOf(w)}')`)] = '5000.0';
+  fullLines[target] = fields.join('\t');
+  fs.writeFileSync(fullFile, fullLines.join('\n'));
+  // The 5T run flags it too (its row aligned to the run's own header).
+  const fiveHeader = fiveLines[0].split('\t');
+  const row = fiveHeader.map((h, k) => (k === 0 ? fields[0] : h === 'is_anomaly' ? '-1' : fields[fullHeader.indexOf(h)]));
+  fs.writeFileSync(fiveFile, [...fiveLines.filter((l) => l !== ''), row.join('\t')].join('\n') + '\n');
+
+  const evaluation = await evaluate({ models: RUNS.map((r) => runDir(r.name)), full: fullFile, sampleSize: 100, seed: 42 });
+  const label = fields[0];
+  const entry = evaluation.summary.anomalies!.find((a) => a.label === label)!;
+  assert.equal(entry.reasons[0].family, 'count_Length');
+  assert.equal(entry.reasons[0].direction, 'high');
+  assert.deepEqual(entry.reasons[0].windows, { from: startOf(40).replace(' ', 'T'), to: startOf(43).replace(' ', 'T') });
+  assert.equal(entry.score, entry.reasons[0].score);
+  assert.deepEqual(entry.runs, ['5T']);
+  assert.equal(evaluation.summary.schemaVersion, 2);
+  // every flagged row has an entry, by descending score, each with at most 5 reasons
+  const anomalies = evaluation.summary.anomalies!;
+  assert.equal(anomalies.length, evaluation.anomalous.nRows);
+  for (let i = 1; i < anomalies.length; i++) assert.ok((anomalies[i - 1].score as number) >= (anomalies[i].score as number));
+  assert.ok(anomalies.every((a) => a.reasons.length <= 5 && a.runs.includes('5T')));
 });
