@@ -20,13 +20,15 @@ import {
   CodeDisplay, NotebookJson, RunnerEvent, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
+import { AnomalyJson, anomaliesCsv } from '../lib/anomalies';
 
-const USAGE = `usage: npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--whole] [--out DIR] [--hide-code|--fold-code]
+const USAGE = `usage: npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--focus IP,...] [--whole] [--out DIR] [--hide-code|--fold-code]
   --models DIR ...   model run folders holding detected_anomalies.csv (default: the generated data/models/...)
   --full FILE        the full windowed dataset (default: data/final/final_dataset_5T.csv)
   --reference NAME   reference run, e.g. 5T (default: the finest window)
   --sample N         normal rows sampled for the figures (default 4000)
   --seed N           seed of the sample (default 42)
+  --focus IP,...     IPs (or row labels) to profile beside the IPs only one run flagged
   --whole            read the full dataset whole into memory instead of streaming it (same results)
   --out DIR          output folder (default reports/)
   --hide-code        leave code cells out of the HTML; --fold-code folds them under "Code"
@@ -51,6 +53,8 @@ export interface ReportOptions {
   readonly seed?: number;
   /** Read the full dataset whole into memory instead of streaming it (same results). */
   readonly loadWhole?: boolean;
+  /** IPs or row labels to profile (the notebook's focusIps). */
+  readonly focusIps?: readonly string[];
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -76,6 +80,8 @@ export interface ReportResult {
   readonly notebook: string;
   readonly html: string;
   readonly summary: string;
+  /** anomalies.csv, when the summary lists anomalies (summary.json version 2). */
+  readonly anomalies?: string;
   readonly cells: readonly CellTiming[];
   /** Seconds: data generation (0 when present), kernel start, cells, nbconvert export + signing, HTML post-processing, total. */
   readonly timings: { generate: number; kernelStart: number; cells: number; export: number; html: number; total: number };
@@ -178,6 +184,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     sampleSize: options.sampleSize ?? 4000,
     seed: options.seed ?? 42,
     loadWhole: options.loadWhole ?? false,
+    focusIps: options.focusIps,
   };
   for (const model of params.models) {
     checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
@@ -199,6 +206,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     notebook: path.join(outDir, `${base}.ipynb`),
     html: path.join(outDir, `${base}.html`),
     summary: path.join(outDir, 'summary.json'),
+    anomalies: path.join(outDir, 'anomalies.csv'),
   };
   if (finals.notebook === notebook) throw new ReportError(`--out ${outDir} would overwrite the source notebook`);
   const temp = (name: string): string => path.join(outDir, `.${name}.${process.pid}.tmp`);
@@ -207,6 +215,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     rawHtml: temp(`${base}.nbconvert.html`),
     html: temp(`${base}.html`),
     summary: temp('summary.json'),
+    anomalies: temp('anomalies.csv'),
   };
   const cleanup = (): void => Object.values(temps).forEach(removeQuietly);
 
@@ -301,11 +310,15 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     if (!fs.existsSync(temps.summary)) {
       throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
     }
+    let written: { anomalies?: AnomalyJson[] };
     try {
-      JSON.parse(fs.readFileSync(temps.summary, 'utf8'));
+      written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as { anomalies?: AnomalyJson[] };
     } catch (err) {
       throw new ReportError(`the notebook wrote an unreadable summary.json: ${(err as Error).message}`);
     }
+    // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
+    const hasAnomalies = Array.isArray(written?.anomalies);
+    if (hasAnomalies) fs.writeFileSync(temps.anomalies, anomaliesCsv(written.anomalies!));
     // Cells that ran but wrote errors or warnings to stderr: the report stands, the user is told.
     const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
     for (const problem of findProblemOutputs(executed)) {
@@ -323,10 +336,14 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     fs.renameSync(temps.notebook, finals.notebook);
     fs.renameSync(temps.html, finals.html);
     fs.renameSync(temps.summary, finals.summary);
+    if (hasAnomalies) fs.renameSync(temps.anomalies, finals.anomalies);
     removeQuietly(temps.rawHtml);
     const cellSeconds = cells.reduce((sum, c) => sum + c.seconds, 0);
     return {
-      ...finals,
+      notebook: finals.notebook,
+      html: finals.html,
+      summary: finals.summary,
+      ...(hasAnomalies ? { anomalies: finals.anomalies } : {}),
       cells,
       timings: {
         generate,
@@ -346,7 +363,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, {
-    values: ['full', 'reference', 'sample', 'seed', 'out', 'notebook', 'timeout'],
+    values: ['full', 'reference', 'sample', 'seed', 'out', 'notebook', 'timeout', 'focus'],
     lists: ['models'],
     booleans: ['hide-code', 'fold-code', 'whole', 'help'],
   });
@@ -362,6 +379,7 @@ async function main(argv: readonly string[]): Promise<void> {
     sampleSize: args.has('sample') ? integer(args, 'sample', 4000) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', 42) : undefined,
     loadWhole: args.has('whole'),
+    focusIps: single(args, 'focus')?.split(/[\s,]+/).filter((name) => name !== ''),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', 900) : undefined,
@@ -371,7 +389,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(
     `report: done in ${t.total.toFixed(1)}s (kernel start ${t.kernelStart.toFixed(1)}s, cells ${t.cells.toFixed(1)}s, export ${t.export.toFixed(1)}s, HTML ${t.html.toFixed(1)}s)\n`,
   );
-  process.stdout.write(`${result.notebook}\n${result.html}\n${result.summary}\n`);
+  process.stdout.write(`${[result.notebook, result.html, result.summary, ...(result.anomalies ? [result.anomalies] : [])].join('\n')}\n`);
 }
 
 if (require.main === module) {

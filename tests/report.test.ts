@@ -86,8 +86,8 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /\[\s*1\/\d+\]/, 'progress lines per cell');
     const written = first.stdout.trim().split('\n');
-    assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json')]);
-    assert.deepEqual(fs.readdirSync(out).sort(), ['evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
+    assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json'), path.join(out, 'anomalies.csv')]);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['anomalies.csv', 'evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
   });
 
   test('the shared outputs name the final summary.json, never a temp file', () => {
