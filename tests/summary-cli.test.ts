@@ -56,8 +56,22 @@ describe('npm run summary on generated demo data', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
+  test('anomalies: every reference row once, by descending score, with the runs that flag it', () => {
+    const anomalies = (json as unknown as { anomalies: { label: string; role: string; runs: string[]; score: number; reasons: { score: number }[] }[] }).anomalies;
+    const reference = tables[2];
+    assert.deepEqual(anomalies.map((a) => a.label).sort(), [...reference.index].sort());
+    for (let i = 1; i < anomalies.length; i++) assert.ok(anomalies[i - 1].score >= anomalies[i].score);
+    for (const a of anomalies) {
+      const runs = ['30T', '10T', '5T'].filter((_, k) => tables[k].index.includes(a.label));
+      assert.deepEqual(a.runs, runs, a.label);
+      assert.equal(a.role, a.label.endsWith('source') ? 'source' : 'dst');
+      assert.ok(a.reasons.length >= 1 && a.reasons.length <= 5, a.label);
+      assert.equal(a.score, a.reasons[0].score);
+    }
+  });
+
   test('runs, names, windows and the finest run as reference', () => {
-    assert.equal(json.schemaVersion, 1);
+    assert.equal(json.schemaVersion, 2, 'version 2: anomalies are listed');
     assert.deepEqual(json.runs.map((r) => r.name), tables.map(freqOf));
     assert.deepEqual(json.runs.map((r) => r.name), ['30T', '10T', '5T']);
     assert.equal(json.reference, '5T');
