@@ -161,8 +161,24 @@ export function cutTree(merges: readonly Merge[], rows: number, k: number): Int3
   });
 }
 
-/** The mean silhouette of a grouping (Euclidean): near 1 when groups are tight and apart. */
-export function meanSilhouette(values: Float64Array, rows: number, cols: number, groups: Int32Array): number {
+/** Euclidean distances between the rows of a row-major matrix (n × n, row-major). */
+export function distanceMatrix(values: Float64Array, rows: number, cols: number): Float64Array {
+  const d = new Float64Array(rows * rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = i + 1; j < rows; j++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) {
+        const diff = values[i * cols + c] - values[j * cols + c];
+        s += diff * diff;
+      }
+      d[i * rows + j] = d[j * rows + i] = Math.sqrt(s);
+    }
+  }
+  return d;
+}
+
+/** The mean silhouette of a grouping, from the rows' distances: near 1 when groups are tight and apart. */
+export function meanSilhouette(distances: Float64Array, rows: number, groups: Int32Array): number {
   const k = Math.max(...groups) + 1;
   if (k < 2 || rows < 3) return 0;
   const count = new Float64Array(k);
@@ -171,15 +187,7 @@ export function meanSilhouette(values: Float64Array, rows: number, cols: number,
   const sums = new Float64Array(k);
   for (let i = 0; i < rows; i++) {
     sums.fill(0);
-    for (let j = 0; j < rows; j++) {
-      if (i === j) continue;
-      let s = 0;
-      for (let c = 0; c < cols; c++) {
-        const diff = values[i * cols + c] - values[j * cols + c];
-        s += diff * diff;
-      }
-      sums[groups[j]] += Math.sqrt(s);
-    }
+    for (let j = 0; j < rows; j++) if (i !== j) sums[groups[j]] += distances[i * rows + j];
     const own = groups[i];
     if (count[own] <= 1) continue; // a singleton's silhouette is 0
     const a = sums[own] / (count[own] - 1);
@@ -265,12 +273,13 @@ export function findCampaigns(explanations: readonly RowExplanation[], options: 
   const order = leafOrder(merges, n);
   let k = Math.min(options.groups ?? 0, n);
   let silhouette = 0;
+  const distances = distanceMatrix(matrix.values, n, nf);
   if (!options.groups) {
     k = Math.min(n, 1);
     const most = Math.min(options.maxGroups ?? 12, n - 1);
     let best = -Infinity;
     for (let g = 2; g <= most; g++) {
-      const s = meanSilhouette(matrix.values, n, nf, cutTree(merges, n, g));
+      const s = meanSilhouette(distances, n, cutTree(merges, n, g));
       if (s > best + 1e-12) {
         best = s;
         k = g;
@@ -278,7 +287,7 @@ export function findCampaigns(explanations: readonly RowExplanation[], options: 
     }
     silhouette = Number.isFinite(best) ? best : 0;
   } else {
-    silhouette = meanSilhouette(matrix.values, n, nf, cutTree(merges, n, k));
+    silhouette = meanSilhouette(distances, n, cutTree(merges, n, k));
   }
   const raw = cutTree(merges, n, Math.max(1, k));
   // Groups renamed A, B, C... in display order.
