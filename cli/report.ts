@@ -20,6 +20,7 @@ import {
   CodeDisplay, NotebookJson, RunnerEvent, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
+import { AnomalyJson, anomaliesCsv } from '../lib/anomalies';
 
 /** Seconds a single notebook cell may run, unless `--timeout` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -31,6 +32,7 @@ const OPTIONS: OptionTable = {
   reference: { kind: 'value', value: 'NAME', help: 'reference run, e.g. 5T', default: 'the finest window' },
   sample: { kind: 'value', value: 'N', help: 'normal rows sampled for the figures', default: DEFAULT_SAMPLE },
   seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
+  focus: { kind: 'value', value: 'IP,...', help: 'IPs (or row labels) to profile beside the IPs only one run flagged' },
   whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
   out: { kind: 'value', value: 'DIR', help: 'output folder', default: 'reports/' },
   'hide-code': { kind: 'boolean', help: 'leave code cells out of the HTML' },
@@ -61,6 +63,8 @@ export interface ReportOptions {
   readonly seed?: number;
   /** Read the full dataset whole into memory instead of streaming it (same results). */
   readonly loadWhole?: boolean;
+  /** IPs or row labels to profile (the notebook's focusIps). */
+  readonly focusIps?: readonly string[];
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -86,6 +90,8 @@ export interface ReportResult {
   readonly notebook: string;
   readonly html: string;
   readonly summary: string;
+  /** anomalies.csv, when the summary lists anomalies (summary.json version 2). */
+  readonly anomalies?: string;
   readonly cells: readonly CellTiming[];
   /** Seconds: data generation (0 when present), kernel start, cells, nbconvert export + signing, HTML post-processing, total. */
   readonly timings: { generate: number; kernelStart: number; cells: number; export: number; html: number; total: number };
@@ -188,6 +194,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     sampleSize: options.sampleSize ?? DEFAULT_SAMPLE,
     seed: options.seed ?? DEFAULT_SEED,
     loadWhole: options.loadWhole ?? false,
+    focusIps: options.focusIps,
   };
   for (const model of params.models) {
     checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
@@ -209,6 +216,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     notebook: path.join(outDir, `${base}.ipynb`),
     html: path.join(outDir, `${base}.html`),
     summary: path.join(outDir, 'summary.json'),
+    anomalies: path.join(outDir, 'anomalies.csv'),
   };
   if (finals.notebook === notebook) throw new ReportError(`--out ${outDir} would overwrite the source notebook`);
   const temp = (name: string): string => path.join(outDir, `.${name}.${process.pid}.tmp`);
@@ -217,6 +225,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     rawHtml: temp(`${base}.nbconvert.html`),
     html: temp(`${base}.html`),
     summary: temp('summary.json'),
+    anomalies: temp('anomalies.csv'),
   };
   const cleanup = (): void => Object.values(temps).forEach(removeQuietly);
 
@@ -311,11 +320,15 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     if (!fs.existsSync(temps.summary)) {
       throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
     }
+    let written: { anomalies?: AnomalyJson[] };
     try {
-      JSON.parse(fs.readFileSync(temps.summary, 'utf8'));
+      written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as { anomalies?: AnomalyJson[] };
     } catch (err) {
       throw new ReportError(`the notebook wrote an unreadable summary.json: ${(err as Error).message}`);
     }
+    // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
+    const hasAnomalies = Array.isArray(written?.anomalies);
+    if (hasAnomalies) fs.writeFileSync(temps.anomalies, anomaliesCsv(written.anomalies!));
     // Cells that ran but wrote errors or warnings to stderr: the report stands, the user is told.
     const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
     for (const problem of findProblemOutputs(executed)) {
@@ -333,10 +346,14 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     fs.renameSync(temps.notebook, finals.notebook);
     fs.renameSync(temps.html, finals.html);
     fs.renameSync(temps.summary, finals.summary);
+    if (hasAnomalies) fs.renameSync(temps.anomalies, finals.anomalies);
     removeQuietly(temps.rawHtml);
     const cellSeconds = cells.reduce((sum, c) => sum + c.seconds, 0);
     return {
-      ...finals,
+      notebook: finals.notebook,
+      html: finals.html,
+      summary: finals.summary,
+      ...(hasAnomalies ? { anomalies: finals.anomalies } : {}),
       cells,
       timings: {
         generate,
@@ -368,6 +385,7 @@ async function main(argv: readonly string[]): Promise<void> {
     sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
+    focusIps: single(args, 'focus')?.split(/[\s,]+/).filter((name) => name !== ''),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_TIMEOUT_SECONDS) : undefined,
@@ -377,7 +395,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(
     `report: done in ${t.total.toFixed(1)}s (kernel start ${t.kernelStart.toFixed(1)}s, cells ${t.cells.toFixed(1)}s, export ${t.export.toFixed(1)}s, HTML ${t.html.toFixed(1)}s)\n`,
   );
-  process.stdout.write(`${result.notebook}\n${result.html}\n${result.summary}\n`);
+  process.stdout.write(`${[result.notebook, result.html, result.summary, ...(result.anomalies ? [result.anomalies] : [])].join('\n')}\n`);
 }
 
 if (require.main === module) {

@@ -1,56 +1,169 @@
 /**
- * Reading a baseline: an earlier summary.json to compare a new evaluation with. The one I/O edge
- * of the rerun comparison; everything wrong with the file is an InputError naming it (and the
- * line and column, for JSON that does not parse), raised before anything is computed or written.
+ * The normal baseline a deviation is measured against: for every value column and role, from ALL
+ * normal rows' values (the streaming pass's sketch), the median, p5 and p95 (in the column's unit,
+ * for the profiles' normal band), and the median and robust spread on the signed log scale
+ * `slog(x) = sign(x)·ln(1 + |x|)` where deviations are measured (counts and sums span orders of
+ * magnitude: 1,000 packets where normal rows send 0-5 is odd by its ratio, not its difference);
+ * per family and role, a spread floor.
+ *
+ * The floor rule (windows where almost every normal value is 0): a window's own spread is 1.4826 ×
+ * its median absolute deviation, which is 0 whenever more than half of its normal values are 0.
+ * The spread used is never below the family's floor: over all windows of the family (same role,
+ * pooled), the median distance from the pooled median of the normal values that differ from it, i.e.
+ * the typical size of a deviation when there is one. With no such value (the family is constant for
+ * normal rows) the floor is 1 (a factor e on the log scale). So a non-zero value in an all-zero
+ * window scores its size in units of a typical non-zero normal value, never infinity.
  */
-import * as fs from 'fs';
-import { InputError } from './types';
-import { jsonErrorOffset } from './json-error';
-import { Summary } from './summary';
+import { ColumnDistribution, ValueSketch, quantileOfCounts } from './sketch';
+import { ColumnKey, ROLES, Role, ValueKey } from './types';
 
-/** What a baseline must hold: a summary of schema version 2 or later, with its anomalies and findings. */
-export type Baseline = Pick<Summary, 'schemaVersion' | 'reference' | 'families' | 'findings'> & {
-  readonly anomalies: readonly { readonly label: string; readonly reasons?: readonly { readonly family: string; readonly direction: string }[] }[];
-};
+/** Scale that makes the median absolute deviation estimate a normal distribution's σ. */
+export const MAD_SCALE = 1.4826;
 
-/** Line and column (1-based) of a character offset in `text`. */
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
+/** The signed log scale deviations are measured on: sign(x)·ln(1 + |x|) (monotone, 0 at 0). */
+export function slog(x: number): number {
+  return x >= 0 ? Math.log1p(x) : -Math.log1p(-x);
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+/** Per role, one number per value column of the full table (in its column order). */
+export type PerRole = Readonly<Record<Role, Float64Array>>;
+
+/** The normal rows' baseline, per value column and role. */
+export interface NormalBaseline {
+  /** The full table's value columns, in order. */
+  readonly columns: readonly ValueKey[];
+  /** Non-missing normal values per column (0: no normal row of the role, no baseline). */
+  readonly n: PerRole;
+  /** Median, 5th and 95th percentile, in the column's unit (NaN without values). */
+  readonly median: PerRole;
+  readonly p5: PerRole;
+  readonly p95: PerRole;
+  /** Median on the slog scale. */
+  readonly logMedian: PerRole;
+  /** 1.4826 × median absolute deviation from `logMedian`, slog scale (0 when over half the values equal the median). */
+  readonly logSpread: PerRole;
+  /** Per family and role: the spread floor on the slog scale (see the module's doc). */
+  readonly floor: ReadonlyMap<string, Readonly<Record<Role, number>>>;
+}
+
+/** Key of a (family, window start) pair in `baselineIndex`. */
+function cellKey(family: string, start: number): string {
+  return `${family}\u0000${start}`;
+}
+
+/** Where each (family, window start) of the baseline is: its value column number. */
+export function baselineIndex(baseline: NormalBaseline): Map<string, number> {
+  return new Map(baseline.columns.map((key, j) => [cellKey(key.family, key.start), j]));
+}
+
+/** The baseline column of a family's window, or -1 when the full table has none. */
+export function baselineColumn(index: ReadonlyMap<string, number>, family: string, start: number): number {
+  return index.get(cellKey(family, start)) ?? -1;
+}
+
+/** A multiset of numbers as parallel arrays: values (sorted ascending where said) and their counts. */
+interface Weighted {
+  readonly values: ArrayLike<number>;
+  readonly counts: ArrayLike<number>;
 }
 
 /**
- * Reads and checks a baseline summary.json. Refuses, naming the file: a missing or unreadable
- * file; text that is not JSON (with line and column); JSON that is not a summary; a summary of
- * version 1, which has no anomalies or findings to compare.
+ * The median distance from `centre` of a multiset sorted by value, unscaled: the distances of the
+ * values below and above the centre form two sorted runs, merged in one pass. With `skipCentre`,
+ * values equal to the centre are left out (NaN when nothing is left).
  */
-export function readBaseline(file: string): Baseline {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({ file }, code === 'ENOENT' ? 'no such baseline file' : `cannot read the baseline (${code ?? String(error)})`);
+export function medianDistance(sorted: Weighted, centre: number, skipCentre: boolean): number {
+  const { values, counts } = sorted;
+  let total = 0;
+  let atCentre = 0;
+  for (let i = 0; i < values.length; i++) {
+    total += counts[i];
+    if (values[i] === centre) atCentre += counts[i];
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const offset = Math.max(0, jsonErrorOffset(text));
-    const where = positionOf(text, offset);
-    const found = text.charAt(offset);
-    throw new InputError({ file, ...where }, `not JSON (${found ? `found ${JSON.stringify(found)}` : 'it ends early'}); expected an earlier summary.json`);
+  if (!skipCentre && 2 * atCentre > total) return 0; // over half the values are the centre itself
+  let above = 0;
+  while (above < values.length && values[above] < centre) above++;
+  let below = above - 1;
+  const distances = new Float64Array(values.length);
+  const weights = new Float64Array(values.length);
+  let size = 0;
+  while (below >= 0 || above < values.length) {
+    const left = below >= 0 ? centre - values[below] : Infinity;
+    const right = above < values.length ? values[above] - centre : Infinity;
+    const i = left <= right && below >= 0 ? below-- : above++;
+    const d = Math.abs(values[i] - centre);
+    if ((skipCentre && d === 0) || counts[i] === 0) continue;
+    distances[size] = d;
+    weights[size++] = counts[i];
   }
-  if (!isRecord(json) || typeof json.schemaVersion !== 'number' || !isRecord(json.families) || !Array.isArray(json.runs)) {
-    throw new InputError({ file }, 'not a summary.json (expected an object with schemaVersion, runs and families, as npm run summary or npm run report write)');
+  return quantileOfCounts(distances.subarray(0, size), weights.subarray(0, size), 0.5);
+}
+
+/** The spread floor of a family's pooled normal values on the slog scale, unsorted (see the module's doc). */
+export function spreadFloor(pooled: Weighted): number {
+  const byValue = new Map<number, number>();
+  for (let i = 0; i < pooled.values.length; i++) byValue.set(pooled.values[i], (byValue.get(pooled.values[i]) ?? 0) + pooled.counts[i]);
+  const values = Float64Array.from(byValue.keys()).sort();
+  const counts = values.map((v) => byValue.get(v)!);
+  const centre = quantileOfCounts(values, counts, 0.5);
+  if (Number.isNaN(centre)) return 1;
+  const typical = medianDistance({ values, counts }, centre, true);
+  return Number.isFinite(typical) && typical > 0 ? typical : 1;
+}
+
+/** The baseline from per-column distributions in the column's unit (`dists[role][j]` for value column j, sorted). */
+export function baselineFromDistributions(columns: readonly ColumnKey[], dists: Readonly<Record<Role, readonly ColumnDistribution[]>>): NormalBaseline {
+  const valueKeys = columns.filter((key): key is ValueKey => key.kind === 'value');
+  const m = valueKeys.length;
+  const make = (): Record<Role, Float64Array> => ({ source: new Float64Array(m), dst: new Float64Array(m) });
+  const n = make();
+  const median = make();
+  const p5 = make();
+  const p95 = make();
+  const logMedian = make();
+  const logSpread = make();
+  const members = new Map<string, number[]>();
+  valueKeys.forEach((key, j) => {
+    let list = members.get(key.family);
+    if (!list) members.set(key.family, (list = []));
+    list.push(j);
+  });
+  const logValues: Record<Role, Float64Array[]> = { source: [], dst: [] };
+  for (const role of ROLES) {
+    for (let j = 0; j < m; j++) {
+      const d = dists[role][j];
+      const logs = d.values.map(slog);
+      logValues[role].push(logs);
+      n[role][j] = d.n;
+      median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
+      p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
+      p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
+      const centre = quantileOfCounts(logs, d.counts, 0.5);
+      logMedian[role][j] = centre;
+      logSpread[role][j] = Number.isNaN(centre) ? NaN : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
+    }
   }
-  if (json.schemaVersion < 2 || !Array.isArray(json.anomalies) || !Array.isArray(json.findings)) {
-    throw new InputError({ file }, `a summary.json of version ${json.schemaVersion} has no anomalies and findings to compare with; evaluate those outputs again with this version to make a baseline`);
+  const floor = new Map<string, Record<Role, number>>();
+  for (const [family, list] of members) {
+    const pooled = (role: Role): Weighted => {
+      const values: number[] = [];
+      const counts: number[] = [];
+      for (const j of list) {
+        const logs = logValues[role][j];
+        const c = dists[role][j].counts;
+        for (let i = 0; i < logs.length; i++) {
+          values.push(logs[i]);
+          counts.push(c[i]);
+        }
+      }
+      return { values, counts };
+    };
+    floor.set(family, { source: spreadFloor(pooled('source')), dst: spreadFloor(pooled('dst')) });
   }
-  return json as unknown as Baseline;
+  return { columns: valueKeys, n, median, p5, p95, logMedian, logSpread, floor };
+}
+
+/** The baseline of a sketch's rows. */
+export function baselineOf(sketch: ValueSketch): NormalBaseline {
+  return baselineFromDistributions(sketch.columns, sketch.distributions());
 }

@@ -3,7 +3,7 @@
  * added and removed, findings whose verdict changed, and every family's means from then to now.
  * Pure: from two summaries to a JSON-ready object.
  */
-import { Baseline } from './baseline';
+import { Baseline } from './baseline-summary';
 import { JsonNumber, Summary } from './summary';
 import { InputError, Role, ROLES } from './types';
 import { VerdictStatus } from './findings';

@@ -9,9 +9,13 @@ import { EvaluateOptions, FullEvaluation, Progress, evaluateFull } from './loade
 import { Run, RunSpec, loadRuns, pickReference } from './runs';
 import { sampleNormalRows } from './sample';
 import { familyStats } from './stats';
+import { ValueSketch } from './sketch';
+import { baselineOf } from './baseline';
 import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
 import { findingContext, findingFamilies, findingsJson } from './findings';
+import { RowExplanation, explainRows } from './reasons';
+import { anomaliesJson } from './anomalies';
 
 /** What an evaluation is run on. */
 export interface EvaluationParams {
@@ -46,6 +50,8 @@ export interface Evaluation {
   readonly anomalous: Frame;
   readonly anomalousStats: FamilyStats;
   readonly full: FullEvaluation;
+  /** Why each anomalous row was flagged, in the reference run's row order (lib/reasons.ts). */
+  readonly explanations: readonly RowExplanation[];
   readonly summary: Summary;
 }
 
@@ -69,9 +75,13 @@ export function fullFacts(full: FullEvaluation): FullFacts {
  */
 export function evaluateFrame(
   frame: Frame,
-  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed'>,
+  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed' | 'keepLabels'>,
 ): FullEvaluation {
   const { normal, sample } = sampleNormalRows(frame.index, options.exclude, options.sampleSize, options.seed);
+  const sketch = new ValueSketch(frame.columns);
+  for (const r of normal) sketch.addRow(frame.roles[r], frame.row(r));
+  const keep = options.keepLabels;
+  const kept = keep && keep.size > 0 ? frame.index.flatMap((label, r) => (keep.has(label) ? [r] : [])) : [];
   return {
     path: frame.source ?? '(in memory)',
     rows: frame.nRows,
@@ -82,6 +92,8 @@ export function evaluateFrame(
     excludedFound: frame.nRows - normal.length,
     sample: frame.selectRows(sample),
     normalStats: familyStats(frame, normal),
+    normalBaseline: baselineOf(sketch),
+    kept: frame.selectRows(kept),
   };
 }
 
@@ -112,6 +124,7 @@ export async function evaluate(
     population: full.rows,
     seed: params.seed,
   }));
+  const explanations = explainRows(anomalous, full.normalBaseline);
   const summary = buildSummary({
     runs,
     reference,
@@ -119,6 +132,7 @@ export async function evaluate(
     full: fullFacts(full),
     sample: { size: full.sample.nRows, seed: params.seed },
     findings,
+    anomalies: anomaliesJson(explanations, runs.map((run) => ({ name: run.name, labels: run.frame.index }))),
   });
-  return { runs, reference, anomalous, anomalousStats, full, summary };
+  return { runs, reference, anomalous, anomalousStats, full, explanations, summary };
 }

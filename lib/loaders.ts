@@ -10,6 +10,8 @@ import { Worker } from 'worker_threads';
 import { headerGrid, parseHeaderFields } from './columns';
 import { Frame } from './frame';
 import { FamilyStatsAccumulator } from './stats';
+import { ValueSketch } from './sketch';
+import { NormalBaseline, baselineOf } from './baseline';
 import { sampleNormalRows } from './sample';
 import { splitFields } from './tsv';
 import { controlCharacterProblem } from './control';
@@ -54,6 +56,8 @@ export interface EvaluateOptions extends ReadOptions {
    * findings read is enough for the summary, in about two thirds of the memory.
    */
   sampleFamilies?: ReadonlySet<string>;
+  /** Labels whose rows to keep whole (Float64), normal or anomalous: e.g. the IPs to profile. Absent ones are skipped. */
+  keepLabels?: ReadonlySet<string>;
 }
 
 /** What the streaming evaluation keeps of a full dataset. */
@@ -72,6 +76,10 @@ export interface FullEvaluation {
   sample: Frame;
   /** Per family × role statistics over ALL normal rows. */
   normalStats: FamilyStats;
+  /** Per value column × role: median, robust spread, p5, p95 of ALL normal rows (lib/baseline.ts). */
+  normalBaseline: NormalBaseline;
+  /** The rows named by `keepLabels` that the file holds, in file order. */
+  kept: Frame;
 }
 
 /** A table file's header and where its data starts. */
@@ -447,24 +455,38 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
       });
     }
 
+    const keep = new Int32Array(labels.length).fill(-1);
+    const keptRows: number[] = [];
+    if (options.keepLabels && options.keepLabels.size > 0) {
+      labels.forEach((label, r) => {
+        if (options.keepLabels!.has(label)) keep[r] = keptRows.push(r) - 1;
+      });
+    }
+    const kept = new SharedArrayBuffer(keptRows.length * nCols * 8);
+
     // Pass 2: parse every row; statistics of normal rows; sampled rows into their slots.
     const sample = new SharedArrayBuffer(keepValues ? picked.length * sampleWidth * (float32 ? 4 : 8) : 0);
     const jobs: EvaluateJob[] = spans.map((span, k) => ({
       file, ...span, firstLine: places[k].firstLine, key: `${key}${k}`, headers: head.headers,
       actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), sample, float32, keptColumns,
+      keep: keep.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), kept,
     }));
     const parts = await pool.all<EvaluatePass>('evaluate', jobs, progress.add);
     return {
       rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, sample, parts, keepValues,
       index: Array.from(picked, (r) => labels[r]),
+      kept, keptIndex: keptRows.map((r) => labels[r]),
     };
   }).finally(() => dropKeptLabels(key));
   const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);
   const total = new FamilyStatsAccumulator(head.columns);
-  for (const part of pass.parts) {
+  // The first thread's sketch takes in the others' (no empty copy).
+  const sketch = new ValueSketch(head.columns, pass.parts[0].sketch);
+  pass.parts.forEach((part, k) => {
     fillSparseRows(part.sparse, values, sampleWidth);
     total.merge(new FamilyStatsAccumulator(head.columns, part.state));
-  }
+    if (k > 0) sketch.merge(new ValueSketch(head.columns, part.sketch));
+  });
   progress.finish();
   return {
     path: file,
@@ -481,5 +503,7 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
       source: file,
     }),
     normalStats: total.result(),
+    normalBaseline: baselineOf(sketch),
+    kept: new Frame({ index: pass.keptIndex, columns: head.columns, values: new Float64Array(pass.kept), source: file }),
   };
 }

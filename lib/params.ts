@@ -33,6 +33,11 @@ export interface NotebookParams {
    * a shared page never names a temp file.
    */
   readonly summaryFinal?: string;
+  /**
+   * IPs (`1.2.3.4`: both roles) or row labels (`1.2.3.4source`) to profile beside the IPs only one
+   * run flagged. Default none.
+   */
+  readonly focusIps?: readonly string[];
 }
 
 /** The environment variables read, each overriding one parameter (and the JSON file's value). */
@@ -48,6 +53,8 @@ export const PARAM_ENV = {
   loadWhole: 'EVAL_LOAD_WHOLE',
   summaryOut: 'EVAL_SUMMARY_OUT',
   summaryFinal: 'EVAL_SUMMARY_FINAL',
+  /** IPs or labels to profile: a JSON array, or separated by commas or spaces. */
+  focusIps: 'EVAL_FOCUS',
 } as const;
 
 /** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
@@ -110,6 +117,27 @@ function parsePathList(origin: string, raw: unknown): string[] {
   return list.map((item: string) => item.trim());
 }
 
+/** IPs or labels: a JSON array of strings, or text separated by commas or white space (IPv6 has colons). */
+function parseFocus(origin: string, raw: unknown): string[] {
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('[')) {
+      try {
+        list = JSON.parse(text);
+      } catch (err) {
+        throw new ParamError(origin, `expected a JSON array of IPs, found invalid JSON (${(err as Error).message})`);
+      }
+    } else {
+      list = text.split(/[\s,]+/).filter((part) => part !== '');
+    }
+  }
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    throw new ParamError(origin, `expected IPs or row labels (a JSON array of strings, or separated by commas or spaces), found ${JSON.stringify(raw)}`);
+  }
+  return list.map((item: string) => item.trim());
+}
+
 function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw: unknown, origin: string, base: string): void {
   const resolve = (p: string): string => path.resolve(base, p);
   switch (key) {
@@ -137,10 +165,13 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
     case 'summaryFinal':
       out.summaryFinal = raw === null ? undefined : resolve(parseText(origin, raw));
       break;
+    case 'focusIps':
+      out.focusIps = raw === null ? undefined : parseFocus(origin, raw);
+      break;
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal'];
+const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal', 'focusIps'];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
@@ -206,6 +237,7 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.loadWhole !== undefined) env[PARAM_ENV.loadWhole] = String(params.loadWhole);
   if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
   if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
+  if (params.focusIps !== undefined && params.focusIps.length > 0) env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
   return env;
 }
 
@@ -219,6 +251,7 @@ export function describeParams(params: NotebookParams): string {
     `seed:        ${params.seed}`,
     `full read:   ${params.loadWhole ? 'whole, in memory' : 'streamed'}`,
     `summary:     ${summaryPath(params) ?? '(not written)'}`,
+    ...(params.focusIps && params.focusIps.length > 0 ? [`focus IPs:   ${params.focusIps.join(', ')}`] : []),
   ].join('\n');
 }
 

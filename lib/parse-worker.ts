@@ -10,6 +10,7 @@ import { ColumnKey, roleOf } from './types';
 import { LineBuffer, RowProblem, countLines, forEachLine, lineBuffer, parseLabel, parseRow, lastLabel, rowProblem } from './tsv';
 import { parseColumnKey } from './columns';
 import { AccumulatorState, FamilyStatsAccumulator } from './stats';
+import { SketchState, ValueSketch } from './sketch';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
 export class RowFailure extends Error {
@@ -167,6 +168,10 @@ export interface EvaluateJob extends Range {
   readonly float32: boolean;
   /** Columns a sampled row keeps, ascending (all when absent): the sample's width. */
   readonly keptColumns?: Int32Array;
+  /** Per row of the range: the slot (≥ 0) of `kept` its values are copied to, or -1 (any action). */
+  readonly keep: Int32Array;
+  /** Float64 rows the caller asked for by label (e.g. IPs to profile), normal or excluded. */
+  readonly kept: SharedArrayBuffer;
 }
 
 /**
@@ -184,6 +189,8 @@ export interface SparseRows {
 /** What the second pass of a range returns. */
 export interface EvaluatePass {
   state: AccumulatorState;
+  /** The sketch of the normal rows' values (per column and role). */
+  sketch: SketchState;
   sparse: SparseRows;
 }
 
@@ -199,6 +206,8 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   const columns = parseHeaderKeys(job.headers);
   const nCols = columns.length;
   const acc = new FamilyStatsAccumulator(columns);
+  const sketch = new ValueSketch(columns);
+  const kept = new Float64Array(job.kept);
   const sample = job.float32 ? new Float32Array(job.sample) : new Float64Array(job.sample);
   const row = new Float64Array(nCols);
   const labels = keptLabels.get(job.key) ?? [];
@@ -209,11 +218,11 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   let cols = new Int32Array(1 << 12);
   let values = new Float64Array(1 << 12);
   let used = 0;
-  const kept = job.keptColumns;
-  const width = kept ? kept.length : nCols;
-  const keptRow = kept ? new Float64Array(width) : row;
+  const sampleColumns = job.keptColumns;
+  const width = sampleColumns ? sampleColumns.length : nCols;
+  const keptRow = sampleColumns ? new Float64Array(width) : row;
   const keep = (slot: number): void => {
-    if (kept) for (let j = 0; j < width; j++) keptRow[j] = row[kept[j]];
+    if (sampleColumns) for (let j = 0; j < width; j++) keptRow[j] = row[sampleColumns[j]];
     let flagged = 0;
     for (let c = 0; c < width; c++) if (!Object.is(keptRow[c], 0)) flagged++;
     if (flagged > width * SPARSE_SHARE) {
@@ -242,10 +251,14 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
       if (!parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, { ...rowProblem });
       if (r >= job.actions.length || lastLabel() !== labels[r]) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
+      const keepSlot = job.keep[r];
+      if (keepSlot >= 0) kept.set(row, keepSlot * nCols);
       const action = job.actions[r++];
       progress.row();
       if (action === EXCLUDED) return;
-      acc.addRow(roleOf(lastLabel()) ?? 'source', row);
+      const role = roleOf(lastLabel()) ?? 'source';
+      acc.addRow(role, row);
+      sketch.addRow(role, row);
       if (action >= 0) keep(action);
     }, (n) => progress.bytes(n)),
   );
@@ -253,6 +266,7 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   if (r !== job.actions.length) throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
   return {
     state: acc.state,
+    sketch: sketch.state,
     sparse: { slots: Int32Array.from(slots), ends: Int32Array.from(ends), cols: cols.slice(0, used), values: values.slice(0, used) },
   };
 }
@@ -301,13 +315,30 @@ export function runTask(task: TaskName, job: unknown, onProgress?: ProgressSink)
 /** Marker a loader passes as workerData so that this file knows it runs as a parse worker. */
 export const WORKER_MARK = 'anomaly-eval/parse-worker';
 
+/**
+ * The buffers of a result's typed arrays (two levels deep) that can move to the loader instead of
+ * being copied: whole, non-shared buffers. The sketch of an evaluation is ~16 MB per thread.
+ */
+function transferables(result: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const visit = (value: unknown, depth: number): void => {
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) out.add(value.buffer);
+    } else if (depth < 2 && value && typeof value === 'object') {
+      for (const inner of Object.values(value)) visit(inner, depth + 1);
+    }
+  };
+  visit(result, 0);
+  return [...out];
+}
+
 if (!isMainThread && parentPort && (workerData as { mark?: string } | undefined)?.mark === WORKER_MARK) {
   const port = parentPort;
   port.on('message', (request: TaskRequest) => {
     const { id } = request;
     try {
       const result = runTask(request.task, request.job, (bytes, rows) => port.postMessage({ id, progress: [bytes, rows] }));
-      port.postMessage({ id, result });
+      port.postMessage({ id, result }, transferables(result));
     } catch (error) {
       if (error instanceof RowFailure) port.postMessage({ id, failure: { line: error.line, problem: error.problem } });
       else port.postMessage({ id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -7,6 +7,7 @@ import { SummaryFinding } from './findings/json';
 import { LabelledRun, referenceOverlaps } from './overlap';
 import { Run } from './runs';
 import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
+import type { AnomalyJson } from './anomalies';
 
 /** A statistic as JSON allows it: NaN → null, ±Infinity → "Infinity" / "-Infinity". */
 export type JsonNumber = number | null | 'Infinity' | '-Infinity';
@@ -46,6 +47,8 @@ export interface Summary {
   families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
   /** Every finding of the seed with its verdict on this data (lib/findings findingsJson). */
   findings: SummaryFinding[];
+  /** Version 2: why each anomalous IP was flagged (lib/anomalies.ts). */
+  anomalies?: AnomalyJson[];
 }
 
 /** What the summary needs to know of the full dataset (a subset of the loader's FullEvaluation). */
@@ -72,6 +75,8 @@ export interface SummaryInput {
   readonly sample: { readonly size: number; readonly seed: number };
   /** The findings' verdicts (lib/findings findingsJson). */
   readonly findings: readonly SummaryFinding[];
+  /** Version 2: the reference run's rows with their reasons (lib/anomalies.ts `anomaliesJson`). */
+  readonly anomalies?: readonly AnomalyJson[];
 }
 
 /** Converts a statistic to its JSON form (see JsonNumber). */
@@ -154,5 +159,6 @@ export function buildSummary(input: SummaryInput): Summary {
       ]),
     ),
     findings: input.findings.map((f) => ({ ...f })),
+    ...(input.anomalies ? { anomalies: [...input.anomalies] } : {}),
   };
 }

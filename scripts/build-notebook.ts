@@ -97,7 +97,8 @@ JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`)
 
 Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
 notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
-\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, or a JSON file named by \`EVAL_PARAMS\`.
+\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated),
+or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
 `);
   // Cells never use shorthand properties ({ models }) for variables of earlier cells: tslab 1.0.22
@@ -114,6 +115,7 @@ const sampleSize = 4000;
 const randomSeed = 42;
 const loadWhole = false; // true: read the full dataset into memory (fullTable) instead of streaming it
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
+const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
 `, ['parameters']);
 
   nb.markdown('libraries', '## Libraries and paths');
@@ -127,14 +129,21 @@ import { buildSummary } from '../dist/lib/summary';
 import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
 import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
-import { loadPlotly, showFigure, showMarkdown, showTable } from '../dist/lib/display';
-import { escapeMarkdown } from '../dist/lib/html';
+import { loadPlotly, showFigure, showHtml, showMarkdown, showTable } from '../dist/lib/display';
+import { escapeMarkdown, simpleTableHtml } from '../dist/lib/html';
 import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsJson, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
 import { provenanceMarkdown } from '../dist/lib/provenance';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
+import { explainRows } from '../dist/lib/reasons';
+import { anomaliesJson, triageRows } from '../dist/lib/anomalies';
+import { findCampaigns } from '../dist/lib/campaigns';
+import { campaignsFigure } from '../dist/lib/figures/campaigns';
+import { profileFigure } from '../dist/lib/figures/profile';
+import { labelsFor, profileTargets } from '../dist/lib/profiles';
 
 const params = resolveParams({
   models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, loadWhole: loadWhole, summaryOut: summaryOut,
+  focusIps: focusIps,
 });
 console.log(describeParams(params));
 await loadPlotly();
@@ -184,9 +193,9 @@ await showMarkdown(runs.map((run) => {
 ## Main evaluation on the reference run
 
 The reference run (the finest window unless a parameter names another) defines the anomalous IPs.
-The full dataset is streamed once: its anomalous rows are removed, statistics over all normal rows
-are accumulated, and a seeded sample of normal rows (4000 by default, about 10% in the seed) is kept
-for the figures.
+The full dataset is streamed once: its anomalous rows are removed, statistics and the distribution
+of every column over all normal rows are accumulated, a seeded sample of normal rows (4000 by
+default, about 10% in the seed) is kept for the figures, and the rows of the IPs to profile below.
 `);
   nb.code('full', 'full', `
 const anomalous = reference.frame;
@@ -195,7 +204,10 @@ const onProgress = (p: { bytesRead: number; bytesTotal: number; rowsParsed: numb
   const share = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
   if (share > lastProgress) { lastProgress = share; console.log(\`  read \${share * 10}% (\${p.rowsParsed} rows)\`); }
 };
-const fullOptions = { exclude: new Set(anomalous.index), sampleSize: params.sampleSize, seed: params.seed };
+const profileList = profileTargets(unique, params.focusIps ?? []);
+const fullOptions = {
+  exclude: new Set(anomalous.index), sampleSize: params.sampleSize, seed: params.seed, keepLabels: new Set(profileList.map((t) => t.label)),
+};
 // Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
 const fullTable = params.loadWhole ? await readTable(params.full, { onProgress: onProgress }) : undefined;
 const full = fullTable ? evaluateFrame(fullTable, fullOptions) : await evaluateFull(params.full, { ...fullOptions, onProgress: onProgress });
@@ -209,6 +221,71 @@ await showMarkdown(\`**Anomalous rows** (\${escapeMarkdown(reference.name)}).hea
 await showTable(anomalous);
 await showMarkdown('**Normal sample**.head()');
 await showTable(sample);
+`);
+  nb.markdown('why', `
+## Why these IPs
+
+Every (family, window) value of an anomalous IP is compared with the normal rows of the same role in
+the same window: all normal rows of the full dataset, whose distribution per column was kept in the
+streaming pass (exact where a column has few distinct values, within ±1% to a few % otherwise).
+The deviation is a robust z on the signed log scale slog(x) = sign(x)·ln(1 + |x|): (slog(x) − the
+normal median) ÷ the spread, where the spread is 1.4826 × the median absolute deviation of the
+window's normal values. About 98% of normal values are 0, so most windows have a spread of 0; the
+spread is therefore never below the family's **floor**: the median distance from the family's
+normal median (all its windows, same role) of the normal values that differ from it, i.e. the size
+of a typical deviation. A non-zero value in an all-zero window counts in units of a typical active
+normal IP, never infinitely. Per family, the larger of the highest and the lowest z is the score and
+gives the direction (high / low); its windows are the consecutive windows around the peak whose z
+stays at or beyond 3 in that direction. An IP's reasons are its (at most five) families with the
+highest scores; its score is its first reason's.
+
+The table shows the 25 highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
+\`npm run report\` writes beside the page, list every anomalous IP with its reasons.
+`);
+  nb.code('triage', 'findings', `
+const explanations = explainRows(anomalous, full.normalBaseline);
+const anomalyEntries = anomaliesJson(explanations, labelled);
+await showHtml(simpleTableHtml(
+  ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
+  triageRows(anomalyEntries, 25).map((t) => [
+    t.rank, t.label.slice(0, t.label.length - t.role.length), t.role, t.runs, t.score, t.reasons[0] ?? '', t.reasons[1] ?? '', t.reasons[2] ?? '',
+  ]),
+));
+`);
+  nb.markdown('campaigns', `
+### Campaigns: IPs that deviate alike
+
+Each anomalous IP is a row of its family scores (+ high, − low). Rows are clustered (Ward's
+linkage) and ordered so that similar IPs sit together; the tree is cut into the number of groups
+with the best silhouette. Each group is named by its size and the families that set it apart from
+the other anomalous IPs.
+`);
+  nb.code('campaigns', 'figures', `
+const campaigns = findCampaigns(explanations);
+await showFigure(campaignsFigure(campaigns));
+await showMarkdown(campaigns.groups.map((g) => \`- \${escapeMarkdown(g.title)}\`).join('\\n'));
+`);
+  nb.markdown('profiles', `
+### Profiles: the special cases, and the IPs you name
+
+The IPs only one run flagged, and those named in \`focusIps\` (or \`EVAL_FOCUS\`): each one's values in
+its main families (its reasons) along the timeline, against the normal band of its role (median
+and p5–p95 of all normal rows, window by window); the windows that carry a reason are shaded.
+Rows come from the full dataset, on its 5-minute windows, whichever run flagged them.
+`);
+  nb.code('profiles', 'figures', `
+const kept = full.kept;
+const keptReasons = explainRows(kept, full.normalBaseline);
+const profiled = profileList.filter((t) => kept.rowOf(t.label) >= 0);
+const MAX_PROFILES = 40;
+for (const target of profiled.slice(0, MAX_PROFILES)) {
+  const row = kept.rowOf(target.label);
+  await showFigure(profileFigure(kept, row, full.normalBaseline, keptReasons[row].reasons, { note: target.why }));
+}
+if (profiled.length > MAX_PROFILES) await showMarkdown(\`_\${profiled.length - MAX_PROFILES} more profiles not drawn._\`);
+if (profiled.length === 0) await showMarkdown('_No IP is unique to one run, and focusIps names none._');
+const unmatched = (params.focusIps ?? []).filter((name) => !labelsFor(name).some((label) => kept.rowOf(label) >= 0));
+if (unmatched.length > 0) await showMarkdown(\`_Not in the full dataset: \${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._\`);
 `);
   nb.code('context', 'findings', `
 // Every finding below is checked on these rows; the nulls draw from the normal sample with the same seed.
@@ -311,6 +388,7 @@ const evaluationSummary = buildSummary({
   full: fullFacts(full),
   sample: { size: sample.nRows, seed: params.seed },
   findings: findingsJson(context),
+  anomalies: anomalyEntries,
 });
 if (params.summaryOut) {
   writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');

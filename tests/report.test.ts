@@ -86,8 +86,25 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /\[\s*1\/\d+\]/, 'progress lines per cell');
     const written = first.stdout.trim().split('\n');
-    assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json')]);
-    assert.deepEqual(fs.readdirSync(out).sort(), ['evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
+    assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json'), path.join(out, 'anomalies.csv')]);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['anomalies.csv', 'evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
+  });
+
+  test('"Why these IPs": the triage table, campaigns and profiles in the page; anomalies.csv lists summary.json anomalies in order', () => {
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as { schemaVersion: number; anomalies: { label: string; score: number }[] };
+    assert.equal(summary.schemaVersion, 2);
+    const csv = fs.readFileSync(path.join(out, 'anomalies.csv'), 'utf8').split('\r\n').filter((line) => line !== '');
+    assert.equal(csv.length - 1, summary.anomalies.length);
+    csv.slice(1).forEach((line, i) => assert.ok(line.startsWith(`${i + 1},${summary.anomalies[i].label},`), line));
+    const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
+    const cell = (id: string) => nb.cells.find((c) => (c as { id?: string }).id === id)!;
+    const triage = JSON.stringify(cell('triage').outputs);
+    assert.equal((triage.match(/<tr>/g) ?? []).length, Math.min(25, summary.anomalies.length), 'the top 25 (the header row has a style)');
+    assert.ok(triage.includes(summary.anomalies[0].label.replace(/(source|dst)$/, '')), 'the top IP is in the table');
+    assert.ok(JSON.stringify(cell('campaigns').outputs).includes('application/vnd.plotly.v1+json'));
+    assert.ok(JSON.stringify(cell('profiles').outputs).includes('only'), 'a profile of an IP unique to one run');
+    const html = fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8');
+    for (const heading of ['Why these IPs', 'Campaigns: IPs that deviate alike', 'Profiles: the special cases']) assert.ok(html.includes(heading), heading);
   });
 
   test('the shared outputs name the final summary.json, never a temp file', () => {

@@ -64,6 +64,20 @@ describe('npm run summary on generated demo data', () => {
       assert.ok(VERDICT_STATUSES.includes(f.verdict as never), f.verdict);
       assert.ok(f.evidence.length > 0);
       assert.ok(f.section === 'overlap' ? f.family === null : typeof f.family === 'string', f.id);
+      }
+    });
+
+  test('anomalies: every reference row once, by descending score, with the runs that flag it', () => {
+    const anomalies = (json as unknown as { anomalies: { label: string; role: string; runs: string[]; score: number; reasons: { score: number }[] }[] }).anomalies;
+    const reference = tables[2];
+    assert.deepEqual(anomalies.map((a) => a.label).sort(), [...reference.index].sort());
+    for (let i = 1; i < anomalies.length; i++) assert.ok(anomalies[i - 1].score >= anomalies[i].score);
+    for (const a of anomalies) {
+      const runs = ['30T', '10T', '5T'].filter((_, k) => tables[k].index.includes(a.label));
+      assert.deepEqual(a.runs, runs, a.label);
+      assert.equal(a.role, a.label.endsWith('source') ? 'source' : 'dst');
+      assert.ok(a.reasons.length >= 1 && a.reasons.length <= 5, a.label);
+      assert.equal(a.score, a.reasons[0].score);
     }
   });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBaseline } from '../lib/baseline';
+import { readBaseline } from '../lib/baseline-summary';
 import { compareWithBaseline, largestMoves } from '../lib/changes';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baseline-'));

@@ -1,0 +1,72 @@
+/**
+ * The campaigns heatmap: anomalous IPs (rows, in dendrogram order, groups contiguous) × families,
+ * coloured by signed deviation score (red high, blue low), with each group's name beside its
+ * block. A pure Plotly spec; labels are attacker-written and escaped.
+ */
+import { Campaigns } from '../campaigns';
+import { escapeHtml } from '../html';
+import { PlotlyFigure, typedArraySpec } from '../plots';
+
+/** Options of {@link campaignsFigure}. */
+export interface CampaignsFigureOptions {
+  readonly title?: string;
+  /** Pixels per IP row. Default 4 (IP names on the axis up to 60 rows, in the hover always). */
+  readonly rowHeight?: number;
+}
+
+/** Plotly's RdBu, reversed: blue for low, white at 0, red for high. */
+const DIVERGING = [
+  [0, '#2166ac'], [0.25, '#92c5de'], [0.5, '#f7f7f7'], [0.75, '#f4a582'], [1, '#b2182b'],
+];
+
+/** The heatmap of a campaigns result. */
+export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOptions = {}): PlotlyFigure {
+  const { matrix, order, groups, groupOf } = campaigns;
+  const nf = matrix.families.length;
+  const z = new Float32Array(order.length * nf);
+  order.forEach((r, i) => z.set(matrix.values.subarray(r * nf, (r + 1) * nf), i * nf));
+  let top = 0;
+  for (const v of z) top = Math.max(top, Math.abs(v));
+  const labels = order.map((r) => escapeHtml(matrix.labels[r]));
+  const rowHeight = options.rowHeight ?? 4;
+  const showNames = order.length <= 60;
+  const height = Math.max(360, 140 + order.length * (showNames ? Math.max(rowHeight, 14) : rowHeight));
+  // Group blocks: a line under each, its name at its middle (rows run top to bottom).
+  const shapes: Record<string, unknown>[] = [];
+  const annotations: Record<string, unknown>[] = [];
+  let start = 0;
+  groups.forEach((group) => {
+    const end = start + group.size;
+    if (end < order.length) {
+      shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: end - 0.5, y1: end - 0.5, line: { color: '#222222', width: 1 } });
+    }
+    annotations.push({
+      xref: 'paper', x: 1.01, xanchor: 'left', yref: 'y', y: (start + end - 1) / 2, yanchor: 'middle', showarrow: false, align: 'left',
+      // One line, so that small neighbouring groups stay readable; the list under the figure has every family.
+      text: `<b>${escapeHtml(group.name)}</b> · ${group.size} IP${group.size === 1 ? '' : 's'}${group.defining.length > 0 ? ` · ${group.defining[0].direction} ${escapeHtml(group.defining[0].family)}` : ''}`,
+      font: { size: 10 },
+    });
+    start = end;
+  });
+  const groupNames = order.map((r) => escapeHtml(groups[groupOf[r]].name));
+  return {
+    data: [{
+      type: 'heatmap', z: typedArraySpec(z, [order.length, nf]), x: matrix.families.map(escapeHtml), y: order.map((_, i) => i),
+      customdata: labels.map((label, i) => [label, groupNames[i]]),
+      colorscale: DIVERGING, zmid: 0, zmin: -Math.max(top, 1), zmax: Math.max(top, 1),
+      colorbar: { title: { text: 'score (+ high, − low)', side: 'right' }, orientation: 'h', x: 0.5, xanchor: 'center', y: 1, yanchor: 'bottom', len: 0.5, thickness: 10 },
+      hovertemplate: '%{customdata[0]} (group %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
+    }],
+    layout: {
+      title: { text: escapeHtml(options.title ?? `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups`), x: 0.01, xanchor: 'left' },
+      height, margin: { l: showNames ? 170 : 40, r: 260, t: 110, b: 150 },
+      xaxis: { tickangle: -60, tickfont: { size: 9 }, side: 'bottom' },
+      yaxis: {
+        autorange: 'reversed', showgrid: false, zeroline: false,
+        ...(showNames ? { tickmode: 'array', tickvals: order.map((_, i) => i), ticktext: labels, tickfont: { size: 9 } } : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
+      },
+      shapes, annotations, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+    },
+    config: { responsive: true, displaylogo: false },
+  };
+}
