@@ -21,6 +21,8 @@ import {
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
 import { AnomalyJson, anomaliesCsv } from '../lib/anomalies';
+import { readBaseline } from '../lib/baseline-summary';
+import { InputError } from '../lib/types';
 
 /** Seconds a single notebook cell may run, unless `--timeout` says otherwise. */
 const DEFAULT_TIMEOUT_SECONDS = 900;
@@ -32,6 +34,7 @@ const OPTIONS: OptionTable = {
   reference: { kind: 'value', value: 'NAME', help: 'reference run, e.g. 5T', default: 'the finest window' },
   sample: { kind: 'value', value: 'N', help: 'normal rows sampled for the figures', default: DEFAULT_SAMPLE },
   seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
+  baseline: { kind: 'value', value: 'FILE', help: 'an earlier summary.json: say what changed since' },
   focus: { kind: 'value', value: 'IP,...', help: 'IPs (or row labels) to profile beside the IPs only one run flagged' },
   whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
   out: { kind: 'value', value: 'DIR', help: 'output folder', default: 'reports/' },
@@ -65,6 +68,8 @@ export interface ReportOptions {
   readonly loadWhole?: boolean;
   /** IPs or row labels to profile (the notebook's focusIps). */
   readonly focusIps?: readonly string[];
+  /** An earlier summary.json: the report says what changed since (the notebook's baseline). */
+  readonly baseline?: string;
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -176,6 +181,8 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
   const notebook = path.resolve(options.notebook ?? path.join(root, 'notebooks', 'evaluation_5T.ipynb'));
   const outDir = path.resolve(options.out ?? path.join(root, 'reports'));
   checkInput(notebook, 'notebook');
+  // A bad baseline stops the report before any work, with the file and what is wrong.
+  if (options.baseline !== undefined) readBaseline(path.resolve(options.baseline));
   if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) throw new ReportError('dist/lib is not built: run `npm run build` first');
 
   const defaults = defaultInputs(dataDir);
@@ -195,6 +202,7 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     seed: options.seed ?? DEFAULT_SEED,
     loadWhole: options.loadWhole ?? false,
     focusIps: options.focusIps,
+    baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
   };
   for (const model of params.models) {
     checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
@@ -386,6 +394,7 @@ async function main(argv: readonly string[]): Promise<void> {
     seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
     focusIps: single(args, 'focus')?.split(/[\s,]+/).filter((name) => name !== ''),
+    baseline: single(args, 'baseline'),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_TIMEOUT_SECONDS) : undefined,
@@ -404,7 +413,7 @@ if (require.main === module) {
       process.stderr.write(`report: ${error.message}\n${USAGE}\n`);
       process.exit(2);
     }
-    const message = error instanceof ReportError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+    const message = error instanceof ReportError || error instanceof InputError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
     process.stderr.write(`report: ${message}\n`);
     process.exit(1);
   });

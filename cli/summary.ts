@@ -1,10 +1,11 @@
 /**
- * `npm run summary -- --models DIR ... --full FILE [--reference NAME] [--sample N] [--seed N] [--out FILE]`
+ * `npm run summary -- --models DIR ... --full FILE [--reference NAME] [--sample N] [--seed N] [--baseline FILE] [--out FILE]`
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
 import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
 import { evaluate } from '../lib/evaluation';
+import { readBaseline } from '../lib/baseline-summary';
 import { writeFileAtomic } from '../lib/files';
 import { InputError } from '../lib/types';
 
@@ -15,6 +16,7 @@ const OPTIONS: OptionTable = {
   reference: { kind: 'value', value: 'NAME', help: 'the run whose rows are the anomalous IPs, e.g. 5T', default: 'the finest window' },
   sample: { kind: 'value', value: 'N', help: 'normal rows in the seeded sample', default: DEFAULT_SAMPLE },
   seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
+  baseline: { kind: 'value', value: 'FILE', help: 'an earlier summary.json: list what changed since (`changes`)' },
   out: { kind: 'value', value: 'FILE', help: 'where to write summary.json (written whole, then renamed)', default: 'stdout' },
   ...HELP,
 };
@@ -32,6 +34,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const full = single(args, 'full');
   if (models.length === 0 || !full) throw new UsageError('--models and --full are required');
   const out = single(args, 'out');
+  // A baseline is read and checked first: a bad one stops the command before any work.
+  const baselinePath = single(args, 'baseline');
+  const baseline = baselinePath === undefined ? undefined : { path: baselinePath, summary: readBaseline(baselinePath) };
   let lastReport = 0;
   const evaluation = await evaluate(
     {
@@ -41,6 +46,7 @@ async function main(argv: readonly string[]): Promise<void> {
       sampleSize: integer(args, 'sample', DEFAULT_SAMPLE),
       seed: integer(args, 'seed', DEFAULT_SEED),
       keepSampleValues: false,
+      baseline,
     },
     ({ step, detail, progress }) => {
       const now = Date.now();

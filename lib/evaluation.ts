@@ -13,7 +13,9 @@ import { ValueSketch } from './sketch';
 import { baselineOf } from './baseline';
 import { FullFacts, Summary, buildSummary } from './summary';
 import { FamilyStats } from './types';
-import { findingContext, findingFamilies, findingsJson } from './findings';
+import { FindingContext, findingContext, findingFamilies, findingsJson } from './findings';
+import { Baseline } from './baseline-summary';
+import { compareWithBaseline } from './changes';
 import { RowExplanation, explainRows } from './reasons';
 import { anomaliesJson } from './anomalies';
 
@@ -33,6 +35,8 @@ export interface EvaluationParams {
    * for the numbers alone: about a third less memory at seed scale, the same summary).
    */
   readonly keepSampleValues?: boolean;
+  /** An earlier summary.json, read with `readBaseline`: the summary then lists what changed since. */
+  readonly baseline?: { readonly path: string; readonly summary: Baseline };
 }
 
 /** A step of the evaluation, for progress bars. */
@@ -97,6 +101,57 @@ export function evaluateFrame(
   };
 }
 
+/** What `assess` needs: the loaded runs, the streamed (or whole-read) full dataset, the seed, a baseline if any. */
+export interface AssessInput {
+  readonly runs: readonly Run[];
+  readonly reference: Run;
+  readonly full: FullEvaluation;
+  /** Seed of the sample, and of the findings' nulls. */
+  readonly seed: number;
+  /** An earlier summary.json: the summary then lists what changed since (`changes`). */
+  readonly baseline?: { readonly path: string; readonly summary: Baseline };
+}
+
+/** Everything the notebook shows after the full dataset is read, and the summary that keeps it. */
+export interface Assessment {
+  /** The findings' context (their verdicts are memoised in it: the notebook shows the same ones). */
+  readonly context: FindingContext;
+  /** Why each anomalous IP was flagged, in the reference run's row order. */
+  readonly explanations: RowExplanation[];
+  readonly summary: Summary;
+}
+
+/**
+ * The evaluation's judgements, one step for the summary command and the notebook alike: the seed's
+ * findings checked, every anomalous IP explained, the summary built, and, with a baseline, what
+ * changed since. Throws an InputError naming the baseline when it shares no family with this data.
+ */
+export function assess(input: AssessInput): Assessment {
+  const { runs, reference, full, seed } = input;
+  const labelled = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
+  const context = findingContext({
+    anomalous: reference.frame,
+    normalSample: full.sample,
+    normalStats: full.normalStats,
+    runs: labelled,
+    reference: reference.name,
+    population: full.rows,
+    seed,
+  });
+  const explanations = explainRows(reference.frame, full.normalBaseline);
+  const summary = buildSummary({
+    runs,
+    reference,
+    anomalousStats: familyStats(reference.frame),
+    full: fullFacts(full),
+    sample: { size: full.sample.nRows, seed },
+    findings: findingsJson(context),
+    anomalies: anomaliesJson(explanations, labelled),
+  });
+  if (input.baseline) summary.changes = compareWithBaseline(input.baseline.summary, input.baseline.path, summary, reference.frame.index);
+  return { context, explanations, summary };
+}
+
 /** Runs the whole evaluation in bounded memory (the full dataset is streamed, never held). */
 export async function evaluate(
   params: EvaluationParams,
@@ -113,26 +168,7 @@ export async function evaluate(
     sampleFamilies: params.keepSampleValues === false ? findingFamilies() : undefined,
     onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
   });
-  const anomalousStats = familyStats(anomalous);
-  onProgress({ step: 'findings', detail: 'checking the seed\'s findings' });
-  const findings = findingsJson(findingContext({
-    anomalous,
-    normalSample: full.sample,
-    normalStats: full.normalStats,
-    runs: runs.map((run) => ({ name: run.name, labels: run.frame.index })),
-    reference: reference.name,
-    population: full.rows,
-    seed: params.seed,
-  }));
-  const explanations = explainRows(anomalous, full.normalBaseline);
-  const summary = buildSummary({
-    runs,
-    reference,
-    anomalousStats,
-    full: fullFacts(full),
-    sample: { size: full.sample.nRows, seed: params.seed },
-    findings,
-    anomalies: anomaliesJson(explanations, runs.map((run) => ({ name: run.name, labels: run.frame.index }))),
-  });
-  return { runs, reference, anomalous, anomalousStats, full, explanations, summary };
+  onProgress({ step: 'findings', detail: 'checking the seed\'s findings, explaining every anomalous IP' });
+  const { explanations, summary } = assess({ runs, reference, full, seed: params.seed, baseline: params.baseline });
+  return { runs, reference, anomalous, anomalousStats: familyStats(anomalous), full, explanations, summary };
 }

@@ -38,6 +38,8 @@ export interface NotebookParams {
    * run flagged. Default none.
    */
   readonly focusIps?: readonly string[];
+  /** An earlier summary.json to compare with (what changed since the last evaluation); undefined: none. */
+  readonly baseline?: string;
 }
 
 /** The environment variables read, each overriding one parameter (and the JSON file's value). */
@@ -55,6 +57,7 @@ export const PARAM_ENV = {
   summaryFinal: 'EVAL_SUMMARY_FINAL',
   /** IPs or labels to profile: a JSON array, or separated by commas or spaces. */
   focusIps: 'EVAL_FOCUS',
+  baseline: 'EVAL_BASELINE',
 } as const;
 
 /** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
@@ -168,10 +171,13 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
     case 'focusIps':
       out.focusIps = raw === null ? undefined : parseFocus(origin, raw);
       break;
+    case 'baseline':
+      out.baseline = raw === null ? undefined : resolve(parseText(origin, raw));
+      break;
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal', 'focusIps'];
+const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal', 'focusIps', 'baseline'];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
@@ -238,6 +244,7 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
   if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
   if (params.focusIps !== undefined && params.focusIps.length > 0) env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
+  if (params.baseline !== undefined) env[PARAM_ENV.baseline] = path.resolve(params.baseline);
   return env;
 }
 
@@ -252,6 +259,7 @@ export function describeParams(params: NotebookParams): string {
     `full read:   ${params.loadWhole ? 'whole, in memory' : 'streamed'}`,
     `summary:     ${summaryPath(params) ?? '(not written)'}`,
     ...(params.focusIps && params.focusIps.length > 0 ? [`focus IPs:   ${params.focusIps.join(', ')}`] : []),
+    `baseline:    ${params.baseline ?? '(none)'}`,
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@
  * from loaded runs, the full-dataset evaluation and the findings' verdicts to a plain JSON-ready object.
  */
 import { SummaryFinding } from './findings/json';
+import type { Changes } from './changes';
 import { LabelledRun, referenceOverlaps } from './overlap';
 import { Run } from './runs';
 import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
@@ -49,6 +50,8 @@ export interface Summary {
   findings: SummaryFinding[];
   /** Version 2: why each anomalous IP was flagged (lib/anomalies.ts). */
   anomalies?: AnomalyJson[];
+  /** Version 2, with a baseline only: what changed since that evaluation (lib/changes.ts). */
+  changes?: Changes;
 }
 
 /** What the summary needs to know of the full dataset (a subset of the loader's FullEvaluation). */

@@ -97,7 +97,7 @@ JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`)
 
 Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
 notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
-\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated),
+\`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated), \`EVAL_BASELINE\` (an earlier summary.json),
 or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
 `);
@@ -116,6 +116,7 @@ const randomSeed = 42;
 const loadWhole = false; // true: read the full dataset into memory (fullTable) instead of streaming it
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
 const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
+const baselineFile: string | undefined = undefined; // an earlier summary.json: say what changed since
 `, ['parameters']);
 
   nb.markdown('libraries', '## Libraries and paths');
@@ -123,19 +124,19 @@ const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs 
 import { resolveParams, describeParams, summaryPath } from '../dist/lib/params';
 import { loadRuns, pickReference } from '../dist/lib/runs';
 import { evaluateFull, readTable } from '../dist/lib/loaders';
-import { familyStats } from '../dist/lib/stats';
-import { evaluateFrame, fullFacts } from '../dist/lib/evaluation';
-import { buildSummary } from '../dist/lib/summary';
+import { assess, evaluateFrame } from '../dist/lib/evaluation';
 import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
 import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
 import { loadPlotly, showFigure, showHtml, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown, simpleTableHtml } from '../dist/lib/html';
-import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingContext, findingsJson, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
+import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
+import { readBaseline } from '../dist/lib/baseline-summary';
+import { NO_BASELINE_MARKDOWN, changesFigure, changesMarkdown } from '../dist/lib/changes-view';
 import { provenanceMarkdown } from '../dist/lib/provenance';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 import { explainRows } from '../dist/lib/reasons';
-import { anomaliesJson, triageRows } from '../dist/lib/anomalies';
+import { triageRows } from '../dist/lib/anomalies';
 import { findCampaigns } from '../dist/lib/campaigns';
 import { campaignsFigure } from '../dist/lib/figures/campaigns';
 import { profileFigure } from '../dist/lib/figures/profile';
@@ -143,7 +144,7 @@ import { labelsFor, profileTargets } from '../dist/lib/profiles';
 
 const params = resolveParams({
   models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, loadWhole: loadWhole, summaryOut: summaryOut,
-  focusIps: focusIps,
+  focusIps: focusIps, baseline: baselineFile,
 });
 console.log(describeParams(params));
 await loadPlotly();
@@ -222,6 +223,31 @@ await showTable(anomalous);
 await showMarkdown('**Normal sample**.head()');
 await showTable(sample);
 `);
+  nb.markdown('changes', `
+## What changed since the last evaluation
+
+Given an earlier \`summary.json\` as baseline (parameter \`baseline\`, \`EVAL_BASELINE\`, or
+\`npm run report -- --baseline FILE\`): the anomalies added (with their main reason now) and removed
+(with their main reason then), how many were kept, the seed's findings whose verdict changed, and
+the family means that moved most.
+`);
+  nb.code('assess', 'findings', `
+// The evaluation's judgements, computed once: the findings' verdicts (against seeded nulls drawn from
+// the normal sample), why each anomalous IP was flagged and, with a baseline, what changed since.
+// The sections below show them; the summary file keeps them.
+const baseline = params.baseline ? { path: params.baseline, summary: readBaseline(params.baseline) } : undefined;
+const assessment = assess({ runs: runs, reference: reference, full: full, seed: params.seed, baseline: baseline });
+const context = assessment.context;
+const explanations = assessment.explanations;
+const anomalyEntries = assessment.summary.anomalies ?? [];
+const evaluationSummary = assessment.summary;
+if (evaluationSummary.changes && baseline) {
+  await showMarkdown(changesMarkdown(evaluationSummary.changes, anomalyEntries, baseline.summary.anomalies));
+  await showFigure(changesFigure(evaluationSummary.changes));
+} else {
+  await showMarkdown(NO_BASELINE_MARKDOWN);
+}
+`);
   nb.markdown('why', `
 ## Why these IPs
 
@@ -243,8 +269,6 @@ The table shows the 25 highest scores. \`summary.json\` (\`anomalies\`) and \`an
 \`npm run report\` writes beside the page, list every anomalous IP with its reasons.
 `);
   nb.code('triage', 'findings', `
-const explanations = explainRows(anomalous, full.normalBaseline);
-const anomalyEntries = anomaliesJson(explanations, labelled);
 await showHtml(simpleTableHtml(
   ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
   triageRows(anomalyEntries, 25).map((t) => [
@@ -288,17 +312,6 @@ const unmatched = (params.focusIps ?? []).filter((name) => !labelsFor(name).some
 if (unmatched.length > 0) await showMarkdown(\`_Not in the full dataset: \${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._\`);
 `);
   nb.code('context', 'findings', `
-// Every finding below is checked on these rows; the nulls draw from the normal sample with the same seed.
-const context = findingContext({
-  anomalous: anomalous,
-  normalSample: sample,
-  normalStats: full.normalStats,
-  runs: labelled,
-  reference: reference.name,
-  population: full.rows,
-  seed: params.seed,
-});
-
 /** A note when other model outputs lack one of the seed's families (its figure is skipped), else undefined. */
 function missingFamily(family: string): string | undefined {
   const from = [
@@ -381,15 +394,6 @@ The numbers above as \`summary.json\` (see the contract in the project's spec), 
 \`summaryOut\` parameter or \`EVAL_SUMMARY_OUT\` names a file.
 `);
   nb.code('summary-json', 'summary', `
-const evaluationSummary = buildSummary({
-  runs: runs,
-  reference: reference,
-  anomalousStats: familyStats(anomalous),
-  full: fullFacts(full),
-  sample: { size: sample.nRows, seed: params.seed },
-  findings: findingsJson(context),
-  anomalies: anomalyEntries,
-});
 if (params.summaryOut) {
   writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');
   console.log(\`summary written to \${summaryPath(params)}\`);

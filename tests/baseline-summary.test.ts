@@ -8,6 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readBaseline } from '../lib/baseline-summary';
 import { compareWithBaseline, largestMoves } from '../lib/changes';
+import { spawnSync } from 'node:child_process';
+import { generateDataset } from '../data/synth/dataset';
+import { DEMO_SCALE } from '../data/synth/layout';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baseline-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -83,4 +86,46 @@ test('the comparison lists added and removed anomalies, changed findings and mov
   assert.deepEqual(changes.families.avg_Length.anomalous.source, { meanFrom: 60, meanTo: 30 });
   const moves = largestMoves(changes);
   assert.deepEqual(moves.map((m) => [m.family, m.group, m.role, m.from, m.to]), [['avg_Length', 'anomalous', 'source', 60, 30], ['avg_Length', 'anomalous', 'dst', 60, 30]]);
+});
+
+test('a rerun with a dozen more flagged IPs lists exactly those as added, none removed, the rest kept; refusals write nothing', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const node = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(root, 'dist', script), ...args], { encoding: 'utf8', timeout: 300_000 });
+  const data = path.join(dir, 'data');
+  generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: data });
+  const runs = fs.readdirSync(path.join(data, 'models')).sort().map((d) => path.join(data, 'models', d));
+  const fullPath = path.join(data, 'final', 'final_dataset_5T.csv');
+  const first = path.join(dir, 'first.json');
+  const run1 = node('cli/summary.js', ['--models', ...runs, '--full', fullPath, '--out', first]);
+  assert.equal(run1.status, 0, run1.stderr);
+
+  // The new 5T run: the old rows and twelve rows of normal IPs from the full table (is_anomaly -1 appended).
+  const fiveT = fs.readFileSync(path.join(runs[2], 'detected_anomalies.csv'), 'utf8').trimEnd().split('\n');
+  const flagged = new Set(fiveT.slice(1).map((line) => line.slice(0, line.indexOf('\t'))));
+  const extra = fs.readFileSync(fullPath, 'utf8').split('\n').slice(1).filter((line) => line && !flagged.has(line.slice(0, line.indexOf('\t')))).filter((_, i) => i % 97 === 5).slice(0, 12);
+  assert.equal(extra.length, 12);
+  const rerun = path.join(dir, 'rerun-5T');
+  fs.mkdirSync(rerun);
+  fs.writeFileSync(path.join(rerun, 'detected_anomalies.csv'), [...fiveT, ...extra.map((line) => `${line}\t-1`)].join('\n') + '\n');
+  const second = path.join(dir, 'second.json');
+  const run2 = node('cli/summary.js', ['--models', runs[0], runs[1], rerun, '--full', fullPath, '--baseline', first, '--out', second]);
+  assert.equal(run2.status, 0, run2.stderr);
+  const changes = JSON.parse(fs.readFileSync(second, 'utf8')).changes;
+  const added = extra.map((line) => line.slice(0, line.indexOf('\t'))).sort((a, b) => (a < b ? -1 : 1));
+  assert.deepEqual(changes.anomalies, { added, removed: [], kept: flagged.size });
+  assert.equal(changes.baseline, first);
+  assert.ok(Object.keys(changes.families).length > 0);
+
+  // Refusals: the command exits non-zero naming the file, and writes nothing.
+  const out = path.join(dir, 'refused', 'summary.json');
+  for (const [baseline, why] of [[path.join(dir, 'missing.json'), 'no such baseline file'], [write('v1.json', JSON.stringify({ ...summary(), schemaVersion: 1 })), 'version 1']]) {
+    const refused = node('cli/summary.js', ['--models', ...runs, '--full', fullPath, '--baseline', baseline, '--out', out]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, new RegExp(`summary: ${baseline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*${why}`));
+    assert.ok(!fs.existsSync(path.dirname(out)), 'nothing written');
+  }
+  const report = node('cli/report.js', ['--models', ...runs, '--full', fullPath, '--baseline', path.join(dir, 'missing.json'), '--out', path.join(dir, 'report')]);
+  assert.equal(report.status, 1);
+  assert.match(report.stderr, /report: .*missing\.json: no such baseline file/);
+  assert.ok(!fs.existsSync(path.join(dir, 'report')), 'the report wrote nothing');
 });
