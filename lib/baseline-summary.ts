@@ -49,8 +49,12 @@ export function readBaseline(file: string): Baseline {
   if (!isRecord(json) || typeof json.schemaVersion !== 'number' || !isRecord(json.families) || !Array.isArray(json.runs)) {
     throw new InputError({ file }, 'not a summary.json (expected an object with schemaVersion, runs and families, as npm run summary or npm run report write)');
   }
-  if (json.schemaVersion < 2 || !Array.isArray(json.anomalies) || !Array.isArray(json.findings)) {
-    throw new InputError({ file }, `a summary.json of version ${json.schemaVersion} has no anomalies and findings to compare with; evaluate those outputs again with this version to make a baseline`);
+  const summary = json;
+  const version = json.schemaVersion;
+  const missing = ['anomalies', 'findings'].filter((field) => !Array.isArray(summary[field]));
+  if (version < 2 || missing.length > 0) {
+    const lacks = version < 2 ? 'no anomalies and findings' : `no ${missing.join(' and ')}`;
+    throw new InputError({ file }, `a summary.json of version ${version} has ${lacks} to compare with; evaluate those outputs again with this version to make a baseline`);
   }
   return json as unknown as Baseline;
 }

@@ -56,12 +56,18 @@ export function changesMarkdown(changes: Changes, now: readonly AnomalyReasons[]
     `- **kept**: ${kept}`,
     '',
   ];
+  if (largestMoves(changes, 1).length === 0) lines.push('No family mean moved.', '');
   if (changes.findings.length === 0) lines.push('No finding changed its verdict.');
   else {
     lines.push('**Findings whose verdict changed**', '', '| finding | then | now |', '|---|---|---|');
     for (const f of changes.findings) lines.push(`| \`${f.id}\` | ${mark(f.from)} | ${mark(f.to)} |`);
   }
   return lines.join('\n');
+}
+
+/** Whether any family mean moved: a figure of the moves is worth drawing. */
+export function anyMove(changes: Changes): boolean {
+  return largestMoves(changes, 1).length > 0;
 }
 
 /** A dumbbell figure of the means that moved most: then (grey) → now (colour), on a log axis when all are positive. */

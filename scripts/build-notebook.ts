@@ -132,7 +132,7 @@ import { loadPlotly, showFigure, showHtml, showMarkdown, showTable } from '../di
 import { escapeMarkdown, simpleTableHtml } from '../dist/lib/html';
 import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
 import { readBaseline } from '../dist/lib/baseline-summary';
-import { NO_BASELINE_MARKDOWN, changesFigure, changesMarkdown } from '../dist/lib/changes-view';
+import { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from '../dist/lib/changes-view';
 import { provenanceMarkdown } from '../dist/lib/provenance';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
 import { explainRows } from '../dist/lib/reasons';
@@ -243,7 +243,7 @@ const anomalyEntries = assessment.summary.anomalies ?? [];
 const evaluationSummary = assessment.summary;
 if (evaluationSummary.changes && baseline) {
   await showMarkdown(changesMarkdown(evaluationSummary.changes, anomalyEntries, baseline.summary.anomalies));
-  await showFigure(changesFigure(evaluationSummary.changes));
+  if (anyMove(evaluationSummary.changes)) await showFigure(changesFigure(evaluationSummary.changes));
 } else {
   await showMarkdown(NO_BASELINE_MARKDOWN);
 }
