@@ -9,18 +9,8 @@ import { generateDataset } from '../data/synth/dataset';
 import { buildPopulation } from '../data/synth/population';
 import { DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
 import { FamilyDeviation, RowExplanation } from '../lib/reasons';
+import { prng as random } from './frames';
 
-/** A seeded generator (mulberry32), independent of lib/. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ward's clustering the textbook way: merge the pair whose union adds least within-cluster sum of squares. */
 function naiveWard(points: number[][]): { height: number; partitions: Map<number, string> } {

@@ -9,6 +9,7 @@ import { generateDataset } from '../data/synth/dataset';
 import { ANOMALY_FILE, DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
 import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, robustZ } from '../lib/reasons';
 import { readTsv, valueHeaders } from './independent';
+import { prng as random } from './frames';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reasons-test-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -31,17 +32,6 @@ function writeTable(file: string, labels: string[], values: (label: string, fami
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
-/** A seeded generator (mulberry32), independent of lib/. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The straightforward computation, from the files, with plain arrays.
 const slog = (x: number): number => Math.sign(x) * Math.log1p(Math.abs(x));

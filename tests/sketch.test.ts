@@ -4,6 +4,7 @@ import { parseColumnKey } from '../lib/columns';
 import { ValueSketch, quantileOfCounts } from '../lib/sketch';
 import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/baseline';
 import { ColumnKey, Role } from '../lib/types';
+import { prng as random } from './frames';
 
 const WINDOWS = ['2019-02-01 09:35:00', '2019-02-01 09:40:00', '2019-02-01 09:45:00'];
 const COLUMNS: ColumnKey[] = [
@@ -11,17 +12,6 @@ const COLUMNS: ColumnKey[] = [
   parseColumnKey('is_src'),
 ];
 
-/** A seeded generator (mulberry32), independent of lib/. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows of mostly zeros, small integers (both signs), a few missing and infinite values. */
 function rows(count: number, seed: number, value: (rnd: () => number) => number): { role: Role; row: Float64Array }[] {
