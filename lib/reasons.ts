@@ -43,7 +43,7 @@ export interface RowExplanation {
  * (slog(value) − logMedian) / max(logSpread, floor). NaN when the value is missing or the window
  * has no normal values; ±Infinity for an infinite value.
  */
-export function robustZ(value: number, logMedian: number, logSpread: number, floor: number): number {
+export function cellDeviation(value: number, logMedian: number, logSpread: number, floor: number): number {
   if (Number.isNaN(value) || Number.isNaN(logMedian)) return NaN;
   const spread = logSpread > floor ? logSpread : floor;
   const x = slog(value);
@@ -129,7 +129,7 @@ export function explainRows(frame: Frame, baseline: NormalBaseline): RowExplanat
       const z = new Float64Array(at.length);
       for (let w = 0; w < at.length; w++) {
         const j = at[w];
-        z[w] = j < 0 ? NaN : robustZ(view.value(row, w), baseline.logMedian[role][j], baseline.logSpread[role][j], floor[role]);
+        z[w] = j < 0 ? NaN : cellDeviation(view.value(row, w), baseline.logMedian[role][j], baseline.logSpread[role][j], floor[role]);
       }
       return familyDeviation(family, z, view.starts, frameStep);
     });

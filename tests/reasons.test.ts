@@ -7,7 +7,7 @@ import { evaluateFull, readTable } from '../lib/loaders';
 import { evaluate, evaluateFrame } from '../lib/evaluation';
 import { generateDataset } from '../data/synth/dataset';
 import { ANOMALY_FILE, DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
-import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, robustZ } from '../lib/reasons';
+import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, cellDeviation } from '../lib/reasons';
 import { readTsv, valueHeaders } from './independent';
 import { prng as random } from './frames';
 
@@ -119,8 +119,19 @@ test('reasons equal a straightforward computation on small data, streamed and wh
   const anomalous = await readTable(anomalyFile);
   const options = { exclude: new Set(anomalous.index), sampleSize: 5, seed: 1 };
   const streamed = explainRows(anomalous, (await evaluateFull(fullFile, options)).normalBaseline);
-  const whole = explainRows(anomalous, evaluateFrame(await readTable(fullFile), options).normalBaseline);
+  const wholeEvaluation = evaluateFrame(await readTable(fullFile), options);
+  const whole = explainRows(anomalous, wholeEvaluation.normalBaseline);
   assert.deepEqual(whole, streamed);
+  // three threads merge their sketches into the same baseline as one pass over the whole table
+  const threaded = await evaluateFull(fullFile, { ...options, workers: 3 });
+  assert.deepEqual(threaded.normalBaseline, wholeEvaluation.normalBaseline);
+  // rows kept by label (normal or anomalous), in file order, with their values
+  const keepLabels = new Set(['66.6.6.1source', '10.0.0.5source', 'not-there source']);
+  const table = await readTable(fullFile);
+  const kept = (await evaluateFull(fullFile, { ...options, keepLabels: keepLabels, workers: 3 })).kept;
+  assert.deepEqual(kept.index, ['10.0.0.5source', '66.6.6.1source']);
+  kept.index.forEach((label, r) => assert.deepEqual([...kept.row(r)], [...table.row(table.rowOf(label))], label));
+  assert.deepEqual(evaluateFrame(table, { ...options, keepLabels: keepLabels }).kept.index, kept.index);
   for (const row of streamed) {
     const expected = want.get(row.label)!;
     assert.equal(row.reasons.length, expected.length, row.label);
@@ -166,10 +177,10 @@ test('a window where every normal value is 0 measures in units of the family flo
   assert.ok(Math.abs(row.reasons[0].score - Math.log1p(54) / floor) < 1e-12);
   assert.ok(Number.isFinite(row.score));
   assert.deepEqual(row.reasons[0].windows, { from: Date.parse('2019-02-01T09:50:00Z'), to: Date.parse('2019-02-01T09:50:00Z') });
-  // robustZ itself: a 0 spread falls back to the floor
-  assert.equal(robustZ(54, 0, 0, floor), Math.log1p(54) / floor);
-  assert.equal(robustZ(0, 0, 0, floor), 0);
-  assert.ok(Number.isNaN(robustZ(NaN, 0, 1, 1)));
+  // cellDeviation itself: a 0 spread falls back to the floor
+  assert.equal(cellDeviation(54, 0, 0, floor), Math.log1p(54) / floor);
+  assert.equal(cellDeviation(0, 0, 0, floor), 0);
+  assert.ok(Number.isNaN(cellDeviation(NaN, 0, 1, 1)));
 });
 
 test('a family deviation spans the consecutive windows at or beyond the standout line around its peak', () => {
