@@ -127,7 +127,8 @@ import { evaluateFull, readTable } from '../dist/lib/loaders';
 import { assess, evaluateFrame } from '../dist/lib/evaluation';
 import { writeFileAtomic } from '../dist/lib/files';
 import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
-import { AllIpsOptions, evidenceFigure, plotAllIps, overlapFigure } from '../dist/lib/plots';
+import { AllIpsOptions, plotAllIps, overlapFigure } from '../dist/lib/plots';
+import { levelsFigure } from '../dist/lib/figures/levels';
 import { loadPlotly, showFigure, showHtml, showMarkdown, showTable } from '../dist/lib/display';
 import { escapeMarkdown, simpleTableHtml } from '../dist/lib/html';
 import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
@@ -333,10 +334,10 @@ async function figure(family: string, options: AllIpsOptions = {}): Promise<void
   await showMarkdown(figureMarkdown(section, family, context));
 }
 
-/** A section's summary findings with their verdicts, beside the evidence figure of its averages. */
+/** A section's summary findings with their verdicts, under the levels of its first family as the findings measure them. */
 async function summary(feature: string): Promise<void> {
   const section = seedSection(feature)!;
-  if (!missingFamily(section.figures[0])) await showFigure(evidenceFigure(context.evidence(section.figures[0])));
+  if (!missingFamily(section.figures[0])) await showFigure(levelsFigure(context, section.figures[0]));
   const results = evaluateFindings(section.summary, context);
   await showMarkdown(findingsMarkdown(results) + '\\n\\n' + tallyMarkdown(results));
 }

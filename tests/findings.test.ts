@@ -12,6 +12,7 @@ import {
 } from '../lib/findings';
 import { conjunction, judge } from '../lib/findings/verdict';
 import { coherenceOf } from '../lib/findings/pattern';
+import { levelsFigure } from '../lib/figures/levels';
 import { higher } from '../lib/findings/claims';
 import { worldFamilies, worldFor } from './finding-worlds';
 import { prng, timelineFrame } from './frames';
@@ -181,4 +182,22 @@ test('coherence: one shared shape is near 1, noise near 0, and it equals a direc
   const gapped = mixed.map((s) => s.slice());
   gapped[0][3] = NaN;
   assert.ok(Number.isFinite(coherenceOf(gapped)));
+});
+
+test('the levels figure shows what the verdicts measure: the level over active windows, and activity apart', () => {
+  // Anomalous IPs busy at level 60, normal ones in one window in ten at level 60: same level, different activity.
+  const rows = (prefix: string, n: number, every: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [
+    `${prefix}.${i}source`, {
+      count_Length: (w: number) => ((w + i) % every === 0 ? 3 : 0),
+      avg_Length: (w: number) => ((w + i) % every === 0 ? 60 : 0),
+    },
+  ]));
+  const ctx = findingContext({ anomalous: timelineFrame(rows('10.0.0', 4, 1), 60), normalSample: timelineFrame(rows('10.1.0', 20, 10), 60) });
+  const fig = levelsFigure(ctx, 'avg_Length');
+  const bar = (name: string, axis: string) => fig.data.find((t) => t.name === name && t.xaxis === axis)!.y as (number | null)[];
+  assert.deepEqual(bar('anomalous', 'x'), [60, null], 'level over active windows; no destination IP');
+  assert.deepEqual(bar('normal', 'x'), [60, null]);
+  assert.deepEqual(bar('anomalous', 'x2'), [1, null], 'active in every window');
+  const [share, none] = bar('normal', 'x2');
+  assert.ok(Math.abs(share! - 0.1) < 1e-12 && none === null, 'active in one window in ten');
 });
