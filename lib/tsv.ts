@@ -317,6 +317,15 @@ function countFields(buf: Uint8Array, start: number, end: number): number {
   return n;
 }
 
+/** True when `buf[start..end)` holds a byte below 0x20 other than tab, or 0x7F (a byte loop: cheaper than a regex per label). */
+function hasControlByte(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if ((b < 32 && b !== TAB) || b === 127) return true;
+  }
+  return false;
+}
+
 /**
  * Reads a line's index field (quoted or not) into `rowLabel` and sets `labelEnd` to the start of
  * the next field. Returns false (with `rowProblem`) when the line has no tab after the index, the
@@ -351,7 +360,7 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
   if (tab < 0 || tab > end) tab = end;
   rowLabel = quoted + buf.toString('utf8', j, tab);
   labelEnd = tab + 1;
-  if (firstControlCharacter(rowLabel) >= 0) {
+  if (hasControlByte(buf, start, tab)) {
     rowProblem.kind = 'control';
     rowProblem.column = 1;
     rowProblem.fields = 0;
