@@ -34,7 +34,9 @@ export function controlCharacterName(code: number): string {
 export function controlCharacterProblem(what: string, text: string, where = ''): string | undefined {
   const at = firstControlCharacter(text);
   if (at < 0) return undefined;
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  // Up to 60 characters, always including the one refused.
+  const from = at < 50 ? 0 : at - 30;
+  const shown = `${from > 0 ? '…' : ''}${text.slice(from, from + 60)}${text.length > from + 60 ? '…' : ''}`;
   const quoted = JSON.stringify(shown).replace(/\x7f/g, '\\u007f');
   return `${what} ${quoted}${where} holds a control character, ${controlCharacterName(text.charCodeAt(at))}, at character ${at + 1}; ` +
     'expected text without control characters (bytes below 0x20 other than tab, CR only before LF, and 0x7F), which other tools read differently';

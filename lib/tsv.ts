@@ -210,7 +210,8 @@ export const NA_TEXTS: ReadonlySet<string> = new Set([
   'NULL', 'null', 'NaN', '-NaN', 'nan', '-nan', 'None',
 ]);
 const INFINITY = /^([+-]?)(inf|infinity)$/i;
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: one way to match a run of digits, so a long cell fails in linear time.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * The number a cell's text stands for, as pandas reads it: a decimal (value = `Number(text)`),
@@ -223,8 +224,9 @@ export function parseCellText(text: string): number | undefined {
   const inf = INFINITY.exec(text);
   if (inf) return inf[1] === '-' ? -Infinity : Infinity;
   if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+    // Quoted once, as Python's csv writes a field: `"1.5"` is 1.5, but `"""1.5"""` is the text `"1.5"`, not a number.
     const inner = text.slice(1, -1);
-    if (!/"(?!")/.test(inner.replace(/""/g, ''))) return parseCellText(inner.replace(/""/g, '"'));
+    if (!inner.includes('"')) return parseCellText(inner);
   }
   return undefined;
 }
@@ -315,6 +317,15 @@ function countFields(buf: Uint8Array, start: number, end: number): number {
   return n;
 }
 
+/** True when `buf[start..end)` holds a byte below 0x20 other than tab, or 0x7F (a byte loop: cheaper than a regex per label). */
+function hasControlByte(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if ((b < 32 && b !== TAB) || b === 127) return true;
+  }
+  return false;
+}
+
 /**
  * Reads a line's index field (quoted or not) into `rowLabel` and sets `labelEnd` to the start of
  * the next field. Returns false (with `rowProblem`) when the line has no tab after the index, the
@@ -349,7 +360,7 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
   if (tab < 0 || tab > end) tab = end;
   rowLabel = quoted + buf.toString('utf8', j, tab);
   labelEnd = tab + 1;
-  if (firstControlCharacter(rowLabel) >= 0) {
+  if (hasControlByte(buf, start, tab)) {
     rowProblem.kind = 'control';
     rowProblem.column = 1;
     rowProblem.fields = 0;
@@ -359,7 +370,7 @@ export function parseLabel(buf: Buffer, start: number, end: number): boolean {
   if (tab === end) {
     rowProblem.kind = 'few';
     rowProblem.column = 1;
-    rowProblem.fields = countFields(buf, start, end);
+    rowProblem.fields = 1; // the index alone (tabs inside its quotes separate nothing)
     rowProblem.text = '';
     return false;
   }
@@ -418,7 +429,7 @@ export function parseRow(buf: Buffer, start: number, end: number, nCols: number,
     } else if (q !== end) {
       rowProblem.kind = 'many';
       rowProblem.column = nCols + 2;
-      rowProblem.fields = countFields(buf, start, end);
+      rowProblem.fields = countFields(buf, labelEnd, end) + 1; // not counting tabs inside a quoted index
       rowProblem.text = '';
       return false;
     }

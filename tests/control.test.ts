@@ -76,6 +76,16 @@ test('tab inside a quoted label, CR LF line ends and a CR ending the file are ac
   }
 });
 
+test('a long value is shown around its control character', async () => {
+  const label = `${'x'.repeat(200)}\x1b${'y'.repeat(200)}source`;
+  const file = write('long-label.tsv', `\t${H1}\t${H2}\n${label}\t1.0\t2.0\n`);
+  await assert.rejects(readTable(file), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /index value "…x{30}\\u001by{29}…" holds a control character, ESC byte \(0x1B\), at character 201;/);
+    return true;
+  });
+});
+
 test('control characters are named as ASCII names them, with their code', () => {
   assert.equal(controlCharacterName(0), 'NUL byte (0x00)');
   assert.equal(controlCharacterName(0x1b), 'ESC byte (0x1B)');

@@ -97,3 +97,222 @@ export function commonCount(tables: Table[]): number {
   const sets = tables.map((t) => new Set(t.index));
   return [...sets[0]].filter((label) => sets.every((s) => s.has(label))).length;
 }
+
+/** A defect the strict reader found: the 1-based line it is on and what it is. */
+export interface Defect {
+  line: number;
+  what: string;
+  /** For a row: the fields on the line (index included) and the 1-based columns that are defective. */
+  fields?: number;
+  columns?: number[];
+}
+
+/** What `readStrict` makes of a file: the table, or every defect it found (header defects alone when the header is bad). */
+export type StrictRead = { table: Table; defects?: undefined } | { table?: undefined; defects: Defect[] };
+
+/** pandas' default missing-value texts (`na_values` of read_csv), all read as NaN. */
+const PANDAS_NA = [
+  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN',
+  'None', 'n/a', 'nan', 'null',
+];
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
+
+/** True for `[+-]digits[.digits][(e|E)[+-]digits]` (at least one mantissa digit; `1.` and `.5` included). */
+function isDecimal(text: string): boolean {
+  let i = 0;
+  if (text[i] === '+' || text[i] === '-') i++;
+  let mantissa = 0;
+  while (isDigit(text[i])) { i++; mantissa++; }
+  if (text[i] === '.') {
+    i++;
+    while (isDigit(text[i])) { i++; mantissa++; }
+  }
+  if (mantissa === 0) return false;
+  if (text[i] === 'e' || text[i] === 'E') {
+    i++;
+    if (text[i] === '+' || text[i] === '-') i++;
+    if (!isDigit(text[i])) return false;
+    while (isDigit(text[i])) i++;
+  }
+  return i === text.length;
+}
+
+/**
+ * Python csv's reading of one quoted field starting at `text[at] === '"'`: the value (doubled quotes
+ * undone, text after the closing quote appended up to the next tab) and where the field ends, or
+ * undefined when the quote is not closed.
+ */
+function readQuoted(text: string, at: number): { value: string; end: number } | undefined {
+  let value = '';
+  let i = at + 1;
+  for (;;) {
+    if (i >= text.length) return undefined;
+    if (text[i] === '"') {
+      if (text[i + 1] === '"') { value += '"'; i += 2; continue; }
+      i++;
+      break;
+    }
+    value += text[i++];
+  }
+  while (i < text.length && text[i] !== '\t') value += text[i++];
+  return { value, end: i };
+}
+
+/** Splits a line into fields, quotes undone as Python's csv module does; undefined when a quote is not closed. */
+function csvFields(line: string): string[] | undefined {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      const quoted = readQuoted(line, i);
+      if (!quoted) return undefined;
+      fields.push(quoted.value);
+      i = quoted.end;
+    } else {
+      let j = i;
+      while (j < line.length && line[j] !== '\t') j++;
+      fields.push(line.slice(i, j));
+      i = j;
+    }
+    if (i >= line.length) return fields;
+    i++; // the tab
+  }
+}
+
+/** The number pandas reads a cell's field as (quotes already undone), or undefined when it is none. */
+function cellNumber(field: string): number | undefined {
+  if (PANDAS_NA.includes(field)) return NaN;
+  const unsigned = field.replace(/^[+-]/, '').toLowerCase();
+  if (unsigned === 'inf' || unsigned === 'infinity') return field.startsWith('-') ? -Infinity : Infinity;
+  return isDecimal(field) ? Number(field) : undefined;
+}
+
+function hasControl(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 32 && code !== 9) || code === 127) return i;
+  }
+  return -1;
+}
+
+const WINDOW = /^.+_(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/;
+const TUPLE = /^\( *(?:'([^'\\]*)'|"([^"\\]*)") *, *(?:'([^'\\]*)'|"([^"\\]*)") *,? *\) *$/;
+
+/** Header defects (all at line 1) of a windowed table's header fields, or none. */
+function headerDefects(fields: string[]): Defect[] {
+  const defect = (what: string): Defect[] => [{ line: 1, what }];
+  if (fields.length < 2) return defect('fewer than two header fields');
+  if (/^\s*\(/.test(fields[0])) return defect('the index header is a tuple');
+  const seen = new Set<string>();
+  const keys = new Set<string>();
+  const starts = new Set<number>();
+  for (const header of fields.slice(1)) {
+    if (seen.has(header)) return defect(`header ${header} twice`);
+    seen.add(header);
+    if (!/^\s*\(/.test(header)) continue;
+    const tuple = TUPLE.exec(header);
+    if (!tuple) return defect(`header ${header} is not a tuple of two strings`);
+    const family = tuple[1] ?? tuple[2];
+    const window = tuple[3] ?? tuple[4];
+    const underscore = family.indexOf('_');
+    if (underscore < 1 || underscore === family.length - 1) return defect(`family ${family} has no stat_feature split`);
+    const time = WINDOW.exec(window);
+    if (!time) return defect(`window ${window} has no timestamp`);
+    const [y, mo, d, h, mi, s] = time.slice(1).map(Number);
+    const start = Date.UTC(y, mo - 1, d, h, mi, s);
+    const back = new Date(start);
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h ||
+      back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) return defect(`window ${window} is not a real time`);
+    if (keys.has(`${family} ${start}`)) return defect(`family ${family} at ${window} twice`);
+    keys.add(`${family} ${start}`);
+    starts.add(start);
+  }
+  if (starts.size === 0) return defect('no value column');
+  const sorted = [...starts].sort((a, b) => a - b);
+  for (let i = 2; i < sorted.length; i++) {
+    if (sorted[i] - sorted[i - 1] !== sorted[1] - sorted[0]) return defect('irregular windows');
+  }
+  return [];
+}
+
+/**
+ * A strict reading of a table as pandas `to_csv(sep='\t')` writes it, to compare the library's
+ * readers with: a UTF-8 BOM skipped; lines end at LF, one CR before it (or ending the file)
+ * dropped; blank lines skipped; the index field quoted or not; every cell a decimal, a pandas
+ * missing-value text or an infinity (quoted or not); labels ending in `source`/`dst`, each once;
+ * no control character but tab anywhere. Returns the table, or every defect with its line.
+ */
+export function readStrict(file: string): StrictRead {
+  let bytes = fs.readFileSync(file);
+  if (bytes.length === 0) return { defects: [{ line: 1, what: 'empty file' }] };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const lines = bytes.toString('utf8').split('\n');
+  if (lines[lines.length - 1] === '' && lines.length > 1) lines.pop();
+  const content = lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+  const headerFields = csvFields(content[0]);
+  if (!headerFields) return { defects: [{ line: 1, what: 'unclosed quote in the header' }] };
+  const controlled = headerFields.findIndex((field) => hasControl(field) >= 0);
+  if (controlled >= 0) return { defects: [{ line: 1, what: `control character in header field ${controlled + 1}` }] };
+  const bad = headerDefects(headerFields);
+  if (bad.length > 0) return { defects: bad };
+  const headers = headerFields.slice(1);
+  const defects: Defect[] = [];
+  const index: string[] = [];
+  const rows: number[][] = [];
+  const firstLine = new Map<string, number>();
+  content.forEach((line, i) => {
+    const lineNumber = i + 1;
+    if (i === 0 || line === '') return;
+    const problems: string[] = [];
+    const columns: number[] = [];
+    let label: string;
+    let rest: string | undefined;
+    if (line.startsWith('"')) {
+      const quoted = readQuoted(line, 0);
+      if (!quoted) {
+        defects.push({ line: lineNumber, what: 'unclosed quote in the index', columns: [1] });
+        return;
+      }
+      label = quoted.value;
+      rest = quoted.end < line.length ? line.slice(quoted.end + 1) : undefined;
+    } else {
+      const tab = line.indexOf('\t');
+      label = tab < 0 ? line : line.slice(0, tab);
+      rest = tab < 0 ? undefined : line.slice(tab + 1);
+    }
+    if (hasControl(label) >= 0) problems.push('control character in the label');
+    if (!label.endsWith('source') && !label.endsWith('dst')) problems.push('label without role');
+    if (problems.length > 0) columns.push(1);
+    const cells = rest === undefined ? [] : rest.split('\t');
+    if (cells.length !== headers.length) {
+      problems.push(`${cells.length + 1} fields`);
+      // The first missing field, or the first extra one.
+      columns.push(cells.length < headers.length ? cells.length + 2 : headers.length + 2);
+    }
+    const values = cells.map((cell, c) => {
+      let field: string | undefined = cell;
+      if (cell.startsWith('"')) {
+        const quoted = readQuoted(cell, 0);
+        field = quoted && quoted.end === cell.length ? quoted.value : undefined;
+      }
+      const value = field === undefined ? undefined : cellNumber(field);
+      if (value === undefined) {
+        problems.push(`cell ${JSON.stringify(cell)} is not a number`);
+        columns.push(c + 2);
+      }
+      return value ?? NaN;
+    });
+    const previous = firstLine.get(label);
+    if (previous !== undefined) {
+      problems.push(`label ${label} also on line ${previous}`);
+      columns.push(1);
+    } else firstLine.set(label, lineNumber);
+    if (problems.length > 0) defects.push({ line: lineNumber, what: problems.join('; '), fields: cells.length + 1, columns });
+    index.push(label);
+    rows.push(values);
+  });
+  return defects.length > 0 ? { defects } : { table: { index, headers, rows } };
+}
