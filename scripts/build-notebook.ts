@@ -12,6 +12,7 @@ import * as path from 'path';
 import { SEED_SECTIONS } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
 import { writeFileAtomic } from '../lib/files';
+import { DEFAULT_SAMPLE, DEFAULT_SEED } from '../cli/args';
 
 interface Cell {
   readonly id: string;
@@ -111,8 +112,8 @@ const models = [
 ];
 const fullDataset = '../data/final/final_dataset_5T.csv';
 const referenceRun: string | undefined = undefined; // default: the run with the finest window
-const sampleSize = 4000;
-const randomSeed = 42;
+const sampleSize = ${DEFAULT_SAMPLE};
+const randomSeed = ${DEFAULT_SEED};
 const loadWhole = false; // true: read the full dataset into memory (fullTable) instead of streaming it
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
 const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
