@@ -1,14 +1,17 @@
 /**
- * `npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR]`
+ * `npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR] [--dense [--rows N]]`
  *
  * Writes the detector runs' anomaly files and the full 5-minute table in the exact format the
  * seed notebook reads (see data/README.md). Default: demo scale, seed 2019, into the project's
- * `data/` folder. `--tiny-fixture DIR` instead rewrites the small hand-checked fixture.
+ * `data/` folder. `--tiny-fixture DIR` instead rewrites the small hand-checked fixture. `--dense`
+ * instead writes a table whose every value is a full-precision decimal (data/synth/dense.ts; 6,000
+ * rows by default, `--rows N`), with three small model runs.
  */
 import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
 import { ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
+import { DENSE_ROWS, generateDense } from './synth/dense';
 
 /** Parsed command line. */
 interface Args {
@@ -16,9 +19,11 @@ interface Args {
   seed: number;
   out: string;
   tiny?: string;
+  /** Rows of a dense table (`--dense`), else undefined. */
+  denseRows?: number;
 }
 
-const USAGE = 'usage: npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR]';
+const USAGE = 'usage: npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR] [--dense [--rows N]]';
 
 /** Parses argv; throws a message a user can act on. */
 function parseArgs(argv: readonly string[]): Args {
@@ -51,6 +56,16 @@ function parseArgs(argv: readonly string[]): Args {
       case '--tiny-fixture':
         args.tiny = path.resolve(need());
         break;
+      case '--dense':
+        args.denseRows ??= DENSE_ROWS;
+        break;
+      case '--rows': {
+        const text = need();
+        const rows = Number(text);
+        if (!Number.isSafeInteger(rows) || rows < 1) throw new Error(`--rows must be a positive integer, got ${JSON.stringify(text)}`);
+        args.denseRows = rows;
+        break;
+      }
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -77,17 +92,17 @@ function main(): void {
     return;
   }
   const started = process.hrtime.bigint();
-  const result = generateDataset({
-    scale: SCALES[args.scale], seed: args.seed, outDir: args.out,
-    progressEvery: 5000,
-    onProgress: (done, total) => process.stderr.write(`  ${done}/${total} rows\r`),
-  });
+  const onProgress = (done: number, total: number) => process.stderr.write(`  ${done}/${total} rows\r`);
+  const result = args.denseRows !== undefined
+    ? generateDense({ rows: args.denseRows, seed: args.seed, outDir: args.out, onProgress })
+    : generateDataset({ scale: SCALES[args.scale], seed: args.seed, outDir: args.out, progressEvery: 5000, onProgress });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = [
     ...Object.entries(result.runs).map(([name, f]) => ({ name, ...f })),
     { name: 'full', ...result.full },
   ];
-  console.log(`scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`);
+  if (args.denseRows !== undefined) console.log(`dense, seed ${args.seed}: ${args.denseRows} rows of lognormal decimals in ${seconds.toFixed(1)} s`);
+  else console.log(`scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`);
   for (const f of lines) {
     console.log(`  ${f.name.padEnd(4)} ${String(f.rows).padStart(6)} rows × ${String(f.columns).padStart(5)} columns  ${(f.bytes / 1e6).toFixed(1).padStart(8)} MB  ${path.relative(process.cwd(), f.path)}`);
   }
