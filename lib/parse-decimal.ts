@@ -154,46 +154,45 @@ export function scanDecimal(buf: Uint8Array, p: number): number {
   let wide = 0;
   let scale = 0;
   let inexact = false;
-  let fraction = false;
+  let inFraction = 0; // 1 once past the decimal point: stored digits then lower the scale
   let digits = 0;
   for (;;) {
     if (p > last8) return scanDecimalBytes(buf, start);
     const word = view.getInt32(p, true);
-    const next = view.getInt32(p + 4, true);
     const flags = nonDigits(word);
     let k: number;
     let chunk: number;
+    // The first k bytes are digits; shifting the word left drops the rest (k = 0 gives 0).
     if (flags !== 0) {
       k = firstFlagged(flags);
-      chunk = k === 0 ? 0 : digitsValue(word << (32 - 8 * k));
+      chunk = digitsValue((word << (24 - 8 * k)) << 8);
     } else {
+      const next = view.getInt32(p + 4, true);
       const nextFlags = nonDigits(next);
       if (nextFlags === 0) {
         k = 8;
         chunk = digitsValue(word) * 10000 + digitsValue(next);
       } else {
         k = 4 + firstFlagged(nextFlags);
-        chunk = k === 4 ? digitsValue(word) : digitsValue(word) * POW10[k - 4] + digitsValue(next << (64 - 8 * k));
+        chunk = digitsValue(word) * POW10[k - 4] + digitsValue((next << (56 - 8 * k)) << 8);
       }
     }
-    if (k !== 0) {
-      if (wide === 0 && hi < HI_LIMIT[k]) {
-        hi = hi * POW10[k] + chunk;
-        if (fraction) scale -= k;
-      } else if (wide + k <= MAX_WIDE) {
-        lo = lo * POW10[k] + chunk;
-        wide += k;
-        if (fraction) scale -= k;
-      } else {
-        if (chunk !== 0) inexact = true;
-        if (!fraction) scale += k;
-      }
-      digits += k;
-      p += k;
-      if (k === 8) continue;
+    if (wide === 0 && hi < HI_LIMIT[k]) {
+      hi = hi * POW10[k] + chunk;
+      scale -= k * inFraction;
+    } else if (wide + k <= MAX_WIDE) {
+      lo = lo * POW10[k] + chunk;
+      wide += k;
+      scale -= k * inFraction;
+    } else {
+      if (chunk !== 0) inexact = true;
+      scale += k * (1 - inFraction);
     }
-    if (!fraction && buf[p] === 46 /* . */) {
-      fraction = true;
+    digits += k;
+    p += k;
+    if (k === 8) continue;
+    if (inFraction === 0 && buf[p] === 46 /* . */) {
+      inFraction = 1;
       p++;
       continue;
     }
