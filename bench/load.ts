@@ -208,6 +208,11 @@ function say(line = '', newline = true): void {
   if (outFile) fs.appendFileSync(outFile, text);
 }
 
+/** A path as printed: relative to the working folder (the raw output is committed; no machine paths in it). */
+function shown(text: string): string {
+  return path.isAbsolute(text) ? path.relative(process.cwd(), text) || '.' : text;
+}
+
 const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 /** All runs of one reader on one table. */
@@ -229,7 +234,7 @@ async function main(): Promise<void> {
   outFile = stringOption(args, 'out');
   if (outFile) fs.writeFileSync(outFile, '');
   for (const file of files) ensureData(file);
-  say(`bench:load ${argv.join(' ')}`.trimEnd());
+  say(`bench:load ${argv.map(shown).join(' ')}`.trimEnd());
   say(`${new Date().toISOString()}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; ${repeat} run(s) per reader, time limit ${timeout} s each`);
   for (const file of files) await benchFile(file, only, repeat, timeout);
 }
@@ -237,7 +242,7 @@ async function main(): Promise<void> {
 async function benchFile(file: string, only: readonly string[] | undefined, repeat: number, timeout: number): Promise<void> {
   const size = fs.statSync(file).size;
   say('');
-  say(`## ${file}: ${(size / 1e6).toFixed(1)} MB; load average ${loadAverage()} (1, 5, 15 min)`);
+  say(`## ${shown(file)}: ${(size / 1e6).toFixed(1)} MB; load average ${loadAverage()} (1, 5, 15 min)`);
   execFileSync('cat', [file], { stdio: 'ignore' }); // warm the page cache: every reader starts equal
   const self = __filename;
   const ours = (kind: string): [string, string[]] => [process.execPath, [self, '--child', kind, file]];
