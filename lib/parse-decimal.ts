@@ -214,6 +214,15 @@ export function scanDecimal(buf: Uint8Array, p: number): number {
     scale += expNegative ? -exponent : exponent;
     p = q;
   }
+  if (!inexact && scale <= 0 && scale >= -22) {
+    // The commonest case, inline: a significand below 2^53 over an exact power of ten (Clinger).
+    const m = wide === 0 ? hi : hi * POW10[wide] + lo;
+    if (m < TWO53) {
+      const value = m / POW10[-scale];
+      decimalValue[0] = negative ? -value : value;
+      return p;
+    }
+  }
   wideSignificand[0] = hi;
   wideSignificand[1] = lo;
   if (!settle(negative, wide, scale, inexact)) decimalValue[0] = numberOfText(buf, start, p);
