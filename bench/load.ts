@@ -12,10 +12,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { benchArgs, stringOption, wholeNumber } from './args';
+import { DENSE_DIR } from '../data/synth/dense';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SPARSE_ROOT = path.join(ROOT, 'data', 'seed');
-const DENSE_ROOT = path.join(os.tmpdir(), 'anomaly-eval-dense');
+const DENSE_ROOT = DENSE_DIR;
 const TABLE = path.join('final', 'final_dataset_5T.csv');
 const CORES = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 

@@ -5,13 +5,13 @@
  * seed notebook reads (see data/README.md). Default: demo scale, seed 2019, into the project's
  * `data/` folder. `--tiny-fixture DIR` instead rewrites the small hand-checked fixture. `--dense`
  * instead writes a table whose every value is a full-precision decimal (data/synth/dense.ts; 6,000
- * rows by default, `--rows N`), with three small model runs.
+ * rows by default, `--rows N`), with three small model runs, into the OS temp dir unless `--out`.
  */
 import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
 import { ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
-import { DENSE_ROWS, generateDense } from './synth/dense';
+import { DENSE_DIR, DENSE_ROWS, generateDense } from './synth/dense';
 
 /** Parsed command line. */
 interface Args {
@@ -21,6 +21,8 @@ interface Args {
   tiny?: string;
   /** Rows of a dense table (`--dense`), else undefined. */
   denseRows?: number;
+  /** Whether `--out` was given (a dense table goes to the OS temp dir by default, not over the demo data). */
+  outGiven?: boolean;
 }
 
 const USAGE = 'usage: npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR] [--dense [--rows N]]';
@@ -52,6 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
       case '--out':
         args.out = path.resolve(need());
+        args.outGiven = true;
         break;
       case '--tiny-fixture':
         args.tiny = path.resolve(need());
@@ -94,7 +97,7 @@ function main(): void {
   const started = process.hrtime.bigint();
   const onProgress = (done: number, total: number) => process.stderr.write(`  ${done}/${total} rows\r`);
   const result = args.denseRows !== undefined
-    ? generateDense({ rows: args.denseRows, seed: args.seed, outDir: args.out, onProgress })
+    ? generateDense({ rows: args.denseRows, seed: args.seed, outDir: args.outGiven ? args.out : DENSE_DIR, onProgress })
     : generateDataset({ scale: SCALES[args.scale], seed: args.seed, outDir: args.out, progressEvery: 5000, onProgress });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = [

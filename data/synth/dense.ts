@@ -5,6 +5,7 @@
  * The sparse generator's cells are 97% `0.0`; this one has none, so a reader's cost per number shows.
  * Three model runs (30T, 10T, 5T) flag a few rows each, so `npm run summary` runs on it as it is.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostBits } from './dataset';
 import {
@@ -26,6 +27,9 @@ export interface DenseOptions {
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
 }
+
+/** Where `npm run data -- --dense` and `npm run bench:load` put the dense data set by default (0.7 GB, not in the project). */
+export const DENSE_DIR = path.join(os.tmpdir(), 'anomaly-eval-dense');
 
 /** Default size: 6,000 rows × 6,309 columns, about 0.7 GB. */
 export const DENSE_ROWS = 6_000;
