@@ -24,6 +24,7 @@ import type { PlotlyBuild } from '../lib/plotly-bundle';
 import { AllIpsOptions, plotAllIps } from '../lib/plots';
 import { SEED_FAMILIES, htmlOf, pageOf, syntheticFrame } from '../tests/plot-fixtures';
 import { hasChromium, openOffline } from '../tests/browser-harness';
+import { benchArgs, stringOption, wholeNumber } from './args';
 
 interface Strategy {
   readonly name: string;
@@ -91,10 +92,11 @@ async function realFrames(root: string): Promise<{ anomalous: Frame; normal: Fra
   return { anomalous, normal: full.sample, loadMs: Date.now() - t0, cached: false };
 }
 
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const USAGE = `usage: npm run bench:plots [-- --strategies default,before,lines] [--figures N] [--repeat N] [--data DIR]
+  --strategies LIST  comma-separated: ${STRATEGIES.map((s) => s.name).join(', ')} (default all but lines)
+  --figures N        figures on the page (default 27)
+  --repeat N         rounds, strategies interleaved (default 1)
+  --data DIR         a generated dataset root (models/, final/); default: synthetic frames`;
 
 /** Memory of one process from /proc: resident and private (anonymous) MB. */
 function processMemory(pid: string): { rss: number; anon: number } {
@@ -214,15 +216,16 @@ async function measure(strategy: Strategy, families: readonly string[], anomalou
 }
 
 async function main(): Promise<void> {
+  const args = benchArgs(USAGE, { strategies: 'string', figures: 'string', repeat: 'string', data: 'string' });
   if (!hasChromium()) {
     console.log('bench:plots needs /usr/bin/chromium (Debian package); not installed, nothing measured.');
     return;
   }
-  const figures = Number(argValue('figures') ?? 27);
-  const wanted = (argValue('strategies') ?? 'default,full-lib,keep,stride1,before,eager').split(',');
-  const repeat = Math.max(1, Number(argValue('repeat') ?? 1));
+  const figures = wholeNumber(args, 'figures', 27);
+  const wanted = (stringOption(args, 'strategies') ?? 'default,full-lib,keep,stride1,before,eager').split(',');
+  const repeat = wholeNumber(args, 'repeat', 1);
   const t = Date.now();
-  const realRoot = argValue('data') ?? 'synthetic';
+  const realRoot = stringOption(args, 'data') ?? 'synthetic';
   let anomalous: Frame;
   let normal: Frame;
   let families: readonly string[];

@@ -12,13 +12,14 @@ import * as path from 'path';
 import { DEFAULT_RUN_FOLDERS, ReportResult, runReport } from '../cli/report';
 import { findProjectRoot } from '../lib/kernel';
 import { Summary } from '../lib/summary';
+import { benchArgs, stringOption, wholeNumber } from './args';
 
 const ROOT = findProjectRoot(__dirname);
 
-function argValue(argv: readonly string[], flag: string): string | undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+const USAGE = `usage: npm run bench:report [-- --data DIR] [--out DIR] [--repeat N]
+  --data DIR    seed-scale data (models/ and final/), generated there when absent (default data/seed)
+  --out DIR     where the report is written (default bench/out/report)
+  --repeat N    run the whole report N times, one column each (default 1)`;
 
 function ensureSeedData(dir: string): void {
   const needed = [...DEFAULT_RUN_FOLDERS.map((r) => path.join(dir, 'models', r, 'detected_anomalies.csv')), path.join(dir, 'final', 'final_dataset_5T.csv')];
@@ -84,9 +85,10 @@ function phases(result: ReportResult): [string, number][] {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const data = path.resolve(argValue(argv, '--data') ?? path.join(ROOT, 'data', 'seed'));
-  const out = path.resolve(argValue(argv, '--out') ?? path.join(ROOT, 'bench', 'out', 'report'));
-  const repeat = Math.max(1, Number(argValue(argv, '--repeat') ?? 1));
+  const args = benchArgs(USAGE, { data: 'string', out: 'string', repeat: 'string' }, argv);
+  const data = path.resolve(stringOption(args, 'data') ?? path.join(ROOT, 'data', 'seed'));
+  const out = path.resolve(stringOption(args, 'out') ?? path.join(ROOT, 'bench', 'out', 'report'));
+  const repeat = wholeNumber(args, 'repeat', 1);
   ensureSeedData(data);
   const sizes = (file: string) => (fs.statSync(file).size / 1e6).toFixed(1);
   process.stderr.write(`bench:report: full dataset ${sizes(path.join(data, 'final', 'final_dataset_5T.csv'))} MB\n`);

@@ -1,15 +1,18 @@
 /**
- * `npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR]`
+ * `npm run data -- [--scale demo|seed] [--seed N] [--out DIR] [--tiny-fixture DIR] [--dense [--rows N]]`
  *
  * Writes the detector runs' anomaly files and the full 5-minute table in the exact format the
  * seed notebook reads (see data/README.md). Default: demo scale, seed 2019, into the project's
- * `data/` folder. `--tiny-fixture DIR` instead rewrites the small hand-checked fixture.
+ * `data/` folder. `--tiny-fixture DIR` instead rewrites the small hand-checked fixture. `--dense`
+ * instead writes a table whose every value is a full-precision decimal (data/synth/dense.ts; 6,000
+ * rows by default, `--rows N`), with three small model runs, into the OS temp dir unless `--out`.
  */
 import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
 import { ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
 import { HELP, OptionTable, UsageError, helpText, parseOptions, single, synopsis, wantsHelp } from '../cli/args';
+import { DENSE_DIR, DENSE_ROWS, generateDense } from './synth/dense';
 
 /** Parsed command line. */
 interface Args {
@@ -17,6 +20,10 @@ interface Args {
   seed: number;
   out: string;
   tiny?: string;
+  /** Rows of a dense table (`--dense`), else undefined. */
+  denseRows?: number;
+  /** Whether `--out` was given (a dense table goes to the OS temp dir by default, not over the demo data). */
+  outGiven?: boolean;
 }
 
 const COMMAND = 'npm run data --';
@@ -28,6 +35,8 @@ const OPTIONS: OptionTable = {
   seed: { kind: 'value', value: 'N', help: 'seed of the simulated traffic', default: DEFAULT_SEED },
   out: { kind: 'value', value: 'DIR', help: 'where to write models/... and final/...', default: 'data/' },
   'tiny-fixture': { kind: 'value', value: 'DIR', help: 'instead rewrite the small hand-checked fixture (tests/fixtures/tiny) into DIR' },
+  dense: { kind: 'boolean', help: 'instead write a dense table: every value a full-precision decimal (into the OS temp dir unless --out)' },
+  rows: { kind: 'value', value: 'N', help: 'rows of the dense table', default: DENSE_ROWS },
   ...HELP,
 };
 const USAGE = synopsis(COMMAND, OPTIONS);
@@ -47,11 +56,17 @@ function parseArgs(argv: readonly string[]): Args | undefined {
   if (!Number.isSafeInteger(seed) || seedText?.trim() === '') throw new UsageError(`--seed must be an integer, got ${JSON.stringify(seedText)}`);
   const out = single(parsed, 'out');
   const tiny = single(parsed, 'tiny-fixture');
+  const rowsText = single(parsed, 'rows');
+  const rows = rowsText === undefined ? DENSE_ROWS : Number(rowsText);
+  if (!Number.isSafeInteger(rows) || rows < 1) throw new UsageError(`--rows must be a positive integer, got ${JSON.stringify(rowsText)}`);
+  if (rowsText !== undefined && !parsed.has('dense')) throw new UsageError('--rows goes with --dense');
   return {
     scale: scale as ScaleName,
     seed,
     out: out === undefined ? path.resolve(__dirname, '..', '..', 'data') : path.resolve(out),
     tiny: tiny === undefined ? undefined : path.resolve(tiny),
+    denseRows: parsed.has('dense') ? rows : undefined,
+    outGiven: out !== undefined,
   };
 }
 
@@ -71,17 +86,17 @@ function main(): void {
     return;
   }
   const started = process.hrtime.bigint();
-  const result = generateDataset({
-    scale: SCALES[args.scale], seed: args.seed, outDir: args.out,
-    progressEvery: 5000,
-    onProgress: (done, total) => process.stderr.write(`  ${done}/${total} rows\r`),
-  });
+  const onProgress = (done: number, total: number) => process.stderr.write(`  ${done}/${total} rows\r`);
+  const result = args.denseRows !== undefined
+    ? generateDense({ rows: args.denseRows, seed: args.seed, outDir: args.outGiven ? args.out : DENSE_DIR, onProgress })
+    : generateDataset({ scale: SCALES[args.scale], seed: args.seed, outDir: args.out, progressEvery: 5000, onProgress });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = [
     ...Object.entries(result.runs).map(([name, f]) => ({ name, ...f })),
     { name: 'full', ...result.full },
   ];
-  console.log(`scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`);
+  if (args.denseRows !== undefined) console.log(`dense, seed ${args.seed}: ${args.denseRows} rows of lognormal decimals in ${seconds.toFixed(1)} s`);
+  else console.log(`scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`);
   for (const f of lines) {
     console.log(`  ${f.name.padEnd(4)} ${String(f.rows).padStart(6)} rows × ${String(f.columns).padStart(5)} columns  ${(f.bytes / 1e6).toFixed(1).padStart(8)} MB  ${path.relative(process.cwd(), f.path)}`);
   }

@@ -6,26 +6,12 @@
  */
 import * as fs from 'fs';
 import { firstControlCharacter } from './control';
+import { decimalValue, scanDecimal } from './parse-decimal';
 
 const TAB = 9;
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
-
-/** Exact powers of ten (10^0 .. 10^22 are exactly representable as doubles). */
-const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-const TWO53 = 9007199254740992;
-const SPLITTER = 134217729; // 2^27 + 1, Dekker's split constant
-/** High and low 26-bit halves of each exact power of ten, for exact products (Dekker). */
-const POW10_HI = new Float64Array(23);
-const POW10_LO = new Float64Array(23);
-for (let k = 0; k < 23; k++) {
-  const c = SPLITTER * POW10[k];
-  POW10_HI[k] = c - (c - POW10[k]);
-  POW10_LO[k] = POW10[k] - POW10_HI[k];
-}
-const bits = new Float64Array(1);
-const bitsHi = new Uint32Array(bits.buffer, 4, 1);
 
 /**
  * Position just past the last number `scanNumber` read, or -1 when the bytes at its start are not a
@@ -40,168 +26,15 @@ export function lastScanEnd(): number {
 }
 
 /**
- * Where a double-double value `hi + lo` (with a tiny error) would round differently than `hi`
- * alone could tell: true when it lies within a hair of a rounding midpoint.
- */
-function nearMidpoint(s: number, t: number): boolean {
-  if (t === 0) return false;
-  bits[0] = s;
-  const exponent = (bitsHi[0] >>> 20) & 0x7ff;
-  if (exponent <= 53 || exponent === 0x7ff) return true;
-  bits[0] = 0;
-  bitsHi[0] = (exponent - 52) << 20; // ulp(s) as a double (s is normal here)
-  const ulp = bits[0];
-  const f = Math.abs(t) / ulp;
-  return Math.abs(f - 0.5) < 1e-6 || Math.abs(f - 0.25) < 1e-6;
-}
-
-/**
- * The double nearest to `mantissa * 10^exp10` for a mantissa known only as the exact sum
- * `a * 10^r + b` (a < 2^53, b < 10^r, r ≤ 4) and |exp10| ≤ 22, via error-free double-double
- * arithmetic; NaN when the result sits so close to a rounding midpoint that only an exact
- * computation can decide (the caller then uses `Number()`).
- */
-function roundWide(a: number, r: number, b: number, exp10: number): number {
-  // m = a * 10^r + b exactly, as mh + ml (error far below 2^-100 relative).
-  const p = a * POW10[r];
-  let c = SPLITTER * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  const pe = ((ah * POW10_HI[r] - p) + ah * POW10_LO[r] + al * POW10_HI[r]) + al * POW10_LO[r];
-  const mh = p + b;
-  const bv = mh - p;
-  const ml = (p - (mh - bv)) + (b - bv) + pe;
-  let s: number;
-  let t: number;
-  if (exp10 >= 0) {
-    const k = exp10;
-    const q = mh * POW10[k];
-    c = SPLITTER * mh;
-    const hh = c - (c - mh);
-    const hl = mh - hh;
-    const qe = ((hh * POW10_HI[k] - q) + hh * POW10_LO[k] + hl * POW10_HI[k]) + hl * POW10_LO[k];
-    const q2 = qe + ml * POW10[k];
-    s = q + q2;
-    t = q2 - (s - q);
-  } else {
-    const k = -exp10;
-    const d = POW10[k];
-    const q1 = mh / d;
-    c = SPLITTER * q1;
-    const qh = c - (c - q1);
-    const ql = q1 - qh;
-    const ph = q1 * d;
-    const pl = ((qh * POW10_HI[k] - ph) + qh * POW10_LO[k] + ql * POW10_HI[k]) + ql * POW10_LO[k];
-    const rem = ((mh - ph) - pl) + ml;
-    const q2 = rem / d;
-    s = q1 + q2;
-    const sv = s - q1;
-    t = (q1 - (s - sv)) + (q2 - sv);
-  }
-  return nearMidpoint(s, t) ? NaN : s;
-}
-
-/**
  * Reads a plain decimal number starting at `buf[p]` and returns its value, setting `scanEnd` to the
- * first byte after it (or -1 when there is no number there). The bytes after the number are not
- * checked: the caller decides whether a tab, line end or something else may follow. Every byte
- * sequence must be followed by a non-number byte (a line terminator at the latest).
+ * first byte after it (or -1 when there is no number there), exactly as `Number(text)` would read it
+ * (lib/parse-decimal.ts). The bytes after the number are not checked: the caller decides whether a
+ * tab, line end or something else may follow. Every byte sequence must be followed by a non-number
+ * byte (a line terminator at the latest).
  */
 export function scanNumber(buf: Uint8Array, p: number): number {
-  const start = p;
-  let b = buf[p];
-  let negative = false;
-  if (b === 45 /* - */ || b === 43 /* + */) {
-    negative = b === 45;
-    b = buf[++p];
-  }
-  // Up to 15 significant digits go to `a` exactly; up to 4 more to `extra`; beyond that, Number().
-  let a = 0;
-  let extra = 0;
-  let extraDigits = 0;
-  let significant = 0; // digits counted after leading zeros
-  let dropped = 0; // digits beyond the 19 we keep
-  let fractionDigits = 0;
-  let digits = 0;
-  let d = b - 48;
-  while (d >= 0 && d <= 9) {
-    if (significant < 15) {
-      a = a * 10 + d;
-      if (a !== 0) significant++;
-    } else if (extraDigits < 4) {
-      extra = extra * 10 + d;
-      extraDigits++;
-    } else dropped++;
-    digits++;
-    d = buf[++p] - 48;
-  }
-  if (buf[p] === 46 /* . */) {
-    d = buf[++p] - 48;
-    while (d >= 0 && d <= 9) {
-      if (significant < 15) {
-        a = a * 10 + d;
-        if (a !== 0) significant++;
-        fractionDigits++;
-      } else if (extraDigits < 4) {
-        extra = extra * 10 + d;
-        extraDigits++;
-        fractionDigits++;
-      } else dropped++;
-      digits++;
-      d = buf[++p] - 48;
-    }
-  }
-  if (digits === 0) {
-    scanEnd = -1;
-    return NaN;
-  }
-  let exponent = 0;
-  b = buf[p];
-  if (b === 101 /* e */ || b === 69 /* E */) {
-    let q = p + 1;
-    let expNegative = false;
-    if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
-    d = buf[q] - 48;
-    if (!(d >= 0 && d <= 9)) {
-      scanEnd = -1;
-      return NaN;
-    }
-    while (d >= 0 && d <= 9) {
-      if (exponent < 100000) exponent = exponent * 10 + d;
-      d = buf[++q] - 48;
-    }
-    if (expNegative) exponent = -exponent;
-    p = q;
-  }
-  scanEnd = p;
-  let value: number;
-  if (a === 0 && extraDigits === 0) {
-    value = 0;
-  } else {
-    const exp10 = exponent - fractionDigits;
-    value = NaN;
-    if (dropped === 0) {
-      if (extraDigits === 0) {
-        // a < 10^15 < 2^53: one correctly rounded operation with an exact power of ten (Clinger).
-        if (exp10 >= 0 && exp10 <= 22) value = a * POW10[exp10];
-        else if (exp10 < 0 && exp10 >= -22) value = a / POW10[-exp10];
-        else if (exp10 > 22 && exp10 <= 37) {
-          const scaled = a * POW10[exp10 - 22];
-          if (scaled < TWO53) value = scaled * POW10[22];
-        }
-      } else if (exp10 >= -22 && exp10 <= 22) {
-        const m = a * POW10[extraDigits] + extra;
-        if (m < TWO53) value = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
-        else value = roundWide(a, extraDigits, extra, exp10);
-      }
-    }
-    if (value !== value) return Number(latin1(buf, start, p));
-  }
-  return negative ? -value : value;
-}
-
-function latin1(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  scanEnd = scanDecimal(buf, p);
+  return scanEnd < 0 ? NaN : decimalValue[0];
 }
 
 /** Texts pandas reads as a missing value by default (`na_values`), all read as NaN here too. */
@@ -398,8 +231,8 @@ export function parseRow(buf: Buffer, start: number, end: number, nCols: number,
       v = NaN;
       q = p;
     } else {
-      v = scanNumber(buf, p);
-      q = scanEnd;
+      q = scanDecimal(buf, p);
+      v = decimalValue[0];
       if (q < 0 || (buf[q] !== TAB && q !== end)) {
         let cellEnd = buf.indexOf(TAB, p);
         if (cellEnd < 0 || cellEnd > end) cellEnd = end;

@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseCellText, parseNumberBytes } from '../lib/tsv';
+import { decimalValue, scanDecimal } from '../lib/parse-decimal';
+import { pythonFloatRepr } from '../data/synth/pyfloat';
 import { readTable } from '../lib/loaders';
 import { prng } from './frames';
 
@@ -167,5 +169,94 @@ test('a table of random literals reads back as Number(text), with 1 and 2 thread
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Scans `text` with the word-at-a-time path (the number followed by a tab and `filler` bytes, as
+ * inside a table line) and with the byte-at-a-time path (the number at the very end of its buffer);
+ * both must give Number(text) and stop just after the number.
+ */
+function checkBothPaths(text: string, filler = '123456789.0e5\t'): void {
+  const padded = Buffer.from(`${text}\t${filler.repeat(4)}\n`, 'latin1');
+  const end = scanDecimal(padded, 0);
+  assert.equal(end, text.length, `${text}: end ${end}`);
+  assert.ok(Object.is(decimalValue[0], Number(text)), `${text} (words): ${decimalValue[0]}, Number() gives ${Number(text)}`);
+  const tight = Buffer.from(`${text}\n`, 'latin1');
+  assert.equal(scanDecimal(tight, 0), text.length, `${text}: end (bytes)`);
+  assert.ok(Object.is(decimalValue[0], Number(text)), `${text} (bytes): ${decimalValue[0]}, Number() gives ${Number(text)}`);
+}
+
+/** Dense decimals as Python's repr writes them: lognormal, uniform-bits, 17-digit, tiny, huge, subnormal. */
+function* denseLiterals(count: number, seed: number): Generator<string> {
+  const rand = prng(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  for (let i = 0; i < count; i++) {
+    const kind = i % 8;
+    let x: number;
+    if (kind <= 2) x = 10 ** (Math.floor(rand() * 7) - 2) * Math.exp(normal()); // as the dense generator
+    else if (kind === 3) x = randomDouble(rand); // any double: huge and tiny exponents, subnormals
+    else if (kind === 4) x = (rand() + 1) * 2 ** (Math.floor(rand() * 2098) - 1074); // every binade, subnormals included
+    else if (kind === 5) x = Number(`${1 + Math.floor(rand() * 9)}.${digits(rand, 16)}e${Math.floor(rand() * 60) - 30}`); // 17 digits
+    else if (kind === 6) x = rand() * 10 ** (Math.floor(rand() * 40) - 20);
+    else x = Math.floor(rand() * 2 ** 53) * 10 ** (Math.floor(rand() * 10) - 25);
+    if (!Number.isFinite(x)) continue;
+    const text = pythonFloatRepr(rand() < 0.1 ? -x : x);
+    yield text;
+    // The same digits written other ways pandas or people write them.
+    if (kind === 5) yield `${text.replace(/e[+-]\d+$/, '')}E${Math.floor(rand() * 44) - 22}`;
+  }
+}
+
+test('dense repr decimals equal Number(text) on both scanning paths (800,000 of them)', () => {
+  let n = 0;
+  for (const text of denseLiterals(800_000, 140)) {
+    checkBothPaths(text);
+    n++;
+  }
+  assert.ok(n >= 800_000);
+});
+
+test('long, 17-digit and round-half-even boundary literals equal Number(text) on both paths', () => {
+  const rand = prng(2026);
+  const cases: string[] = [...EDGE_CASES, ...exactTies()];
+  for (let i = 0; i < 4000; i++) {
+    // Exact midpoints between adjacent doubles written in full (up to ~770 digits), and cut to 17..40
+    // significant digits, then nudged by one in the last digit: each side of a tie must round its own way.
+    const x = i % 2 ? rand() * 10 ** (Math.floor(rand() * 40) - 20) : Math.floor(rand() * 2 ** 53) * 2 ** (Math.floor(rand() * 200) - 100);
+    if (x === 0 || !Number.isFinite(x)) continue;
+    const mid = midpointDecimal(x);
+    cases.push(mid);
+    const firstDigit = mid.search(/[1-9]/);
+    let keep = 17 + Math.floor(rand() * 24);
+    let cut = '';
+    for (let j = 0; j < mid.length && keep > 0; j++) {
+      cut += mid[j];
+      if (j >= firstDigit && mid[j] !== '.') keep--;
+    }
+    cases.push(cut, cut.replace(/\d$/, (d) => String(Math.min(9, +d + 1))), `${cut}0000000000001`, `${cut}${'0'.repeat(30)}`);
+  }
+  // Mantissas at the edges of the exact significand (2^53, 10^15..10^16, 20 digits) with every scale.
+  for (const m of ['9007199254740991', '9007199254740992', '9007199254740993', '9999999999999999', '10000000000000001', '99999999999999999999', '18446744073709551615', '123456789012345678901']) {
+    for (let e = -30; e <= 30; e += 1) cases.push(`${m}e${e}`, `0.${m}e${e}`, `${m.slice(0, 3)}.${m.slice(3)}e${e}`);
+  }
+  // Denormals and the ends of the range.
+  cases.push('4.9406564584124654e-324', '2.4703282292062327e-324', '2.4703282292062328e-324', '2.225073858507201e-308', '1.7976931348623158e308', '1.7976931348623159e308', '0.' + '0'.repeat(323) + '5');
+  for (const text of cases) {
+    checkBothPaths(text);
+    if (/^[0-9.]/.test(text)) checkBothPaths(`-${text}`);
+  }
+  assert.ok(cases.length > 20_000);
+});
+
+test('the scanner stops at the first byte that is not part of the number, whatever follows', () => {
+  for (const [text, end] of [['1.5\t2', 3], ['12345678.12345678x', 17], ['0.1234567\n', 9], ['3.25e-05\t9', 8], ['7.', 2], ['1e5e5', 3], ['99999999', 8], ['.5\t', 2]] as const) {
+    const buf = Buffer.from(`${text}${'\n'.repeat(40)}`, 'latin1');
+    assert.equal(scanDecimal(buf, 0), end, text);
+    assert.ok(Object.is(decimalValue[0], Number(text.slice(0, end))), text);
+  }
+  for (const text of ['.', '-', '+.', 'e5', '1e', '1e+', '.e1']) {
+    assert.equal(scanDecimal(Buffer.from(`${text}\t${'0'.repeat(40)}\n`, 'latin1'), 0), -1, text);
+    assert.equal(scanDecimal(Buffer.from(`${text}\n`, 'latin1'), 0), -1, text);
   }
 });
