@@ -18,7 +18,7 @@ import { controlCharacterProblem } from './control';
 import { ColumnKey, FamilyStats, InputError, WindowGrid } from './types';
 import {
   EXCLUDED, EvaluateJob, EvaluatePass, LabelPass, NORMAL, ProgressSink, Range, ReadJob, RowFailure, TaskName, TaskReply,
-  WORKER_MARK, dropKeptLabels, fillDenseRows, fillSparseRows, runTask,
+  WORKER_MARK, dropKeptLabels, fillSparseRows, runTask,
 } from './parse-worker';
 
 /** How far a read has got; reported through `ReadOptions.onProgress`, at most every 100 ms. */
@@ -465,26 +465,25 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     const kept = new SharedArrayBuffer(keptRows.length * nCols * 8);
 
     // Pass 2: parse every row; statistics of normal rows; sampled rows into their slots.
+    const sample = new SharedArrayBuffer(keepValues ? picked.length * sampleWidth * (float32 ? 4 : 8) : 0);
     const jobs: EvaluateJob[] = spans.map((span, k) => ({
       file, ...span, firstLine: places[k].firstLine, key: `${key}${k}`, headers: head.headers,
-      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), keptColumns,
+      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), sample, float32, keptColumns,
       keep: keep.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), kept,
     }));
     const parts = await pool.all<EvaluatePass>('evaluate', jobs, progress.add);
     return {
-      rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, sampled: keepValues ? picked.length : 0, parts, keepValues,
+      rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, sample, parts, keepValues,
       index: Array.from(picked, (r) => labels[r]),
       kept, keptIndex: keptRows.map((r) => labels[r]),
     };
   }).finally(() => dropKeptLabels(key));
-  // The sample matrix is made now that the threads (and their working memory) are gone.
-  const values = float32 ? new Float32Array(pass.sampled * sampleWidth) : new Float64Array(pass.sampled * sampleWidth);
+  const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);
   const total = new FamilyStatsAccumulator(head.columns);
   // The first thread's sketch takes in the others' (no empty copy).
   const sketch = new ValueSketch(head.columns, pass.parts[0].sketch);
   pass.parts.forEach((part, k) => {
     fillSparseRows(part.sparse, values, sampleWidth);
-    fillDenseRows(part.dense, values, sampleWidth);
     total.merge(new FamilyStatsAccumulator(head.columns, part.state));
     if (k > 0) sketch.merge(new ValueSketch(head.columns, part.sketch));
   });

@@ -164,6 +164,8 @@ export interface EvaluateJob extends Range {
   readonly headers: readonly string[];
   /** Per row of the range: EXCLUDED, NORMAL, or the sample slot (≥ 0) it fills. */
   readonly actions: Int32Array;
+  readonly sample: SharedArrayBuffer;
+  readonly float32: boolean;
   /** Columns a sampled row keeps, ascending (all when absent): the sample's width. */
   readonly keptColumns?: Int32Array;
   /** Per row of the range: the slot (≥ 0) of `kept` its values are copied to, or -1 (any action). */
@@ -184,19 +186,12 @@ export interface SparseRows {
   values: Float64Array;
 }
 
-/** Sampled rows that are mostly not zero: row `i` fills slot `slots[i]` with `values[i * width ..]`. */
-export interface DenseRows {
-  slots: Int32Array;
-  values: Float64Array;
-}
-
 /** What the second pass of a range returns. */
 export interface EvaluatePass {
   state: AccumulatorState;
   /** The sketch of the normal rows' values (per column and role). */
   sketch: SketchState;
   sparse: SparseRows;
-  dense: DenseRows;
 }
 
 /** A row goes to the sparse store when at most this share of its cells is not +0. */
@@ -204,9 +199,8 @@ const SPARSE_SHARE = 0.25;
 
 /**
  * Second pass of the streaming evaluation: parses every row of the range (so bad cells are found
- * everywhere), adds normal rows to the statistics, and keeps sampled rows (only the kept columns):
- * dense ones as they are, mostly-zero ones in a compact list. The caller writes both into the sample
- * matrix once the threads are gone, so the matrix never coexists with the threads' working memory.
+ * everywhere), adds normal rows to the statistics, and keeps sampled rows: dense ones straight in
+ * their slot of the shared sample, mostly-zero ones in a compact list (written by the caller later).
  */
 export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): EvaluatePass {
   const columns = parseHeaderKeys(job.headers);
@@ -214,6 +208,7 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   const acc = new FamilyStatsAccumulator(columns);
   const sketch = new ValueSketch(columns);
   const kept = new Float64Array(job.kept);
+  const sample = job.float32 ? new Float32Array(job.sample) : new Float64Array(job.sample);
   const row = new Float64Array(nCols);
   const labels = keptLabels.get(job.key) ?? [];
   keptLabels.delete(job.key);
@@ -226,20 +221,12 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   const sampleColumns = job.keptColumns;
   const width = sampleColumns ? sampleColumns.length : nCols;
   const keptRow = sampleColumns ? new Float64Array(width) : row;
-  const denseSlots: number[] = [];
-  let dense = new Float64Array(0);
   const keep = (slot: number): void => {
     if (sampleColumns) for (let j = 0; j < width; j++) keptRow[j] = row[sampleColumns[j]];
     let flagged = 0;
     for (let c = 0; c < width; c++) if (!Object.is(keptRow[c], 0)) flagged++;
     if (flagged > width * SPARSE_SHARE) {
-      if ((denseSlots.length + 1) * width > dense.length) {
-        const bigger = new Float64Array(Math.max(width, dense.length * 2));
-        bigger.set(dense);
-        dense = bigger;
-      }
-      dense.set(keptRow, denseSlots.length * width);
-      denseSlots.push(slot);
+      sample.set(keptRow, slot * width);
       return;
     }
     if (used + flagged > cols.length) {
@@ -281,13 +268,7 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
     state: acc.state,
     sketch: sketch.state,
     sparse: { slots: Int32Array.from(slots), ends: Int32Array.from(ends), cols: cols.slice(0, used), values: values.slice(0, used) },
-    dense: { slots: Int32Array.from(denseSlots), values: dense.slice(0, denseSlots.length * width) },
   };
-}
-
-/** Writes dense sampled rows into their slots of a sample matrix `width` wide. */
-export function fillDenseRows(dense: DenseRows, target: Float64Array | Float32Array, width: number): void {
-  dense.slots.forEach((slot, i) => target.set(dense.values.subarray(i * width, (i + 1) * width), slot * width));
 }
 
 /** Writes sparse sampled rows into their slots of a zero-filled sample matrix. */
