@@ -24,7 +24,7 @@ type BimodalClaim = Extract<Claim, { kind: 'bimodal' }>;
 type Selection = PatternClaim['selection'];
 
 /** Coherence is measured on at most this many varying IPs of a group (a seeded subset beyond it). */
-export const COHERENCE_MAX_IPS = 500;
+export const COHERENCE_MAX_IPS = 300;
 /** "More pattern": coherence higher by at least this much. */
 export const MORE_PATTERN = { holdsAt: 0.1, failsAt: 0 } as const;
 /** Active windows an IP needs for a per-IP correlation of two families. */
@@ -243,7 +243,7 @@ function activeWindows(frame: Frame, row: number, starts: Float64Array): number[
 }
 
 /** Median over IPs of the correlation of two families over each IP's active windows (NaN if none qualifies). */
-function medianAgreement(pairs: readonly { a: number[]; b: number[] }[]): number {
+function medianAgreement(pairs: readonly { a: Float64Array; b: Float64Array }[]): number {
   const rs: number[] = [];
   for (const { a, b } of pairs) {
     const r = pearson(a, b);
@@ -259,7 +259,7 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
   const va = frame.family(claim.family);
   const vb = frame.family(claim.other);
   const parts = claim.roles.map((role): Verdict => {
-    const pairs: { a: number[]; b: number[] }[] = [];
+    const pairs: { a: Float64Array; b: Float64Array }[] = [];
     for (const r of ctx.rows(claim.group, role)) {
       const a: number[] = [];
       const b: number[] = [];
@@ -271,7 +271,7 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
           b.push(y);
         }
       }
-      if (a.length >= MIN_SHARED_WINDOWS) pairs.push({ a, b });
+      if (a.length >= MIN_SHARED_WINDOWS) pairs.push({ a: Float64Array.from(a), b: Float64Array.from(b) });
     }
     const m = medianAgreement(pairs);
     if (Number.isNaN(m) || pairs.length < MIN_IPS) {
@@ -297,7 +297,7 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
   };
 }
 
-function shuffled(random: Random, xs: readonly number[]): number[] {
+function shuffled(random: Random, xs: Float64Array): Float64Array {
   const out = xs.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = randomIndex(random, i + 1);

@@ -30,14 +30,18 @@ export function commonToAll(runs: readonly LabelledRun[]): Set<string> {
   return new Set(runs[0].labels.filter((l) => sets.every((s) => s.has(l))));
 }
 
-/** The 95th percentile of `share(runs)` over runs of the same sizes drawn at random from `population` rows. */
+/**
+ * The 95th percentile of `share(runs)` over runs of the same sizes drawn at random from
+ * `population` rows (row numbers stand for labels: only which rows coincide matters).
+ */
 function randomRunsBand(ctx: FindingContext, runs: readonly LabelledRun[], name: string, share: (runs: LabelledRun[]) => number): number {
   const population = ctx.population;
   if (population === undefined || runs.some((r) => r.labels.length > population)) return Infinity;
   const random = streamFor(ctx.seed, name);
   const draws = new Float64Array(NULL_DRAWS);
+  const label = (row: number): string => String(row);
   for (let d = 0; d < NULL_DRAWS; d++) {
-    draws[d] = share(runs.map((r) => ({ name: r.name, labels: Array.from(drawPositions(random, population, r.labels.length), String) })));
+    draws[d] = share(runs.map((r) => ({ name: r.name, labels: Array.from(drawPositions(random, population, r.labels.length), label) })));
   }
   return upperQuantile(draws);
 }
