@@ -3,17 +3,15 @@
  * finding, and says "not checkable" only when the data lack a family the claim reads. Any other
  * failure is a bug and is thrown, never shown as a verdict.
  */
-import { Claim, Description } from './claims';
+import { Claim } from './claims';
 import { checkContrast, checkExceed, checkRoles, checkSimilar, checkTopShare } from './compare';
 import { FindingContext } from './context';
-import { countFinite, medianAt } from './measures';
-import { quantileSorted } from '../evidence';
+import { describe } from './describe';
 import { checkAgree, checkBimodal, checkMorePattern, checkPattern, checkTimelines } from './pattern';
-import { checkCommonToAll, checkReferenceCovers, describeSpecialCases } from './runs';
+import { checkCommonToAll, checkReferenceCovers } from './runs';
 import { checkPair, checkStandouts } from './standouts';
 import { Verdict, conjunction } from './verdict';
-import { groupRole, humanNumber as n } from './format';
-import { Group, ROLES } from '../types';
+import { Group } from '../types';
 
 /** Families of `families` missing from the anomalous rows or the normal sample, with where. */
 export function missingFamilies(families: readonly string[], ctx: FindingContext): string[] {
@@ -67,35 +65,6 @@ export function checkClaim(claim: Claim, ctx: FindingContext, name: string): Ver
     case 'partly': {
       const v = checkClaim(claim.claim, ctx, name);
       return { status: v.status, evidence: `${v.evidence.replace(/\.$/, '')} (${claim.note}).` };
-    }
-  }
-}
-
-/** A descriptive statement's number. */
-function describe(what: Description, ctx: FindingContext): Verdict {
-  switch (what.kind) {
-    case 'specialCases':
-      return describeSpecialCases(ctx);
-    case 'level': {
-      const other: Group = what.group === 'anomalous' ? 'normal' : 'anomalous';
-      const levels = (group: Group): Float64Array => Float64Array.from(ROLES.flatMap((role) => [...ctx.perIp(group, role, what.family, 'activeMean')]).filter(Number.isFinite)).sort();
-      const mine = levels(what.group);
-      const theirs = levels(other);
-      return {
-        status: 'descriptive',
-        evidence: `${what.family} over each IP's active windows, ${what.group} IPs: median ${n(quantileSorted(mine, 0.5))}, 90th percentile ${n(quantileSorted(mine, 0.9))} over ${mine.length} IPs; ` +
-          `${other} IPs: median ${n(quantileSorted(theirs, 0.5))}, 90th percentile ${n(quantileSorted(theirs, 0.9))}.`,
-      };
-    }
-    case 'activeShare': {
-      const shares = ctx.perIp(what.group, what.role, what.family, 'markerShare');
-      const levels = ctx.perIp(what.group, what.role, what.family, 'activeMean');
-      let some = 0;
-      for (const s of shares) if (s > 0) some++;
-      return {
-        status: 'descriptive',
-        evidence: `${some} of ${countFinite(shares)} active ${groupRole(what.group, what.role)} IPs have a non-zero ${what.family} in some active window; median over them of its mean over their active windows ${n(medianAt(levels))}.`,
-      };
     }
   }
 }

@@ -5,7 +5,7 @@
  * nulls destroy the timing (circular shifts, shuffles) or the grouping (permutations) and keep
  * everything else.
  */
-import { groupTimeline, pearson } from '../evidence';
+import { groupTimeline, pearson, quantileSorted } from '../evidence';
 import { Frame } from '../frame';
 import { Claim, ASSOCIATION } from './claims';
 import { FindingContext } from './context';
@@ -14,7 +14,6 @@ import { NULL_DRAWS, permutationBand, randomGroupsBand, shiftBand, upperQuantile
 import { Random, drawPositions, randomIndex, streamFor } from './random';
 import { Verdict, VerdictStatus, capital, conjunction, judge } from './verdict';
 import { corr, groupRole, roleWord } from './format';
-import { quantileSorted } from '../evidence';
 
 type PatternClaim = Extract<Claim, { kind: 'pattern' }>;
 type MorePatternClaim = Extract<Claim, { kind: 'morePattern' }>;
