@@ -9,23 +9,29 @@ import * as path from 'path';
 import { findProjectRoot } from '../lib/kernel';
 import { LabVariant, ensureLabBuild, startLab } from '../lab/harness';
 
-const USAGE = `usage: npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH]
+const USAGE = `usage: npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]
   --variant   plotly (default): with jupyterlab-plotly's renderer; html: without it
   --port      port on 127.0.0.1 (default: a free one)
-  --notebook  notebook to open, relative to the project (default notebooks/evaluation_5T.ipynb)`;
+  --notebook  notebook to open, relative to the project (default notebooks/evaluation_5T.ipynb)
+  --build-only  install and build lab/ if needed, then exit (what CI runs)`;
 
 interface LabArgs {
   variant: LabVariant;
+  buildOnly: boolean;
   port?: number;
   notebook: string;
 }
 
 function parseArgs(argv: readonly string[]): LabArgs | string {
-  const args: LabArgs = { variant: 'plotly', notebook: path.join('notebooks', 'evaluation_5T.ipynb') };
+  const args: LabArgs = { variant: 'plotly', buildOnly: false, notebook: path.join('notebooks', 'evaluation_5T.ipynb') };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
     if (flag === '--help' || flag === '-h') return USAGE;
+    if (flag === '--build-only') {
+      args.buildOnly = true;
+      continue;
+    }
     if (value === undefined) return `lab: ${flag} needs a value\n${USAGE}`;
     if (flag === '--variant') {
       if (value !== 'plotly' && value !== 'html') return `lab: --variant must be plotly or html, not "${value}"`;
@@ -56,7 +62,13 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`lab: no notebook ${args.notebook} inside the project`);
     return 2;
   }
-  ensureLabBuild(root);
+  const t0 = Date.now();
+  const did = ensureLabBuild(root);
+  if (args.buildOnly) {
+    const what = did.built ? 'built' : did.fromCache ? 'restored from the cache' : 'already built';
+    console.log(`lab: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return 0;
+  }
   const server = await startLab({ projectRoot: root, variant: args.variant, port: args.port });
   const url = server.urlFor(notebook);
   console.log(`JupyterLab (${args.variant === 'plotly' ? 'with' : 'without'} the Plotly extension) serves ${root}`);

@@ -71,26 +71,48 @@ function run(command: string, args: readonly string[], cwd: string, log: (line: 
   }
 }
 
+/** Where the build keeps plotly.js 2.35 (what jupyterlab-plotly draws with), for the version tests. */
+export function labPlotlyPath(projectRoot: string): string {
+  return path.join(labDir(projectRoot), 'build', 'plotly-2.35.min.js');
+}
+
 /**
- * Makes sure lab/ is installed (`npm ci`, only when node_modules does not match the lockfile) and
- * built (webpack, only when the inputs changed since the last build). Returns what it did.
+ * Makes sure lab/build holds a build of the current inputs: nothing to do when it does; else a
+ * copy from the cache folder `cacheDir` (default `$ANOMALY_EVAL_LAB_CACHE`) when it holds one for
+ * these inputs; else `npm ci` in lab/ (only when node_modules does not match the lockfile) and
+ * webpack, and the result is copied into the cache. Returns what it did.
  */
-export function ensureLabBuild(projectRoot: string, log: (line: string) => void = console.error): { installed: boolean; built: boolean } {
+export function ensureLabBuild(
+  projectRoot: string, log: (line: string) => void = console.error, cacheDir: string | undefined = process.env.ANOMALY_EVAL_LAB_CACHE,
+): { installed: boolean; built: boolean; fromCache: boolean } {
   const dir = labDir(projectRoot);
+  const build = path.join(dir, 'build');
+  if (labIsBuilt(projectRoot)) return { installed: false, built: false, fromCache: false };
+  const stamp = labBuildStamp(projectRoot);
+  const cached = cacheDir ? path.join(path.resolve(cacheDir), stamp) : undefined;
+  if (cached && fs.existsSync(path.join(cached, 'stamp'))) {
+    fs.rmSync(build, { recursive: true, force: true });
+    fs.cpSync(cached, build, { recursive: true });
+    log(`lab: build restored from ${cached}`);
+    return { installed: false, built: false, fromCache: true };
+  }
   let installed = false;
-  let built = false;
   if (!labIsInstalled(projectRoot)) {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     run(npm, ['ci', '--no-audit', '--no-fund'], dir, log);
     installed = true;
   }
-  if (!labIsBuilt(projectRoot)) {
-    const stamp = labBuildStamp(projectRoot);
-    run(process.execPath, [path.join(dir, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.js'], dir, log);
-    fs.writeFileSync(stampFile(projectRoot), stamp + '\n');
-    built = true;
+  run(process.execPath, [path.join(dir, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.js'], dir, log);
+  fs.copyFileSync(path.join(dir, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js'), labPlotlyPath(projectRoot));
+  fs.writeFileSync(stampFile(projectRoot), stamp + '\n');
+  if (cached) {
+    fs.rmSync(cached, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    fs.cpSync(build, `${cached}.tmp-${process.pid}`, { recursive: true, filter: (src) => !src.startsWith(path.join(build, 'state')) });
+    fs.renameSync(`${cached}.tmp-${process.pid}`, cached);
+    log(`lab: build cached in ${cached}`);
   }
-  return { installed, built };
+  return { installed, built: true, fromCache: false };
 }
 
 /**
