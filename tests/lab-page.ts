@@ -50,7 +50,9 @@ export async function labCommand(page: Page, id: string, args?: Record<string, u
 export async function waitForNotebook(page: Page, path: string, options: { kernel: boolean; timeoutMs?: number }): Promise<void> {
   await page.waitForFunction(
     ([wanted, needKernel]) => {
-      const widget = (window as unknown as LabWindow).anomalyEvalLab!.app.shell.currentWidget as SessionWidget | null;
+      const lab = (window as unknown as LabWindow).anomalyEvalLab;
+      if (!lab) return false;
+      const widget = lab.app.shell.currentWidget as SessionWidget | null;
       if (!widget || widget.context?.path !== wanted || widget.context.isReady !== true) return false;
       if (!widget.node.querySelector('.jp-Cell')) return false;
       if (!needKernel) return true;

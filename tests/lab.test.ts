@@ -9,7 +9,9 @@
  *   the Plotly renderer still draws every figure, and without it each figure shows a note saying how
  *   to trust the notebook;
  * - no console error and no request beyond 127.0.0.1, anywhere.
- * Jupyter state (secrets, signatures, settings) is isolated in a temp dir.
+ * Jupyter state (secrets, signatures, settings) is isolated in a temp dir. The demo sample (1,200
+ * normal rows) keeps normal panels as densities, as at full scale. On a busy 2-core machine a
+ * variant takes minutes: jupyterlab-plotly draws every figure at once (and a PNG copy of each).
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -54,7 +56,7 @@ before(() => {
   const data = path.join(work, 'data');
   const gen = spawnSync(process.execPath, [GENERATOR, '--scale', 'demo', '--out', data], { encoding: 'utf8' });
   assert.equal(gen.status, 0, gen.stderr);
-  const params = { models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), sampleSize: 300 };
+  const params = { models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), sampleSize: 1200 };
   env = {
     ...process.env,
     ...paramsToEnv(params),
@@ -66,7 +68,7 @@ before(() => {
   };
   // The executed report notebook, signed with this isolated secret (so the server trusts it).
   const out = path.join(work, 'report');
-  const report = spawnSync(process.execPath, [REPORT, '--models', ...params.models, '--full', params.full, '--sample', '300', '--out', out], { encoding: 'utf8', env, timeout: 240_000 });
+  const report = spawnSync(process.execPath, [REPORT, '--models', ...params.models, '--full', params.full, '--sample', '1200', '--out', out], { encoding: 'utf8', env, timeout: 240_000 });
   assert.equal(report.status, 0, report.stderr);
   // A sibling of notebooks/, so the notebook's '../dist/lib/...' imports resolve as in the real one.
   notebookDir = fs.mkdtempSync(path.join(root, '.lab-test-'));
@@ -129,11 +131,11 @@ for (const variant of LAB_VARIANTS) {
       assert.deepEqual(undrawn, [], `${what}: every figure drew`);
     }
 
-    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', { timeout: 420_000 }, async () => {
+    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', { timeout: 900_000 }, async () => {
       const page = browser!.page;
       const file = rel(`live-${variant}.ipynb`);
       await explain('the notebook did not open with its kernel', openNotebook(page, file, { kernel: true }));
-      await explain('Run All did not finish', runAll(page));
+      await explain('Run All did not finish', runAll(page, 600_000));
       assert.deepEqual(await errorOutputs(page), [], 'no error or stderr output');
       const figures = await figureOutputCount(page);
       assert.ok(figures >= 28, `${figures} figure outputs`);
@@ -156,7 +158,7 @@ for (const variant of LAB_VARIANTS) {
       await labCommand(page, 'application:close');
     });
 
-    test('the executed report notebook, trusted: every figure draws', { timeout: 240_000 }, async () => {
+    test('the executed report notebook, trusted: every figure draws', { timeout: 600_000 }, async () => {
       const page = browser!.page;
       await explain('the report did not open', openNotebook(page, rel('report.ipynb'), { kernel: false }));
       const figures = await figureOutputCount(page);
@@ -166,7 +168,7 @@ for (const variant of LAB_VARIANTS) {
       await labCommand(page, 'application:close');
     });
 
-    test(`the executed report notebook, untrusted: ${variant === 'plotly' ? 'every figure draws' : 'each figure says how to trust the notebook'}`, { timeout: 240_000 }, async () => {
+    test(`the executed report notebook, untrusted: ${variant === 'plotly' ? 'every figure draws' : 'each figure says how to trust the notebook'}`, { timeout: 600_000 }, async () => {
       const page = browser!.page;
       await explain('the untrusted report did not open', openNotebook(page, rel('report-untrusted.ipynb'), { kernel: false }));
       const figures = await figureOutputCount(page);
