@@ -94,7 +94,7 @@ async function bench(file: string, variant: LabVariant, trusted: boolean): Promi
     await waitForNotebook(page, name, { kernel: false, timeoutMs: 120_000 });
     rss = Math.max(rss, rendererRss(profile));
     const figures = await figureOutputCount(page);
-    const states = await scrollThroughFigures(page, variant, 60_000, () => (rss = Math.max(rss, rendererRss(profile))));
+    const states = await scrollThroughFigures(page, variant, 60_000, () => (rss = Math.max(rss, rendererRss(profile))), figures);
     const times = states.map((s) => s.drawnMs).filter((t): t is number => t !== undefined);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
