@@ -120,7 +120,10 @@ export async function figureOutputCount(page: Page): Promise<number> {
 
 /** One figure output as the page shows it. */
 export interface FigureState {
-  /** Drawn at least once (plotly: its SVG is there; html: it stamped `data-drawn-ms`). */
+  /**
+   * Drawn at least once. plotly: its SVG is there, or the PNG copy jupyterlab-plotly saved into the
+   * notebook is shown (it draws the interactive figure on hover); html: it stamped `data-drawn-ms`.
+   */
   readonly drawn: boolean;
   /** Page clock (ms) of the first draw when known (html twins stamp it; plotly figures are stamped by {@link watchPlotlyDraws}). */
   readonly drawnMs?: number;
@@ -153,7 +156,9 @@ export async function figureStatesIn(page: Page, variant: LabVariant): Promise<F
     `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`,
     (hosts, isPlotly) => hosts.map((h) => {
       const ms = h.getAttribute('data-drawn-ms');
-      const drawn = isPlotly ? h.querySelector('.main-svg') !== null || ms !== null : ms !== null && h.getAttribute('data-state') !== 'error';
+      const png = h.querySelector('img.plot-img') as HTMLImageElement | null;
+      const shownPng = png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
+      const drawn = isPlotly ? h.querySelector('.main-svg') !== null || shownPng : ms !== null && h.getAttribute('data-state') !== 'error';
       return { drawn, drawnMs: ms === null ? undefined : Number(ms), text: (h.textContent ?? '').slice(0, 200) };
     }),
     variant === 'plotly',
@@ -165,7 +170,21 @@ export async function figureStatesIn(page: Page, variant: LabVariant): Promise<F
  * cells and renders their outputs as they come near), and at each stop waits until every figure
  * in view has drawn (up to `perFigureMs`); returns the states of all figure outputs after the pass.
  */
-export async function scrollThroughFigures(page: Page, variant: LabVariant, perFigureMs = 30_000, onStep?: () => void): Promise<FigureState[]> {
+export async function scrollThroughFigures(
+  page: Page, variant: LabVariant, perFigureMs = 30_000, onStep?: () => void, expected?: number,
+): Promise<FigureState[]> {
+  // Lab may still be attaching cells of a big notebook: read on (up to 3 passes) until every
+  // expected figure output is there and drawn.
+  for (let pass = 0; pass < 3; pass++) {
+    const states = await readerPass(page, variant, perFigureMs, onStep);
+    if (expected === undefined || (states.length >= expected && states.every((s) => s.drawn))) return states;
+    await page.waitForTimeout(2000);
+  }
+  return figureStatesIn(page, variant);
+}
+
+/** One pass of {@link scrollThroughFigures}, top to bottom. */
+async function readerPass(page: Page, variant: LabVariant, perFigureMs: number, onStep?: () => void): Promise<FigureState[]> {
   const selector = `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`;
   const scroller = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer';
   await page.evaluate((sel) => document.querySelector(sel)?.scrollTo({ top: 0 }), scroller);
@@ -176,7 +195,9 @@ export async function scrollThroughFigures(page: Page, variant: LabVariant, perF
         return Array.from(document.querySelectorAll(sel as string)).every((host) => {
           const box = host.getBoundingClientRect();
           if (box.bottom < 0 || box.top > view) return true;
-          return isPlotly ? host.querySelector('.main-svg') !== null : host.hasAttribute('data-drawn-ms') || host.getAttribute('data-state') === 'error';
+          const png = host.querySelector('img.plot-img') as HTMLImageElement | null;
+          const shownPng = png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
+          return isPlotly ? host.querySelector('.main-svg') !== null || shownPng : host.hasAttribute('data-drawn-ms') || host.getAttribute('data-state') === 'error';
         });
       },
       [selector, variant === 'plotly'] as const,
@@ -196,8 +217,17 @@ export async function scrollThroughFigures(page: Page, variant: LabVariant, perF
   return figureStatesIn(page, variant);
 }
 
-/** The notes shown where figures of an untrusted notebook would be (html variant): their texts. */
-export async function untrustedFigureNotes(page: Page): Promise<string[]> {
-  return page.$$eval('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="text/html"]', (outputs) =>
+/**
+ * The notes shown where figures of an untrusted notebook would be (html variant), read after
+ * scrolling through the notebook (up to 3 passes, until `expected` notes are there).
+ */
+export async function untrustedFigureNotes(page: Page, expected: number): Promise<string[]> {
+  const read = () => page.$$eval('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="text/html"]', (outputs) =>
     outputs.map((o) => (o.textContent ?? '').trim()).filter((t) => t.startsWith('Figure “')));
+  let notes: string[] = [];
+  for (let pass = 0; pass < 3 && notes.length < expected; pass++) {
+    await readerPass(page, 'html', 5_000);
+    notes = await read();
+  }
+  return notes;
 }

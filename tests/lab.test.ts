@@ -125,8 +125,12 @@ for (const variant of LAB_VARIANTS) {
     }
 
     async function assertAllDrawn(page: Page, expected: number, what: string): Promise<void> {
-      const states = await explain(`${what}: scrolling through the figures`, scrollThroughFigures(page, variant));
-      assert.equal(states.length, expected, `${what}: one drawing per figure output`);
+      const states = await explain(`${what}: scrolling through the figures`, scrollThroughFigures(page, variant, 30_000, undefined, expected));
+      const seen = await page.evaluate(() => Array.from(document.querySelectorAll('.jp-NotebookPanel')).map((p) => ({
+        hidden: p.classList.contains('lm-mod-hidden'),
+        mimes: Array.from(new Set(Array.from(p.querySelectorAll('.jp-OutputArea-output')).map((o) => o.getAttribute('data-mime-type') ?? o.className))).join(' '),
+      })));
+      assert.equal(states.length, expected, `${what}: one drawing per figure output (panels: ${JSON.stringify(seen)})`);
       const undrawn = states.map((s, i) => (s.drawn ? '' : `${i}: ${s.text}`)).filter(Boolean);
       assert.deepEqual(undrawn, [], `${what}: every figure drew`);
     }
@@ -177,7 +181,7 @@ for (const variant of LAB_VARIANTS) {
         await assertAllDrawn(page, figures, 'untrusted report');
       } else {
         assert.deepEqual(await figureStatesIn(page, variant), [], 'no figure script runs in an untrusted notebook');
-        const notes = await untrustedFigureNotes(page);
+        const notes = await untrustedFigureNotes(page, figures);
         assert.equal(notes.length, figures, 'a note where each figure would be');
         for (const note of notes) assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
       }
