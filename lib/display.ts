@@ -172,8 +172,10 @@ export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {})
   const title = escapeHtml(figureTitle(fig));
   return (
     `<div class="anomaly-eval-figure" data-anomaly-eval-figure="${id}" style="width:100%;min-height:${height}px;">` +
-    `<div style="font:13px sans-serif;color:#777;padding:8px">Figure “${title}” draws here; it needs plotly.js, ` +
-    'which an earlier output embeds (loadPlotly()). If this text stays, that output is missing or the notebook is not trusted.</div></div>' +
+    `<div style="font:13px sans-serif;color:#777;padding:8px">Figure “${title}” draws here. ` +
+    'If this text stays, the notebook is not trusted (Jupyter runs no script of an untrusted notebook) or plotly.js is missing ' +
+    '(an earlier output embeds it: loadPlotly()). To trust the notebook: in JupyterLab run “Trust Notebook” from the command palette ' +
+    '(Ctrl+Shift+C), in the classic Notebook File → Trust Notebook, or in a shell <code>jupyter trust FILE.ipynb</code>; then reopen it.</div></div>' +
     spec +
     drawScript(id, {
       lazy: options.lazy ?? true,

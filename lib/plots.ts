@@ -43,6 +43,32 @@ export function typedArraySpec(
   return shape ? { dtype, bdata, shape: `${shape[0]},${shape[1]}` } : { dtype, bdata };
 }
 
+/**
+ * The smallest exact typed-array spec of a series: `u1`, `u2` or `i4` when every value is an integer
+ * in range (counts, flags, most sums: 1–2 bytes a point instead of 4), else `f4` (gaps as NaN).
+ * Plotly draws and hovers the same numbers either way.
+ */
+export function compactTypedArraySpec(values: ArrayLike<number>, shape?: readonly [number, number]): TypedArraySpec {
+  let integers = true;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) {
+      integers = false;
+      break;
+    }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (integers && values.length > 0) {
+    if (lo >= 0 && hi <= 0xff) return typedArraySpec(Uint8Array.from(values), shape);
+    if (lo >= 0 && hi <= 0xffff) return typedArraySpec(Uint16Array.from(values), shape);
+    if (lo >= -0x80000000 && hi <= 0x7fffffff) return typedArraySpec(Int32Array.from(values), shape);
+  }
+  return typedArraySpec(Float32Array.from(values), shape);
+}
+
 /** Decodes a Plotly typed-array spec back to numbers (for tests and tools). */
 export function decodeTypedArray(spec: TypedArraySpec): Float64Array {
   const bytes = Buffer.from(spec.bdata, 'base64');
@@ -115,19 +141,43 @@ interface Panel {
 
 interface Axes { readonly x: string; readonly y: string }
 
-/** One line per IP, hover naming the IP and window. */
-function lineTraces(panel: Panel, family: string, axes: Axes, log: boolean): PlotlyTrace[] {
+/**
+ * What every per-IP line of a family shares, kept once in the figure's template
+ * (`layout.template.data.scatter`) instead of on each of its hundreds of traces: mode, width,
+ * the hover naming IP and window, no legend, and the window grid when evenly spaced.
+ */
+function lineTemplate(family: string, x: Record<string, unknown>): PlotlyTrace {
+  return {
+    mode: 'lines', line: { width: 1 }, showlegend: false,
+    hovertemplate: `<b>%{fullData.name}</b><br>window ${HOVER_TIME}<br>${escapeTemplate(family)} = %{y:.6g}<extra></extra>`,
+    ...(x.x0 !== undefined ? { x0: x.x0, dx: x.dx } : {}),
+  };
+}
+
+/**
+ * A trace with what it leaves to its figure's scatter template ({@link lineTemplate}) filled in:
+ * the attributes plotly.js draws it with (for tests and tools that read specs).
+ */
+export function traceWithTemplate(fig: PlotlyFigure, trace: PlotlyTrace): PlotlyTrace {
+  const template = fig.layout.template as { data?: { scatter?: PlotlyTrace[] } } | undefined;
+  const shared = template?.data?.scatter?.length === 1 ? template.data.scatter[0] : undefined;
+  if (!shared || (trace.type ?? 'scatter') !== 'scatter') return trace;
+  return { ...shared, ...trace, line: { ...(shared.line as object | undefined), ...(trace.line as object | undefined) } };
+}
+
+/**
+ * One line per IP, hover naming the IP and window: each trace holds only its name, axes and
+ * values (smallest exact dtype); the rest comes from the figure's {@link lineTemplate}, or is
+ * stated on the trace when this panel's windows differ from the template's.
+ */
+function lineTraces(panel: Panel, family: string, axes: Axes, log: boolean, template: PlotlyTrace): PlotlyTrace[] {
   const view = panel.frame.family(family);
   const x = xEncoding(view.starts);
-  const hovertemplate = `<b>%{fullData.name}</b><br>window ${HOVER_TIME}<br>${escapeTemplate(family)} = %{y:.6g}<extra></extra>`;
+  const own = x.x0 !== undefined && x.x0 === template.x0 && x.dx === template.dx ? {} : { ...x };
   const traces: PlotlyTrace[] = [];
   for (const row of panel.rows) {
-    const series = Float32Array.from(view.series(row), (v) => (log && !(v > 0) ? NaN : v));
-    traces.push({
-      type: 'scatter', mode: 'lines', xaxis: axes.x, yaxis: axes.y,
-      name: escapeHtml(panel.frame.index[row]), ...x, y: typedArraySpec(series),
-      line: { width: 1 }, hovertemplate, showlegend: false,
-    });
+    const series = Float64Array.from(view.series(row), (v) => (log && !(v > 0) ? NaN : v));
+    traces.push({ type: 'scatter', xaxis: axes.x, yaxis: axes.y, name: escapeHtml(panel.frame.index[row]), ...own, y: compactTypedArraySpec(series) });
   }
   return traces;
 }
@@ -173,7 +223,14 @@ export function groupLines(
   const step = Math.max(1, Math.floor(stride));
   const out: (Json | Group)[] = [];
   const groups = new Map<string, Group>();
-  fig.data.forEach((t, i) => {
+  // Attributes a trace leaves to the figure's template (see lineTemplate) count as its own.
+  const templateData = (fig.layout.template && (fig.layout.template as Json).data) as Json | undefined;
+  const scatterTemplates = templateData && Array.isArray(templateData.scatter) ? (templateData.scatter as Json[]) : [];
+  const shared: Json = scatterTemplates.length === 1 ? scatterTemplates[0] : {};
+  fig.data.forEach((own, i) => {
+    const t: Json = own.type === 'scatter'
+      ? Object.assign({}, shared, own, { line: Object.assign({}, (shared.line || {}) as Json, (own.line || {}) as Json) })
+      : own;
     const template = t.hovertemplate;
     const y = numbers(t.y);
     const line = (t.line || {}) as Json;
@@ -184,7 +241,7 @@ export function groupLines(
       template.includes('%{fullData.name}') && t.text === undefined && y !== undefined &&
       (t.x === undefined ? Number.isFinite(x0) : x !== undefined);
     if (!groupable) {
-      out.push(t);
+      out.push(own);
       return;
     }
     const color = typeof line.color === 'string' ? line.color : colorway[i % colorway.length];
@@ -235,6 +292,16 @@ export function groupLines(
 }
 
 /**
+ * The density colours over counts 0..`peak`: empty bins (0) transparent, then light to dark blue
+ * from 1 IP to the peak. Counts stay integers (1–2 bytes a cell instead of a 4-byte float with NaN gaps).
+ */
+function densityColorscale(peak: number): [number, string][] {
+  const at = (share: number): number => (1 + share * (peak - 1)) / peak;
+  const empty = 0.5 / peak;
+  return [[0, 'rgba(255,255,255,0)'], [empty, 'rgba(255,255,255,0)'], [empty, '#c6dbef'], [Math.max(empty, at(0.05)), '#6baed6'], [Math.max(empty, at(0.3)), '#2171b5'], [1, '#08306b']];
+}
+
+/**
  * A normal panel with too many lines to draw: a heatmap counting the IPs in each value bin per
  * window (bins span the actual minimum to maximum, so extremes stay visible), with the median,
  * 95th percentile and maximum per window as lines; the max line's hover names the IP.
@@ -270,7 +337,7 @@ function densityTraces(panel: Panel, family: string, axes: Axes, log: boolean, n
   }
   const width = (b - a) / nBins;
   const edges = Float64Array.from({ length: nBins + 1 }, (_, i) => fromAxis(a + i * width));
-  const counts = new Float32Array(nBins * nW).fill(NaN);
+  const counts = new Uint32Array(nBins * nW);
   const median = new Float32Array(nW);
   const p95 = new Float32Array(nW);
   const max = new Float32Array(nW);
@@ -280,7 +347,7 @@ function densityTraces(panel: Panel, family: string, axes: Axes, log: boolean, n
     for (const v of sorted) {
       const bin = Math.min(nBins - 1, Math.max(0, Math.floor((toAxis(v) - a) / width)));
       const at = bin * nW + w;
-      counts[at] = Number.isNaN(counts[at]) ? 1 : counts[at] + 1;
+      counts[at]++;
     }
     median[w] = quantileSorted(sorted, 0.5);
     p95[w] = quantileSorted(sorted, 0.95);
@@ -296,14 +363,16 @@ function densityTraces(panel: Panel, family: string, axes: Axes, log: boolean, n
     }
     maxIp.push(escapeHtml(who));
   }
+  let peak = 1;
+  for (let i = 0; i < counts.length; i++) if (counts[i] > peak) peak = counts[i];
   const x = xEncoding(view.starts);
   const fam = escapeTemplate(family);
   const common = { xaxis: axes.x, yaxis: axes.y, showlegend: false, ...x };
   return [
     {
-      type: 'heatmap', ...common, y: typedArraySpec(edges), z: typedArraySpec(counts, [nBins, nW]),
-      zmin: 1, colorscale: [[0, '#c6dbef'], [0.05, '#6baed6'], [0.3, '#2171b5'], [1, '#08306b']],
-      showscale: false, hoverongaps: false, name: 'density',
+      type: 'heatmap', ...common, y: typedArraySpec(edges), z: compactTypedArraySpec(counts, [nBins, nW]),
+      zmin: 0, zmax: peak, colorscale: densityColorscale(peak),
+      showscale: false, name: 'density',
       hovertemplate: `window ${HOVER_TIME}<br>${fam} ≈ %{y:.4g}<br>%{z} normal IPs in this bin<extra></extra>`,
     },
     {
@@ -349,6 +418,8 @@ export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string
     margin: { l: 70, r: 20, t: 70, b: 40 },
     plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
   };
+  const lines = lineTemplate(family, xEncoding(anomalous.family(family).starts));
+  layout.template = { data: { scatter: [lines] } };
   const annotations: Record<string, unknown>[] = [];
   panels.forEach((panel, i) => {
     const n = i + 1;
@@ -359,7 +430,7 @@ export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string
     const density = panel.group === 'normal' && (options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines));
     const traces = density
       ? densityTraces(panel, family, axes, log, nBins)
-      : lineTraces(panel, family, axes, log);
+      : lineTraces(panel, family, axes, log, lines);
     data.push(...traces);
     layout[`xaxis${suffix}`] = {
       type: 'date', anchor: axes.y, ...(n > 1 ? { matches: 'x' } : {}),
@@ -514,8 +585,9 @@ export function evidenceFigure(evidence: FamilyEvidence, options: { height?: num
     }
     layout[`xaxis${suffix}`] = { domain: [m * width + 0.04, (m + 1) * width - 0.04], anchor: `y${suffix}` };
     layout[`yaxis${suffix}`] = {
-      anchor: `x${suffix}`, rangemode: 'tozero', gridcolor: '#eeeeee',
-      ...(metric.key === 'nonzeroShare' ? { range: [0, 1.1], tickformat: '.0%' } : {}),
+      anchor: `x${suffix}`, gridcolor: '#eeeeee',
+      // A fixed range leaves rangemode unused (Plotly.validate says so): one or the other.
+      ...(metric.key === 'nonzeroShare' ? { range: [0, 1.1], tickformat: '.0%' } : { rangemode: 'tozero' }),
     };
     annotations.push({
       text: `<b>${metric.label}</b>`, xref: 'paper', yref: 'paper', x: (m + 0.5) * width, y: 1,

@@ -44,9 +44,10 @@ function figureBundles(): MimeBundle[] {
  */
 async function plotElements(page: OfflinePage['page']): Promise<{ svgs: number; traces: number; lines: number; heatmaps: number; bars: number; ips: number }[]> {
   return page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.map((d) => {
-    const gd = d as HTMLElement & { data?: { name?: string; text?: unknown; hovertemplate?: string }[] };
+    // _fullData: the traces as drawn, with what they leave to the figure's template filled in.
+    const gd = d as HTMLElement & { _fullData?: { name?: string; text?: unknown; hovertemplate?: string }[] };
     const ips = new Set<string>();
-    for (const t of gd.data ?? []) {
+    for (const t of gd._fullData ?? []) {
       if (!String(t.hovertemplate ?? '').startsWith('<b>%{')) continue;
       if (Array.isArray(t.text)) for (const label of t.text) if (label) ips.add(`${label}`);
       if (String(t.hovertemplate).includes('%{fullData.name}')) ips.add(String(t.name));

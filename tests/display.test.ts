@@ -10,7 +10,7 @@ import {
 } from '../lib/display';
 import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
 import { plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
-import { groupLines, plotAllIps } from '../lib/plots';
+import { PlotlyFigure, groupLines, plotAllIps, traceWithTemplate } from '../lib/plots';
 import { syntheticFrame, tempDir } from './plot-fixtures';
 
 const HOSTILE = '<img src=x onerror=alert(1)>source';
@@ -60,11 +60,12 @@ test('jsonForScript round-trips and hides <, >, & and line separators', () => {
 
 test('the twin groups per-IP lines in the browser and releases far figures; the Plotly JSON stays per IP', () => {
   const fig = hostileFigure();
-  const perIpTraces = fig.data.filter((t) => String(t.hovertemplate).includes('%{fullData.name}')).length;
+  const perIp = (f: PlotlyFigure) => f.data.filter((t) => String(traceWithTemplate(f, t).hovertemplate).includes('%{fullData.name}')).length;
+  const perIpTraces = perIp(fig);
   assert.ok(perIpTraces >= 7);
   const grouped = figureBundle(fig);
-  const plotly = grouped.data[PLOTLY_MIME] as { data: { hovertemplate?: string }[] };
-  assert.equal(plotly.data.filter((t) => String(t.hovertemplate).includes('%{fullData.name}')).length, perIpTraces, 'the notebook keeps one small trace per IP');
+  const plotly = grouped.data[PLOTLY_MIME] as PlotlyFigure;
+  assert.equal(perIp(plotly), perIpTraces, 'the notebook keeps one small trace per IP');
   const html = String(grouped.data['text/html']);
   assert.ok(html.includes(`var groupLines=${groupLines.toString()}`), 'the grouping code, as compiled, is embedded');
   assert.match(html, /\}\)\("[0-9a-f]{16}",true,3,2000\);<\/script>$/, 'lazy, stride 3, released beyond 2000 px');

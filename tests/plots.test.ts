@@ -6,7 +6,7 @@ import { FamilyEvidence } from '../lib/types';
 import * as vm from 'node:vm';
 import {
   PlotlyFigure, PlotlyTrace, TypedArraySpec, combinationWords, decodeTypedArray, evidenceFigure, groupLines, overlapFigure,
-  panelTitle, plotAllIps, typedArraySpec, uniqueToRunRows,
+  compactTypedArraySpec, panelTitle, plotAllIps, traceWithTemplate, typedArraySpec, uniqueToRunRows,
 } from '../lib/plots';
 import { syntheticFrame } from './plot-fixtures';
 import { escapeHtml } from '../lib/html';
@@ -23,7 +23,9 @@ function annotationTexts(layout: Record<string, unknown>): string[] {
   return (layout.annotations as { text: string }[]).map((a) => a.text);
 }
 
-const isLine = (t: PlotlyTrace) => t.type === 'scatter' && t.hovertemplate !== undefined && String(t.hovertemplate).includes('%{fullData.name}');
+const isPerIpLine = (t: PlotlyTrace) => t.type === 'scatter' && t.hovertemplate !== undefined && String(t.hovertemplate).includes('%{fullData.name}');
+/** The per-IP line traces of a figure, with what they leave to the figure's template filled in. */
+const lineTracesOf = (fig: PlotlyFigure) => fig.data.map((t) => traceWithTemplate(fig, t)).filter(isPerIpLine);
 
 test('four panels in the seed order with plain-English titles and a date axis each', () => {
   const anomalous = syntheticFrame({ sources: 7, destinations: 5, anomalous: true, seed: 4, windows: 12 });
@@ -46,15 +48,17 @@ test('four panels in the seed order with plain-English titles and a date axis ea
   for (let i = 1; i < domains.length; i++) assert.ok(domains[i][1] < domains[i - 1][0], 'panels stack top to bottom without overlap');
   // one line per IP, on the panel of its role and group
   const perAxis = new Map<string, number>();
-  for (const t of fig.data.filter(isLine)) perAxis.set(String(t.yaxis), (perAxis.get(String(t.yaxis)) ?? 0) + 1);
+  for (const t of lineTracesOf(fig)) perAxis.set(String(t.yaxis), (perAxis.get(String(t.yaxis)) ?? 0) + 1);
   assert.deepEqual(Object.fromEntries(perAxis), { y: 7, y2: 9, y3: 5, y4: 3 });
 });
 
-test('each line carries its IP values as f4 typed arrays on the window grid, hover naming IP and window', () => {
+test('each line carries its IP values in the smallest exact dtype on the window grid, hover naming IP and window', () => {
   const a = tinyFrame(['1.2.3.4source', '5.6.7.8dst'], [[1, 2.5, NaN, 4], [0, 0, 7, 0]]);
   const n = tinyFrame(['9.9.9.9source'], [[3, 3, 3, 3]]);
   const fig = plotAllIps(a, n, 'avg_Length');
-  const src = fig.data.find((t) => t.name === '1.2.3.4source')!;
+  const own = fig.data.find((t) => t.name === '1.2.3.4source')!;
+  assert.deepEqual(Object.keys(own).sort(), ['name', 'type', 'xaxis', 'y', 'yaxis'], 'a trace holds only what is its own');
+  const src = traceWithTemplate(fig, own);
   assert.equal(src.x0, '2019-02-01 09:35:00');
   assert.equal(src.dx, 300_000);
   const y = src.y as TypedArraySpec;
@@ -64,7 +68,20 @@ test('each line carries its IP values as f4 typed arrays on the window grid, hov
   assert.ok(Number.isNaN(decoded[2]), 'missing values stay gaps');
   assert.match(String(src.hovertemplate), /%\{fullData\.name\}/);
   assert.match(String(src.hovertemplate), /window %\{x\|%Y-%m-%d %H:%M\}/);
-  assert.equal(fig.data.find((t) => t.name === '5.6.7.8dst')!.yaxis, 'y3');
+  const dst = fig.data.find((t) => t.name === '5.6.7.8dst')!;
+  assert.equal(dst.yaxis, 'y3');
+  assert.deepEqual(dst.y, { dtype: 'u1', bdata: Buffer.from([0, 0, 7, 0]).toString('base64') }, 'small integers take a byte each');
+  assert.equal((fig.data.find((t) => t.name === '9.9.9.9source')!.y as TypedArraySpec).dtype, 'u1');
+});
+
+test('compact typed arrays: integers in u1, u2 or i4, anything else f4, values unchanged', () => {
+  const cases: [number[], string][] = [[[0, 255], 'u1'], [[0, 256], 'u2'], [[-1, 3], 'i4'], [[70000, 1], 'i4'], [[0.5, 1], 'f4'], [[1, NaN], 'f4'], [[1e10], 'f4']];
+  for (const [values, dtype] of cases) {
+    const spec = compactTypedArraySpec(values);
+    assert.equal(spec.dtype, dtype, String(values));
+    assert.deepEqual([...decodeTypedArray(spec)], values.map((v) => Math.fround(v)));
+  }
+  assert.equal(compactTypedArraySpec([1, 2, 3, 4], [2, 2]).shape, '2,2');
 });
 
 test('irregular windows fall back to explicit x values', () => {
@@ -113,7 +130,12 @@ test('auto switches large normal panels to a density layer whose bins cover the 
     const v = view.value(r, w);
     if (Number.isFinite(v)) finite++, (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
   }
-  assert.equal(counts.reduce((s, c) => s + (Number.isNaN(c) ? 0 : c), 0), finite, 'every value is counted once');
+  assert.equal(counts.reduce((s, c) => s + c, 0), finite, 'every value is counted once');
+  assert.equal(z.dtype, 'u1', 'counts are small integers');
+  assert.equal(heat[0].zmax, Math.max(...counts));
+  const scale = heat[0].colorscale as [number, string][];
+  assert.equal(scale[1][1], 'rgba(255,255,255,0)', 'empty bins stay transparent');
+  assert.ok(scale[2][0] < 1 / Number(heat[0].zmax), 'a bin of one IP is coloured');
   const edges = decodeTypedArray(heat[0].y as TypedArraySpec);
   assert.equal(edges.length, 31);
   assert.equal(edges[0], lo);
@@ -126,7 +148,7 @@ test('auto switches large normal panels to a density layer whose bins cover the 
   // the reader can always ask for every line
   const all = plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50, normal: 'lines' });
   assert.equal(all.data.filter((t) => t.type === 'heatmap').length, 0);
-  assert.equal(all.data.filter((t) => isLine(t) && t.yaxis === 'y2').length, 60);
+  assert.equal(lineTracesOf(all).filter((t) => t.yaxis === 'y2').length, 60);
 });
 
 test('log scale: log axes, values ≤ 0 dropped from lines, density bins in log space', () => {
@@ -276,7 +298,7 @@ test('groupLines leaves other traces in place and runs from its own source (as t
   const n = syntheticFrame({ sources: 40, destinations: 2, windows: 30, seed: 6 });
   const perIp = plotAllIps(a, n, 'avg_Length', { maxLines: 20, yScale: 'log' });
   const grouped = groupLines(perIp, 3, (v) => typedArraySpec(v));
-  assert.deepEqual(grouped.data.filter((t) => !String(t.name).endsWith(' lines')), perIp.data.filter((t) => !isLine(t)), 'density, median, p95, max untouched');
+  assert.deepEqual(grouped.data.filter((t) => !String(t.name).endsWith(' lines')), perIp.data.filter((t) => !isPerIpLine(traceWithTemplate(perIp, t))), 'density, median, p95, max untouched');
   assert.ok(grouped.data.some((t) => t.type === 'heatmap') && grouped.data.some((t) => String(t.name).endsWith(' lines')));
   assert.deepEqual(grouped.layout, perIp.layout);
   // the compiled function, evaluated alone in a fresh context with only atob, gives the same figure

@@ -1,0 +1,136 @@
+/**
+ * One figure, two plotly.js versions: JupyterLab's Plotly renderer (jupyterlab-plotly 5.24) bundles
+ * plotly.js 2.35, our page 4.1. Every kind of spec lib/plots makes must validate cleanly
+ * (`Plotly.validate`) in both and draw the same way: the same traces (type, name, visibility,
+ * number of points), the same panels, and no console error. plotly.js 2.35 comes from the harness's
+ * build (lab/build/plotly-2.35.min.js, from plotly.js-dist-min 2.35.2); without it the test is skipped
+ * (CI builds it).
+ */
+import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { findProjectRoot } from '../lib/kernel';
+import { labPlotlyPath } from '../lab/harness';
+import { plotlyPath, plotlySource } from '../lib/plotly-bundle';
+import { PlotlyFigure, evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
+import { OfflinePage, hasChromium, openOffline } from './browser-harness';
+import { syntheticFrame } from './plot-fixtures';
+
+const root = findProjectRoot(__dirname);
+const LAB_PLOTLY = labPlotlyPath(root);
+// In CI a missing build is a failure, never a silent skip.
+const skip = !hasChromium() ? 'no /usr/bin/chromium' : !fs.existsSync(LAB_PLOTLY) && process.env.CI !== 'true' ? 'lab/ not built (no plotly.js 2.35): npm run lab -- --build-only' : false;
+
+/** Every kind of figure the notebook shows: per-IP lines, density, every normal line, log scale, overlaps, evidence. */
+function figures(): Record<string, PlotlyFigure> {
+  const anomalous = syntheticFrame({ sources: 14, destinations: 9, anomalous: true, windows: 40, seed: 3, extraLabels: ['<b>evil</b>%{y}source'] });
+  const normal = syntheticFrame({ sources: 80, destinations: 30, windows: 40, seed: 4 });
+  return {
+    'timeline, density': plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50 }),
+    'timeline, every normal line': plotAllIps(anomalous, normal, 'avg_Length', { normal: 'lines' }),
+    'timeline, log scale': plotAllIps(anomalous, normal, 'avg_Length', { yScale: 'log', maxLines: 50 }),
+    overlaps: overlapFigure([
+      { name: '30T', labels: ['a', 'b', 'c', 'd'] },
+      { name: '10T', labels: ['a', 'b', 'e'] },
+      { name: '5T', labels: ['a', 'c', 'e', 'f'] },
+    ]),
+    evidence: evidenceFigure({
+      family: 'avg_Length',
+      cells: (['anomalous', 'normal'] as const).flatMap((group) => (['source', 'dst'] as const).map((role) => ({
+        group, role, ips: 10, values: 100, mean: group === 'anomalous' ? 5 : 1, median: 1, p95: 9, max: 12, nonzeroShare: 0.4,
+      }))),
+    }),
+  };
+}
+
+/** What a drawn figure looks like, version-independent: per trace its type, name, visibility and point count; the axes. */
+interface Drawing {
+  errors: unknown;
+  traces: string[];
+  axes: string[];
+  svgTraces: number;
+}
+
+async function drawAll(page: OfflinePage['page'], specs: Record<string, PlotlyFigure>): Promise<Record<string, Drawing>> {
+  return page.evaluate(async (all) => {
+    const P = (window as unknown as { Plotly: {
+      validate(data: unknown, layout: unknown): unknown;
+      newPlot(div: HTMLElement, data: unknown, layout: unknown, config: unknown): Promise<HTMLElement & { _fullData: Record<string, unknown>[]; _fullLayout: Record<string, unknown> }>;
+      purge(div: HTMLElement): void;
+    } }).Plotly;
+    const out: Record<string, Drawing> = {};
+    for (const [name, fig] of Object.entries(all)) {
+      const div = document.createElement('div');
+      document.body.appendChild(div);
+      // Plotly.validate predates typed-array specs ({dtype, bdata, shape}) and calls them
+      // "not an array": it checks a copy with them decoded into plain (nested) arrays.
+      const decode = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(decode);
+        if (!value || typeof value !== 'object') return value;
+        const spec = value as { dtype?: string; bdata?: string; shape?: string };
+        if (typeof spec.bdata === 'string' && typeof spec.dtype === 'string') {
+          const kinds: Record<string, { new (b: ArrayBuffer): ArrayLike<number> }> = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+          const bin = atob(spec.bdata);
+          const bytes = new Uint8Array(bin.length);
+          for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+          const flat = Array.from(new kinds[spec.dtype](bytes.buffer));
+          if (!spec.shape) return flat;
+          const [, cols] = spec.shape.split(',').map(Number);
+          const rows: number[][] = [];
+          for (let i = 0; i < flat.length; i += cols) rows.push(flat.slice(i, i + cols));
+          return rows;
+        }
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));
+      };
+      const errors = P.validate(decode(fig.data), decode(fig.layout));
+      const gd = await P.newPlot(div, fig.data, fig.layout, fig.config ?? {});
+      const traces = gd._fullData.map((t) => {
+        const n = (t._length as number | undefined) ?? -1;
+        return `${String(t.type)}|${String(t.name)}|${String(t.visible)}|${n}|${String(t.mode ?? '')}|${String(t.hovertemplate ?? '')}`;
+      });
+      const axes = Object.keys(gd._fullLayout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
+        .map((k) => `${k}:${String((gd._fullLayout[k] as { type: string }).type)}`);
+      const svgTraces = div.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace').length;
+      out[name] = { errors: errors ?? null, traces, axes, svgTraces };
+      P.purge(div);
+      div.remove();
+    }
+    return out;
+  }, specs);
+}
+
+let v4: OfflinePage | undefined;
+let v2: OfflinePage | undefined;
+
+before(async () => {
+  if (skip) return;
+  const page = (source: string) => `<!doctype html><html><body><script>${source.replace(/<\/script/gi, '<\\/script')}</script></body></html>`;
+  v4 = await openOffline(page(plotlySource('cartesian')));
+  v2 = await openOffline(page(fs.readFileSync(LAB_PLOTLY, 'utf8')));
+});
+
+after(async () => {
+  await v4?.close();
+  await v2?.close();
+});
+
+test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the same traces in both', { skip, timeout: 120_000 }, async () => {
+  assert.match(plotlyPath(), /plotly/);
+  const versions = await Promise.all([v4!, v2!].map((p) => p.page.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version)));
+  assert.match(versions[0], /^4\.1\./);
+  assert.match(versions[1], /^2\.35\./);
+  const specs = figures();
+  const [newer, older] = await Promise.all([drawAll(v4!.page, specs), drawAll(v2!.page, specs)]);
+  for (const name of Object.keys(specs)) {
+    assert.equal(newer[name].errors, null, `${name}: Plotly.validate in 4.1: ${JSON.stringify(newer[name].errors)}`);
+    assert.equal(older[name].errors, null, `${name}: Plotly.validate in 2.35: ${JSON.stringify(older[name].errors)}`);
+    assert.deepEqual(older[name].traces, newer[name].traces, `${name}: the same traces in both versions`);
+    assert.deepEqual(older[name].axes, newer[name].axes, `${name}: the same axes`);
+    assert.equal(older[name].svgTraces, newer[name].svgTraces, `${name}: the same drawn layers`);
+    assert.ok(newer[name].svgTraces > 0, `${name}: something was drawn`);
+  }
+  // the per-IP lines take their shared attributes from the template in both versions
+  const line = newer['timeline, density'].traces.find((t) => t.includes('evil'))!;
+  assert.match(line, /^scatter\|&lt;b&gt;evil&lt;\/b&gt;%\{y\}source\|true\|40\|lines\|<b>%\{fullData\.name\}<\/b>/);
+  assert.deepEqual([v4!.errors, v2!.errors], [[], []], 'no console error');
+});
