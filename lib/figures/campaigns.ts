@@ -53,17 +53,18 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
     data: [{
       type: 'heatmap', z: typedArraySpec(z, [order.length, nf]), x: matrix.families.map(escapeHtml), y: order.map((_, i) => i),
       customdata: labels.map((label, i) => [label, groupNames[i]]),
-      colorscale: DIVERGING, zmid: 0, zmin: -Math.max(top, 1), zmax: Math.max(top, 1),
-      colorbar: { title: { text: 'score (+ high, − low)', side: 'right' }, orientation: 'h', x: 0.5, xanchor: 'center', y: 1, yanchor: 'bottom', len: 0.5, thickness: 10 },
+      // No colour bar: plotly.js 2.35 (JupyterLab's renderer) fails to draw a horizontal one into a cell
+      // that is not laid out yet, and a vertical one would cover the group names; the title says the scale.
+      colorscale: DIVERGING, zmin: -Math.max(top, 1), zmax: Math.max(top, 1), showscale: false,
       hovertemplate: '%{customdata[0]} (group %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
     }],
     layout: {
-      title: { text: escapeHtml(options.title ?? `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups`), x: 0.01, xanchor: 'left' },
+      title: { text: escapeHtml(options.title ?? `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups (red: above normal, blue: below; score ±${Math.round(Math.max(top, 1))})`), x: 0.01, xanchor: 'left' },
       height, margin: { l: showNames ? 170 : 40, r: 260, t: 110, b: 150 },
       xaxis: { tickangle: -60, tickfont: { size: 9 }, side: 'bottom' },
       yaxis: {
         autorange: 'reversed', showgrid: false, zeroline: false,
-        ...(showNames ? { tickmode: 'array', tickvals: order.map((_, i) => i), ticktext: labels, tickfont: { size: 9 } } : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
+        ...(showNames ? { tickmode: 'array', tickvals: order.map((_, i) => i), ticktext: labels.map(escapeHtml), tickfont: { size: 9 } } : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
       },
       shapes, annotations, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
     },
