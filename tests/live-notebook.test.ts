@@ -9,7 +9,6 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +17,7 @@ import { findProjectRoot, projectJupyterDir } from '../lib/kernel';
 import { paramsToEnv } from '../lib/params';
 import { CHROMIUM } from './plot-fixtures';
 import { isLocal, launchOffline } from './browser-harness';
+import { freePort } from '../lab/harness';
 
 const root = findProjectRoot(__dirname);
 const JUPYTER = '/usr/bin/jupyter';
@@ -28,16 +28,6 @@ const skip = !hasNotebookServer ? 'no classic Notebook server (python3-notebook)
 
 const RUN_FOLDERS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForServer(url: string, server: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
   const t0 = Date.now();
