@@ -1,6 +1,7 @@
 /**
  * One figure, two plotly.js versions: JupyterLab's Plotly renderer (jupyterlab-plotly 5.24) bundles
- * plotly.js 2.35, our page 4.1. Every kind of spec lib/plots makes must validate cleanly
+ * plotly.js 2.35, our page 4.1. Every kind of spec the notebook shows (lib/plots, lib/figures,
+ * lib/changes-view), each made from data by the same steps as the notebook, must validate cleanly
  * (`Plotly.validate`) in both and draw the same way: the same traces (type, name, visibility,
  * number of points), the same panels, and no console error. plotly.js 2.35 comes from the harness's
  * build (lab/build/plotly-2.35.min.js, from plotly.js-dist-min 2.35.2); without it the test is skipped
@@ -13,6 +14,17 @@ import { findProjectRoot } from '../lib/kernel';
 import { labPlotlyPath } from '../lab/harness';
 import { plotlyPath, plotlySource } from '../lib/plotly-bundle';
 import { PlotlyFigure, evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
+import { baselineOf } from '../lib/baseline';
+import { findCampaigns } from '../lib/campaigns';
+import { Changes } from '../lib/changes';
+import { changesFigure } from '../lib/changes-view';
+import { campaignsFigure } from '../lib/figures/campaigns';
+import { levelsFigure } from '../lib/figures/levels';
+import { profileFigure } from '../lib/figures/profile';
+import { findingContext } from '../lib/findings';
+import { Frame } from '../lib/frame';
+import { explainRows, rankExplanations } from '../lib/reasons';
+import { ValueSketch } from '../lib/sketch';
 import { OfflinePage, hasChromium, openOffline } from './browser-harness';
 import { syntheticFrame } from './plot-fixtures';
 
@@ -21,10 +33,45 @@ const LAB_PLOTLY = labPlotlyPath(root);
 // In CI a missing build is a failure, never a silent skip.
 const skip = !hasChromium() ? 'no /usr/bin/chromium' : !fs.existsSync(LAB_PLOTLY) && process.env.CI !== 'true' ? 'lab/ not built (no plotly.js 2.35): npm run lab -- --build-only' : false;
 
-/** Every kind of figure the notebook shows: per-IP lines, density, every normal line, log scale, overlaps, evidence. */
+/** The normal baseline of `normal` (every row), as the evaluation builds it from the full table. */
+function baselineFrom(normal: Frame) {
+  const sketch = new ValueSketch(normal.columns);
+  for (let r = 0; r < normal.nRows; r++) sketch.addRow(normal.roles[r], normal.row(r));
+  return baselineOf(sketch);
+}
+
+/** A comparison with a baseline whose means moved: all positive (log axis) or with a zero (linear). */
+function changesWithMoves(withZero: boolean): Changes {
+  const mean = (from: number, to: number) => ({ meanFrom: from, meanTo: to });
+  const family = (k: number) => ({
+    anomalous: { source: mean(10 * k, 25 * k), dst: mean(4 * k, withZero && k === 1 ? 0 : 3 * k) },
+    normal: { source: mean(2 * k, 2.5 * k), dst: mean(k, k) },
+  });
+  return {
+    baseline: 'earlier/summary.json',
+    anomalies: { added: ['9.9.9.9source'], removed: [], kept: 3 },
+    findings: [],
+    families: { avg_Length: family(1), count_Length: family(7), '<b>sum</b>_Length': family(40) },
+  };
+}
+
+/**
+ * Every kind of figure the notebook shows: per-IP lines, density, every normal line, log scale,
+ * overlaps, evidence, levels, campaigns (IP names shown and hidden), an IP's profile, changes since a
+ * baseline (log and linear axis). Reasons, campaigns and levels come from synthetic frames through
+ * the evaluation's own steps (baseline sketch, explainRows, findCampaigns, findingContext).
+ */
 function figures(): Record<string, PlotlyFigure> {
   const anomalous = syntheticFrame({ sources: 14, destinations: 9, anomalous: true, windows: 40, seed: 3, extraLabels: ['<b>evil</b>%{y}source'] });
   const normal = syntheticFrame({ sources: 80, destinations: 30, windows: 40, seed: 4 });
+  // Several families, for reasons, campaigns and profiles.
+  const families = ['avg_Length', 'count_Length', 'sum_Length'];
+  const flagged = syntheticFrame({ sources: 14, destinations: 9, anomalous: true, windows: 40, seed: 6, families, extraLabels: ['<b>evil</b>%{y}source'] });
+  const normalRows = syntheticFrame({ sources: 80, destinations: 30, windows: 40, seed: 7, families });
+  const manyFlagged = syntheticFrame({ sources: 50, destinations: 30, anomalous: true, windows: 40, seed: 8, families });
+  const baseline = baselineFrom(normalRows);
+  const explanations = explainRows(flagged, baseline);
+  const top = rankExplanations(explanations)[0];
   return {
     'timeline, density': plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50 }),
     'timeline, every normal line': plotAllIps(anomalous, normal, 'avg_Length', { normal: 'lines' }),
@@ -40,6 +87,12 @@ function figures(): Record<string, PlotlyFigure> {
         group, role, ips: 10, values: 100, mean: group === 'anomalous' ? 5 : 1, median: 1, p95: 9, max: 12, nonzeroShare: 0.4,
       }))),
     }),
+    levels: levelsFigure(findingContext({ anomalous: flagged, normalSample: normalRows }), 'avg_Length'),
+    'campaigns, IP names shown': campaignsFigure(findCampaigns(explanations, { groups: 3 })),
+    'campaigns, 80 IPs without names': campaignsFigure(findCampaigns(explainRows(manyFlagged, baseline))),
+    profile: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons, { note: 'only the <b>5T</b> run flagged it' }),
+    'changes, log axis': changesFigure(changesWithMoves(false)),
+    'changes, linear axis': changesFigure(changesWithMoves(true)),
   };
 }
 
@@ -132,5 +185,10 @@ test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the sam
   // the per-IP lines take their shared attributes from the template in both versions
   const line = newer['timeline, density'].traces.find((t) => t.includes('evil'))!;
   assert.match(line, /^scatter\|&lt;b&gt;evil&lt;\/b&gt;%\{y\}source\|true\|40\|lines\|<b>%\{fullData\.name\}<\/b>/);
+  // the figures made from data are the real thing: reasons found, groups cut, IP names hidden past 60 rows
+  assert.ok(newer.profile.traces.length >= 4 && newer.profile.traces.length % 4 === 0, `profile: band, median and the IP per family (${newer.profile.traces.length} traces)`);
+  assert.ok((specs['campaigns, IP names shown'].layout.annotations as unknown[]).length >= 2, 'campaigns: several groups');
+  assert.equal((specs['campaigns, 80 IPs without names'].layout.yaxis as { showticklabels?: boolean }).showticklabels, false);
+  assert.deepEqual([newer['changes, log axis'].axes, newer['changes, linear axis'].axes], [['xaxis:log', 'yaxis:category'], ['xaxis:linear', 'yaxis:category']]);
   assert.deepEqual([v4!.errors, v2!.errors], [[], []], 'no console error');
 });

@@ -41,7 +41,8 @@ export function levelsFigure(ctx: FindingContext, family: string, options: { hei
       });
     }
     layout[`xaxis${suffix}`] = { domain: [p / panels.length + 0.04, (p + 1) / panels.length - 0.04], anchor: `y${suffix}` };
-    layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, rangemode: 'tozero', gridcolor: '#eeeeee', ...(p === 1 ? { range: [0, 1.1], tickformat: '.0%' } : {}) };
+    // The share panel has a fixed range (0 to 110 %); a rangemode beside it is unused (Plotly.validate says so).
+    layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, gridcolor: '#eeeeee', ...(p === 1 ? { range: [0, 1.1], tickformat: '.0%' } : { rangemode: 'tozero' }) };
   });
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
