@@ -152,6 +152,12 @@ export interface LabServerOptions {
   readonly token?: string;
   /** Where Lab keeps user settings and workspaces; default lab/build/state. */
   readonly stateDir?: string;
+  /**
+   * Lab user settings by plugin id (e.g. `{'@jupyterlab/docmanager-extension:plugin': {autosave: false}}`),
+   * written into `stateDir` before the server starts, as Lab's Settings Editor would. Needs `stateDir`
+   * (never written into the default one, which `npm run lab` users keep).
+   */
+  readonly userSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Environment of the server and its kernels (JUPYTER_PATH is added for the project's kernel). */
   readonly env?: NodeJS.ProcessEnv;
   /** Python with jupyter_server; default {@link findLabPython}. */
@@ -176,6 +182,13 @@ export interface LabServer {
   stop(): Promise<void>;
 }
 
+/** The file where Lab keeps the user settings of `pluginId` (`@scope/package:plugin`) under `stateDir`. */
+export function userSettingsFile(stateDir: string, pluginId: string): string {
+  const m = /^((?:@[^/:.][^/:]*\/)?[^/:.][^/:]*):([^/:.][^/:]*)$/.exec(pluginId);
+  if (!m) throw new Error(`lab: "${pluginId}" is not a Lab plugin id (expected @scope/package:plugin)`);
+  return path.join(path.resolve(stateDir), 'user_settings', ...m[1].split('/'), `${m[2]}.jupyterlab-settings`);
+}
+
 /**
  * Starts lab/server.py (the build must exist: {@link ensureLabBuild}) with the project's kernel
  * registered in build/jupyter (JUPYTER_PATH), and resolves once the server answers.
@@ -190,6 +203,14 @@ export async function startLab(options: LabServerOptions): Promise<LabServer> {
   const problems = kernelProblems(spec);
   if (problems.length > 0) throw new Error(`lab: the project's kernel cannot start: ${problems.join('; ')}`);
   const jupyterDir = ensureKernelSpec(projectJupyterDir(root), spec).dataDir;
+  if (options.userSettings) {
+    if (!options.stateDir) throw new Error('lab: userSettings need a stateDir of their own');
+    for (const [pluginId, settings] of Object.entries(options.userSettings)) {
+      const file = userSettingsFile(options.stateDir, pluginId);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+    }
+  }
   const port = options.port ?? (await freePort());
   const token = options.token ?? randomBytes(16).toString('hex');
   const baseEnv = options.env ?? process.env;

@@ -9,8 +9,10 @@
  *   the Plotly renderer still draws every figure, and without it each figure shows a note saying how
  *   to trust the notebook;
  * - no console error and no request beyond 127.0.0.1, anywhere.
- * Jupyter state (secrets, signatures, settings) is isolated in a temp dir. The demo sample (1,200
- * normal rows) keeps normal panels as densities, as at full scale. On a busy 2-core machine a
+ * Jupyter state (secrets, signatures, settings) is isolated in a temp dir. Lab's autosave is off: the
+ * live test saves explicitly, and an autosave running beside that save made Lab show a false "File
+ * Changed" dialog (see {@link NO_AUTOSAVE}). The demo sample (1,200 normal rows) keeps normal panels
+ * as densities, as at full scale. On a busy 2-core machine a
  * variant takes minutes: jupyterlab-plotly draws every figure at once (and a PNG copy of each).
  */
 import { after, before, describe, test } from 'node:test';
@@ -22,7 +24,7 @@ import * as path from 'node:path';
 import { Page } from 'playwright-core';
 import { findProjectRoot } from '../lib/kernel';
 import { paramsToEnv } from '../lib/params';
-import { LAB_VARIANTS, LabServer, findLabPython, labIsBuilt, startLab } from '../lab/harness';
+import { LAB_VARIANTS, LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
 import { OfflinePage, hasChromium, launchOffline } from './browser-harness';
 import {
   errorOutputs, executionCounts, figureOutputCount, figureStatesIn, labCommand, openLabPage, openNotebook,
@@ -39,6 +41,19 @@ const skip = !hasChromium() ? 'no /usr/bin/chromium'
   : !findLabPython() ? 'no Python with jupyter_server and jupyterlab_server'
     : !fs.existsSync(GENERATOR) ? 'data generator not built'
       : !labIsBuilt(root) && !inCi ? 'lab/ is not built (`npm run lab` or .ci/run builds it)' : false;
+
+/**
+ * Lab's settings for these tests: no autosave. Lab 4.5 lets an autosave (120 s after opening, while the
+ * notebook is dirty) run beside a `docmanager:save` (that command only guards against itself), and
+ * each save first asks the server whether the file changed on disk since Lab last opened or saved it.
+ * jupyter_server 1.23 writes a notebook while blocking its event loop (3-8 s for the 14 MB executed
+ * demo notebook on a loaded machine). When the autosave fired during the test's save (which, after
+ * Run All and a scroll through every figure, falls near the 120 s mark), its check was answered just
+ * after the test's save had written the file and before Lab had recorded that save: "changed on disk"
+ * against the time of opening, a modal "File Changed" dialog, and the reopened notebook never became
+ * current. `lastModifiedCheckMargin` cannot help: the gap it sees is the time since opening.
+ */
+const NO_AUTOSAVE = { '@jupyterlab/docmanager-extension:plugin': { autosave: false } } as const;
 
 let work = '';
 let notebookDir = '';
@@ -94,7 +109,7 @@ for (const variant of LAB_VARIANTS) {
 
     before(async () => {
       server = await startLab({
-        projectRoot: root, variant, env, stateDir: path.join(work, `state-${variant}`),
+        projectRoot: root, variant, env, stateDir: path.join(work, `state-${variant}`), userSettings: NO_AUTOSAVE,
         extraArgs: ['--ContentsManager.allow_hidden=True'],
       });
       const base = server.baseUrl;
@@ -135,13 +150,24 @@ for (const variant of LAB_VARIANTS) {
       assert.deepEqual(undrawn, [], `${what}: every figure drew`);
     }
 
-    // Without jupyterlab-plotly the live test is skipped for now: after Run All and save, a "File Changed"
-    // dialog (the file on disk newer than Lab's copy) blocks reopening on 2 of 3 runs here; not yet
-    // understood (jupyter_server 1.23 with Lab 4.5?). The executed-report tests of this variant still run.
-    const liveSkip = variant === 'html' ? 'without jupyterlab-plotly: a File Changed dialog after save blocks the reopen (see the closing note of session 2)' : false;
-    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', { timeout: 900_000, skip: liveSkip }, async () => {
+    test('Lab runs these tests with autosave off, as the state dir\'s user settings say', async () => {
+      const plugin = Object.keys(NO_AUTOSAVE)[0];
+      assert.ok(fs.existsSync(userSettingsFile(path.join(work, `state-${variant}`), plugin)));
+      const res = await fetch(`${server!.baseUrl}/lab/api/settings/${plugin}?token=${server!.token}`);
+      assert.equal(res.status, 200);
+      const served = (await res.json()) as { settings: { autosave?: boolean } };
+      assert.equal(served.settings.autosave, false, 'Lab reads autosave: false');
+    });
+
+    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', { timeout: 900_000 }, async () => {
       const page = browser!.page;
       const file = rel(`live-${variant}.ipynb`);
+      // Every write of the notebook through Lab: only the test's own save may write it.
+      const writes: string[] = [];
+      const onRequest = (request: { method(): string; url(): string }): void => {
+        if (request.method() === 'PUT' && new URL(request.url()).pathname.endsWith(`/api/contents/${file}`)) writes.push(new Date().toISOString());
+      };
+      page.on('request', onRequest);
       await explain('the notebook did not open with its kernel', openNotebook(page, file, { kernel: true }));
       await explain('Run All did not finish', runAll(page, 600_000));
       assert.deepEqual(await errorOutputs(page), [], 'no error or stderr output');
@@ -152,6 +178,8 @@ for (const variant of LAB_VARIANTS) {
 
       await labCommand(page, 'docmanager:save');
       await explain('the notebook was not saved', page.waitForFunction(() => document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty') === null, undefined, { timeout: 30_000 }));
+      assert.deepEqual(await page.$$eval('.jp-Dialog', (dialogs) => dialogs.map((d) => (d.textContent ?? '').slice(0, 200))), [], 'no dialog after the save');
+      assert.equal(writes.length, 1, `the test's save is the only write of the notebook (writes at ${writes.join(', ')})`);
       const saved = JSON.parse(fs.readFileSync(path.join(notebookDir, `live-${variant}.ipynb`), 'utf8')) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
       const savedFigures = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && 'application/vnd.plotly.v1+json' in o.data).length;
       assert.equal(savedFigures, figures, 'every figure is in the saved file');
@@ -164,6 +192,8 @@ for (const variant of LAB_VARIANTS) {
       assert.deepEqual(await executionCounts(page), counts, 'nothing ran again');
       assertClean();
       await labCommand(page, 'application:close');
+      page.off('request', onRequest);
+      assert.equal(writes.length, 1, 'the reopened notebook was not written again');
     });
 
     test('the executed report notebook, trusted: every figure draws', { timeout: 600_000 }, async () => {
