@@ -17,9 +17,9 @@ import { PlotlyFigure } from './spec';
  * Groups the traces that are scatter lines whose hover template names `%{fullData.name}` and that
  * carry no `text`; leaves every other trace as it is, in place. `encode` turns the merged x (epoch
  * ms) and y arrays into what the spec stores: `typedArraySpec` for JSON, the array itself in a
- * browser. Self-contained (no imports, only `atob` and `Date`; no syntax that a down-levelling
- * compiler turns into module-level helpers: no spread, `??` or for-of) because the HTML twin
- * embeds its source to group lines in the browser, keeping notebook and page small.
+ * browser. Self-contained (nothing from outside its body but `atob` and `Date`) because the HTML
+ * twin embeds its compiled source to group lines in the browser, keeping notebook and page small;
+ * the ES2022 target of tsconfig.json leaves its syntax as written (no module-level helpers).
  */
 export function groupLines(
   fig: PlotlyFigure, stride: number, encode: (values: Float64Array | Float32Array) => unknown,
