@@ -9,7 +9,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseCellText, parseNumberBytes } from '../lib/tsv';
-import { decimalValue, scanDecimal } from '../lib/parse-decimal';
+import { DecimalScanner } from '../lib/parse-decimal';
+
+const scanner = new DecimalScanner();
+const decimalValue = scanner.value;
+const scanDecimal = (buf: Uint8Array, p: number): number => scanner.scan(buf, p);
 import { pythonFloatRepr } from '../data/synth/pyfloat';
 import { readTable } from '../lib/loaders';
 import { prng } from './frames';
