@@ -11,7 +11,7 @@
  *   the rounding midpoint the exact value lies. Within 2^-37 ulp of a midpoint the remainder
  *   cannot decide, and the value goes to `Number()`: the same approximate-then-verify scheme as
  *   Eisel–Lemire, with a double-double instead of a 128-bit product.
- * - Anything else (more than 20 significant digits with non-zero tail, exponents beyond what the
+ * - Anything else (more than 31 significant digits with a non-zero tail, exponents beyond what the
  *   exact paths cover, subnormal results): `Number()` on the cell's text.
  *
  * Python's `repr` writes at most 17 significant digits, so on tables written by pandas the slow
@@ -138,7 +138,7 @@ export class DecimalScanner {
    * run is measured by the first non-digit byte and its digits shifted into place, so a cell costs a
    * few steps whatever its length, with few data-dependent branches.
    */
-    scan(buf: Uint8Array, p: number): number {
+  scan(buf: Uint8Array, p: number): number {
     const out = this.value;
     const start = p;
     if (p + 32 > buf.length) return scanDecimalBytes(buf, p, out);
