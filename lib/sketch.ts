@@ -28,8 +28,8 @@ const OFFSET = 1 << 19;
 const INFINITY_KEY = (1 << 20) + 1;
 const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
 /**
- * Values buffered before a batch is added (12 bytes each, 3 MB): large enough that a batch brings
- * tens of values to each column's buckets (fetched into the CPU cache once per batch) on dense tables.
+ * Values buffered before a batch is added (12 bytes each, 3 MB): about 20 values per column and role
+ * of a dense 6,309-column table per batch. (2^16, 2^18 and 2^20 measured within noise of each other.)
  */
 const PENDING = 1 << 18;
 /** 2^-level for every level a cell can reach (each pairing halves at least one of 2K+3 keys). */
