@@ -6,9 +6,8 @@
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
 
-/** Defaults shared by the `report` and `summary` commands (the seed notebook's): normal rows sampled, and the sample's seed. */
-export const DEFAULT_SAMPLE = 4000;
-export const DEFAULT_SEED = 42;
+/** Defaults shared by the `report` and `summary` commands, declared once in lib/defaults.ts. */
+export { DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 
 /** One option: `value` takes one value, `list` one or more, `boolean` none. */
 export interface OptionSpec {
