@@ -12,7 +12,7 @@ import * as path from 'path';
 import { SEED_SECTIONS } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
 import { writeFileAtomic } from '../lib/files';
-import { DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, TRIAGE_ROWS } from '../lib/defaults';
 
 interface Cell {
   readonly id: string;
@@ -240,7 +240,7 @@ gives the direction (high / low); its windows are the consecutive windows around
 stays at or beyond 3 in that direction. An IP's reasons are its (at most five) families with the
 highest scores; its score is its first reason's.
 
-The table shows the 25 highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
+The table shows the ${TRIAGE_ROWS} highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
 \`npm run report\` writes beside the page, list every anomalous IP with its reasons.
 `);
   nb.code('triage', 'findings', `
