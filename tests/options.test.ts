@@ -13,6 +13,8 @@ import { OptionError, keyword, wholeNumber, positiveNumber, checkOptions, Option
 import { checkAllIpsOptions, checkFigureBundleOptions } from '../lib/plot-options';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 import { ParamError, parseIpList, resolveParams } from '../lib/params';
+import { frameTableHtml } from '../lib/html';
+import { timelineFrame } from './frames';
 
 const root = path.resolve(__dirname, '..', '..');
 const refusedWith = (pattern: RegExp) => (error: unknown) => error instanceof OptionError && pattern.test(error.message);
@@ -59,6 +61,18 @@ describe('figure options', () => {
     assert.throws(() => checkFigureBundleOptions({ release: -5 }), refusedWith(/^invalid release -5; expected a whole number ≥ 0$/));
     assert.throws(() => checkFigureBundleOptions({ hoverStride: 2.5 }), refusedWith(/^invalid hoverStride 2.5/));
     assert.throws(() => checkFigureBundleOptions({ lineTraces: 'grouped' } as never), refusedWith(/^unknown option "lineTraces" of showFigure; expected one of lazy, description, compress, lines, hoverStride, release$/));
+  });
+});
+
+describe('table options', () => {
+  test('rows, maxColumns and decimals out of range are refused, not clamped; more rows than the frame has show them all', () => {
+    const frame = timelineFrame({ '1.2.3.4source': { avg_Length: [1, 2, 3] }, '5.6.7.8dst': { avg_Length: [4, 5, 6] } });
+    assert.match(frameTableHtml(frame, { rows: 10 }), /<p>2 rows × 3 columns<\/p>/);
+    assert.throws(() => frameTableHtml(frame, { rows: -1 }), refusedWith(/^invalid rows -1; expected a whole number ≥ 0$/));
+    assert.throws(() => frameTableHtml(frame, { rows: 1.5 }), refusedWith(/^invalid rows 1.5/));
+    assert.throws(() => frameTableHtml(frame, { maxColumns: 1 }), refusedWith(/^invalid maxColumns 1; expected a whole number ≥ 2$/));
+    assert.throws(() => frameTableHtml(frame, { decimals: 101 }), refusedWith(/^invalid decimals 101; expected a whole number from 0 to 100$/));
+    assert.throws(() => frameTableHtml(frame, { head: 3 } as never), refusedWith(/^unknown option "head" of showTable; expected one of rows, maxColumns, decimals$/));
   });
 });
 
