@@ -86,7 +86,7 @@ export type { FrameTableOptions } from './html';
 
 // The evaluation notebook's cells (lib/notebook.ts).
 export {
-  campaignsMarkdown, changesOutputs, missingFamilyNote, profileOutputs, progressPrinter, seedCells, seedFigureOutputs, seedSummaryOutputs,
+  campaignsMarkdown, changesOutputs, describeFull, missingFamilyNote, readFullDataset, profileOutputs, progressPrinter, seedCells, seedFigureOutputs, seedSummaryOutputs,
   showInKernel, showOutputs, standoutOutputs, triageTableHtml, uniqueLabelsMarkdown, writeSummaryFile,
 } from './notebook';
-export type { CellOutput, Display, SeedCells, SeedData } from './notebook';
+export type { CellOutput, Display, FullRead, SeedCells, SeedData } from './notebook';

@@ -16,7 +16,8 @@ import { levelsFigure } from './figures/levels';
 import { profileFigure } from './figures/profile';
 import type { Frame } from './frame';
 import { escapeMarkdown, simpleTableHtml } from './html';
-import type { FullEvaluation, Progress } from './loaders';
+import { FullEvaluation, Progress, evaluateFull, readTable } from './loaders';
+import { evaluateFrame } from './evaluation';
 import { OptionError } from './options';
 import { NotebookParams, summaryPath } from './params';
 import { checkAllIpsOptions } from './plot-options';
@@ -61,6 +62,40 @@ export function progressPrinter(print: (line: string) => void = (line) => consol
       print(`  read ${tenth * 10}% (${p.rowsParsed} rows)`);
     }
   };
+}
+
+/** The full dataset as the notebook reads it: the evaluation, and every row when read whole. */
+export interface FullRead {
+  readonly full: FullEvaluation;
+  /** Every row of the full dataset, when `params.loadWhole` asked for it (for exploration); else undefined. */
+  readonly table?: Frame;
+}
+
+/**
+ * Reads the full dataset once: streamed (bounded memory) by default, or whole into memory when
+ * `params.loadWhole` is set, with the same results. The anomalous rows (`exclude`) are left out of
+ * the normal rows, a seeded sample of `params.sampleSize` normal rows is kept for the figures, and the
+ * rows of the IPs to profile (`keep`) are kept whole.
+ */
+export async function readFullDataset(
+  params: Pick<NotebookParams, 'full' | 'sampleSize' | 'seed' | 'loadWhole'>,
+  exclude: readonly string[],
+  keep: readonly ProfileTarget[],
+  onProgress?: (p: Progress) => void,
+): Promise<FullRead> {
+  const options = { exclude: new Set(exclude), sampleSize: params.sampleSize, seed: params.seed, keepLabels: new Set(keep.map((t) => t.label)) };
+  if (!params.loadWhole) return { full: await evaluateFull(params.full, { ...options, onProgress }) };
+  const table = await readTable(params.full, { onProgress });
+  return { full: evaluateFrame(table, options), table };
+}
+
+/** What the full dataset held, in three lines: its size, the anomalous rows found in it, the normal rows and the sample. */
+export function describeFull(full: FullEvaluation, reference: { readonly name: string; readonly frame: Frame }, seed: number): string[] {
+  return [
+    `Full dataset: ${full.rows} rows, ${full.valueColumns} value columns`,
+    `Anomalous rows of ${reference.name} found in it: ${full.excludedFound} of ${reference.frame.nRows}`,
+    `Normal rows: ${full.normalRows}; sample: ${full.sample.nRows} rows (seed ${seed})`,
+  ];
 }
 
 /** A markdown list: per run, the labels only that run flagged (the first `limit`, then `…`). */

@@ -123,7 +123,7 @@ const baselineFile: string | undefined = undefined; // an earlier summary.json: 
   nb.markdown('libraries', '## Libraries and paths');
   nb.code('libraries', 'setup', `
 import {
-  resolveParams, describeParams, loadRuns, pickReference, evaluateFull, readTable, evaluateFrame, assess, readBaseline,
+  resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
   escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsMarkdown, provenanceMarkdown, findCampaigns, campaignsFigure,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
@@ -184,18 +184,13 @@ default, about 10% in the seed) is kept for the figures, and the rows of the IPs
 `);
   nb.code('full', 'full', `
 const anomalous = reference.frame;
-const onProgress = progressPrinter();
 const profileList = profileTargets(unique, params.focusIps ?? []);
-const fullOptions = {
-  exclude: new Set(anomalous.index), sampleSize: params.sampleSize, seed: params.seed, keepLabels: new Set(profileList.map((t) => t.label)),
-};
 // Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
-const fullTable = params.loadWhole ? await readTable(params.full, { onProgress: onProgress }) : undefined;
-const full = fullTable ? evaluateFrame(fullTable, fullOptions) : await evaluateFull(params.full, { ...fullOptions, onProgress: onProgress });
+const fullRead = await readFullDataset(params, anomalous.index, profileList, progressPrinter());
+const full = fullRead.full;
+const fullTable = fullRead.table;
 const sample = full.sample;
-console.log(\`Full dataset: \${full.rows} rows, \${full.valueColumns} value columns\`);
-console.log(\`Anomalous rows of \${reference.name} found in it: \${full.excludedFound} of \${anomalous.nRows}\`);
-console.log(\`Normal rows: \${full.normalRows}; sample: \${sample.nRows} rows (seed \${params.seed})\`);
+for (const line of describeFull(full, reference, params.seed)) console.log(line);
 `);
   nb.code('anomalous-head', 'full', `
 await showMarkdown(\`**Anomalous rows** (\${escapeMarkdown(reference.name)}).head()\`);

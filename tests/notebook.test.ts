@@ -15,6 +15,8 @@ import {
   tallyMarkdown, anomaliesJson, Summary,
 } from '../lib/index';
 import { Timeline, prng, timelineFrame } from './frames';
+import { writeTinyFixture } from '../data/synth/tiny';
+import { describeFull, loadRuns, readFullDataset } from '../lib/index';
 
 const WINDOWS = 24;
 const noise = (seed: number, scale: number): Timeline => {
@@ -182,6 +184,35 @@ describe('the other cells', () => {
       assert.equal(writeSummaryFile({ ...base, summaryOut: out, summaryFinal: path.join(dir, 'summary.json') }, summary), `summary written to ${path.join(dir, 'summary.json')}`);
       assert.equal(fs.readFileSync(out, 'utf8'), `${JSON.stringify(summary, null, 2)}\n`);
       assert.deepEqual(fs.readdirSync(dir), ['.summary.tmp'], 'no temp file left');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reading the full dataset', () => {
+  test('streamed or whole: the same evaluation, the rows at hand only when read whole', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'notebook-full-'));
+    try {
+      const files = writeTinyFixture(dir);
+      const [reference] = await loadRuns([path.dirname(files[2])]);
+      const params = { full: files[3], sampleSize: 3, seed: 42 };
+      const targets = profileTargets(new Map([['5T', reference.frame.index.slice(0, 1)]]), []);
+      const printed: string[] = [];
+      const streamed = await readFullDataset(params, reference.frame.index, targets, progressPrinter((line) => printed.push(line)));
+      const whole = await readFullDataset({ ...params, loadWhole: true }, reference.frame.index, targets);
+      assert.equal(streamed.table, undefined);
+      assert.equal(whole.table?.nRows, whole.full.rows);
+      assert.deepEqual(whole.full.sample.index, streamed.full.sample.index);
+      assert.deepEqual(whole.full.normalStats, streamed.full.normalStats);
+      assert.deepEqual(whole.full.kept.index, streamed.full.kept.index);
+      assert.equal(streamed.full.kept.nRows, 1);
+      assert.equal(printed.at(-1), `  read 100% (${streamed.full.rows} rows)`);
+      assert.deepEqual(describeFull(streamed.full, reference, 42), [
+        `Full dataset: ${streamed.full.rows} rows, ${streamed.full.valueColumns} value columns`,
+        `Anomalous rows of ${reference.name} found in it: ${streamed.full.excludedFound} of ${reference.frame.nRows}`,
+        `Normal rows: ${streamed.full.normalRows}; sample: 3 rows (seed 42)`,
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
