@@ -19,6 +19,11 @@ import { FrameTableOptions, escapeHtml, frameTableHtml, unescapeHtml } from './h
 import { PlotlyFigure } from './figures/spec';
 import { groupLines } from './figures/group-lines';
 import { DrawSettings, drawFigures } from './browser/draw-figures';
+import { TIMELINE_DEFAULTS } from './figures/timeline';
+import { checkFigureBundleOptions } from './plot-options';
+
+/** How far (px) a drawn figure may drift from the viewport before its twin frees it. */
+const DEFAULT_RELEASE_PX = 2000;
 import { PLOTLY_WAITERS, PlotlyBuild, plotlyLibraryScript, plotlyVersion, scriptSafe } from './plotly-bundle';
 
 /** A Jupyter display bundle: mime type → content, plus per-mime metadata. */
@@ -101,7 +106,8 @@ function drawScript(id: string, settings: DrawSettings): string {
  * inert data (gzip+base64 by default, else escaped JSON), and the drawing script. Needs plotly.js once in the document
  * ({@link plotlyLibraryBundle}), before or after; never `require`.
  */
-export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {}): string {
+export function figureHtml(fig: PlotlyFigure, given: FigureBundleOptions = {}): string {
+  const options = checkFigureBundleOptions(given);
   const json = jsonForScript({ data: fig.data, layout: fig.layout, config: fig.config ?? {} });
   const id = createHash('sha256').update(json).digest('hex').slice(0, 16);
   const compress = options.compress ?? true;
@@ -119,8 +125,8 @@ export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {})
     spec +
     drawScript(id, {
       lazy: options.lazy ?? true,
-      groupStride: (options.lines ?? 'grouped') === 'grouped' ? Math.max(1, Math.floor(options.hoverStride ?? 3)) : 0,
-      release: options.release === false ? 0 : Math.max(0, Math.round(options.release ?? 2000)),
+      groupStride: (options.lines ?? 'grouped') === 'grouped' ? (options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride) : 0,
+      release: options.release === false ? 0 : (options.release ?? DEFAULT_RELEASE_PX),
       waiters: PLOTLY_WAITERS,
     })
   );
@@ -145,7 +151,7 @@ export function figureBundle(fig: PlotlyFigure, options: FigureBundleOptions = {
 /**
  * plotly.js, inline, once per document: show it in an early cell; figures shown before or after
  * draw once it has run. Safe next to require.js (AMD `define` cannot capture it). The cartesian
- * build (default) draws every figure lib/plots makes; ask for `full` to draw other trace types
+ * build (default) draws every figure lib/figures makes; ask for `full` to draw other trace types
  * (3-D, maps, tables...) in the HTML twins.
  */
 export function plotlyLibraryBundle(options: { build?: PlotlyBuild } = {}): MimeBundle {

@@ -68,8 +68,11 @@ export type { Changes } from './changes';
 export { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from './changes-view';
 
 // Figures (pure Plotly specs) and their options.
-export { evidenceFigure, overlapFigure, plotAllIps } from './plots';
-export type { AllIpsOptions, PlotlyFigure } from './plots';
+export { evidenceFigure } from './figures/evidence';
+export { overlapFigure } from './figures/overlap';
+export { plotAllIps } from './figures/timeline';
+export type { AllIpsOptions } from './figures/timeline';
+export type { PlotlyFigure } from './figures/spec';
 export { levelsFigure } from './figures/levels';
 export { campaignsFigure } from './figures/campaigns';
 export type { CampaignsFigureOptions } from './figures/campaigns';

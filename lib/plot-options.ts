@@ -2,10 +2,10 @@
  * The allowed words and ranges of the figure options, checked where options enter (the notebook's
  * `figure`, and any caller that builds options at run time): `normal: 'line'` or `bins: 1.5` is an
  * error naming the allowed values instead of a silently different figure. Typed by the options
- * interfaces of lib/plots.ts and lib/display.ts, so an option added there must be added here.
+ * interfaces of lib/figures/timeline.ts and lib/display.ts, so an option added there must be added here.
  */
 import type { FigureBundleOptions } from './display';
-import type { AllIpsOptions } from './plots';
+import type { AllIpsOptions } from './figures/timeline';
 import { OptionCheckers, checkOptions, flag, keyword, positiveNumber, text, wholeNumber } from './options';
 
 const ALL_IPS_CHECKERS: OptionCheckers<AllIpsOptions> = {

@@ -11,7 +11,7 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { ValueSketch } from '../lib/sketch';
 import { baselineOf } from '../lib/baseline';
-import { TypedArraySpec, decodeTypedArray } from '../lib/plots';
+import { TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';
 const T0 = Date.parse('2019-02-01T14:05:00Z');

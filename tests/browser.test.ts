@@ -11,7 +11,9 @@ import { spawnSync } from 'child_process';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { figureBundle, plotlyLibraryBundle, tableBundle, MimeBundle } from '../lib/display';
-import { evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
+import { evidenceFigure } from '../lib/figures/evidence';
+import { overlapFigure } from '../lib/figures/overlap';
+import { plotAllIps } from '../lib/figures/timeline';
 import { hasChromium, openOffline, figureStates, scrollUntilAllDrawn, OfflinePage } from './browser-harness';
 import { htmlOf, pageOf, syntheticFrame, tempDir } from './plot-fixtures';
 

@@ -11,7 +11,10 @@ import {
 import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
 import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
 import { drawFigures } from '../lib/browser/draw-figures';
-import { PlotlyFigure, groupLines, plotAllIps, traceWithTemplate } from '../lib/plots';
+import { PlotlyFigure } from '../lib/figures/spec';
+import { groupLines } from '../lib/figures/group-lines';
+import { plotAllIps } from '../lib/figures/timeline';
+import { traceWithTemplate } from '../lib/figures/lines';
 import { syntheticFrame, tempDir } from './plot-fixtures';
 
 const HOSTILE = '<img src=x onerror=alert(1)>source';

@@ -1,6 +1,6 @@
 /**
  * One figure, two plotly.js versions: JupyterLab's Plotly renderer (jupyterlab-plotly 5.24) bundles
- * plotly.js 2.35, our page 4.1. Every kind of spec lib/plots makes must validate cleanly
+ * plotly.js 2.35, our page 4.1. Every kind of spec lib/figures makes must validate cleanly
  * (`Plotly.validate`) in both and draw the same way: the same traces (type, name, visibility,
  * number of points), the same panels, and no console error. plotly.js 2.35 comes from the harness's
  * build (lab/build/plotly-2.35.min.js, from plotly.js-dist-min 2.35.2); without it the test is skipped
@@ -12,7 +12,10 @@ import * as fs from 'node:fs';
 import { findProjectRoot } from '../lib/kernel';
 import { labPlotlyPath } from '../lab/harness';
 import { plotlyPath, plotlySource } from '../lib/plotly-bundle';
-import { PlotlyFigure, evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
+import { PlotlyFigure } from '../lib/figures/spec';
+import { evidenceFigure } from '../lib/figures/evidence';
+import { overlapFigure } from '../lib/figures/overlap';
+import { plotAllIps } from '../lib/figures/timeline';
 import { OfflinePage, hasChromium, openOffline } from './browser-harness';
 import { syntheticFrame } from './plot-fixtures';
 

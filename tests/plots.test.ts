@@ -4,10 +4,12 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { FamilyEvidence } from '../lib/types';
 import * as vm from 'node:vm';
-import {
-  PlotlyFigure, PlotlyTrace, TypedArraySpec, combinationWords, decodeTypedArray, evidenceFigure, groupLines, overlapFigure,
-  compactTypedArraySpec, drawnSpan, panelTitle, plotAllIps, traceWithTemplate, typedArraySpec, uniqueToRunRows,
-} from '../lib/plots';
+import { PlotlyFigure, PlotlyTrace, TypedArraySpec, decodeTypedArray, compactTypedArraySpec, typedArraySpec } from '../lib/figures/spec';
+import { combinationWords, overlapFigure, uniqueToRunRows } from '../lib/figures/overlap';
+import { evidenceFigure } from '../lib/figures/evidence';
+import { groupLines } from '../lib/figures/group-lines';
+import { drawnSpan, traceWithTemplate } from '../lib/figures/lines';
+import { panelTitle, plotAllIps } from '../lib/figures/timeline';
 import { syntheticFrame } from './plot-fixtures';
 import { escapeHtml } from '../lib/html';
 

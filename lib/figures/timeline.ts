@@ -11,8 +11,12 @@ import { Axes, Panel, xEncoding } from './windows';
 import { lineTemplate, lineTraces } from './lines';
 import { densityTraces } from './density';
 import { groupLines } from './group-lines';
+import { checkAllIpsOptions } from '../plot-options';
 
-/** Options of {@link plotAllIps}. */
+/** What {@link plotAllIps} does unless told otherwise (the seed's figure size, lines up to 500 IPs). */
+export const TIMELINE_DEFAULTS = { maxLines: 500, bins: 60, height: 1000, hoverStride: 3 } as const;
+
+/** Options of {@link plotAllIps}, checked where they enter (lib/plot-options.ts). */
 export interface AllIpsOptions {
   /** Y axis scale of every panel. Default `linear`; `log` drops values ≤ 0 (as any log plot must). */
   yScale?: 'linear' | 'log';
@@ -61,11 +65,12 @@ function flatNote(flat: number, ips: number, log: boolean): string {
  * destination IPs — one line per IP (hover names the IP and window). Normal panels with more
  * than `maxLines` IPs draw as a density layer with median/p95/max lines unless `normal: 'lines'`.
  */
-export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string, options: AllIpsOptions = {}): PlotlyFigure {
+export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string, given: AllIpsOptions = {}): PlotlyFigure {
+  const options = checkAllIpsOptions(given);
   const log = options.yScale === 'log';
-  const maxLines = options.maxLines ?? 500;
-  const nBins = Math.max(2, Math.floor(options.bins ?? 60));
-  const height = options.height ?? 1000;
+  const maxLines = options.maxLines ?? TIMELINE_DEFAULTS.maxLines;
+  const nBins = options.bins ?? TIMELINE_DEFAULTS.bins;
+  const height = options.height ?? TIMELINE_DEFAULTS.height;
   const panels: Panel[] = [];
   for (const role of ['source', 'dst'] as const) {
     panels.push({ role, group: 'anomalous', frame: anomalous, rows: anomalous.rowsWithRole(role) });
@@ -121,6 +126,6 @@ export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string
   });
   layout.annotations = annotations;
   const fig: PlotlyFigure = { data, layout, config: { responsive: true, displaylogo: false } };
-  return options.lineTraces === 'grouped' ? groupLines(fig, options.hoverStride ?? 3, (v) => typedArraySpec(v)) : fig;
+  return options.lineTraces === 'grouped' ? groupLines(fig, options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride, (v) => typedArraySpec(v)) : fig;
 }
 
