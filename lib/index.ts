@@ -18,7 +18,8 @@ export type { ColumnKey, FamilyEvidence, FamilyStats, FilePosition, GroupStats, 
 // Reading model runs and the full dataset (streamed, or whole).
 export { ANOMALIES_FILE, anomaliesFile, loadRuns, pickReference } from './runs';
 export type { Run, RunSpec } from './runs';
-export { evaluateFull, readHeader, readTable } from './loaders';
+export { evaluateFull, readTable } from './loaders';
+export { readHeader } from './table-head';
 export type { EvaluateOptions, FullEvaluation, Progress, ReadOptions } from './loaders';
 export { sampleFrame, sampleNormalRows } from './sample';
 export { toArquero, toDanfo } from './interop';
