@@ -147,7 +147,11 @@ test('auto switches large normal panels to a density layer whose bins cover the 
   let hi = -Infinity;
   for (const r of rows) for (let w = 0; w < 20; w++) {
     const v = view.value(r, w);
-    if (Number.isFinite(v)) finite++, (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    if (Number.isFinite(v)) {
+      finite++;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   }
   assert.equal(counts.reduce((s, c) => s + c, 0), finite, 'every value is counted once');
   assert.equal(z.dtype, 'u1', 'counts are small integers');

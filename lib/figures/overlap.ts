@@ -40,7 +40,10 @@ export function overlapFigure(runs: readonly LabelledRun[], options: { title?: s
       (m ? memberY : otherY).push(names[j]);
       if (m) inside.push(names[j]);
     });
-    if (inside.length > 1) linkX.push(i, i, null), linkY.push(inside[0], inside[inside.length - 1], null);
+    if (inside.length > 1) {
+      linkX.push(i, i, null);
+      linkY.push(inside[0], inside[inside.length - 1], null);
+    }
   });
   const data: PlotlyTrace[] = [
     {
