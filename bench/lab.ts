@@ -17,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import { findProjectRoot } from '../lib/kernel';
+import { runCommand } from '../cli/args';
 import { LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
 import { figureOutputCount, scrollThroughFigures, waitForNotebook, watchPlotlyDraws } from '../tests/lab-page';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/plot-fixtures';
@@ -140,10 +141,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

@@ -21,7 +21,7 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { evaluateFull, readTable } from '../lib/loaders';
 import type { PlotlyBuild } from '../lib/plotly-bundle';
-import { AllIpsOptions, plotAllIps } from '../lib/plots';
+import { AllIpsOptions, plotAllIps } from '../lib/figures/timeline';
 import { SEED_FAMILIES, htmlOf, pageOf, syntheticFrame } from '../tests/plot-fixtures';
 import { hasChromium, openOffline } from '../tests/browser-harness';
 import { benchArgs, stringOption, wholeNumber } from './args';

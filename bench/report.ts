@@ -13,6 +13,7 @@ import { DEFAULT_RUN_FOLDERS, ReportResult, runReport } from '../cli/report';
 import { findProjectRoot } from '../lib/kernel';
 import { Summary } from '../lib/summary';
 import { benchArgs, stringOption, wholeNumber } from './args';
+import { runCommand } from '../cli/args';
 
 const ROOT = findProjectRoot(__dirname);
 
@@ -117,7 +118,4 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!seed.ok) process.exitCode = 1;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`bench:report: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runCommand(main, { name: 'bench:report' });

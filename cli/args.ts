@@ -6,9 +6,8 @@
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
 
-/** Defaults shared by the `report` and `summary` commands (the seed notebook's): normal rows sampled, and the sample's seed. */
-export const DEFAULT_SAMPLE = 4000;
-export const DEFAULT_SEED = 42;
+/** Defaults shared by the `report` and `summary` commands, declared once in lib/defaults.ts. */
+export { DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 
 /** One option: `value` takes one value, `list` one or more, `boolean` none. */
 export interface OptionSpec {
@@ -146,4 +145,38 @@ export function integer(args: ParsedArgs, name: string, fallback: number): numbe
     throw new UsageError(`--${name} expects a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** How `runCommand` reports a failure. */
+export interface CommandOptions {
+  /** Prefix of every error line (`report` gives `report: ...`); none by default. */
+  readonly name?: string;
+  /** Printed after a UsageError's message. */
+  readonly usage?: string;
+  /** Errors whose message is enough (a user's input, a missing tool); any other prints its stack. Default: every error. */
+  readonly expected?: (error: unknown) => boolean;
+}
+
+/**
+ * Runs a command's `main(argv)` and turns its outcome into the exit status, the same for every
+ * command: the number `main` returns (0 when it returns nothing); a UsageError prints its message
+ * and the usage, status 2; an expected error its message, any other its stack, status 1.
+ */
+export function runCommand(main: (argv: readonly string[]) => Promise<number | void>, options: CommandOptions = {}): void {
+  const prefix = options.name ? `${options.name}: ` : '';
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${prefix}${error.message}\n${options.usage ? `${options.usage}\n` : ''}`);
+        process.exit(2);
+      }
+      const expected = (options.expected ?? (() => true))(error);
+      const message = error instanceof Error ? (expected ? error.message : error.stack ?? error.message) : String(error);
+      process.stderr.write(`${prefix}${message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findProjectRoot } from '../lib/kernel';
+import { runCommand } from './args';
 import { LabVariant, ensureLabBuild, startLab } from '../lab/harness';
 
 const USAGE = `usage: npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]
@@ -88,10 +89,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: Error) => {
-    console.error(err.message);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

@@ -13,19 +13,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
+import { HELP, OptionTable, ParsedArgs, UsageError, runCommand, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
 import { ensureKernelSpec, findProjectRoot, kernelProblems, kernelSpec, KERNEL_NAME, projectJupyterDir } from '../lib/kernel';
-import { NotebookParams, PARAM_ENV, paramsToEnv } from '../lib/params';
+import { NotebookParams, PARAM_ENV, ParamError, paramsToEnv, parseIpList } from '../lib/params';
 import {
-  CodeDisplay, NotebookJson, RunnerEvent, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
+  CodeDisplay, NotebookJson, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
 import { AnomalyJson, anomaliesCsv } from '../lib/anomalies';
 import { readBaseline } from '../lib/baseline-summary';
 import { InputError } from '../lib/types';
+import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
+import { CellTiming, INITIAL_RUN_STATE, RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
 
-/** Seconds a single notebook cell may run, unless `--timeout` says otherwise. */
-const DEFAULT_TIMEOUT_SECONDS = 900;
 
 const COMMAND = 'npm run report --';
 const OPTIONS: OptionTable = {
@@ -41,7 +41,7 @@ const OPTIONS: OptionTable = {
   'hide-code': { kind: 'boolean', help: 'leave code cells out of the HTML' },
   'fold-code': { kind: 'boolean', help: 'fold code cells under "Code" in the HTML' },
   notebook: { kind: 'value', value: 'FILE', help: 'another notebook to run', default: 'notebooks/evaluation_5T.ipynb' },
-  timeout: { kind: 'value', value: 'S', help: 'seconds a single cell may run', default: DEFAULT_TIMEOUT_SECONDS },
+  timeout: { kind: 'value', value: 'S', help: 'seconds a single cell may run', default: DEFAULT_CELL_TIMEOUT_SECONDS },
   ...HELP,
 };
 const USAGE = synopsis(COMMAND, OPTIONS);
@@ -82,13 +82,7 @@ export interface ReportOptions {
 }
 
 /** Time spent in one executed code cell. */
-export interface CellTiming {
-  /** 0-based position in the notebook. */
-  readonly index: number;
-  readonly first: string;
-  readonly tags: readonly string[];
-  readonly seconds: number;
-}
+export type { CellTiming } from '../lib/notebook-run';
 
 /** What a successful report wrote and how long its parts took. */
 export interface ReportResult {
@@ -169,31 +163,37 @@ function removeQuietly(file: string): void {
   }
 }
 
+/** What a report runs on, every path absolute and checked. */
+interface ReportInputs {
+  readonly root: string;
+  readonly notebook: string;
+  readonly outDir: string;
+  readonly params: NotebookParams;
+  /** Seconds spent generating demo data (0 when it was there). */
+  readonly generateSeconds: number;
+}
+
 /**
- * Runs the whole report: inputs (generated if absent), kernel spec, notebook execution with
- * per-cell progress (`log`), HTML post-processing, then the renames. Throws ReportError with a
- * printable message on any failure, after removing every temp file.
+ * Step 1, resolve the inputs: the notebook, the output folder, the baseline (a bad one stops the
+ * report before any work), the model runs and the full dataset, generating demo data when the
+ * defaults are used and absent.
  */
-export async function runReport(options: ReportOptions = {}, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<ReportResult> {
-  const t0 = Date.now();
+function resolveInputs(options: ReportOptions, log: (line: string) => void): ReportInputs {
   const root = findProjectRoot(__dirname);
   const dataDir = path.resolve(options.dataDir ?? path.join(root, 'data'));
   const notebook = path.resolve(options.notebook ?? path.join(root, 'notebooks', 'evaluation_5T.ipynb'));
   const outDir = path.resolve(options.out ?? path.join(root, 'reports'));
   checkInput(notebook, 'notebook');
-  // A bad baseline stops the report before any work, with the file and what is wrong.
   if (options.baseline !== undefined) readBaseline(path.resolve(options.baseline));
   if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) throw new ReportError('dist/lib is not built: run `npm run build` first');
 
   const defaults = defaultInputs(dataDir);
-  let generate = 0;
   const usesDefaults = options.models === undefined || options.full === undefined;
   const defaultsMissing = [...defaults.models.map((m) => path.join(m, 'detected_anomalies.csv')), defaults.full].some((f) => !fs.existsSync(f));
-  if (usesDefaults && defaultsMissing) {
-    const g0 = Date.now();
-    generateDemoData(root, dataDir, log);
-    generate = (Date.now() - g0) / 1000;
-  }
+  const g0 = Date.now();
+  if (usesDefaults && defaultsMissing) generateDemoData(root, dataDir, log);
+  const generateSeconds = usesDefaults && defaultsMissing ? (Date.now() - g0) / 1000 : 0;
+
   const params: NotebookParams = {
     models: (options.models ?? defaults.models).map((m) => path.resolve(m)),
     full: path.resolve(options.full ?? defaults.full),
@@ -208,7 +208,17 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
     checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
   }
   checkInput(params.full, 'full dataset');
+  return { root, notebook, outDir, params, generateSeconds };
+}
 
+/** A Python with Jupyter, and the folder holding the project's kernel spec (put on JUPYTER_PATH). */
+interface ReportKernel {
+  readonly python: string;
+  readonly jupyterDir: string;
+}
+
+/** Step 2, ensure the kernel: a Python with nbclient/nbconvert, and the project's tslab kernel spec written under build/jupyter/. */
+function ensureKernel(root: string, log: (line: string) => void): ReportKernel {
   const python = findJupyterPython();
   if (!python) throw new ReportError(INSTALL_HINT);
   const spec = kernelSpec({ node: process.execPath, projectRoot: root });
@@ -217,32 +227,159 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
   const jupyterDir = projectJupyterDir(root);
   const kernel = ensureKernelSpec(jupyterDir, spec);
   if (kernel.action !== 'current') log(`report: kernel ${KERNEL_NAME} ${kernel.action} in ${jupyterDir}`);
+  return { python, jupyterDir };
+}
 
-  fs.mkdirSync(outDir, { recursive: true });
+/** The files a report writes: each under a temp name in the output folder first, renamed when all are complete. */
+interface ReportFiles {
+  /** The notebook's name without `.ipynb`: the page's title. */
+  readonly base: string;
+  readonly finals: { readonly notebook: string; readonly html: string; readonly summary: string; readonly anomalies: string };
+  readonly temps: { readonly notebook: string; readonly rawHtml: string; readonly html: string; readonly summary: string; readonly anomalies: string };
+}
+
+function reportFiles(notebook: string, outDir: string): ReportFiles {
   const base = path.basename(notebook, '.ipynb');
-  const finals = {
-    notebook: path.join(outDir, `${base}.ipynb`),
-    html: path.join(outDir, `${base}.html`),
-    summary: path.join(outDir, 'summary.json'),
-    anomalies: path.join(outDir, 'anomalies.csv'),
-  };
-  if (finals.notebook === notebook) throw new ReportError(`--out ${outDir} would overwrite the source notebook`);
   const temp = (name: string): string => path.join(outDir, `.${name}.${process.pid}.tmp`);
-  const temps = {
-    notebook: temp(`${base}.ipynb`),
-    rawHtml: temp(`${base}.nbconvert.html`),
-    html: temp(`${base}.html`),
-    summary: temp('summary.json'),
-    anomalies: temp('anomalies.csv'),
+  const files: ReportFiles = {
+    base,
+    finals: {
+      notebook: path.join(outDir, `${base}.ipynb`),
+      html: path.join(outDir, `${base}.html`),
+      summary: path.join(outDir, 'summary.json'),
+      anomalies: path.join(outDir, 'anomalies.csv'),
+    },
+    temps: {
+      notebook: temp(`${base}.ipynb`),
+      rawHtml: temp(`${base}.nbconvert.html`),
+      html: temp(`${base}.html`),
+      summary: temp('summary.json'),
+      anomalies: temp('anomalies.csv'),
+    },
   };
-  const cleanup = (): void => Object.values(temps).forEach(removeQuietly);
+  if (files.finals.notebook === notebook) throw new ReportError(`--out ${outDir} would overwrite the source notebook`);
+  return files;
+}
 
+/** The kernel's environment: ours without any EVAL_* of the caller, plus the run's parameters and the kernel spec folder. */
+function kernelEnv(params: NotebookParams, files: ReportFiles, kernel: ReportKernel): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('EVAL_')) env[key] = value;
-  Object.assign(env, paramsToEnv({ ...params, summaryOut: temps.summary, summaryFinal: finals.summary }));
-  env.JUPYTER_PATH = [jupyterDir, process.env.JUPYTER_PATH].filter((p) => p).join(path.delimiter);
+  Object.assign(env, paramsToEnv({ ...params, summaryOut: files.temps.summary, summaryFinal: files.finals.summary }));
+  env.JUPYTER_PATH = [kernel.jupyterDir, process.env.JUPYTER_PATH].filter((p) => p).join(path.delimiter);
   env.PYDEVD_DISABLE_FILE_VALIDATION = '1';
+  return env;
+}
 
+/** How the runner ended: its exit status, what its events said, when it started, and its last stderr lines. */
+interface NotebookRun {
+  readonly exit: number;
+  readonly state: RunState;
+  readonly startedAt: number;
+  readonly stderrTail: readonly string[];
+}
+
+/**
+ * Step 3, run the notebook: scripts/run_notebook.py executes it through nbclient, writes the executed
+ * notebook and nbconvert's HTML under temp names, and prints one JSON event a line; each event
+ * advances the run's state (lib/notebook-run.ts) and may print a progress line.
+ */
+async function runNotebook(inputs: ReportInputs, kernel: ReportKernel, files: ReportFiles, timeoutSeconds: number, log: (line: string) => void): Promise<NotebookRun> {
+  const shownPath = path.relative(process.cwd(), inputs.notebook);
+  log(`report: running ${shownPath.startsWith('..') ? inputs.notebook : shownPath} with ${KERNEL_NAME} (${kernel.python})`);
+  const runner = spawn(
+    kernel.python,
+    [
+      path.join(inputs.root, 'scripts', 'run_notebook.py'),
+      inputs.notebook,
+      '--out-notebook', files.temps.notebook,
+      '--out-html', files.temps.rawHtml,
+      '--kernel', KERNEL_NAME,
+      '--cwd', path.dirname(inputs.notebook),
+      '--title', files.base,
+      '--timeout', String(timeoutSeconds),
+    ],
+    { env: kernelEnv(inputs.params, files, kernel), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const startedAt = Date.now();
+  const stderrTail: string[] = [];
+  readline.createInterface({ input: runner.stderr }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 40) stderrTail.shift();
+  });
+  let state = INITIAL_RUN_STATE;
+  readline.createInterface({ input: runner.stdout }).on('line', (line) => {
+    const event = parseRunnerEvent(line);
+    if (!event) return;
+    const said = progressLine(state, event);
+    state = nextRunState(state, event, Date.now());
+    if (said) log(said);
+  });
+  const exit = await new Promise<number>((resolve) => runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  return { exit, state, startedAt, stderrTail };
+}
+
+/**
+ * Step 4, check the outputs: no failing cell, no missing module, the executed notebook, its HTML and
+ * summary.json all written; anomalies.csv made from the summary's anomalies (when it lists them);
+ * cells that wrote errors to stderr reported as warnings. Returns whether anomalies.csv was written.
+ */
+function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) => void): boolean {
+  const { temps } = files;
+  if (run.state.missing) throw new ReportError(INSTALL_HINT);
+  const failure = run.state.failure;
+  if (failure) {
+    const where = failure.index >= 0 ? `cell ${failure.index + 1} (${failure.first || 'empty'})` : 'before the first cell';
+    const detail = describeCellError(failure) || run.stderrTail.slice(-8).join('\n');
+    throw new ReportError(`the notebook failed in ${where}:\n${detail.replace(/^/gm, '  ')}`);
+  }
+  if (run.exit !== 0 || !fs.existsSync(temps.notebook) || !fs.existsSync(temps.rawHtml)) {
+    throw new ReportError(`the notebook runner exited with status ${run.exit}:\n${run.stderrTail.slice(-12).join('\n')}`);
+  }
+  if (!fs.existsSync(temps.summary)) {
+    throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
+  }
+  let written: { anomalies?: AnomalyJson[] };
+  try {
+    written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as { anomalies?: AnomalyJson[] };
+  } catch (err) {
+    throw new ReportError(`the notebook wrote an unreadable summary.json: ${(err as Error).message}`);
+  }
+  // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
+  const anomalies = written?.anomalies;
+  if (Array.isArray(anomalies)) fs.writeFileSync(temps.anomalies, anomaliesCsv(anomalies));
+  // Cells that ran but wrote errors or warnings to stderr: the report stands, the user is told.
+  const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
+  for (const problem of findProblemOutputs(executed)) {
+    const cell = executed.cells[problem.cellIndex];
+    log(`report: warning: cell ${problem.cellIndex + 1} (${firstSourceLine(cell)}) wrote ${problem.kind === 'error' ? 'an error' : 'to stderr'}: ${stripAnsi(problem.text).trim().split('\n')[0]}`);
+  }
+  return Array.isArray(anomalies);
+}
+
+/** Step 4 (cont.), the page: nbconvert's HTML made self-contained, code shown, folded or hidden; refused if it still loads anything. */
+function writePage(files: ReportFiles, code: CodeDisplay): void {
+  const html = finishHtml(fs.readFileSync(files.temps.rawHtml, 'utf8'), { title: files.base, code });
+  const external = externalResources(html);
+  if (external.length > 0) {
+    throw new ReportError(`the HTML still loads external resources: ${external.map((r) => `<${r.tag} ${r.attr}="${r.url}">`).join(', ')}`);
+  }
+  fs.writeFileSync(files.temps.html, html);
+}
+
+/** Step 5, publish: every temp file renamed to its final name, only now that all are complete. */
+function publish(files: ReportFiles, withAnomalies: boolean): void {
+  const { temps, finals } = files;
+  fs.renameSync(temps.notebook, finals.notebook);
+  fs.renameSync(temps.html, finals.html);
+  fs.renameSync(temps.summary, finals.summary);
+  if (withAnomalies) fs.renameSync(temps.anomalies, finals.anomalies);
+  removeQuietly(temps.rawHtml);
+}
+
+/** Runs `work` with the temp files removed afterwards, also on failure and on Ctrl-C / SIGTERM. */
+async function withTempFiles<T>(files: ReportFiles, work: () => Promise<T>): Promise<T> {
+  const cleanup = (): void => Object.values(files.temps).forEach(removeQuietly);
   const onSignal = (): void => {
     cleanup();
     process.exit(130);
@@ -250,132 +387,58 @@ export async function runReport(options: ReportOptions = {}, log: (line: string)
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const cells: CellTiming[] = [];
-    let failure: Extract<RunnerEvent, { event: 'error' }> | undefined;
-    let missing: string | undefined;
-    let totalCode = 0;
-    let current: { index: number; code: number; first: string; tags: readonly string[] } | undefined;
-    let tStart = 0;
-    let tFirstCell = 0;
-    let tExecuted = 0;
-    let tWritten = 0;
-    const stderrTail: string[] = [];
-    const shownPath = path.relative(process.cwd(), notebook);
-    log(`report: running ${shownPath.startsWith('..') ? notebook : shownPath} with ${KERNEL_NAME} (${python})`);
-    const runner = spawn(
-      python,
-      [
-        path.join(root, 'scripts', 'run_notebook.py'),
-        notebook,
-        '--out-notebook', temps.notebook,
-        '--out-html', temps.rawHtml,
-        '--kernel', KERNEL_NAME,
-        '--cwd', path.dirname(notebook),
-        '--title', base,
-        '--timeout', String(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
-      ],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    tStart = Date.now();
-    readline.createInterface({ input: runner.stderr }).on('line', (line) => {
-      stderrTail.push(line);
-      if (stderrTail.length > 40) stderrTail.shift();
-    });
-    const lines = readline.createInterface({ input: runner.stdout });
-    lines.on('line', (line) => {
-      const event = parseRunnerEvent(line);
-      if (!event) return;
-      switch (event.event) {
-        case 'start':
-          totalCode = event.code;
-          break;
-        case 'cell':
-          if (tFirstCell === 0) tFirstCell = Date.now();
-          current = { index: event.index, code: event.code, first: event.first, tags: event.tags ?? [] };
-          break;
-        case 'cell-done':
-          if (current && current.index === event.index) {
-            cells.push({ index: current.index, first: current.first, tags: current.tags, seconds: event.seconds });
-            const width = String(totalCode).length;
-            log(`  [${String(current.code).padStart(width)}/${totalCode}] ${event.seconds.toFixed(2).padStart(6)}s  cell ${current.index + 1}: ${current.first}`);
-          }
-          break;
-        case 'error':
-          failure = event;
-          break;
-        case 'executed':
-          tExecuted = Date.now();
-          log('report: executed; signing the notebook and exporting HTML ...');
-          break;
-        case 'written':
-          tWritten = Date.now();
-          break;
-        case 'missing':
-          missing = event.module;
-          break;
-      }
-    });
-    const exit = await new Promise<number>((resolve) => runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-    if (missing) throw new ReportError(INSTALL_HINT);
-    if (failure) {
-      const where = failure.index >= 0 ? `cell ${failure.index + 1} (${failure.first || 'empty'})` : 'before the first cell';
-      const detail = describeCellError(failure) || stderrTail.slice(-8).join('\n');
-      throw new ReportError(`the notebook failed in ${where}:\n${detail.replace(/^/gm, '  ')}`);
-    }
-    if (exit !== 0 || !fs.existsSync(temps.notebook) || !fs.existsSync(temps.rawHtml)) {
-      throw new ReportError(`the notebook runner exited with status ${exit}:\n${stderrTail.slice(-12).join('\n')}`);
-    }
-    if (!fs.existsSync(temps.summary)) {
-      throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
-    }
-    let written: { anomalies?: AnomalyJson[] };
-    try {
-      written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as { anomalies?: AnomalyJson[] };
-    } catch (err) {
-      throw new ReportError(`the notebook wrote an unreadable summary.json: ${(err as Error).message}`);
-    }
-    // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
-    const hasAnomalies = Array.isArray(written?.anomalies);
-    if (hasAnomalies) fs.writeFileSync(temps.anomalies, anomaliesCsv(written.anomalies!));
-    // Cells that ran but wrote errors or warnings to stderr: the report stands, the user is told.
-    const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
-    for (const problem of findProblemOutputs(executed)) {
-      const cell = executed.cells[problem.cellIndex];
-      log(`report: warning: cell ${problem.cellIndex + 1} (${firstSourceLine(cell)}) wrote ${problem.kind === 'error' ? 'an error' : 'to stderr'}: ${stripAnsi(problem.text).trim().split('\n')[0]}`);
-    }
-    const h0 = Date.now();
-    const html = finishHtml(fs.readFileSync(temps.rawHtml, 'utf8'), { title: base, code: options.code ?? 'show' });
-    const external = externalResources(html);
-    if (external.length > 0) {
-      throw new ReportError(`the HTML still loads external resources: ${external.map((r) => `<${r.tag} ${r.attr}="${r.url}">`).join(', ')}`);
-    }
-    fs.writeFileSync(temps.html, html);
-    const tHtml = (Date.now() - h0) / 1000;
-    fs.renameSync(temps.notebook, finals.notebook);
-    fs.renameSync(temps.html, finals.html);
-    fs.renameSync(temps.summary, finals.summary);
-    if (hasAnomalies) fs.renameSync(temps.anomalies, finals.anomalies);
-    removeQuietly(temps.rawHtml);
-    const cellSeconds = cells.reduce((sum, c) => sum + c.seconds, 0);
-    return {
-      notebook: finals.notebook,
-      html: finals.html,
-      summary: finals.summary,
-      ...(hasAnomalies ? { anomalies: finals.anomalies } : {}),
-      cells,
-      timings: {
-        generate,
-        kernelStart: tFirstCell > 0 ? (tFirstCell - tStart) / 1000 : 0,
-        cells: cellSeconds,
-        export: tWritten > 0 && tExecuted > 0 ? (tWritten - tExecuted) / 1000 : 0,
-        html: tHtml,
-        total: (Date.now() - t0) / 1000,
-      },
-    };
+    return await work();
   } finally {
     cleanup();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Runs the whole report, in papermill's order: resolve the inputs (generated if absent), ensure the
+ * kernel, run the notebook with per-cell progress (`log`), check its outputs, publish. Throws
+ * ReportError with a printable message on any failure, after removing every temp file.
+ */
+export async function runReport(options: ReportOptions = {}, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<ReportResult> {
+  const t0 = Date.now();
+  const inputs = resolveInputs(options, log);
+  const kernel = ensureKernel(inputs.root, log);
+  fs.mkdirSync(inputs.outDir, { recursive: true });
+  const files = reportFiles(inputs.notebook, inputs.outDir);
+  return withTempFiles(files, async () => {
+    const run = await runNotebook(inputs, kernel, files, options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS, log);
+    const withAnomalies = checkOutputs(run, files, log);
+    const h0 = Date.now();
+    writePage(files, options.code ?? 'show');
+    const htmlSeconds = (Date.now() - h0) / 1000;
+    publish(files, withAnomalies);
+    return {
+      notebook: files.finals.notebook,
+      html: files.finals.html,
+      summary: files.finals.summary,
+      ...(withAnomalies ? { anomalies: files.finals.anomalies } : {}),
+      cells: run.state.cells,
+      timings: {
+        generate: inputs.generateSeconds,
+        kernelStart: kernelStartSeconds(run.state, run.startedAt),
+        cells: run.state.cells.reduce((sum, c) => sum + c.seconds, 0),
+        export: exportSeconds(run.state),
+        html: htmlSeconds,
+        total: (Date.now() - t0) / 1000,
+      },
+    };
+  });
+}
+
+/** `--focus IP,...` as a list (commas or spaces, or a JSON array, as EVAL_FOCUS), or undefined. */
+function focusOption(args: ParsedArgs): string[] | undefined {
+  const raw = single(args, 'focus');
+  if (raw === undefined) return undefined;
+  try {
+    return parseIpList('--focus', raw);
+  } catch (error) {
+    throw error instanceof ParamError ? new UsageError(error.message) : error;
   }
 }
 
@@ -393,11 +456,11 @@ async function main(argv: readonly string[]): Promise<void> {
     sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
-    focusIps: single(args, 'focus')?.split(/[\s,]+/).filter((name) => name !== ''),
+    focusIps: focusOption(args),
     baseline: single(args, 'baseline'),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
-    timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_TIMEOUT_SECONDS) : undefined,
+    timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_CELL_TIMEOUT_SECONDS) : undefined,
     code: args.has('hide-code') ? 'hide' : args.has('fold-code') ? 'fold' : 'show',
   });
   const t = result.timings;
@@ -408,13 +471,5 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`report: ${error.message}\n${USAGE}\n`);
-      process.exit(2);
-    }
-    const message = error instanceof ReportError || error instanceof InputError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
-    process.stderr.write(`report: ${message}\n`);
-    process.exit(1);
-  });
+  runCommand(main, { name: 'report', usage: USAGE, expected: (error) => error instanceof ReportError || error instanceof InputError });
 }

@@ -3,7 +3,7 @@
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
-import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, runCommand, single, synopsis, wantsHelp } from './args';
 import { evaluate } from '../lib/evaluation';
 import { readBaseline } from '../lib/baseline-summary';
 import { writeFileAtomic } from '../lib/files';
@@ -65,12 +65,4 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(`[summary] wrote ${out}\n`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    process.stderr.write(`summary: ${error.message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  const message = error instanceof InputError || error instanceof RangeError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
-  process.stderr.write(`summary: ${message}\n`);
-  process.exit(1);
-});
+runCommand(main, { name: 'summary', usage: USAGE, expected: (error) => error instanceof InputError || error instanceof RangeError });

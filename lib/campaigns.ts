@@ -53,19 +53,7 @@ export interface Merge {
  */
 export function wardClustering(values: Float64Array, rows: number, cols: number): Merge[] {
   if (rows < 2) return [];
-  // Squared Euclidean distances, condensed into a full matrix (n ≤ a few thousand).
-  const d = new Float64Array(rows * rows);
-  for (let i = 0; i < rows; i++) {
-    for (let j = i + 1; j < rows; j++) {
-      let s = 0;
-      for (let c = 0; c < cols; c++) {
-        const diff = values[i * cols + c] - values[j * cols + c];
-        s += diff * diff;
-      }
-      d[i * rows + j] = s;
-      d[j * rows + i] = s;
-    }
-  }
+  const d = squaredDistances(values, rows, cols);
   const size = new Float64Array(rows).fill(1);
   const active = new Uint8Array(rows).fill(1);
   /** The cluster id each slot currently holds. */
@@ -161,8 +149,8 @@ export function cutTree(merges: readonly Merge[], rows: number, k: number): Int3
   });
 }
 
-/** Euclidean distances between the rows of a row-major matrix (n × n, row-major). */
-export function distanceMatrix(values: Float64Array, rows: number, cols: number): Float64Array {
+/** Squared Euclidean distances between the rows of a row-major matrix, as a full n × n matrix (n ≤ a few thousand). */
+function squaredDistances(values: Float64Array, rows: number, cols: number): Float64Array {
   const d = new Float64Array(rows * rows);
   for (let i = 0; i < rows; i++) {
     for (let j = i + 1; j < rows; j++) {
@@ -171,9 +159,17 @@ export function distanceMatrix(values: Float64Array, rows: number, cols: number)
         const diff = values[i * cols + c] - values[j * cols + c];
         s += diff * diff;
       }
-      d[i * rows + j] = d[j * rows + i] = Math.sqrt(s);
+      d[i * rows + j] = s;
+      d[j * rows + i] = s;
     }
   }
+  return d;
+}
+
+/** Euclidean distances between the rows of a row-major matrix (n × n, row-major). */
+export function distanceMatrix(values: Float64Array, rows: number, cols: number): Float64Array {
+  const d = squaredDistances(values, rows, cols);
+  for (let k = 0; k < d.length; k++) d[k] = Math.sqrt(d[k]);
   return d;
 }
 

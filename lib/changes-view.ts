@@ -7,7 +7,7 @@ import { Changes, FamilyMove, largestMoves } from './changes';
 import { escapeHtml, escapeMarkdown } from './html';
 import { humanNumber } from './evidence';
 import { VERDICT_MARKS, VerdictStatus } from './findings';
-import { PlotlyFigure } from './plots';
+import { PlotlyFigure } from './figures/spec';
 
 /** An anomaly as summary.json `anomalies` lists it: enough to name its main reason. */
 export interface AnomalyReasons {

@@ -6,6 +6,7 @@
  */
 
 /** Characters refused in labels, headers and cells: below 0x20 except tab, and DEL (0x7F). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this regex's job
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** ASCII names of the control characters, by code. */

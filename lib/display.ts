@@ -5,17 +5,25 @@
  * A figure's bundle carries three representations of the same figure:
  * - `application/vnd.plotly.v1+json`, a JSON object, for JupyterLab's Plotly renderer;
  * - `text/html`, a twin for everything else (classic Notebook, nbconvert HTML, reopened notebooks):
- *   a div, the spec as inert data (gzip+base64 or JSON), and a small script that waits for plotly.js (embedded once per
- *   document by {@link plotlyLibraryBundle}), draws the figure when it nears the viewport (merging
- *   per-IP lines into a few colour traces first, see `groupLines`) and frees it when it drifts far
- *   away, so a long notebook stays fast and its memory bounded;
+ *   a div, the spec as inert data (gzip+base64 or JSON), and a script (`drawFigures` of
+ *   lib/browser/draw-figures.ts, compiled TypeScript embedded as text) that waits for plotly.js
+ *   (embedded once per document by {@link plotlyLibraryBundle}), draws the figure when it nears the
+ *   viewport (merging per-IP lines into a few colour traces first, see `groupLines`) and frees it
+ *   when it drifts far away, so a long notebook stays fast and its memory bounded;
  * - `text/plain`, a one-line description.
  */
 import { createHash } from 'crypto';
 import { gzipSync } from 'zlib';
 import { Frame } from './frame';
 import { FrameTableOptions, escapeHtml, frameTableHtml, unescapeHtml } from './html';
-import { PlotlyFigure, groupLines } from './plots';
+import { PlotlyFigure } from './figures/spec';
+import { groupLines } from './figures/group-lines';
+import { DrawSettings, drawFigures } from './browser/draw-figures';
+import { TIMELINE_DEFAULTS } from './figures/timeline';
+import { checkFigureBundleOptions } from './plot-options';
+
+/** How far (px) a drawn figure may drift from the viewport before its twin frees it. */
+const DEFAULT_RELEASE_PX = 2000;
 import { PLOTLY_WAITERS, PlotlyBuild, plotlyLibraryScript, plotlyVersion, scriptSafe } from './plotly-bundle';
 
 /** A Jupyter display bundle: mime type → content, plus per-mime metadata. */
@@ -84,76 +92,13 @@ function figureHeight(fig: PlotlyFigure): number {
 /** Browser source of {@link groupLines}, embedded in twins that group lines (compiled JS, no imports). */
 const GROUP_LINES_SOURCE = scriptSafe(groupLines.toString());
 
-/** What the drawing script does, as {@link drawScript} embeds it. */
-interface DrawSettings {
-  readonly lazy: boolean;
-  /** Thinning stride when the twin groups lines in the browser; 0: draw the spec as built. */
-  readonly groupStride: number;
-  /** Release distance in px; 0: never release. */
-  readonly release: number;
-}
+/** Browser source of {@link drawFigures}, embedded in every twin (compiled JS, no imports). */
+const DRAW_FIGURES_SOURCE = scriptSafe(drawFigures.toString());
 
-/**
- * The script that draws every not-yet-drawn div carrying figure id `id`: it waits for
- * `window.Plotly` (queued in the waiters list the library script flushes, polled as a fallback),
- * then draws when the div comes within 200 px of the viewport (or at once when `lazy` is false),
- * grouping per-IP lines first when asked, and frees figures that drift `release` px away.
- * States on the div: waiting, drawing, drawn, released (freed, drawn again when near), error; `data-drawn-ms` is the page
- * clock at the first draw, `data-draws` how often it drew.
- */
+/** The script of a twin: {@link drawFigures} called with the figure's id and settings. */
 function drawScript(id: string, settings: DrawSettings): string {
-  const group = settings.groupStride > 0 ? `var groupLines=${GROUP_LINES_SOURCE};` : 'var groupLines=null;';
-  return `<script type="text/javascript">(function(id,lazy,stride,release){
-var w=window,sel='[data-anomaly-eval-figure="'+id+'"]';
-${group}
-function specOf(s){
-  if(s.getAttribute('data-encoding')!=='gzip-base64'){return Promise.resolve(JSON.parse(s.textContent));}
-  if(typeof DecompressionStream==='undefined'){return Promise.reject(new Error('this browser cannot inflate the figure (no DecompressionStream)'));}
-  var bin=atob(s.textContent.trim()),bytes=new Uint8Array(bin.length);
-  for(var i=0;i<bin.length;i++){bytes[i]=bin.charCodeAt(i);}
-  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(JSON.parse);
-}
-function fail(div,e){div.setAttribute('data-state','error');div.textContent='This figure could not be drawn: '+e;console.error(e);}
-function draw(div){
-  var s=document.querySelector('script[data-anomaly-eval-spec="'+id+'"]');
-  if(!s){return;}
-  div.setAttribute('data-state','drawing');
-  specOf(s).then(function(spec){
-    if(groupLines){spec=groupLines(spec,stride,function(a){return a;});}
-    div.innerHTML='';
-    return w.Plotly.newPlot(div,spec.data,spec.layout,spec.config||{}).then(function(){
-      if(!div.hasAttribute('data-drawn-ms')){div.setAttribute('data-drawn-ms',String(Math.round(performance.now())));}
-      div.setAttribute('data-draws',String(Number(div.getAttribute('data-draws')||0)+1));
-      div.setAttribute('data-state','drawn');
-      keepWhileNear(div);
-    });
-  }).catch(function(e){fail(div,e);});
-}
-function watch(div,state){
-  div.setAttribute('data-state',state);
-  if(!lazy||typeof IntersectionObserver==='undefined'){draw(div);return;}
-  var o=new IntersectionObserver(function(es){for(var k=0;k<es.length;k++){if(es[k].isIntersecting){o.disconnect();draw(div);return;}}},{rootMargin:'200px 0px'});
-  o.observe(div);
-}
-function keepWhileNear(div){
-  if(!lazy||!release||typeof IntersectionObserver==='undefined'){return;}
-  var o=new IntersectionObserver(function(es){
-    if(es[es.length-1].isIntersecting||div.getAttribute('data-state')!=='drawn'){return;}
-    o.disconnect();
-    w.Plotly.purge(div);
-    div.innerHTML=div.__anomalyEvalNote||'';
-    watch(div,'released');
-  },{rootMargin:release+'px 0px'});
-  o.observe(div);
-}
-function start(){
-  var divs=document.querySelectorAll('div'+sel+':not([data-state])');
-  for(var i=0;i<divs.length;i++){divs[i].__anomalyEvalNote=divs[i].innerHTML;watch(divs[i],'waiting');}
-}
-if(w.Plotly){start();return;}
-(w.${PLOTLY_WAITERS}=w.${PLOTLY_WAITERS}||[]).push(start);
-var n=0,t=setInterval(function(){if(w.Plotly){clearInterval(t);start();}else if(++n>600){clearInterval(t);}},500);
-})(${JSON.stringify(id)},${settings.lazy ? 'true' : 'false'},${settings.groupStride},${settings.release});</script>`;
+  const group = settings.groupStride > 0 ? GROUP_LINES_SOURCE : 'null';
+  return `<script type="text/javascript">(${DRAW_FIGURES_SOURCE})(${JSON.stringify(id)},${jsonForScript(settings)},${group});</script>`;
 }
 
 /**
@@ -161,7 +106,8 @@ var n=0,t=setInterval(function(){if(w.Plotly){clearInterval(t);start();}else if(
  * inert data (gzip+base64 by default, else escaped JSON), and the drawing script. Needs plotly.js once in the document
  * ({@link plotlyLibraryBundle}), before or after; never `require`.
  */
-export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {}): string {
+export function figureHtml(fig: PlotlyFigure, given: FigureBundleOptions = {}): string {
+  const options = checkFigureBundleOptions(given);
   const json = jsonForScript({ data: fig.data, layout: fig.layout, config: fig.config ?? {} });
   const id = createHash('sha256').update(json).digest('hex').slice(0, 16);
   const compress = options.compress ?? true;
@@ -179,8 +125,9 @@ export function figureHtml(fig: PlotlyFigure, options: FigureBundleOptions = {})
     spec +
     drawScript(id, {
       lazy: options.lazy ?? true,
-      groupStride: (options.lines ?? 'grouped') === 'grouped' ? Math.max(1, Math.floor(options.hoverStride ?? 3)) : 0,
-      release: options.release === false ? 0 : Math.max(0, Math.round(options.release ?? 2000)),
+      groupStride: (options.lines ?? 'grouped') === 'grouped' ? (options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride) : 0,
+      release: options.release === false ? 0 : (options.release ?? DEFAULT_RELEASE_PX),
+      waiters: PLOTLY_WAITERS,
     })
   );
 }
@@ -204,7 +151,7 @@ export function figureBundle(fig: PlotlyFigure, options: FigureBundleOptions = {
 /**
  * plotly.js, inline, once per document: show it in an early cell; figures shown before or after
  * draw once it has run. Safe next to require.js (AMD `define` cannot capture it). The cartesian
- * build (default) draws every figure lib/plots makes; ask for `full` to draw other trace types
+ * build (default) draws every figure lib/figures makes; ask for `full` to draw other trace types
  * (3-D, maps, tables...) in the HTML twins.
  */
 export function plotlyLibraryBundle(options: { build?: PlotlyBuild } = {}): MimeBundle {

@@ -4,6 +4,7 @@
  * Pure functions: strings in, strings out.
  */
 import { Frame } from './frame';
+import { OptionCheckers, checkOptions, wholeNumber } from './options';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;',
@@ -53,6 +54,13 @@ export interface FrameTableOptions {
   readonly decimals?: number;
 }
 
+/** The allowed values of each option of {@link frameTableHtml}: refused, not clamped, when out of range. */
+const FRAME_TABLE_CHECKERS: OptionCheckers<FrameTableOptions> = {
+  rows: (v, name) => wholeNumber(v, name, 0),
+  maxColumns: (v, name) => wholeNumber(v, name, 2),
+  decimals: (v, name) => wholeNumber(v, name, 0, 100),
+};
+
 /** Formats one number the way pandas prints a float cell: fixed decimals, `NaN`, `inf`, `-inf`. */
 export function formatCell(value: number, decimals = 6): string {
   if (Number.isNaN(value)) return 'NaN';
@@ -79,9 +87,10 @@ function shownColumns(nCols: number, maxColumns: number): number[] {
  * `5 rows × 6310 columns`. Every label and header is escaped.
  */
 export function frameTableHtml(frame: Frame, options: FrameTableOptions = {}): string {
-  const rows = Math.max(0, Math.min(options.rows ?? 5, frame.nRows));
-  const columns = shownColumns(frame.nCols, Math.max(2, options.maxColumns ?? 20));
-  const decimals = options.decimals ?? 6;
+  const checked = checkOptions(options, FRAME_TABLE_CHECKERS, 'showTable');
+  const rows = Math.min(checked.rows ?? 5, frame.nRows);
+  const columns = shownColumns(frame.nCols, checked.maxColumns ?? 20);
+  const decimals = checked.decimals ?? 6;
   const head = columns
     .map((c) => (c < 0 ? '<th>...</th>' : `<th>${escapeHtml(frame.columns[c].header)}</th>`))
     .join('');

@@ -97,7 +97,26 @@ function parseText(origin: string, raw: unknown): string {
   return raw.trim();
 }
 
-function parsePathList(origin: string, raw: unknown): string[] {
+/** How a list parameter is written as text, and what its items are called in a message. */
+interface ListSyntax {
+  /** Separates the items of a plain-text list (a JSON array is always accepted too). */
+  readonly split: RegExp | string;
+  /** What the list holds, for messages: `run folders`, `IPs`. */
+  readonly what: string;
+  /** How a plain-text list separates its items, for messages. */
+  readonly separated: string;
+  /** True when an empty list is refused. */
+  readonly nonEmpty: boolean;
+}
+
+/** Run folders: at least one, separated by the platform's path delimiter (`:` on Linux). */
+const FOLDER_LIST: ListSyntax = { split: path.delimiter, what: 'run folders', separated: `paths separated by "${path.delimiter}"`, nonEmpty: true };
+
+/** IPs or row labels: separated by commas or white space (IPv6 addresses have colons). */
+const IP_LIST: ListSyntax = { split: /[\s,]+/, what: 'IPs or row labels', separated: 'separated by commas or spaces', nonEmpty: false };
+
+/** A list of non-empty strings: a JSON array of strings, or text split by `syntax.split`; items trimmed. */
+function parseStringList(origin: string, raw: unknown, syntax: ListSyntax): string[] {
   let list: unknown = raw;
   if (typeof raw === 'string') {
     const text = raw.trim();
@@ -105,47 +124,32 @@ function parsePathList(origin: string, raw: unknown): string[] {
       try {
         list = JSON.parse(text);
       } catch (err) {
-        throw new ParamError(origin, `expected a JSON array of folders, found invalid JSON (${(err as Error).message})`);
+        throw new ParamError(origin, `expected a JSON array of ${syntax.what}, found invalid JSON (${(err as Error).message})`);
       }
     } else {
-      list = text.split(path.delimiter).filter((part) => part.trim() !== '');
+      list = text.split(syntax.split).filter((part) => part.trim() !== '');
     }
   }
-  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
-    throw new ParamError(
-      origin,
-      `expected one or more run folders (a JSON array of strings, or paths separated by "${path.delimiter}"), found ${JSON.stringify(raw)}`,
-    );
+  if (!Array.isArray(list) || (syntax.nonEmpty && list.length === 0) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+    const howMany = syntax.nonEmpty ? 'one or more ' : '';
+    throw new ParamError(origin, `expected ${howMany}${syntax.what} (a JSON array of strings, or ${syntax.separated}), found ${JSON.stringify(raw)}`);
   }
   return list.map((item: string) => item.trim());
 }
 
-/** IPs or labels: a JSON array of strings, or text separated by commas or white space (IPv6 has colons). */
-function parseFocus(origin: string, raw: unknown): string[] {
-  let list: unknown = raw;
-  if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (text.startsWith('[')) {
-      try {
-        list = JSON.parse(text);
-      } catch (err) {
-        throw new ParamError(origin, `expected a JSON array of IPs, found invalid JSON (${(err as Error).message})`);
-      }
-    } else {
-      list = text.split(/[\s,]+/).filter((part) => part !== '');
-    }
-  }
-  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
-    throw new ParamError(origin, `expected IPs or row labels (a JSON array of strings, or separated by commas or spaces), found ${JSON.stringify(raw)}`);
-  }
-  return list.map((item: string) => item.trim());
+/**
+ * IPs or row labels to profile, as a user types them on a command line or in `EVAL_FOCUS`: a JSON
+ * array, or separated by commas or spaces. `origin` names where they came from, for the error.
+ */
+export function parseIpList(origin: string, raw: string): string[] {
+  return parseStringList(origin, raw, IP_LIST);
 }
 
 function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw: unknown, origin: string, base: string): void {
   const resolve = (p: string): string => path.resolve(base, p);
   switch (key) {
     case 'models':
-      out.models = parsePathList(origin, raw).map(resolve);
+      out.models = parseStringList(origin, raw, FOLDER_LIST).map(resolve);
       break;
     case 'full':
       out.full = resolve(parseText(origin, raw));
@@ -169,7 +173,7 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
       out.summaryFinal = raw === null ? undefined : resolve(parseText(origin, raw));
       break;
     case 'focusIps':
-      out.focusIps = raw === null ? undefined : parseFocus(origin, raw);
+      out.focusIps = raw === null ? undefined : parseStringList(origin, raw, IP_LIST);
       break;
     case 'baseline':
       out.baseline = raw === null ? undefined : resolve(parseText(origin, raw));

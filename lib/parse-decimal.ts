@@ -11,7 +11,7 @@
  *   the rounding midpoint the exact value lies. Within 2^-37 ulp of a midpoint the remainder
  *   cannot decide, and the value goes to `Number()`: the same approximate-then-verify scheme as
  *   Eisel–Lemire, with a double-double instead of a 128-bit product.
- * - Anything else (more than 20 significant digits with non-zero tail, exponents beyond what the
+ * - Anything else (more than 31 significant digits with a non-zero tail, exponents beyond what the
  *   exact paths cover, subnormal results): `Number()` on the cell's text.
  *
  * Python's `repr` writes at most 17 significant digits, so on tables written by pandas the slow
@@ -40,15 +40,6 @@ const MAX_WIDE = 15;
 const EPSILON_90 = 2 ** -90;
 
 /**
- * The value the last `scanDecimal` read. A typed array, not a return value: the scanner is too big
- * to be inlined, and a double returned from a call is boxed (one heap allocation per cell).
- */
-export const decimalValue = new Float64Array(1);
-const wideSignificand = new Float64Array(2);
-let viewOf: Uint8Array | undefined;
-let view = new DataView(new ArrayBuffer(8));
-
-/**
  * 0x80 in each byte of a little-endian 32-bit word that is not an ASCII digit; 0 when all four are.
  * Bytes after the first non-digit may be flagged wrongly (a carry): only the lowest flag counts.
  */
@@ -71,13 +62,13 @@ function digitsValue(word: number): number {
 
 /**
  * The double nearest to `(hi * 10^r + lo) * 10^exp10` (hi, lo < 2^53, r ≤ 15, |exp10| ≤ 22),
- * via error-free double-double arithmetic, into `decimalValue[0]`; false when the result sits so close
+ * via error-free double-double arithmetic, into `out[0]`; false when the result sits so close
  * to a rounding midpoint that only an exact computation can decide (the caller then uses `Number()`).
- * `hi` and `lo` come in `wideSignificand` (doubles passed to a call that is not inlined are boxed).
+ * `hi` and `lo` come in `out[1]` and `out[2]` (doubles passed to a call that is not inlined are boxed).
  */
-function roundWide(r: number, exp10: number): boolean {
-  const hi = wideSignificand[0];
-  const lo = wideSignificand[1];
+function roundWide(out: Float64Array, r: number, exp10: number): boolean {
+  const hi = out[1];
+  const lo = out[2];
   // m = hi * 10^r + lo exactly, as mh + ml (error far below 2^-100 relative).
   const p = hi * POW10[r];
   let c = SPLITTER * hi;
@@ -114,7 +105,7 @@ function roundWide(r: number, exp10: number): boolean {
     const sv = s - q1;
     t = (q1 - (s - sv)) + (q2 - sv);
   }
-  decimalValue[0] = s;
+  out[0] = s;
   // s + t is within 2^-100 |s| of the exact value (Dekker products, TwoSum, one rounding of
   // terms already ~2^-52 smaller). Rounding is monotonic, so if s + t nudged by 2^-90 |s| either way
   // still rounds to s, so does the exact value; otherwise it lies within a hair of a midpoint.
@@ -123,114 +114,131 @@ function roundWide(r: number, exp10: number): boolean {
 }
 
 /**
- * Reads a plain decimal (`[+-]digits[.digits][(e|E)[+-]digits]`, or `.digits`) starting at `buf[p]`:
- * puts its value, equal to `Number(text)` bit for bit, in `decimalValue[0]` and returns the position
- * of the first byte after it, or -1 when there is no decimal there. The byte after the number is
- * not checked: the caller decides what may follow. `buf` must hold a non-number byte after the
- * number (a line terminator at the latest).
- *
- * Digits are taken eight at a time from two 32-bit words: a full run of eight is one step; a shorter
- * run is measured by the first non-digit byte and its digits shifted into place, so a cell costs a
- * few steps whatever its length, with few data-dependent branches.
+ * An exact decimal scanner with its own state (one per thread, or per reader): the value of the
+ * last number read, scratch room for its significand, and a word view of the last buffer scanned.
  */
-export function scanDecimal(buf: Uint8Array, p: number): number {
-  const start = p;
-  if (p + 32 > buf.length) return scanDecimalBytes(buf, p);
-  if (buf !== viewOf) {
-    viewOf = buf;
-    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-  const last8 = buf.length - 8;
-  let b = buf[p];
-  let negative = false;
-  if (b === 45 /* - */ || b === 43 /* + */) {
-    negative = b === 45;
-    p++;
-  }
-  // The significand, exactly: hi * 10^wide + lo, with hi < 2^53 and lo < 10^wide (wide ≤ 15);
-  // `scale` the power of ten it is multiplied by; `inexact` when non-zero digits beyond were dropped.
-  let hi = 0;
-  let lo = 0;
-  let wide = 0;
-  let scale = 0;
-  let inexact = false;
-  let inFraction = 0; // 1 once past the decimal point: stored digits then lower the scale
-  let digits = 0;
-  for (;;) {
-    if (p > last8) return scanDecimalBytes(buf, start);
-    const word = view.getInt32(p, true);
-    const flags = nonDigits(word);
-    let k: number;
-    let chunk: number;
-    // The first k bytes are digits; shifting the word left drops the rest (k = 0 gives 0).
-    if (flags !== 0) {
-      k = firstFlagged(flags);
-      chunk = digitsValue((word << (24 - 8 * k)) << 8);
-    } else {
-      const next = view.getInt32(p + 4, true);
-      const nextFlags = nonDigits(next);
-      if (nextFlags === 0) {
-        k = 8;
-        chunk = digitsValue(word) * 10000 + digitsValue(next);
+export class DecimalScanner {
+  /**
+   * `value[0]`: the value the last `scan` read (a typed array, not a return value: the scanner is
+   * too big to be inlined, and a double returned from a call is boxed, one heap allocation per cell).
+   * `value[1..2]`: scratch (the significand's two halves on the slow paths).
+   */
+  readonly value = new Float64Array(3);
+  private viewOf: Uint8Array | undefined;
+  private view = new DataView(new ArrayBuffer(8));
+
+  /**
+   * Reads a plain decimal (`[+-]digits[.digits][(e|E)[+-]digits]`, or `.digits`) starting at `buf[p]`:
+   * puts its value, equal to `Number(text)` bit for bit, in `value[0]` and returns the position
+   * of the first byte after it, or -1 when there is no decimal there. The byte after the number is
+   * not checked: the caller decides what may follow. `buf` must hold a non-number byte after the
+   * number (a line terminator at the latest).
+   *
+   * Digits are taken eight at a time from two 32-bit words: a full run of eight is one step; a shorter
+   * run is measured by the first non-digit byte and its digits shifted into place, so a cell costs a
+   * few steps whatever its length, with few data-dependent branches.
+   */
+  scan(buf: Uint8Array, p: number): number {
+    const out = this.value;
+    const start = p;
+    if (p + 32 > buf.length) return scanDecimalBytes(buf, p, out);
+    let view = this.view;
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const last8 = buf.length - 8;
+    let b = buf[p];
+    let negative = false;
+    if (b === 45 /* - */ || b === 43 /* + */) {
+      negative = b === 45;
+      p++;
+    }
+    // The significand, exactly: hi * 10^wide + lo, with hi < 2^53 and lo < 10^wide (wide ≤ 15);
+    // `scale` the power of ten it is multiplied by; `inexact` when non-zero digits beyond were dropped.
+    let hi = 0;
+    let lo = 0;
+    let wide = 0;
+    let scale = 0;
+    let inexact = false;
+    let inFraction = 0; // 1 once past the decimal point: stored digits then lower the scale
+    let digits = 0;
+    for (;;) {
+      if (p > last8) return scanDecimalBytes(buf, start, out);
+      const word = view.getInt32(p, true);
+      const flags = nonDigits(word);
+      let k: number;
+      let chunk: number;
+      // The first k bytes are digits; shifting the word left drops the rest (k = 0 gives 0).
+      if (flags !== 0) {
+        k = firstFlagged(flags);
+        chunk = digitsValue((word << (24 - 8 * k)) << 8);
       } else {
-        k = 4 + firstFlagged(nextFlags);
-        chunk = digitsValue(word) * POW10[k - 4] + digitsValue((next << (56 - 8 * k)) << 8);
+        const next = view.getInt32(p + 4, true);
+        const nextFlags = nonDigits(next);
+        if (nextFlags === 0) {
+          k = 8;
+          chunk = digitsValue(word) * 10000 + digitsValue(next);
+        } else {
+          k = 4 + firstFlagged(nextFlags);
+          chunk = digitsValue(word) * POW10[k - 4] + digitsValue((next << (56 - 8 * k)) << 8);
+        }
+      }
+      if (wide === 0 && hi < HI_LIMIT[k]) {
+        hi = hi * POW10[k] + chunk;
+        scale -= k * inFraction;
+      } else if (wide + k <= MAX_WIDE) {
+        lo = lo * POW10[k] + chunk;
+        wide += k;
+        scale -= k * inFraction;
+      } else {
+        if (chunk !== 0) inexact = true;
+        scale += k * (1 - inFraction);
+      }
+      digits += k;
+      p += k;
+      if (k === 8) continue;
+      if (inFraction === 0 && buf[p] === 46 /* . */) {
+        inFraction = 1;
+        p++;
+        continue;
+      }
+      break;
+    }
+    if (digits === 0) return -1;
+    b = buf[p];
+    if (b === 101 /* e */ || b === 69 /* E */) {
+      let q = p + 1;
+      let expNegative = false;
+      if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
+      let d = buf[q] - 48;
+      if (!(d >= 0 && d <= 9)) return -1;
+      let exponent = 0;
+      while (d >= 0 && d <= 9) {
+        if (exponent < 100000) exponent = exponent * 10 + d;
+        d = buf[++q] - 48;
+      }
+      scale += expNegative ? -exponent : exponent;
+      p = q;
+    }
+    if (!inexact && scale <= 0 && scale >= -22) {
+      // The commonest case, inline: a significand below 2^53 over an exact power of ten (Clinger).
+      const m = wide === 0 ? hi : hi * POW10[wide] + lo;
+      if (m < TWO53) {
+        const value = m / POW10[-scale];
+        out[0] = negative ? -value : value;
+        return p;
       }
     }
-    if (wide === 0 && hi < HI_LIMIT[k]) {
-      hi = hi * POW10[k] + chunk;
-      scale -= k * inFraction;
-    } else if (wide + k <= MAX_WIDE) {
-      lo = lo * POW10[k] + chunk;
-      wide += k;
-      scale -= k * inFraction;
-    } else {
-      if (chunk !== 0) inexact = true;
-      scale += k * (1 - inFraction);
-    }
-    digits += k;
-    p += k;
-    if (k === 8) continue;
-    if (inFraction === 0 && buf[p] === 46 /* . */) {
-      inFraction = 1;
-      p++;
-      continue;
-    }
-    break;
+    out[1] = hi;
+    out[2] = lo;
+    if (!settle(out, negative, wide, scale, inexact)) out[0] = numberOfText(buf, start, p);
+    return p;
   }
-  if (digits === 0) return -1;
-  b = buf[p];
-  if (b === 101 /* e */ || b === 69 /* E */) {
-    let q = p + 1;
-    let expNegative = false;
-    if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
-    let d = buf[q] - 48;
-    if (!(d >= 0 && d <= 9)) return -1;
-    let exponent = 0;
-    while (d >= 0 && d <= 9) {
-      if (exponent < 100000) exponent = exponent * 10 + d;
-      d = buf[++q] - 48;
-    }
-    scale += expNegative ? -exponent : exponent;
-    p = q;
-  }
-  if (!inexact && scale <= 0 && scale >= -22) {
-    // The commonest case, inline: a significand below 2^53 over an exact power of ten (Clinger).
-    const m = wide === 0 ? hi : hi * POW10[wide] + lo;
-    if (m < TWO53) {
-      const value = m / POW10[-scale];
-      decimalValue[0] = negative ? -value : value;
-      return p;
-    }
-  }
-  wideSignificand[0] = hi;
-  wideSignificand[1] = lo;
-  if (!settle(negative, wide, scale, inexact)) decimalValue[0] = numberOfText(buf, start, p);
-  return p;
 }
 
 /** `scanDecimal` one byte at a time: near the end of the buffer, where two words cannot be read. */
-function scanDecimalBytes(buf: Uint8Array, p: number): number {
+function scanDecimalBytes(buf: Uint8Array, p: number, out: Float64Array): number {
   const start = p;
   let b = buf[p];
   let negative = false;
@@ -282,23 +290,22 @@ function scanDecimalBytes(buf: Uint8Array, p: number): number {
     scale += expNegative ? -exponent : exponent;
     p = q;
   }
-  wideSignificand[0] = hi;
-  wideSignificand[1] = lo;
-  if (!settle(negative, wide, scale, inexact)) decimalValue[0] = numberOfText(buf, start, p);
+  out[1] = hi;
+  out[2] = lo;
+  if (!settle(out, negative, wide, scale, inexact)) out[0] = numberOfText(buf, start, p);
   return p;
 }
 
 /**
- * Rounds the significand `wideSignificand[0] * 10^wide + wideSignificand[1]` times 10^scale into
- * `decimalValue[0]` by an exact fast method; false when none applies (more significant digits than
+ * Rounds the significand `out[1] * 10^wide + out[2]` times 10^scale into `out[0]` by an exact fast method; false when none applies (more significant digits than
  * kept and not all zeros, an exponent out of the exact range, or too close to a rounding midpoint).
  */
-function settle(negative: boolean, wide: number, scale: number, inexact: boolean): boolean {
+function settle(out: Float64Array, negative: boolean, wide: number, scale: number, inexact: boolean): boolean {
   if (inexact) return false;
-  const hi = wideSignificand[0];
+  const hi = out[1];
   let m = hi;
   if (wide > 0) {
-    m = hi * POW10[wide] + wideSignificand[1];
+    m = hi * POW10[wide] + out[2];
     if (m >= TWO53) m = -1; // not exact in one double: the double-double path below
   }
   let value: number;
@@ -311,9 +318,9 @@ function settle(negative: boolean, wide: number, scale: number, inexact: boolean
       else return false;
     } else if (scale >= -22) value = m / POW10[-scale];
     else return false;
-  } else if (scale >= -22 && scale <= 22 && roundWide(wide, scale)) value = decimalValue[0];
+  } else if (scale >= -22 && scale <= 22 && roundWide(out, wide, scale)) value = out[0];
   else return false;
-  decimalValue[0] = negative ? -value : value;
+  out[0] = negative ? -value : value;
   return true;
 }
 

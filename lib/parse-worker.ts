@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import { isMainThread, parentPort, workerData } from 'worker_threads';
 import { ColumnKey, roleOf } from './types';
-import { LineBuffer, RowProblem, countLines, forEachLine, lineBuffer, parseLabel, parseRow, lastLabel, rowProblem } from './tsv';
+import { LineBuffer, countLines, forEachLine, lineBuffer } from './lines';
+import { RowProblem, createRowReader } from './row-reader';
 import { parseColumnKey } from './columns';
 import { AccumulatorState, FamilyStatsAccumulator } from './stats';
 import { SketchState, ValueSketch } from './sketch';
@@ -96,17 +97,18 @@ export function readTask(job: ReadJob, onProgress?: ProgressSink): { labels: str
   const labels: string[] = [];
   const lineOfRow = new Int32Array(job.rows);
   const progress = progressCounter(onProgress);
+  const reader = createRowReader();
   withFile(job.file, (fd) =>
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
       const r = labels.length;
       if (r >= job.rows) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
       const ok = scratch
-        ? parseRow(buf, start, end, nCols, scratch, 0)
-        : parseRow(buf, start, end, nCols, target, (job.rowOffset + r) * nCols);
-      if (!ok) throw new RowFailure(line, { ...rowProblem });
+        ? reader.parseRow(buf, start, end, nCols, scratch, 0)
+        : reader.parseRow(buf, start, end, nCols, target, (job.rowOffset + r) * nCols);
+      if (!ok) throw new RowFailure(line, reader.problem);
       if (scratch) target.set(scratch, (job.rowOffset + r) * nCols);
-      checkRole(line, lastLabel());
-      labels.push(lastLabel());
+      checkRole(line, reader.label);
+      labels.push(reader.label);
       lineOfRow[r] = line;
       progress.row();
     }, (n) => progress.bytes(n)),
@@ -134,13 +136,14 @@ export function labelTask(job: Range & { readonly key: string }): LabelPass {
   const labels: string[] = [];
   const lineList: number[] = [];
   let failure: LabelPass['failure'];
+  const reader = createRowReader();
   const lineCount = withFile(job.file, (fd) =>
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
       if (failure) return;
-      if (!parseLabel(buf, start, end)) failure = { line, problem: { ...rowProblem } };
-      else if (roleOf(lastLabel()) === undefined) failure = { line, problem: { kind: 'role', column: 1, fields: 0, text: lastLabel() } };
+      if (!reader.parseLabel(buf, start, end)) failure = { line, problem: reader.problem };
+      else if (roleOf(reader.label) === undefined) failure = { line, problem: { kind: 'role', column: 1, fields: 0, text: reader.label } };
       else {
-        labels.push(lastLabel());
+        labels.push(reader.label);
         lineList.push(line);
       }
     }),
@@ -247,16 +250,18 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
     ends.push(used);
   };
   let r = 0;
+  const reader = createRowReader();
   withFile(job.file, (fd) =>
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
-      if (!parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, { ...rowProblem });
-      if (r >= job.actions.length || lastLabel() !== labels[r]) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
+      if (!reader.parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, reader.problem);
+      const label = reader.label;
+      if (r >= job.actions.length || label !== labels[r]) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
       const keepSlot = job.keep[r];
       if (keepSlot >= 0) kept.set(row, keepSlot * nCols);
       const action = job.actions[r++];
       progress.row();
       if (action === EXCLUDED) return;
-      const role = roleOf(lastLabel()) ?? 'source';
+      const role = roleOf(label) ?? 'source';
       acc.addRow(role, row);
       sketch.addRow(role, row);
       if (action >= 0) keep(action);

@@ -3,7 +3,7 @@
  * next to require.js, and announcing itself to figures that are waiting for it.
  *
  * By default the cartesian partial build (plotly.js-cartesian-dist-min, 1.5 MB: scatter, bar,
- * heatmap, histogram, box, contour, pie...: every trace type lib/plots makes) rather than the full
+ * heatmap, histogram, box, contour, pie...: every trace type lib/figures makes) rather than the full
  * minified build (plotly.js-dist-min, 4.8 MB, adds 3-D, maps, WebGL...): a 27-figure page is a
  * third smaller, parses 0.6 s sooner and its renderer holds ~50 MB less. Both are the same
  * plotly.js version.

@@ -229,6 +229,7 @@ export function parseRunnerEvent(line: string): RunnerEvent | undefined {
 /** ANSI colour codes (tslab and Node colour their stack traces) removed. */
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal colour codes this removes
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
 }
 

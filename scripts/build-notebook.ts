@@ -12,7 +12,7 @@ import * as path from 'path';
 import { SEED_SECTIONS } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
 import { writeFileAtomic } from '../lib/files';
-import { DEFAULT_SAMPLE, DEFAULT_SEED } from '../cli/args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, TRIAGE_ROWS } from '../lib/defaults';
 
 interface Cell {
   readonly id: string;
@@ -122,27 +122,13 @@ const baselineFile: string | undefined = undefined; // an earlier summary.json: 
 
   nb.markdown('libraries', '## Libraries and paths');
   nb.code('libraries', 'setup', `
-import { resolveParams, describeParams, summaryPath } from '../dist/lib/params';
-import { loadRuns, pickReference } from '../dist/lib/runs';
-import { evaluateFull, readTable } from '../dist/lib/loaders';
-import { assess, evaluateFrame } from '../dist/lib/evaluation';
-import { writeFileAtomic } from '../dist/lib/files';
-import { referenceOverlaps, describeOverlaps, uniqueToRun } from '../dist/lib/overlap';
-import { AllIpsOptions, plotAllIps, overlapFigure } from '../dist/lib/plots';
-import { levelsFigure } from '../dist/lib/figures/levels';
-import { loadPlotly, showFigure, showHtml, showMarkdown, showTable } from '../dist/lib/display';
-import { escapeMarkdown, simpleTableHtml } from '../dist/lib/html';
-import { OVERLAP_SECTION, SEED_SECTIONS, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from '../dist/lib/findings';
-import { readBaseline } from '../dist/lib/baseline-summary';
-import { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from '../dist/lib/changes-view';
-import { provenanceMarkdown } from '../dist/lib/provenance';
-import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../dist/lib/standouts';
-import { explainRows } from '../dist/lib/reasons';
-import { triageRows } from '../dist/lib/anomalies';
-import { findCampaigns } from '../dist/lib/campaigns';
-import { campaignsFigure } from '../dist/lib/figures/campaigns';
-import { profileFigure } from '../dist/lib/figures/profile';
-import { labelsFor, profileTargets } from '../dist/lib/profiles';
+import {
+  resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
+  referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
+  escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsMarkdown, provenanceMarkdown, findCampaigns, campaignsFigure,
+  profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
+  showOutputs, seedCells, writeSummaryFile,
+} from '../dist/lib/index';
 
 const params = resolveParams({
   models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, loadWhole: loadWhole, summaryOut: summaryOut,
@@ -186,38 +172,25 @@ for (const line of describeOverlaps(referenceOverlaps(labelled, reference.name),
   nb.code('overlap-figure', 'figures', `
 await showFigure(overlapFigure(labelled));
 const unique = uniqueToRun(labelled);
-await showMarkdown(runs.map((run) => {
-  const labels = unique.get(run.name) ?? [];
-  const shown = labels.slice(0, 20).map((label) => escapeMarkdown(label)).join(', ');
-  return \`- **only in \${escapeMarkdown(run.name)}** (\${labels.length}): \${labels.length === 0 ? 'none' : shown}\${labels.length > 20 ? ', …' : ''}\`;
-}).join('\\n'));
+await showMarkdown(uniqueLabelsMarkdown(runs, unique));
 `);
   nb.markdown('main', `
 ## Main evaluation on the reference run
 
 The reference run (the finest window unless a parameter names another) defines the anomalous IPs.
 The full dataset is streamed once: its anomalous rows are removed, statistics and the distribution
-of every column over all normal rows are accumulated, a seeded sample of normal rows (4000 by
+of every column over all normal rows are accumulated, a seeded sample of normal rows (${DEFAULT_SAMPLE} by
 default, about 10% in the seed) is kept for the figures, and the rows of the IPs to profile below.
 `);
   nb.code('full', 'full', `
 const anomalous = reference.frame;
-let lastProgress = 0;
-const onProgress = (p: { bytesRead: number; bytesTotal: number; rowsParsed: number }) => {
-  const share = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
-  if (share > lastProgress) { lastProgress = share; console.log(\`  read \${share * 10}% (\${p.rowsParsed} rows)\`); }
-};
 const profileList = profileTargets(unique, params.focusIps ?? []);
-const fullOptions = {
-  exclude: new Set(anomalous.index), sampleSize: params.sampleSize, seed: params.seed, keepLabels: new Set(profileList.map((t) => t.label)),
-};
 // Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
-const fullTable = params.loadWhole ? await readTable(params.full, { onProgress: onProgress }) : undefined;
-const full = fullTable ? evaluateFrame(fullTable, fullOptions) : await evaluateFull(params.full, { ...fullOptions, onProgress: onProgress });
+const fullRead = await readFullDataset(params, anomalous.index, profileList, progressPrinter());
+const full = fullRead.full;
+const fullTable = fullRead.table;
 const sample = full.sample;
-console.log(\`Full dataset: \${full.rows} rows, \${full.valueColumns} value columns\`);
-console.log(\`Anomalous rows of \${reference.name} found in it: \${full.excludedFound} of \${anomalous.nRows}\`);
-console.log(\`Normal rows: \${full.normalRows}; sample: \${sample.nRows} rows (seed \${params.seed})\`);
+for (const line of describeFull(full, reference, params.seed)) console.log(line);
 `);
   nb.code('anomalous-head', 'full', `
 await showMarkdown(\`**Anomalous rows** (\${escapeMarkdown(reference.name)}).head()\`);
@@ -243,12 +216,7 @@ const context = assessment.context;
 const explanations = assessment.explanations;
 const anomalyEntries = assessment.summary.anomalies ?? [];
 const evaluationSummary = assessment.summary;
-if (evaluationSummary.changes && baseline) {
-  await showMarkdown(changesMarkdown(evaluationSummary.changes, anomalyEntries, baseline.summary.anomalies));
-  if (anyMove(evaluationSummary.changes)) await showFigure(changesFigure(evaluationSummary.changes));
-} else {
-  await showMarkdown(NO_BASELINE_MARKDOWN);
-}
+await showOutputs(changesOutputs(evaluationSummary, baseline));
 `);
   nb.markdown('why', `
 ## Why these IPs
@@ -267,16 +235,11 @@ gives the direction (high / low); its windows are the consecutive windows around
 stays at or beyond 3 in that direction. An IP's reasons are its (at most five) families with the
 highest scores; its score is its first reason's.
 
-The table shows the 25 highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
+The table shows the ${TRIAGE_ROWS} highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
 \`npm run report\` writes beside the page, list every anomalous IP with its reasons.
 `);
   nb.code('triage', 'findings', `
-await showHtml(simpleTableHtml(
-  ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
-  triageRows(anomalyEntries, 25).map((t) => [
-    t.rank, t.label.slice(0, t.label.length - t.role.length), t.role, t.runs, t.score, t.reasons[0] ?? '', t.reasons[1] ?? '', t.reasons[2] ?? '',
-  ]),
-));
+await showHtml(triageTableHtml(anomalyEntries));
 `);
   nb.markdown('campaigns', `
 ### Campaigns: IPs that deviate alike
@@ -289,7 +252,7 @@ the other anomalous IPs.
   nb.code('campaigns', 'figures', `
 const campaigns = findCampaigns(explanations);
 await showFigure(campaignsFigure(campaigns));
-await showMarkdown(campaigns.groups.map((g) => \`- \${escapeMarkdown(g.title)}\`).join('\\n'));
+await showMarkdown(campaignsMarkdown(campaigns));
 `);
   nb.markdown('profiles', `
 ### Profiles: the special cases, and the IPs you name
@@ -300,48 +263,13 @@ and p5–p95 of all normal rows, window by window); the windows that carry a rea
 Rows come from the full dataset, on its 5-minute windows, whichever run flagged them.
 `);
   nb.code('profiles', 'figures', `
-const kept = full.kept;
-const keptReasons = explainRows(kept, full.normalBaseline);
-const profiled = profileList.filter((t) => kept.rowOf(t.label) >= 0);
-const MAX_PROFILES = 40;
-for (const target of profiled.slice(0, MAX_PROFILES)) {
-  const row = kept.rowOf(target.label);
-  await showFigure(profileFigure(kept, row, full.normalBaseline, keptReasons[row].reasons, { note: target.why }));
-}
-if (profiled.length > MAX_PROFILES) await showMarkdown(\`_\${profiled.length - MAX_PROFILES} more profiles not drawn._\`);
-if (profiled.length === 0) await showMarkdown('_No IP is unique to one run, and focusIps names none._');
-const unmatched = (params.focusIps ?? []).filter((name) => !labelsFor(name).some((label) => kept.rowOf(label) >= 0));
-if (unmatched.length > 0) await showMarkdown(\`_Not in the full dataset: \${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._\`);
+await showOutputs(profileOutputs(full, profileList, params.focusIps));
 `);
   nb.code('context', 'findings', `
-/** A note when other model outputs lack one of the seed's families (its figure is skipped), else undefined. */
-function missingFamily(family: string): string | undefined {
-  const from = [
-    anomalous.families().includes(family) ? '' : \`the reference run \${reference.name}\`,
-    sample.families().includes(family) ? '' : 'the full dataset',
-  ].filter((where) => where !== '');
-  return from.length === 0 ? undefined : \`_\${escapeMarkdown(family)} is missing from \${escapeMarkdown(from.join(' and '))}: no figure._\`;
-}
-
-/**
- * One of the seed's figures, then its written findings with their verdicts and the evidence table.
- * Normal panels with many IPs draw as a density; \`figure(family, { normal: 'lines' })\` draws every line.
- */
-async function figure(family: string, options: AllIpsOptions = {}): Promise<void> {
-  const note = missingFamily(family);
-  if (note) return showMarkdown(note);
-  await showFigure(plotAllIps(anomalous, sample, family, options));
-  const section = SEED_SECTIONS.find((s) => s.figures.includes(family))!;
-  await showMarkdown(figureMarkdown(section, family, context));
-}
-
-/** A section's summary findings with their verdicts, under the levels of its first family as the findings measure them. */
-async function summary(feature: string): Promise<void> {
-  const section = seedSection(feature)!;
-  if (!missingFamily(section.figures[0])) await showFigure(levelsFigure(context, section.figures[0]));
-  const results = evaluateFindings(section.summary, context);
-  await showMarkdown(findingsMarkdown(results) + '\\n\\n' + tallyMarkdown(results));
-}
+// The seed's figure cells below: seed.figure(family) draws a family's figure and its findings (normal
+// panels with many IPs draw as a density; seed.figure(family, { normal: 'lines' }) draws every line),
+// seed.summary(feature) a section's summary findings, seed.standouts(family) the seed's to-do.
+const seed = seedCells({ anomalous: anomalous, referenceName: reference.name, sample: sample, context: context });
 `);
   nb.markdown('overlap-findings', `
 ### The seed's findings on the overlaps, checked
@@ -356,7 +284,7 @@ await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, context)))
   for (const section of SEED_SECTIONS) {
     nb.markdown(`section-${section.feature}`, `## ${md(section.title)}`);
     for (const family of section.figures) {
-      nb.code(`figure-${family}`, 'figures', `await figure('${family}');`);
+      nb.code(`figure-${family}`, 'figures', `await seed.figure('${family}');`);
       if (family === 'count_Length') {
         nb.markdown('standouts', `
 ### The IPs that stand out in count\\_Length (the seed's to-do)
@@ -366,26 +294,12 @@ connection between two IPs that stands out from both ends". Standouts: robust z-
 total or peak of at least 3.5 among the IPs of its role. Matching pairs: source and destination
 timelines that correlate over the windows where either is active, with similar totals.
 `);
-        nb.code('standouts', 'findings', `
-if (missingFamily('count_Length')) {
-  await showMarkdown(missingFamily('count_Length')!);
-} else {
-  const standouts = standoutIps(anomalous, 'count_Length');
-  await showMarkdown('**IPs that stand out in count\\\\_Length**\\n\\n' + standoutsMarkdown(standouts, 'count_Length'));
-  const standoutPairs = matchingPairs(anomalous, 'count_Length', {
-    sources: standouts.filter((s) => s.role === 'source').map((s) => s.label),
-    dsts: standouts.filter((s) => s.role === 'dst').map((s) => s.label),
-  });
-  await showMarkdown(standoutPairs.length > 0
-    ? '**Source/destination pairs among them whose timelines match**\\n\\n' + pairsMarkdown(standoutPairs)
-    : '**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\\n\\n' + pairsMarkdown(matchingPairs(anomalous, 'count_Length', { limit: 5 })));
-}
-`);
+        nb.code('standouts', 'findings', `await seed.standouts('count_Length');`);
       }
     }
     if (section.summary.length > 0) {
       nb.markdown(`summary-${section.feature}`, `## ${md(section.title)} summary`);
-      nb.code(`summary-${section.feature}`, 'findings', `await summary('${section.feature}');`);
+      nb.code(`summary-${section.feature}`, 'findings', `await seed.summary('${section.feature}');`);
     }
   }
 
@@ -396,12 +310,7 @@ The numbers above as \`summary.json\` (see the contract in the project's spec), 
 \`summaryOut\` parameter or \`EVAL_SUMMARY_OUT\` names a file.
 `);
   nb.code('summary-json', 'summary', `
-if (params.summaryOut) {
-  writeFileAtomic(params.summaryOut, JSON.stringify(evaluationSummary, null, 2) + '\\n');
-  console.log(\`summary written to \${summaryPath(params)}\`);
-} else {
-  console.log('summary not written (no summaryOut / EVAL_SUMMARY_OUT)');
-}
+console.log(writeSummaryFile(params, evaluationSummary));
 `);
 
   return {

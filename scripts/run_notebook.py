@@ -39,7 +39,7 @@ def main():
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--cwd", required=True, help="kernel working directory (the notebook's folder)")
     ap.add_argument("--title", default="Notebook")
-    ap.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    ap.add_argument("--timeout", type=int, required=True, help="seconds per cell (the report passes lib/defaults.ts DEFAULT_CELL_TIMEOUT_SECONDS or --timeout)")
     ap.add_argument("--startup-timeout", type=int, default=120)
     args = ap.parse_args()
 

@@ -11,7 +11,7 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { ValueSketch } from '../lib/sketch';
 import { baselineOf } from '../lib/baseline';
-import { TypedArraySpec, decodeTypedArray } from '../lib/plots';
+import { TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';
 const T0 = Date.parse('2019-02-01T14:05:00Z');
@@ -31,13 +31,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += ch;
   }
   return rows;

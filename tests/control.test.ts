@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { evaluateFull, readHeader, readTable } from '../lib/loaders';
+import { evaluateFull, readTable } from '../lib/loaders';
+import { readHeader } from '../lib/table-head';
 import { controlCharacterName } from '../lib/control';
 import { InputError } from '../lib/types';
 

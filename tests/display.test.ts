@@ -9,8 +9,12 @@ import {
   markdownBundle, plotlyLibraryBundle, plotlyTextToPlain, show, tableBundle,
 } from '../lib/display';
 import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
-import { plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
-import { PlotlyFigure, groupLines, plotAllIps, traceWithTemplate } from '../lib/plots';
+import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
+import { drawFigures } from '../lib/browser/draw-figures';
+import { PlotlyFigure } from '../lib/figures/spec';
+import { groupLines } from '../lib/figures/group-lines';
+import { plotAllIps } from '../lib/figures/timeline';
+import { traceWithTemplate } from '../lib/figures/lines';
 import { syntheticFrame, tempDir } from './plot-fixtures';
 
 const HOSTILE = '<img src=x onerror=alert(1)>source';
@@ -67,12 +71,16 @@ test('the twin groups per-IP lines in the browser and releases far figures; the 
   const plotly = grouped.data[PLOTLY_MIME] as PlotlyFigure;
   assert.equal(perIp(plotly), perIpTraces, 'the notebook keeps one small trace per IP');
   const html = String(grouped.data['text/html']);
-  assert.ok(html.includes(`var groupLines=${groupLines.toString()}`), 'the grouping code, as compiled, is embedded');
-  assert.match(html, /\}\)\("[0-9a-f]{16}",true,3,2000\);<\/script>$/, 'lazy, stride 3, released beyond 2000 px');
+  assert.ok(html.includes(`(${drawFigures.toString()})(`), 'the drawing code, as compiled, is embedded');
+  assert.ok(html.includes(`,${groupLines.toString()});</script>`), 'the grouping code, as compiled, is embedded');
+  const settings = (twin: string) => JSON.parse(/\)\("[0-9a-f]{16}",(\{[^}]*\}),/.exec(twin)![1]) as Record<string, unknown>;
+  assert.deepEqual(settings(html), { lazy: true, groupStride: 3, release: 2000, waiters: PLOTLY_WAITERS }, 'lazy, stride 3, released beyond 2000 px');
   const asBuilt = String(figureBundle(fig, { lines: 'as-built', release: false, hoverStride: 5 }).data['text/html']);
-  assert.ok(asBuilt.includes('var groupLines=null;') && !asBuilt.includes('function groupLines'));
-  assert.match(asBuilt, /,true,0,0\);<\/script>$/);
-  assert.match(String(figureBundle(fig, { hoverStride: 5, release: 900, lazy: false }).data['text/html']), /,false,5,900\);<\/script>$/);
+  assert.ok(asBuilt.endsWith(',null);</script>') && !asBuilt.includes('function groupLines'));
+  assert.deepEqual(settings(asBuilt), { lazy: true, groupStride: 0, release: 0, waiters: PLOTLY_WAITERS });
+  assert.deepEqual(settings(String(figureBundle(fig, { hoverStride: 5, release: 900, lazy: false }).data['text/html'])), {
+    lazy: false, groupStride: 5, release: 900, waiters: PLOTLY_WAITERS,
+  });
   // the embedded code cannot close the script element, and still counts exactly two scripts
   assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
 });

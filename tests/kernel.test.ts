@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KERNEL_NAME, findProjectRoot, projectJupyterDir } from '../lib/kernel';
 import { findJupyterPython } from '../cli/report';
+import { DEFAULT_CELL_TIMEOUT_SECONDS } from '../lib/defaults';
 import { parseRunnerEvent, RunnerEvent } from '../lib/report';
 
 const root = findProjectRoot(__dirname);
@@ -84,7 +85,7 @@ test('a notebook next to notebooks/ imports dist/lib, loads arquero and shows a 
     fs.writeFileSync(input, JSON.stringify(nb));
     const run = spawnSync(
       python!,
-      [path.join(root, 'scripts', 'run_notebook.py'), input, '--out-notebook', path.join(dir, 'out.ipynb'), '--out-html', path.join(dir, 'out.html'), '--kernel', KERNEL_NAME, '--cwd', dir],
+      [path.join(root, 'scripts', 'run_notebook.py'), input, '--out-notebook', path.join(dir, 'out.ipynb'), '--out-html', path.join(dir, 'out.html'), '--kernel', KERNEL_NAME, '--cwd', dir, '--timeout', String(DEFAULT_CELL_TIMEOUT_SECONDS)],
       { env: { ...cleanEnv({ JUPYTER_PATH: projectJupyterDir(root) }), EVAL_SAMPLE: '7' }, encoding: 'utf8', timeout: 120_000 },
     );
     const events = run.stdout.split('\n').map(parseRunnerEvent).filter((e): e is RunnerEvent => e !== undefined);

@@ -1,7 +1,7 @@
 /**
  * One figure, two plotly.js versions: JupyterLab's Plotly renderer (jupyterlab-plotly 5.24) bundles
- * plotly.js 2.35, our page 4.1. Every kind of spec the notebook shows (lib/plots, lib/figures,
- * lib/changes-view), each made from data by the same steps as the notebook, must validate cleanly
+ * plotly.js 2.35, our page 4.1. Every kind of spec the notebook shows (lib/figures, lib/changes-view),
+ * each made from data by the same steps as the notebook, must validate cleanly
  * (`Plotly.validate`) in both and draw the same way: the same traces (type, name, visibility,
  * number of points), the same panels, and no console error. plotly.js 2.35 comes from the harness's
  * build (lab/build/plotly-2.35.min.js, from plotly.js-dist-min 2.35.2); without it the test is skipped
@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import { findProjectRoot } from '../lib/kernel';
 import { labPlotlyPath } from '../lab/harness';
 import { plotlyPath, plotlySource } from '../lib/plotly-bundle';
-import { PlotlyFigure, evidenceFigure, overlapFigure, plotAllIps } from '../lib/plots';
 import { baselineOf } from '../lib/baseline';
 import { findCampaigns } from '../lib/campaigns';
 import { Changes } from '../lib/changes';
@@ -25,6 +24,10 @@ import { findingContext } from '../lib/findings';
 import { Frame } from '../lib/frame';
 import { explainRows, rankExplanations } from '../lib/reasons';
 import { ValueSketch } from '../lib/sketch';
+import { PlotlyFigure } from '../lib/figures/spec';
+import { evidenceFigure } from '../lib/figures/evidence';
+import { overlapFigure } from '../lib/figures/overlap';
+import { plotAllIps } from '../lib/figures/timeline';
 import { OfflinePage, hasChromium, openOffline } from './browser-harness';
 import { syntheticFrame } from './plot-fixtures';
 

@@ -4,10 +4,12 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { FamilyEvidence } from '../lib/types';
 import * as vm from 'node:vm';
-import {
-  PlotlyFigure, PlotlyTrace, TypedArraySpec, combinationWords, decodeTypedArray, evidenceFigure, groupLines, overlapFigure,
-  compactTypedArraySpec, panelTitle, plotAllIps, traceWithTemplate, typedArraySpec, uniqueToRunRows,
-} from '../lib/plots';
+import { PlotlyFigure, PlotlyTrace, TypedArraySpec, decodeTypedArray, compactTypedArraySpec, typedArraySpec } from '../lib/figures/spec';
+import { combinationWords, overlapFigure, uniqueToRunRows } from '../lib/figures/overlap';
+import { evidenceFigure } from '../lib/figures/evidence';
+import { groupLines } from '../lib/figures/group-lines';
+import { drawnSpan, traceWithTemplate } from '../lib/figures/lines';
+import { panelTitle, plotAllIps } from '../lib/figures/timeline';
 import { syntheticFrame } from './plot-fixtures';
 import { escapeHtml } from '../lib/html';
 
@@ -46,10 +48,17 @@ test('four panels in the seed order with plain-English titles and a date axis ea
   }
   const domains = ['', '2', '3', '4'].map((s) => (fig.layout[`yaxis${s}`] as { domain: number[] }).domain);
   for (let i = 1; i < domains.length; i++) assert.ok(domains[i][1] < domains[i - 1][0], 'panels stack top to bottom without overlap');
-  // one line per IP, on the panel of its role and group
+  // one line per IP that is not 0 throughout, on the panel of its role and group; the others are counted in a note
   const perAxis = new Map<string, number>();
   for (const t of lineTracesOf(fig)) perAxis.set(String(t.yaxis), (perAxis.get(String(t.yaxis)) ?? 0) + 1);
-  assert.deepEqual(Object.fromEntries(perAxis), { y: 7, y2: 9, y3: 5, y4: 3 });
+  const panels = [[anomalous, 'source', 'y'], [normal, 'source', 'y2'], [anomalous, 'dst', 'y3'], [normal, 'dst', 'y4']] as const;
+  for (const [frame, role, axis] of panels) {
+    const rows = frame.rowsWithRole(role);
+    const silent = rows.filter((r) => Array.from(frame.family('avg_Length').series(r)).every((v) => v === 0 || Number.isNaN(v))).length;
+    assert.equal(perAxis.get(axis) ?? 0, rows.length - silent, axis);
+    if (silent > 0) assert.ok(annotationTexts(fig.layout).includes(`${silent} of ${rows.length} IPs 0 in every window: no line drawn`), axis);
+  }
+  assert.ok([...perAxis.values()].reduce((a, b) => a + b, 0) > 0);
 });
 
 test('each line carries its IP values in the smallest exact dtype on the window grid, hover naming IP and window', () => {
@@ -70,8 +79,18 @@ test('each line carries its IP values in the smallest exact dtype on the window 
   assert.match(String(src.hovertemplate), /window %\{x\|%Y-%m-%d %H:%M\}/);
   const dst = fig.data.find((t) => t.name === '5.6.7.8dst')!;
   assert.equal(dst.yaxis, 'y3');
-  assert.deepEqual(dst.y, { dtype: 'u1', bdata: Buffer.from([0, 0, 7, 0]).toString('base64') }, 'small integers take a byte each');
+  assert.deepEqual(dst.y, { dtype: 'u1', bdata: Buffer.from([0, 7, 0]).toString('base64') }, 'small integers take a byte each');
+  assert.equal(dst.x0, '2019-02-01 09:40:00', 'a line starts one window before its first value other than 0');
   assert.equal((fig.data.find((t) => t.name === '9.9.9.9source')!.y as TypedArraySpec).dtype, 'u1');
+});
+
+test('a line spans its IP\'s values other than 0, with the window before and after', () => {
+  assert.deepEqual(drawnSpan([0, 0, 3, 0, 0, 5, 0, 0]), { from: 1, to: 6 });
+  assert.deepEqual(drawnSpan([2, 0, 0]), { from: 0, to: 1 });
+  assert.deepEqual(drawnSpan([0, NaN, 1]), { from: 1, to: 2 });
+  assert.deepEqual(drawnSpan([-1]), { from: 0, to: 0 }, 'negative values are drawn');
+  assert.equal(drawnSpan([0, 0, NaN]), undefined, 'nothing but 0 and gaps: no line');
+  assert.equal(drawnSpan([]), undefined);
 });
 
 test('compact typed arrays: integers in u1, u2 or i4, anything else f4, values unchanged', () => {
@@ -128,7 +147,11 @@ test('auto switches large normal panels to a density layer whose bins cover the 
   let hi = -Infinity;
   for (const r of rows) for (let w = 0; w < 20; w++) {
     const v = view.value(r, w);
-    if (Number.isFinite(v)) finite++, (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    if (Number.isFinite(v)) {
+      finite++;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   }
   assert.equal(counts.reduce((s, c) => s + c, 0), finite, 'every value is counted once');
   assert.equal(z.dtype, 'u1', 'counts are small integers');
@@ -148,7 +171,9 @@ test('auto switches large normal panels to a density layer whose bins cover the 
   // the reader can always ask for every line
   const all = plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50, normal: 'lines' });
   assert.equal(all.data.filter((t) => t.type === 'heatmap').length, 0);
-  assert.equal(lineTracesOf(all).filter((t) => t.yaxis === 'y2').length, 60);
+  const drawnRows = rows.filter((r) => Array.from(view.series(r)).some((v) => v !== 0 && !Number.isNaN(v))).length;
+  assert.ok(drawnRows > 0);
+  assert.equal(lineTracesOf(all).filter((t) => t.yaxis === 'y2').length, drawnRows);
 });
 
 test('log scale: log axes, values ≤ 0 dropped from lines, density bins in log space', () => {
@@ -259,9 +284,11 @@ test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged
   const a = syntheticFrame({ sources: 23, destinations: 4, windows: 40, anomalous: true, seed: 21, extraLabels: [HOSTILE] });
   const perIp = plotAllIps(a, a, 'avg_Length', { normal: 'lines' });
   const fig = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines' });
-  assert.equal(fig.data.filter((t) => t.yaxis === 'y').length, 10, 'ten colours for 24 lines');
-  assert.equal(fig.data.filter((t) => t.yaxis === 'y3').length, 4, 'fewer lines than colours: one trace each');
   const view = a.family('avg_Length');
+  const drawn = (role: 'source' | 'dst') => a.rowsWithRole(role).filter((row) => Array.from(view.series(row)).some((v) => v !== 0)).length;
+  assert.ok(drawn('source') > 10 && drawn('dst') < 10 && drawn('dst') > 0, 'the fixture has more source lines than colours, fewer destination lines');
+  assert.equal(fig.data.filter((t) => t.yaxis === 'y').length, 10, 'ten colours for the source lines');
+  assert.equal(fig.data.filter((t) => t.yaxis === 'y3').length, drawn('dst'), 'fewer lines than colours: one trace each');
   const colorway = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
   let kept = 0;
   let all = 0;
@@ -270,18 +297,28 @@ test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged
     for (const t of traces) assert.match(String(t.hovertemplate), /^<b>%\{text\}<\/b><br>window %\{x\|%Y-%m-%d %H:%M\}/);
     const lines = groupedSegments(traces);
     const rows = a.rowsWithRole(axis === 'y' ? 'source' : 'dst');
-    assert.equal(lines.size, rows.length);
+    const silent = rows.filter((row) => Array.from(view.series(row)).every((v) => v === 0));
+    assert.equal(lines.size, rows.length - silent.length, 'every IP with a value other than 0 has a line');
     for (const row of rows) {
-      const line = lines.get(escapeHtml(a.index[row]))!;
+      const line = lines.get(escapeHtml(a.index[row]));
+      if (!line) {
+        assert.ok(silent.includes(row), `${a.index[row]} has no line although it has values`);
+        continue;
+      }
       const series = Array.from(view.series(row), (v) => Math.fround(v));
       kept += line.x.length;
       all += series.length;
       // same colour as the IP's own trace got from the colorway
       const own = perIp.data.findIndex((t) => t.name === escapeHtml(a.index[row]) && t.yaxis === axis);
       assert.equal(line.color, colorway[own % 10]);
-      // every window: the drawn line passes through its value; a kept point lies at most one window away
+      // every window from the first to the last drawn: the line passes through its value, and a kept
+      // point lies at most one window away; before and after, the IP's value is 0
       for (let w = 0; w < series.length; w++) {
         const at = view.starts[w];
+        if (at < line.x[0] || at > line.x[line.x.length - 1]) {
+          assert.equal(series[w], 0, `${a.index[row]} window ${w} left out of its line`);
+          continue;
+        }
         assert.equal(along(line.x, line.y, at), series[w], `${a.index[row]} window ${w}`);
         assert.ok(line.x.some((x, k) => Math.abs(x - at) <= 300_000 && line.y[k] === series[w]), 'hover finds the value within a window');
       }
@@ -290,7 +327,13 @@ test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged
   assert.ok(kept < all * 0.9, `flat runs were thinned: ${kept} of ${all} points`);
   const every = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines', hoverStride: 1 });
   const points = every.data.filter((t) => t.yaxis === 'y').reduce((n, t) => n + (t.text as string[]).length, 0);
-  assert.equal(points, 24 * 41, 'stride 1 keeps every point (and one gap per IP)');
+  const spans = a.rowsWithRole('source').map((row) => {
+    const values = Array.from(view.series(row));
+    const first = values.findIndex((v) => v !== 0);
+    const last = values.length - 1 - [...values].reverse().findIndex((v) => v !== 0);
+    return first < 0 ? 0 : Math.min(values.length - 1, last + 1) - Math.max(0, first - 1) + 1 + 1;
+  });
+  assert.equal(points, spans.reduce((x, y) => x + y, 0), 'stride 1 keeps every drawn point (and one gap per IP)');
 });
 
 test('groupLines leaves other traces in place and runs from its own source (as the HTML twin embeds it)', () => {

@@ -5,7 +5,7 @@
  */
 import { Campaigns } from '../campaigns';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, typedArraySpec } from '../plots';
+import { PlotlyFigure, typedArraySpec } from './spec';
 
 /** Options of {@link campaignsFigure}. */
 export interface CampaignsFigureOptions {

@@ -8,7 +8,7 @@ import { humanNumber, humanShare, roleWord } from '../evidence';
 import { FindingContext } from '../findings';
 import { meanAt } from '../findings/measures';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, PlotlyTrace } from '../plots';
+import { PlotlyFigure, PlotlyTrace } from './spec';
 import { Group, ROLES } from '../types';
 
 const GROUP_COLOURS: Readonly<Record<Group, string>> = { anomalous: '#d62728', normal: '#1f77b4' };

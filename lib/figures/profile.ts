@@ -6,7 +6,7 @@
 import { NormalBaseline, baselineColumn, baselineIndex } from '../baseline';
 import { Frame } from '../frame';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, PlotlyTrace, typedArraySpec } from '../plots';
+import { PlotlyFigure, PlotlyTrace, typedArraySpec } from './spec';
 import { FamilyDeviation } from '../reasons';
 
 /** Options of {@link profileFigure}. */

@@ -1,0 +1,60 @@
+/**
+ * The runner's events folded into the report's cells, failure and timings (lib/notebook-run.ts),
+ * from the lines scripts/run_notebook.py prints.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { INITIAL_RUN_STATE, RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
+import { parseRunnerEvent } from '../lib/report';
+
+/** Folds runner lines, each at its time (ms), returning the state and the lines printed. */
+function fold(lines: readonly [number, string][]): { state: RunState; printed: string[] } {
+  return lines.reduce(
+    ({ state, printed }, [at, line]) => {
+      const event = parseRunnerEvent(line);
+      if (!event) return { state, printed };
+      const said = progressLine(state, event);
+      return { state: nextRunState(state, event, at), printed: said ? [...printed, said] : printed };
+    },
+    { state: INITIAL_RUN_STATE, printed: [] as string[] },
+  );
+}
+
+test('a run: cells timed in order, progress lines numbered, kernel start and export measured', () => {
+  const { state, printed } = fold([
+    [1000, '{"event": "start", "cells": 14, "code": 12}'],
+    [1500, 'kernel log line, not an event'],
+    [4000, '{"event": "cell", "index": 2, "code": 1, "first": "const models = [", "tags": ["parameters", "phase-setup"]}'],
+    [4100, '{"event": "cell-done", "index": 2, "seconds": 0.13}'],
+    [4200, '{"event": "cell", "index": 4, "code": 2, "first": "import {"}'],
+    [4300, '{"event": "cell-done", "index": 3, "seconds": 9}'],
+    [4700, '{"event": "cell-done", "index": 4, "seconds": 0.47}'],
+    [5000, '{"event": "executed", "seconds": 1}'],
+    [7500, '{"event": "written", "notebook": "a", "html": "b"}'],
+  ]);
+  assert.deepEqual(state.cells, [
+    { index: 2, first: 'const models = [', tags: ['parameters', 'phase-setup'], seconds: 0.13 },
+    { index: 4, first: 'import {', tags: [], seconds: 0.47 },
+  ]);
+  assert.deepEqual(printed, [
+    '  [ 1/12]   0.13s  cell 3: const models = [',
+    '  [ 2/12]   0.47s  cell 5: import {',
+    'report: executed; signing the notebook and exporting HTML ...',
+  ]);
+  assert.equal(kernelStartSeconds(state, 1000), 3);
+  assert.equal(exportSeconds(state), 2.5);
+  assert.equal(state.failure, undefined);
+});
+
+test('a failing cell and a missing module are kept; timings are 0 when their events never came', () => {
+  const { state } = fold([
+    [0, '{"event": "start", "cells": 3, "code": 2}'],
+    [10, '{"event": "error", "index": -1, "first": "", "ename": "DeadKernelError", "evalue": "died", "traceback": []}'],
+    [20, '{"event": "missing", "module": "No module named nbclient"}'],
+  ]);
+  assert.equal(state.failure?.ename, 'DeadKernelError');
+  assert.equal(state.missing, 'No module named nbclient');
+  assert.equal(kernelStartSeconds(state, 0), 0);
+  assert.equal(exportSeconds(state), 0);
+  assert.deepEqual(INITIAL_RUN_STATE, { codeCells: 0, cells: [] }, 'the initial state is never changed');
+});
