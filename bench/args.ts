@@ -2,7 +2,7 @@
  * Command-line options of the benchmarks, through Node's `util.parseArgs`: unknown options are an
  * error (exit 2, with the usage), and `--help`/`-h` prints the usage and exits 0 before any work.
  */
-import { parseArgs } from 'util';
+import { parseArgs } from 'node:util';
 
 /** What an option is: a value (`string`), repeatable values (`strings`) or a switch (`boolean`). */
 export type OptionKind = 'string' | 'strings' | 'boolean';

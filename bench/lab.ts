@@ -11,14 +11,14 @@
  * twins stamp themselves). heapMB: JS heap used (CDP) at the end; rendererRssMB: peak VmRSS of the
  * page's renderer process (/proc), sampled after each figure.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { findProjectRoot } from '../lib/kernel';
 import { runCommand } from '../cli/args';
-import { LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
+import { type LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
 import { figureOutputCount, scrollThroughFigures, waitForNotebook, watchPlotlyDraws } from '../tests/lab-page';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/plot-fixtures';
 
@@ -137,7 +137,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log('| notebook MB | first figure s | all drawn s | figures | drawn | JS heap MB | renderer RSS MB | console errors |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| ${fmt(r.notebookMB)} | ${fmt(r.firstFigureMs / 1000, 2)} | ${fmt(r.allFiguresMs / 1000, 2)} | ${r.figures} | ${r.drawn} | ${fmt(r.heapMB, 0)} | ${fmt(r.rendererRssMB, 0)} | ${r.consoleErrors} |`);
-  if (json) fs.writeFileSync(json, JSON.stringify(r, null, 1) + '\n');
+  if (json) fs.writeFileSync(json, `${JSON.stringify(r, null, 1)}\n`);
   return 0;
 }
 

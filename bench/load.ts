@@ -7,10 +7,10 @@
  * when absent. Our summary runs twice: with one parse thread per core, and with one thread.
  * Figures are printed (and with `--out` written to a file as they are), never asserted.
  */
-import { execFileSync, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { benchArgs, stringOption, wholeNumber } from './args';
 import { DENSE_DIR } from '../data/synth/dense';
 
@@ -83,7 +83,7 @@ async function child(kind: string, file: string): Promise<void> {
   } else if (kind === 'summary' || kind === 'summary-1') {
     // What `npm run summary` runs: the three model runs beside the table, then the full table streamed.
     // The loaders take one parse thread per core; summary-1 is that command on a one-core machine.
-    if (kind === 'summary-1') (require('os') as { availableParallelism: () => number }).availableParallelism = () => 1;
+    if (kind === 'summary-1') (require('node:os') as { availableParallelism: () => number }).availableParallelism = () => 1;
     const { evaluate } = await import('../lib/evaluation');
     const models = fs.readdirSync(modelsBeside(file)).sort().map((run) => path.join(modelsBeside(file), run));
     const ev = await evaluate({ models, full: file, sampleSize: 4000, seed: 42, keepSampleValues: false });

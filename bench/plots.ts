@@ -12,16 +12,16 @@
  * With `--data`, the 5T run's detected anomalies and a seeded (42) 4,000-row sample of the normal
  * rows of final/final_dataset_5T.csv are loaded once (lib/loaders) and cached under the OS temp dir.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { createHash } from 'crypto';
-import { FigureBundleOptions, PLOTLY_MIME, figureBundle, plotlyLibraryBundle } from '../lib/display';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { type FigureBundleOptions, PLOTLY_MIME, figureBundle, plotlyLibraryBundle } from '../lib/display';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { evaluateFull, readTable } from '../lib/loaders';
 import type { PlotlyBuild } from '../lib/plotly-bundle';
-import { AllIpsOptions, plotAllIps } from '../lib/figures/timeline';
+import { type AllIpsOptions, plotAllIps } from '../lib/figures/timeline';
 import { SEED_FAMILIES, htmlOf, pageOf, syntheticFrame } from '../tests/plot-fixtures';
 import { hasChromium, openOffline } from '../tests/browser-harness';
 import { benchArgs, stringOption, wholeNumber } from './args';

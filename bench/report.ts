@@ -6,12 +6,12 @@
  * assigned to phases by their `phase-*` tag (scripts/build-notebook.ts). Generates the seed-scale
  * data into `data/seed/` first if it is absent. Numbers are printed, never asserted. Target: < 60 s.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { DEFAULT_RUN_FOLDERS, ReportResult, runReport } from '../cli/report';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_RUN_FOLDERS, type ReportResult, runReport } from '../cli/report';
 import { findProjectRoot } from '../lib/kernel';
-import { Summary } from '../lib/summary';
+import type { Summary } from '../lib/summary';
 import { benchArgs, stringOption, wholeNumber } from './args';
 import { runCommand } from '../cli/args';
 
@@ -98,7 +98,7 @@ async function main(argv: readonly string[]): Promise<void> {
     results.push(
       await runReport(
         { models: DEFAULT_RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), out },
-        (line) => process.stderr.write(line + '\n'),
+        (line) => process.stderr.write(`${line}\n`),
       ),
     );
   }

@@ -56,7 +56,7 @@ export function parseOptions(argv: readonly string[], table: OptionTable): Parse
     }
     list = undefined;
     if (token.kind === 'option-terminator') throw new UsageError('unknown argument "--"');
-    const spec = Object.prototype.hasOwnProperty.call(table, token.name) ? table[token.name] : undefined;
+    const spec = Object.hasOwn(table, token.name) ? table[token.name] : undefined;
     const raw = argv[token.index];
     if (!spec || (token.rawName !== `--${token.name}` && token.rawName !== `-${spec.short}`) || (raw !== token.rawName && !token.inlineValue)) {
       throw new UsageError(`unknown argument ${JSON.stringify(raw.includes('=') && raw.startsWith('--') ? raw.slice(0, raw.indexOf('=')) : raw)}`);
@@ -162,6 +162,7 @@ export interface CommandOptions {
  * command: the number `main` returns (0 when it returns nothing); a UsageError prints its message
  * and the usage, status 2; an expected error its message, any other its stack, status 1.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a command's main may return nothing (status 0) or a status
 export function runCommand(main: (argv: readonly string[]) => Promise<number | void>, options: CommandOptions = {}): void {
   const prefix = options.name ? `${options.name}: ` : '';
   main(process.argv.slice(2)).then(

@@ -13,7 +13,7 @@ import {
   projectJupyterDir,
   userJupyterDataDir,
 } from '../lib/kernel';
-import { HELP, OptionTable, ParsedArgs, UsageError, helpText, parseOptions, synopsis, wantsHelp } from './args';
+import { HELP, type OptionTable, type ParsedArgs, UsageError, helpText, parseOptions, synopsis, wantsHelp } from './args';
 
 const COMMAND = 'node dist/cli/kernel.js';
 const OPTIONS: OptionTable = {

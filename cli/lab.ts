@@ -4,11 +4,11 @@
  * the project's kernel, serves the project on 127.0.0.1 and prints the URL that opens the notebook
  * (default notebooks/evaluation_5T.ipynb). Runs until Ctrl-C, then shuts its kernels down.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { findProjectRoot } from '../lib/kernel';
 import { runCommand } from './args';
-import { LabVariant, ensureLabBuild, startLab } from '../lab/harness';
+import { type LabVariant, ensureLabBuild, startLab } from '../lab/harness';
 
 const USAGE = `usage: npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]
   --variant   plotly (default): with jupyterlab-plotly's renderer; html: without it

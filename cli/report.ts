@@ -13,18 +13,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { HELP, OptionTable, ParsedArgs, UsageError, runCommand, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
+import { HELP, type OptionTable, type ParsedArgs, UsageError, runCommand, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
 import { ensureKernelSpec, findProjectRoot, kernelProblems, kernelSpec, KERNEL_NAME, projectJupyterDir } from '../lib/kernel';
-import { NotebookParams, PARAM_ENV, ParamError, paramsToEnv, parseIpList } from '../lib/params';
+import { type NotebookParams, PARAM_ENV, ParamError, paramsToEnv, parseIpList } from '../lib/params';
 import {
-  CodeDisplay, NotebookJson, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
+  type CodeDisplay, type NotebookJson, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
   parseRunnerEvent, stripAnsi,
 } from '../lib/report';
-import { AnomalyJson, anomaliesCsv } from '../lib/anomalies';
+import { type AnomalyJson, anomaliesCsv } from '../lib/anomalies';
 import { readBaseline } from '../lib/baseline-summary';
 import { InputError } from '../lib/types';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
-import { CellTiming, INITIAL_RUN_STATE, RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
+import { type CellTiming, INITIAL_RUN_STATE, type RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
 
 
 const COMMAND = 'npm run report --';
@@ -400,7 +400,7 @@ async function withTempFiles<T>(files: ReportFiles, work: () => Promise<T>): Pro
  * kernel, run the notebook with per-cell progress (`log`), check its outputs, publish. Throws
  * ReportError with a printable message on any failure, after removing every temp file.
  */
-export async function runReport(options: ReportOptions = {}, log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<ReportResult> {
+export async function runReport(options: ReportOptions = {}, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<ReportResult> {
   const t0 = Date.now();
   const inputs = resolveInputs(options, log);
   const kernel = ensureKernel(inputs.root, log);

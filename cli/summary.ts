@@ -3,7 +3,7 @@
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
-import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, runCommand, single, synopsis, wantsHelp } from './args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, type OptionTable, UsageError, helpText, integer, parseOptions, runCommand, single, synopsis, wantsHelp } from './args';
 import { evaluate } from '../lib/evaluation';
 import { readBaseline } from '../lib/baseline-summary';
 import { writeFileAtomic } from '../lib/files';
@@ -56,7 +56,7 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(`[summary] ${step}: ${detail}${share}\n`);
     },
   );
-  const json = JSON.stringify(evaluation.summary, null, 2) + '\n';
+  const json = `${JSON.stringify(evaluation.summary, null, 2)}\n`;
   if (!out) {
     process.stdout.write(json);
     return;

@@ -9,9 +9,9 @@
  */
 import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
-import { ScaleName, SCALES } from './synth/layout';
+import { type ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
-import { HELP, OptionTable, UsageError, helpText, parseOptions, single, synopsis, wantsHelp } from '../cli/args';
+import { HELP, type OptionTable, UsageError, helpText, parseOptions, single, synopsis, wantsHelp } from '../cli/args';
 import { DENSE_DIR, DENSE_ROWS, generateDense } from './synth/dense';
 
 /** Parsed command line. */

@@ -3,11 +3,11 @@
  * its inputs are unchanged), find the Python that serves it, and start lab/server.py on 127.0.0.1
  * with the project's kernel. Used by `npm run lab`, the Lab tests and `npm run bench:lab`.
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { createHash, randomBytes } from 'crypto';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
 import { ensureKernelSpec, kernelSpec, kernelProblems, projectJupyterDir } from '../lib/kernel';
 
 /** `plotly`: Lab with jupyterlab-plotly's renderer; `html`: Lab without it (figures from text/html). */
@@ -104,7 +104,7 @@ export function ensureLabBuild(
   }
   run(process.execPath, [path.join(dir, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.js'], dir, log);
   fs.copyFileSync(path.join(dir, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js'), labPlotlyPath(projectRoot));
-  fs.writeFileSync(stampFile(projectRoot), stamp + '\n');
+  fs.writeFileSync(stampFile(projectRoot), `${stamp}\n`);
   if (cached) {
     fs.rmSync(cached, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(cached), { recursive: true });
@@ -208,7 +208,7 @@ export async function startLab(options: LabServerOptions): Promise<LabServer> {
     for (const [pluginId, settings] of Object.entries(options.userSettings)) {
       const file = userSettingsFile(options.stateDir, pluginId);
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
+      fs.writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
     }
   }
   const port = options.port ?? (await freePort());

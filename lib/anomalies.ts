@@ -5,9 +5,9 @@
  * text out. Labels are attacker-written: the CSV defuses spreadsheet formulas, and callers escape
  * for HTML or markdown.
  */
-import { FamilyDeviation, RowExplanation, rankExplanations } from './reasons';
-import { JsonNumber as JsonScore, jsonNumber as jsonScore } from './summary';
-import { Role, formatNaiveIso } from './types';
+import { type FamilyDeviation, type RowExplanation, rankExplanations } from './reasons';
+import { type JsonNumber as JsonScore, jsonNumber as jsonScore } from './summary';
+import { type Role, formatNaiveIso } from './types';
 
 /** One reason of summary.json's `anomalies[].reasons`. */
 export interface AnomalyReasonJson {
@@ -109,7 +109,7 @@ export function anomaliesCsv(anomalies: readonly AnomalyJson[], maxReasons = 5):
     }
     lines.push(cells.map(csvCell).join(','));
   });
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 function scoreCell(score: JsonScore): number | null {

@@ -3,10 +3,10 @@
  * of the rerun comparison; everything wrong with the file is an InputError naming it (and the
  * line and column, for JSON that does not parse), raised before anything is computed or written.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { InputError } from './types';
 import { jsonErrorOffset } from './json-error';
-import { Summary } from './summary';
+import type { Summary } from './summary';
 
 /** What a baseline must hold: a summary of schema version 2 or later, with its anomalies and findings. */
 export type Baseline = Pick<Summary, 'schemaVersion' | 'reference' | 'families' | 'findings'> & {
@@ -40,7 +40,7 @@ export function readBaseline(file: string): Baseline {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
+  } catch {
     const offset = Math.max(0, jsonErrorOffset(text));
     const where = positionOf(text, offset);
     const found = text.charAt(offset);

@@ -14,8 +14,8 @@
  * normal rows) the floor is 1 (a factor e on the log scale). So a non-zero value in an all-zero
  * window scores its size in units of a typical non-zero normal value, never infinity.
  */
-import { ColumnDistribution, ValueSketch, quantileOfCounts } from './sketch';
-import { ColumnKey, ROLES, Role, ValueKey } from './types';
+import { type ColumnDistribution, type ValueSketch, quantileOfCounts } from './sketch';
+import { type ColumnKey, ROLES, type Role, type ValueKey } from './types';
 
 /** Scale that makes the median absolute deviation estimate a normal distribution's σ. */
 export const MAD_SCALE = 1.4826;

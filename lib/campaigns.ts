@@ -7,8 +7,8 @@
  * define it (where it stands out most against the other anomalous IPs). Pure: explanations in,
  * groups out.
  */
-import { RowExplanation, STANDOUT } from './reasons';
-import { Role } from './types';
+import { type RowExplanation, STANDOUT } from './reasons';
+import type { Role } from './types';
 
 /** Scores beyond this are capped in the clustering (an infinite score would swallow every distance). */
 export const SCORE_CAP = 50;

@@ -3,11 +3,11 @@
  * added and removed (each with its main reason), the findings whose verdict changed, and a figure
  * of the family means that moved most. Pure: from `changes` to markdown and a Plotly spec.
  */
-import { Changes, FamilyMove, largestMoves } from './changes';
+import { type Changes, type FamilyMove, largestMoves } from './changes';
 import { escapeHtml, escapeMarkdown } from './html';
 import { humanNumber } from './evidence';
-import { VERDICT_MARKS, VerdictStatus } from './findings';
-import { PlotlyFigure } from './figures/spec';
+import { VERDICT_MARKS, type VerdictStatus } from './findings';
+import type { PlotlyFigure } from './figures/spec';
 
 /** An anomaly as summary.json `anomalies` lists it: enough to name its main reason. */
 export interface AnomalyReasons {

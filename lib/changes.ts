@@ -3,10 +3,10 @@
  * added and removed, findings whose verdict changed, and every family's means from then to now.
  * Pure: from two summaries to a JSON-ready object.
  */
-import { Baseline } from './baseline-summary';
-import { JsonNumber, Summary } from './summary';
-import { InputError, Role, ROLES } from './types';
-import { VerdictStatus } from './findings';
+import type { Baseline } from './baseline-summary';
+import type { JsonNumber, Summary } from './summary';
+import { InputError, type Role, ROLES } from './types';
+import type { VerdictStatus } from './findings';
 
 /** A group's mean then and now. */
 export interface MeanChange {

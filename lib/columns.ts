@@ -2,7 +2,7 @@
  * Column keys: parse the Python tuple headers pandas writes for a MultiIndex flattened to text,
  * recognise metadata columns, and infer a run's window grid from its window starts.
  */
-import { ColumnKey, FilePosition, InputError, ValueKey, WindowGrid, formatNaiveTimestamp } from './types';
+import { type ColumnKey, type FilePosition, InputError, type ValueKey, type WindowGrid, formatNaiveTimestamp } from './types';
 
 const EXAMPLE = `('avg_Length', 'avg_2019-02-01 09:35:00')`;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;

@@ -12,19 +12,19 @@
  *   when it drifts far away, so a long notebook stays fast and its memory bounded;
  * - `text/plain`, a one-line description.
  */
-import { createHash } from 'crypto';
-import { gzipSync } from 'zlib';
-import { Frame } from './frame';
-import { FrameTableOptions, escapeHtml, frameTableHtml, unescapeHtml } from './html';
-import { PlotlyFigure } from './figures/spec';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Frame } from './frame';
+import { type FrameTableOptions, escapeHtml, frameTableHtml, unescapeHtml } from './html';
+import type { PlotlyFigure } from './figures/spec';
 import { groupLines } from './figures/group-lines';
-import { DrawSettings, drawFigures } from './browser/draw-figures';
+import { type DrawSettings, drawFigures } from './browser/draw-figures';
 import { TIMELINE_DEFAULTS } from './figures/timeline';
 import { checkFigureBundleOptions } from './plot-options';
 
 /** How far (px) a drawn figure may drift from the viewport before its twin frees it. */
 const DEFAULT_RELEASE_PX = 2000;
-import { PLOTLY_WAITERS, PlotlyBuild, plotlyLibraryScript, plotlyVersion, scriptSafe } from './plotly-bundle';
+import { PLOTLY_WAITERS, type PlotlyBuild, plotlyLibraryScript, plotlyVersion, scriptSafe } from './plotly-bundle';
 
 /** A Jupyter display bundle: mime type → content, plus per-mime metadata. */
 export interface MimeBundle {

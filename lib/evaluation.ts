@@ -4,19 +4,19 @@
  * statistics) and build the summary. The notebook runs the same steps cell by cell; the
  * `summary` command runs this function; both therefore print the same numbers.
  */
-import { Frame } from './frame';
-import { EvaluateOptions, FullEvaluation, Progress, evaluateFull } from './loaders';
-import { Run, RunSpec, loadRuns, pickReference } from './runs';
+import type { Frame } from './frame';
+import { type EvaluateOptions, type FullEvaluation, type Progress, evaluateFull } from './loaders';
+import { type Run, type RunSpec, loadRuns, pickReference } from './runs';
 import { sampleNormalRows } from './sample';
 import { familyStats } from './stats';
 import { ValueSketch } from './sketch';
 import { baselineOf } from './baseline';
-import { FullFacts, Summary, buildSummary } from './summary';
-import { FamilyStats } from './types';
-import { FindingContext, findingContext, findingFamilies, findingsJson } from './findings';
-import { Baseline } from './baseline-summary';
+import { type FullFacts, type Summary, buildSummary } from './summary';
+import type { FamilyStats } from './types';
+import { type FindingContext, findingContext, findingFamilies, findingsJson } from './findings';
+import type { Baseline } from './baseline-summary';
 import { compareWithBaseline } from './changes';
-import { RowExplanation, explainRows } from './reasons';
+import { type RowExplanation, explainRows } from './reasons';
 import { anomaliesJson } from './anomalies';
 
 /** What an evaluation is run on. */

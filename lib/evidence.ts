@@ -5,9 +5,9 @@
  * Also the small numeric helpers the findings' checks share (exact quantiles, Pearson correlation,
  * group timelines). Strings from files reach markdown through html.ts's escapeMarkdown.
  */
-import { Frame } from './frame';
+import type { Frame } from './frame';
 import { escapeMarkdown } from './html';
-import { EvidenceCell, FamilyEvidence, FamilyStats, Group, Role, ROLES } from './types';
+import { type EvidenceCell, type FamilyEvidence, type FamilyStats, type Group, type Role, ROLES } from './types';
 
 /** One evidence cell with the provenance a reader needs to judge it. */
 export interface EvidenceCellDetail extends EvidenceCell {
@@ -70,7 +70,7 @@ function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void
     const x = a[lo];
     const y = a[(lo + hi) >> 1];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = x < y ? (y < z ? y : Math.max(x , z)) : x < z ? x : Math.max(y , z);
     let i = lo;
     let j = hi;
     while (i <= j) {

@@ -2,7 +2,7 @@
  * Frame: a windowed table held as one row-major typed-array matrix, with its row labels,
  * their roles and the parsed column keys. Views per family are cheap (index arrays, no copies).
  */
-import { ColumnKey, Role, ValueKey, WindowGrid, roleOf } from './types';
+import { type ColumnKey, type Role, type ValueKey, type WindowGrid, roleOf } from './types';
 import { inferGrid } from './columns';
 
 /** Numbers of a frame: Float64 by default, Float32 when a reader opted in to halve memory. */

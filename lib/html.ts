@@ -3,8 +3,8 @@
  * (honeypot data is attacker-written) and a pandas-like table of a frame's first rows.
  * Pure functions: strings in, strings out.
  */
-import { Frame } from './frame';
-import { OptionCheckers, checkOptions, wholeNumber } from './options';
+import type { Frame } from './frame';
+import { type OptionCheckers, checkOptions, wholeNumber } from './options';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;',

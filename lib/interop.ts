@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import type { DataFrame } from 'danfojs-node';
-import { Frame } from './frame';
+import type { Frame } from './frame';
 import { formatNaiveTimestamp } from './types';
 
 /** Which part of a frame to hand over. */

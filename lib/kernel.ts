@@ -4,9 +4,9 @@
  * tests. The spec lives in a project-local Jupyter data dir (found through `JUPYTER_PATH`), and can
  * also be copied into the user's own Jupyter data dir for JupyterLab.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Kernel name: the notebook's `metadata.kernelspec.name` names the same one. */
 export const KERNEL_NAME = 'tslab-anomaly-eval';
@@ -84,7 +84,7 @@ export interface KernelInstall {
 export function ensureKernelSpec(dataDir: string, spec: KernelSpec): KernelInstall {
   const kernelDir = path.join(dataDir, 'kernels', KERNEL_NAME);
   const specFile = path.join(kernelDir, 'kernel.json');
-  const text = JSON.stringify(spec, null, 1) + '\n';
+  const text = `${JSON.stringify(spec, null, 1)}\n`;
   let existing: string | undefined;
   try {
     existing = fs.readFileSync(specFile, 'utf8');

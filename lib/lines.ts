@@ -2,7 +2,7 @@
  * Reading a table file's lines in byte ranges from a reused buffer, with no per-line strings: the
  * reader's line loop (each parse thread reads its own range with its own buffer).
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 
 const LF = 10;
 const CR = 13;

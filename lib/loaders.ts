@@ -6,10 +6,10 @@
 import { Frame } from './frame';
 import { FamilyStatsAccumulator } from './stats';
 import { ValueSketch } from './sketch';
-import { NormalBaseline, baselineOf } from './baseline';
+import { type NormalBaseline, baselineOf } from './baseline';
 import { sampleNormalRows } from './sample';
-import { ColumnKey, FamilyStats, WindowGrid } from './types';
-import { EXCLUDED, EvaluateJob, EvaluatePass, LabelPass, NORMAL, ReadJob, RowFailure, dropKeptLabels, fillSparseRows } from './parse-worker';
+import type { ColumnKey, FamilyStats, WindowGrid } from './types';
+import { EXCLUDED, type EvaluateJob, type EvaluatePass, type LabelPass, NORMAL, type ReadJob, RowFailure, dropKeptLabels, fillSparseRows } from './parse-worker';
 import { gridOf, readHead } from './table-head';
 import { ProgressReporter, checkDuplicates, countRanges, placeRanges, splitRanges, withPool } from './read-threads';
 

@@ -11,19 +11,19 @@ import { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from '.
 import { MAX_PROFILES, TRIAGE_ROWS } from './defaults';
 import { showFigure, showHtml, showMarkdown } from './display';
 import { writeFileAtomic } from './files';
-import { FindingContext, OVERLAP_SECTION, SEED_SECTIONS, SeedSection, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from './findings';
+import { type FindingContext, OVERLAP_SECTION, SEED_SECTIONS, type SeedSection, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from './findings';
 import { levelsFigure } from './figures/levels';
 import { profileFigure } from './figures/profile';
 import type { Frame } from './frame';
 import { escapeMarkdown, simpleTableHtml } from './html';
-import { FullEvaluation, Progress, evaluateFull, readTable } from './loaders';
+import { type FullEvaluation, type Progress, evaluateFull, readTable } from './loaders';
 import { evaluateFrame } from './evaluation';
 import { OptionError } from './options';
-import { NotebookParams, summaryPath } from './params';
+import { type NotebookParams, summaryPath } from './params';
 import { checkAllIpsOptions } from './plot-options';
-import { AllIpsOptions, plotAllIps } from './figures/timeline';
-import { PlotlyFigure } from './figures/spec';
-import { ProfileTarget, labelsFor } from './profiles';
+import { type AllIpsOptions, plotAllIps } from './figures/timeline';
+import type { PlotlyFigure } from './figures/spec';
+import { type ProfileTarget, labelsFor } from './profiles';
 import { explainRows } from './reasons';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from './standouts';
 import type { Summary } from './summary';
@@ -217,7 +217,7 @@ export function seedSummaryOutputs(data: SeedData, feature: string): CellOutput[
   const outputs: CellOutput[] = [];
   if (!missingFamilyNote(data, section.figures[0])) outputs.push(figure(levelsFigure(data.context, section.figures[0])));
   const results = evaluateFindings(section.summary, data.context);
-  outputs.push(markdown(findingsMarkdown(results) + '\n\n' + tallyMarkdown(results)));
+  outputs.push(markdown(`${findingsMarkdown(results)}\n\n${tallyMarkdown(results)}`));
   return outputs;
 }
 
@@ -238,8 +238,8 @@ export function standoutOutputs(data: SeedData, family = 'count_Length'): CellOu
     markdown(`${title}\n\n${standoutsMarkdown(standouts, family)}`),
     markdown(
       pairs.length > 0
-        ? '**Source/destination pairs among them whose timelines match**\n\n' + pairsMarkdown(pairs)
-        : '**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\n\n' + pairsMarkdown(matchingPairs(data.anomalous, family, { limit: 5 })),
+        ? `**Source/destination pairs among them whose timelines match**\n\n${pairsMarkdown(pairs)}`
+        : `**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\n\n${pairsMarkdown(matchingPairs(data.anomalous, family, { limit: 5 }))}`,
     ),
   ];
 }
@@ -272,6 +272,6 @@ export function seedCells(data: SeedData, display: Display = showInKernel): Seed
  */
 export function writeSummaryFile(params: NotebookParams, summary: Summary): string {
   if (!params.summaryOut) return 'summary not written (no summaryOut / EVAL_SUMMARY_OUT)';
-  writeFileAtomic(params.summaryOut, JSON.stringify(summary, null, 2) + '\n');
+  writeFileAtomic(params.summaryOut, `${JSON.stringify(summary, null, 2)}\n`);
   return `summary written to ${summaryPath(params)}`;
 }

@@ -5,8 +5,8 @@
  * `EVAL_PARAMS`. Parsing is strict: a bad value stops the notebook with a message naming the
  * variable (or file), what was found and what was expected.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** What the evaluation notebook runs on. Field names match `EvaluationParams` of lib/evaluation. */
 export interface NotebookParams {

@@ -4,14 +4,14 @@
  * statistics and a sample. Runs inside a worker thread (this file is the worker's entry point) or
  * in-process for small files; the same functions either way.
  */
-import * as fs from 'fs';
-import { isMainThread, parentPort, workerData } from 'worker_threads';
-import { ColumnKey, roleOf } from './types';
-import { LineBuffer, countLines, forEachLine, lineBuffer } from './lines';
-import { RowProblem, createRowReader } from './row-reader';
+import * as fs from 'node:fs';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { type ColumnKey, roleOf } from './types';
+import { type LineBuffer, countLines, forEachLine, lineBuffer } from './lines';
+import { type RowProblem, createRowReader } from './row-reader';
 import { parseColumnKey } from './columns';
-import { AccumulatorState, FamilyStatsAccumulator } from './stats';
-import { SketchState, ValueSketch } from './sketch';
+import { type AccumulatorState, FamilyStatsAccumulator } from './stats';
+import { type SketchState, ValueSketch } from './sketch';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
 export class RowFailure extends Error {

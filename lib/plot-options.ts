@@ -6,7 +6,7 @@
  */
 import type { FigureBundleOptions } from './display';
 import type { AllIpsOptions } from './figures/timeline';
-import { OptionCheckers, checkOptions, flag, keyword, positiveNumber, text, wholeNumber } from './options';
+import { type OptionCheckers, checkOptions, flag, keyword, positiveNumber, text, wholeNumber } from './options';
 
 const ALL_IPS_CHECKERS: OptionCheckers<AllIpsOptions> = {
   yScale: (v, name) => keyword(v, name, ['linear', 'log']),

@@ -8,7 +8,7 @@
  * third smaller, parses 0.6 s sooner and its renderer holds ~50 MB less. Both are the same
  * plotly.js version.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 
 /** Which plotly.js build to embed: `cartesian` (default, 1.5 MB) or `full` (4.8 MB, every trace type). */
 export type PlotlyBuild = 'cartesian' | 'full';

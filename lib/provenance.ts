@@ -3,8 +3,8 @@
  * evaluation of marked files says, before anything else, that its verdicts show the checks
  * recovering structure the generator planted, not evidence about real traffic.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** The mark's file name, written by `npm run data` into every folder it writes a table to. */
 export const GENERATED_MARK = 'generated-by-anomaly-eval.json';

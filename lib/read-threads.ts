@@ -3,15 +3,15 @@
  * calling thread alone for a small file), progress gathered from all of them, and bad rows turned
  * into errors that name file, line and column.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Worker } from 'worker_threads';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { InputError } from './types';
 import { controlCharacterProblem } from './control';
-import { TableHead, SMALL_FILE } from './table-head';
+import { type TableHead, SMALL_FILE } from './table-head';
 import type { Progress, ReadOptions } from './loaders';
-import { ProgressSink, Range, RowFailure, TaskName, TaskReply, WORKER_MARK, runTask } from './parse-worker';
+import { type ProgressSink, type Range, RowFailure, type TaskName, type TaskReply, WORKER_MARK, runTask } from './parse-worker';
 
 /** Splits [from, size) into `parts` ranges that start at line starts (some may be empty). */
 export function splitRanges(file: string, from: number, size: number, parts: number): Array<{ from: number; to: number }> {

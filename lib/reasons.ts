@@ -7,9 +7,9 @@
  * beyond `STANDOUT` in that direction (none when the peak itself is below it). A row's reasons are
  * its families by descending score, at most `MAX_REASONS`; its score is the first reason's.
  */
-import { Frame } from './frame';
-import { NormalBaseline, baselineColumn, baselineIndex, slog } from './baseline';
-import { Role } from './types';
+import type { Frame } from './frame';
+import { type NormalBaseline, baselineColumn, baselineIndex, slog } from './baseline';
+import type { Role } from './types';
 
 /** Robust z from which a window stands out (the usual outlier line for a robust z). */
 export const STANDOUT = 3;
@@ -45,7 +45,7 @@ export interface RowExplanation {
  */
 export function cellDeviation(value: number, logMedian: number, logSpread: number, floor: number): number {
   if (Number.isNaN(value) || Number.isNaN(logMedian)) return NaN;
-  const spread = logSpread > floor ? logSpread : floor;
+  const spread = Math.max(logSpread , floor);
   const x = slog(value);
   if (x === logMedian) return 0;
   return (x - logMedian) / spread;

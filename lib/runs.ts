@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Frame } from './frame';
-import { ReadOptions, readTable } from './loaders';
-import { InputError, WindowGrid } from './types';
+import type { Frame } from './frame';
+import { type ReadOptions, readTable } from './loaders';
+import { InputError, type WindowGrid } from './types';
 
 /** The file a detector run leaves in its folder. */
 export const ANOMALIES_FILE = 'detected_anomalies.csv';

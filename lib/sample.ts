@@ -3,7 +3,7 @@
  * smallest seeded hash (bottom-k). It is uniform, independent of file order and of how the work is
  * split across threads, and the streaming reader can pick the same rows without holding the table.
  */
-import { Frame } from './frame';
+import type { Frame } from './frame';
 
 const TWO32 = 4294967296;
 

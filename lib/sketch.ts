@@ -11,7 +11,7 @@
  * steps of 1/32) is held exactly. Counts are integers and a column's level is the lowest at which
  * its values fit, so merging the threads' sketches gives the same sketch however rows were split.
  */
-import { ColumnKey, Role } from './types';
+import type { ColumnKey, Role } from './types';
 
 /** Relative accuracy of a value that shares its bucket with other values, at level 0. */
 export const SKETCH_ACCURACY = 0.01;
@@ -59,7 +59,7 @@ function rankKey(v: number, level: number): number {
   if (v === -Infinity) return -INFINITY_KEY;
   // The level-0 bucket exponent of a finite non-zero value, clamped.
   let e = Math.ceil(Math.log(Math.abs(v)) / LOG_GAMMA);
-  e = e > K ? K : e < -K ? -K : e;
+  e = e > K ? K : Math.max(e , -K);
   // ceil(ceil(x / 2) / 2) = ceil(x / 4): pairing `level` times divides by 2^level, rounding up.
   const k = Math.ceil(e * INVERSE_POWERS_OF_TWO[level]);
   return v > 0 ? OFFSET + k : -(OFFSET + k);

@@ -2,9 +2,9 @@
  * The seed's TODO, "get those singular ips": the IPs that stand out in a family (count_Length by
  * default) and the source/destination pairs whose timelines match. Pure functions, no I/O.
  */
-import { Frame } from './frame';
+import type { Frame } from './frame';
 import { escapeMarkdown } from './html';
-import { Role, ROLES } from './types';
+import { type Role, ROLES } from './types';
 import { humanNumber, pearson, quantileSorted, roleWord } from './evidence';
 
 /** An IP that stands out among the IPs of its role. */

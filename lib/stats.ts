@@ -5,8 +5,8 @@
  * depend on how rows were split across threads beyond the last bits; values of 2^512 and beyond are
  * summed apart, scaled down exactly, so that a sum past the largest double still gives its mean.
  */
-import { Frame } from './frame';
-import { ColumnKey, FamilyStats, GroupStats, Role, RoleStats } from './types';
+import type { Frame } from './frame';
+import type { ColumnKey, FamilyStats, GroupStats, Role, RoleStats } from './types';
 
 const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
 /** Values at least this large (in magnitude) are summed apart, times HUGE_SCALE (exact: a power of two). */

@@ -3,11 +3,11 @@
  * shared/spec/summary.md (schemaVersion 2: version 1's fields and the checked `findings`). Pure:
  * from loaded runs, the full-dataset evaluation and the findings' verdicts to a plain JSON-ready object.
  */
-import { SummaryFinding } from './findings/json';
+import type { SummaryFinding } from './findings/json';
 import type { Changes } from './changes';
-import { LabelledRun, referenceOverlaps } from './overlap';
-import { Run } from './runs';
-import { FamilyStats, GroupStats, ROLES, Role, formatNaiveIso } from './types';
+import { type LabelledRun, referenceOverlaps } from './overlap';
+import type { Run } from './runs';
+import { type FamilyStats, type GroupStats, ROLES, type Role, formatNaiveIso } from './types';
 import type { AnomalyJson } from './anomalies';
 
 /** A statistic as JSON allows it: NaN → null, ±Infinity → "Infinity" / "-Infinity". */

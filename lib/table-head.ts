@@ -2,11 +2,11 @@
  * A table file's header line, read and checked before any long read: its columns, where its data
  * starts, and its window grid.
  */
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import { headerGrid, parseHeaderFields } from './columns';
 import { splitFields } from './tsv';
 import { controlCharacterProblem } from './control';
-import { ColumnKey, InputError, WindowGrid } from './types';
+import { type ColumnKey, InputError, type WindowGrid } from './types';
 
 /** A table file's header and where its data starts. */
 export interface TableHead {

@@ -7,8 +7,8 @@
  *
  * `--check` exits 1 when the committed notebook differs from what this script would write.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SEED_SECTIONS } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
 import { writeFileAtomic } from '../lib/files';
@@ -333,7 +333,7 @@ export function notebookText(nb: object): string {
     }
     return value;
   };
-  return JSON.stringify(sortKeys(nb), null, 1) + '\n';
+  return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
 }
 
 function main(argv: readonly string[]): number {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnomalyJson, anomaliesCsv, anomaliesCsvHeader, anomaliesJson, csvCell, describeReason, runsByLabel, triageRows } from '../lib/anomalies';
-import { RowExplanation } from '../lib/reasons';
+import { type AnomalyJson, anomaliesCsv, anomaliesCsvHeader, anomaliesJson, csvCell, describeReason, runsByLabel, triageRows } from '../lib/anomalies';
+import type { RowExplanation } from '../lib/reasons';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { profileFigure } from '../lib/figures/profile';
 import { findCampaigns } from '../lib/campaigns';
@@ -11,7 +11,7 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { ValueSketch } from '../lib/sketch';
 import { baselineOf } from '../lib/baseline';
-import { TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
+import { type TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';
 const T0 = Date.parse('2019-02-01T14:05:00Z');

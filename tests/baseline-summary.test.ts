@@ -106,7 +106,7 @@ test('a rerun with a dozen more flagged IPs lists exactly those as added, none r
   assert.equal(extra.length, 12);
   const rerun = path.join(dir, 'rerun-5T');
   fs.mkdirSync(rerun);
-  fs.writeFileSync(path.join(rerun, 'detected_anomalies.csv'), [...fiveT, ...extra.map((line) => `${line}\t-1`)].join('\n') + '\n');
+  fs.writeFileSync(path.join(rerun, 'detected_anomalies.csv'), `${[...fiveT, ...extra.map((line) => `${line}\t-1`)].join('\n')}\n`);
   const second = path.join(dir, 'second.json');
   const run2 = node('cli/summary.js', ['--models', runs[0], runs[1], rerun, '--full', fullPath, '--baseline', first, '--out', second]);
   assert.equal(run2.status, 0, run2.stderr);

@@ -3,9 +3,9 @@
  * by playwright-core (never a downloaded browser), a new empty profile, every non-local request
  * blocked, console errors and page errors collected.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, tempDir } from './plot-fixtures';
 
 /** A page opened offline, with what it logged. */

@@ -5,16 +5,16 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
-import { figureBundle, plotlyLibraryBundle, tableBundle, MimeBundle } from '../lib/display';
+import { figureBundle, plotlyLibraryBundle, tableBundle, type MimeBundle } from '../lib/display';
 import { evidenceFigure } from '../lib/figures/evidence';
 import { overlapFigure } from '../lib/figures/overlap';
 import { plotAllIps } from '../lib/figures/timeline';
-import { hasChromium, openOffline, figureStates, scrollUntilAllDrawn, OfflinePage } from './browser-harness';
+import { hasChromium, openOffline, figureStates, scrollUntilAllDrawn, type OfflinePage } from './browser-harness';
 import { htmlOf, pageOf, syntheticFrame, tempDir } from './plot-fixtures';
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">source';

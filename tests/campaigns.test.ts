@@ -8,7 +8,7 @@ import { evaluate } from '../lib/evaluation';
 import { generateDataset } from '../data/synth/dataset';
 import { buildPopulation } from '../data/synth/population';
 import { DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
-import { FamilyDeviation, RowExplanation } from '../lib/reasons';
+import type { FamilyDeviation, RowExplanation } from '../lib/reasons';
 import { prng as random } from './frames';
 
 

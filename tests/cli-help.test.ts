@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, OptionTable, UsageError, helpText, integer, parseOptions, single } from '../cli/args';
+import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, type OptionTable, UsageError, helpText, integer, parseOptions, single } from '../cli/args';
 
 const root = path.resolve(__dirname, '..', '..');
 const COMMANDS: Array<[string, string[], string[]]> = [

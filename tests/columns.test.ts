@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freqAlias, inferGrid, parseColumnKey, parseHeaderFields, parsePythonPair } from '../lib/columns';
-import { InputError, ValueKey } from '../lib/types';
+import { InputError, type ValueKey } from '../lib/types';
 
 const at = { file: 'f.tsv', line: 1, column: 7 };
 

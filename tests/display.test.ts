@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { gunzipSync } from 'zlib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import {
-  MimeBundle, NoKernelError, PLOTLY_MIME, figureBundle, jsonForScript, kernelDisplayWriter,
+  type MimeBundle, NoKernelError, PLOTLY_MIME, figureBundle, jsonForScript, kernelDisplayWriter,
   markdownBundle, plotlyLibraryBundle, plotlyTextToPlain, show, tableBundle,
 } from '../lib/display';
 import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
 import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
 import { drawFigures } from '../lib/browser/draw-figures';
-import { PlotlyFigure } from '../lib/figures/spec';
+import type { PlotlyFigure } from '../lib/figures/spec';
 import { groupLines } from '../lib/figures/group-lines';
 import { plotAllIps } from '../lib/figures/timeline';
 import { traceWithTemplate } from '../lib/figures/lines';

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Frame } from '../lib/frame';
+import type { Frame } from '../lib/frame';
 import { prng, timelineFrame } from './frames';
-import { FamilyStats } from '../lib/types';
+import type { FamilyStats } from '../lib/types';
 import {
   evidenceCell, evidenceTableMarkdown, familyEvidence, humanNumber, humanShare, quantiles, quantileSorted,
 } from '../lib/evidence';

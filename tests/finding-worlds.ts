@@ -3,12 +3,12 @@
  * the claim should hold, or should not. The builder reads the claim as data, so every finding of
  * the seed gets its two worlds without a hand-written frame each.
  */
-import { Claim, COUNT_WORDS, DEGREES } from '../lib/findings/claims';
-import { Frame } from '../lib/frame';
-import { LabelledRun } from '../lib/overlap';
-import { Group, Role, ROLES } from '../lib/types';
-import { FindingInputs } from '../lib/findings';
-import { prng, timelineFrame, Timeline } from './frames';
+import { type Claim, COUNT_WORDS, DEGREES } from '../lib/findings/claims';
+import type { Frame } from '../lib/frame';
+import type { LabelledRun } from '../lib/overlap';
+import { type Group, type Role, ROLES } from '../lib/types';
+import type { FindingInputs } from '../lib/findings';
+import { prng, timelineFrame, type Timeline } from './frames';
 
 /** Windows of every world. */
 export const WINDOWS = 60;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  Finding, OVERLAP_SECTION, SEED_SECTIONS, VerdictStatus, allFindings, claimFamilies, evaluateFinding, evaluateFindings,
+  type Finding, OVERLAP_SECTION, SEED_SECTIONS, type VerdictStatus, allFindings, claimFamilies, evaluateFinding, evaluateFindings,
   figureFindings, figureMarkdown, findingContext, findingsMarkdown, seedSection, summaryMarkdown, verdictCounts,
 } from '../lib/findings';
 import { conjunction, judge } from '../lib/findings/verdict';

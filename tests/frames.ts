@@ -4,7 +4,7 @@
  */
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
-import { ColumnKey, formatNaiveTimestamp } from '../lib/types';
+import { type ColumnKey, formatNaiveTimestamp } from '../lib/types';
 
 /** Start of the seed's first five-minute window, 2019-02-01 09:35. */
 export const T0 = Date.UTC(2019, 1, 1, 9, 35);

@@ -39,7 +39,7 @@ export const HEADER = /^\('([^']+)', '([A-Za-z]+)_(\d{4}-\d\d-\d\d \d\d:\d\d:\d\
 export function valueHeaders(table: Table): { col: number; family: string; start: number }[] {
   return table.headers.flatMap((header, col) => {
     const m = HEADER.exec(header);
-    return m ? [{ col, family: m[1], start: Date.parse(m[3].replace(' ', 'T') + 'Z') }] : [];
+    return m ? [{ col, family: m[1], start: Date.parse(`${m[3].replace(' ', 'T')}Z`) }] : [];
   });
 }
 

@@ -1,12 +1,12 @@
 /** A frame read from a file, handed to arquero and danfojs-node. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { readTable } from '../lib/loaders';
 import { toArquero, toDanfo } from '../lib/interop';
-import { Frame } from '../lib/frame';
+import type { Frame } from '../lib/frame';
 
 const H = (family: string, minute: number) => `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
 
@@ -21,7 +21,7 @@ async function smallFrame(): Promise<Frame> {
       ['2.2.2.2dst', '', '0.0', '20', '0'],
       ['3.3.3.3dst', '4', '3', '30', '1'],
     ];
-    fs.writeFileSync(file, lines.map((l) => l.join('\t')).join('\n') + '\n');
+    fs.writeFileSync(file, `${lines.map((l) => l.join('\t')).join('\n')}\n`);
     return await readTable(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

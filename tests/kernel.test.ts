@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { KERNEL_NAME, findProjectRoot, projectJupyterDir } from '../lib/kernel';
 import { findJupyterPython } from '../cli/report';
 import { DEFAULT_CELL_TIMEOUT_SECONDS } from '../lib/defaults';
-import { parseRunnerEvent, RunnerEvent } from '../lib/report';
+import { parseRunnerEvent, type RunnerEvent } from '../lib/report';
 
 const root = findProjectRoot(__dirname);
 const kernelCli = path.join(root, 'dist', 'cli', 'kernel.js');

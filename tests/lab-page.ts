@@ -5,8 +5,8 @@
  * - `plotly`: jupyterlab-plotly's renderer (`.jp-RenderedPlotly`), drawn when it holds plotly's SVG;
  * - `html`: our HTML twin (`div[data-anomaly-eval-figure]`), drawn once it has `data-drawn-ms`.
  */
-import { Page } from 'playwright-core';
-import { LabVariant } from '../lab/harness';
+import type { Page } from 'playwright-core';
+import type { LabVariant } from '../lab/harness';
 
 /** The app object src/index.js puts on `window` once Lab is restored. */
 interface LabWindow {

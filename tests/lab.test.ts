@@ -21,11 +21,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { findProjectRoot } from '../lib/kernel';
 import { paramsToEnv } from '../lib/params';
-import { LAB_VARIANTS, LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
-import { OfflinePage, hasChromium, launchOffline } from './browser-harness';
+import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
+import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
 import {
   errorOutputs, executionCounts, figureOutputCount, figureStatesIn, labCommand, openLabPage, openNotebook,
   runAll, scrollThroughFigures, untrustedFigureNotes, waitForNotebook,

@@ -7,12 +7,12 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { findProjectRoot, projectJupyterDir } from '../lib/kernel';
 import { paramsToEnv } from '../lib/params';
 import { CHROMIUM } from './plot-fixtures';

@@ -5,15 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { evaluateFull, readTable, Progress } from '../lib/loaders';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { evaluateFull, readTable, type Progress } from '../lib/loaders';
 import { readHeader } from '../lib/table-head';
 import { familyStats } from '../lib/stats';
 import { sampleFrame } from '../lib/sample';
-import { Frame } from '../lib/frame';
-import { InputError, GroupStats, roleOf } from '../lib/types';
+import type { Frame } from '../lib/frame';
+import { InputError, type GroupStats, roleOf } from '../lib/types';
 import { prng } from './frames';
 
 const BAD = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'bad');
@@ -61,7 +61,7 @@ function cellText(rand: () => number, h: string): string {
   if (x < 0.65) return '';
   if (x < 0.66) return ['nan', 'inf', '-inf', 'NaN'][Math.floor(rand() * 4)];
   if (x < 0.7) return `${(rand() * 9).toFixed(3)}e-0${1 + Math.floor(rand() * 8)}`;
-  if (x < 0.8) return String(Math.floor(rand() * 100)) + '.0';
+  if (x < 0.8) return `${String(Math.floor(rand() * 100))}.0`;
   return String(rand() * 10 ** Math.floor(rand() * 6));
 }
 
@@ -105,7 +105,7 @@ test('CRLF line ends, a missing final newline, blank lines and quoted index valu
     ['a"b source', 'tab\there dst', 'plaindst'], [['1.5', '0.0'], ['', '2e3'], ['-0.0', '7']]);
   assertFrameMatches(await readTable(q.file), q);
   const text = fs.readFileSync(q.file, 'utf8');
-  fs.writeFileSync(path.join(tmp, 'blank.tsv'), text.replace(/\n(?=plaindst)/, '\n\n') + '\n');
+  fs.writeFileSync(path.join(tmp, 'blank.tsv'), `${text.replace(/\n(?=plaindst)/, '\n\n')}\n`);
   const blank = await readTable(path.join(tmp, 'blank.tsv'));
   assert.deepEqual(blank.index, q.labels);
 });
@@ -182,7 +182,10 @@ function naiveStats(frame: Frame, keep: (label: string) => boolean, family: stri
 }
 
 function assertClose(actual: number, want: number, what: string): void {
-  if (Number.isNaN(want) || !Number.isFinite(want)) return assert.ok(Object.is(actual, want), `${what}: ${actual} vs ${want}`);
+  if (Number.isNaN(want) || !Number.isFinite(want)) {
+    assert.ok(Object.is(actual, want), `${what}: ${actual} vs ${want}`);
+    return;
+  }
   assert.ok(Math.abs(actual - want) <= 1e-12 * Math.max(1, Math.abs(want)), `${what}: ${actual} vs ${want}`);
 }
 

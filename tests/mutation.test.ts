@@ -18,9 +18,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { Frame } from '../lib/frame';
+import type { Frame } from '../lib/frame';
 import { InputError } from '../lib/types';
-import { StrictRead, Table, readStrict } from './independent';
+import { type StrictRead, type Table, readStrict } from './independent';
 import { prng } from './frames';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -128,7 +128,7 @@ const BAD_NUMBERS = ['1,5', '0x10', '1e', '--1', '1..2', ' 1', '1 ', '1_000', 'e
 const ODD_NUMBERS = ['NaN', '-NaN', 'NULL', 'None', '#N/A', 'n/a', '<NA>', 'Infinity', '-INF', '+inf', 'iNf', '.5', '5.', '+.5e-3', '-0', '0e0', '00012', '"1.5"', '""', '"nan"', '"""1"""'];
 const HUGE_NUMBERS = [
   '1e308', '1.7976931348623157e308', '1.7976931348623159e308', '2e308', '1e400', '-1e400', '4.9e-324', '2.4703282292062327e-324', '1e-400',
-  '9007199254740993', '123456789012345678901234567890', '0.1234567890123456789012345', '1' + '0'.repeat(400), '0.' + '0'.repeat(400) + '1',
+  '9007199254740993', '123456789012345678901234567890', '0.1234567890123456789012345', `1${'0'.repeat(400)}`, `0.${'0'.repeat(400)}1`,
   '179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791.9999999999999999999999999999999999999999999999999999999999999999999999',
   '9.999999999999999e22', '1e23', '8.98846567431158e307', '2.2250738585072011e-308', '2.2250738585072014e-308', '0.000000000000000000000000000001e30',
 ];
@@ -149,7 +149,7 @@ const MUTATIONS: Record<string, Mutation> = {
     const spans = lineSpans(text);
     const span = pick(rand, spans);
     const at = rand() < 0.3 ? span.end : span.start + int(rand, span.end - span.start + 1);
-    return { text: text.slice(0, at) + '\t' + text.slice(at), did: `insert a tab at character ${at}` };
+    return { text: `${text.slice(0, at)}\t${text.slice(at)}`, did: `insert a tab at character ${at}` };
   },
   badNumber(rand, text) {
     const [l, f] = randomCell(rand, text);
@@ -167,15 +167,15 @@ const MUTATIONS: Record<string, Mutation> = {
     if (kind === 1) {
       const spans = lineSpans(text);
       const span = pick(rand, spans);
-      return { text: text.slice(0, span.end) + '\r' + text.slice(span.end), did: `CR before the LF of line ${spans.indexOf(span) + 1}` };
+      return { text: `${text.slice(0, span.end)}\r${text.slice(span.end)}`, did: `CR before the LF of line ${spans.indexOf(span) + 1}` };
     }
-    return { text: text.endsWith('\n') ? text.slice(0, -1) + '\r' : text + '\r', did: 'CR ending the file' };
+    return { text: text.endsWith('\n') ? `${text.slice(0, -1)}\r` : `${text}\r`, did: 'CR ending the file' };
   },
   bom(rand, text) {
-    if (rand() < 0.7) return { text: '\ufeff' + text, did: 'BOM at the start' };
+    if (rand() < 0.7) return { text: `\ufeff${text}`, did: 'BOM at the start' };
     const spans = lineSpans(text);
     const span = pick(rand, spans);
-    return { text: text.slice(0, span.start) + '\ufeff' + text.slice(span.start), did: `BOM at the start of line ${spans.indexOf(span) + 1}` };
+    return { text: `${text.slice(0, span.start)}\ufeff${text.slice(span.start)}`, did: `BOM at the start of line ${spans.indexOf(span) + 1}` };
   },
   blankLines(rand, text) {
     const spans = lineSpans(text);
@@ -204,7 +204,7 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: lines.join('\n'), did: `swap lines ${a + 1} and ${b + 1}` };
   },
   finalNewline(_rand, text) {
-    return text.endsWith('\n') ? { text: text.slice(0, -1), did: 'drop the final newline' } : { text: text + '\n', did: 'add a final newline' };
+    return text.endsWith('\n') ? { text: text.slice(0, -1), did: 'drop the final newline' } : { text: `${text}\n`, did: 'add a final newline' };
   },
   badHeader(rand, text) {
     const fields = text.split('\n')[0].split('\t');

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INITIAL_RUN_STATE, RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
+import { INITIAL_RUN_STATE, type RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
 import { parseRunnerEvent } from '../lib/report';
 
 /** Folds runner lines, each at its time (ms), returning the state and the lines printed. */

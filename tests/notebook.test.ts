@@ -9,12 +9,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  CellOutput, OptionError, SeedData, campaignsMarkdown, changesOutputs, evaluateFrame, figureMarkdown, findCampaigns, findingContext, explainRows,
+  type CellOutput, OptionError, type SeedData, campaignsMarkdown, changesOutputs, evaluateFrame, figureMarkdown, findCampaigns, findingContext, explainRows,
   missingFamilyNote, plotAllIps, profileOutputs, profileTargets, progressPrinter, seedCells, seedFigureOutputs, seedSummaryOutputs, SEED_SECTIONS,
   standoutOutputs, triageTableHtml, uniqueLabelsMarkdown, writeSummaryFile, NO_BASELINE_MARKDOWN, levelsFigure, evaluateFindings, findingsMarkdown,
-  tallyMarkdown, anomaliesJson, Summary,
+  tallyMarkdown, anomaliesJson, type Summary,
 } from '../lib/index';
-import { Timeline, prng, timelineFrame } from './frames';
+import { type Timeline, prng, timelineFrame } from './frames';
 import { writeTinyFixture } from '../data/synth/tiny';
 import { describeFull, loadRuns, readFullDataset } from '../lib/index';
 

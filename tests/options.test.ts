@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { OptionError, keyword, wholeNumber, positiveNumber, checkOptions, OptionCheckers } from '../lib/options';
+import { OptionError, keyword, wholeNumber, positiveNumber, checkOptions, type OptionCheckers } from '../lib/options';
 import { checkAllIpsOptions, checkFigureBundleOptions } from '../lib/plot-options';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 import { ParamError, parseIpList, resolveParams } from '../lib/params';

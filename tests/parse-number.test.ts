@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseCellText, parseNumberBytes } from '../lib/tsv';
 import { DecimalScanner } from '../lib/parse-decimal';
 
@@ -87,7 +87,7 @@ const EDGE_CASES = [
   '0.1', '0.2', '0.3', '0.30000000000000004', '0.1000000000000000055511151231257827', '3.141592653589793',
   '2.718281828459045', '1.0000000000000002', '0.9999999999999999', '123456.78901234567', '99999999999999999999',
   '0.000001', '1e-7', '100000000000000000000000', '7.2057594037927933e16', '61.504604', '59.978492', '44.0',
-  '0.000000000000000000000000000001', '1' + '0'.repeat(40), '0.' + '0'.repeat(30) + '1', '1.5e00000000000000000002',
+  '0.000000000000000000000000000001', `1${'0'.repeat(40)}`, `0.${'0'.repeat(30)}1`, '1.5e00000000000000000002',
   '1e99999999999', '1e-99999999999', '2.5', '3.5', '0.5', '1.5e-1', '9.999999999999999e22', '1.00000000000000011102230246251565404236316680908203125',
 ];
 
@@ -276,7 +276,7 @@ test('long, 17-digit and round-half-even boundary literals equal Number(text) on
     for (let e = -30; e <= 30; e += 1) cases.push(`${m}e${e}`, `0.${m}e${e}`, `${m.slice(0, 3)}.${m.slice(3)}e${e}`);
   }
   // Denormals and the ends of the range.
-  cases.push('4.9406564584124654e-324', '2.4703282292062327e-324', '2.4703282292062328e-324', '2.225073858507201e-308', '1.7976931348623158e308', '1.7976931348623159e308', '0.' + '0'.repeat(323) + '5');
+  cases.push('4.9406564584124654e-324', '2.4703282292062327e-324', '2.4703282292062328e-324', '2.225073858507201e-308', '1.7976931348623158e308', '1.7976931348623159e308', `0.${'0'.repeat(323)}5`);
   for (const text of cases) {
     checkBothPaths(text);
     if (/^[0-9.]/.test(text)) checkBothPaths(`-${text}`);

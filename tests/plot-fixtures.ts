@@ -3,12 +3,12 @@
  * seed's data (plateaus, bursts, many zeros), pages that hold display bundles the way an nbconvert
  * export does, and a headless Chromium launcher that never downloads anything.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
-import { ColumnKey, formatNaiveTimestamp } from '../lib/types';
+import { type ColumnKey, formatNaiveTimestamp } from '../lib/types';
 import type { MimeBundle } from '../lib/display';
 import { SEED_SECTIONS } from '../lib/findings';
 import { prng } from './frames';

@@ -29,7 +29,7 @@ function writeTable(file: string, labels: string[], values: (label: string, fami
     lines.push([label, ...cells, label.endsWith('source') ? '1' : '0', ...(anomaly ? ['-1'] : [])].join('\t'));
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, lines.join('\n') + '\n');
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 
@@ -232,7 +232,7 @@ test('a planted deviation in generated data comes out first, high, over the plan
   // The 5T run flags it too (its row aligned to the run's own header).
   const fiveHeader = fiveLines[0].split('\t');
   const row = fiveHeader.map((h, k) => (k === 0 ? fields[0] : h === 'is_anomaly' ? '-1' : fields[fullHeader.indexOf(h)]));
-  fs.writeFileSync(fiveFile, [...fiveLines.filter((l) => l !== ''), row.join('\t')].join('\n') + '\n');
+  fs.writeFileSync(fiveFile, `${[...fiveLines.filter((l) => l !== ''), row.join('\t')].join('\n')}\n`);
 
   const evaluation = await evaluate({ models: RUNS.map((r) => runDir(r.name)), full: fullFile, sampleSize: 100, seed: 42 });
   const label = fields[0];

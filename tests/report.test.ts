@@ -14,10 +14,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findProjectRoot } from '../lib/kernel';
 import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
-import { NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
+import { type NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
-import { HEADER, Stats, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+import { HEADER, type Stats, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');
@@ -231,7 +231,7 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     // ... and without the is_enable families: the notebook notes the missing family instead of failing.
     const quarter = new Set(valueHeaders(src5).filter((v) => new Date(v.start).getUTCMinutes() % 15 === 0 && !v.family.endsWith('_is_enable')).map((v) => v.col));
     const meta = src5.headers.map((h, c) => (HEADER.test(h) ? -1 : c)).filter((c) => c >= 0);
-    let order = [...quarter, ...meta];
+    const order = [...quarter, ...meta];
     let state = 7;
     for (let i = order.length - 1; i > 0; i--) {
       state = (state * 1103515245 + 12345) % 2147483648;
@@ -240,10 +240,10 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     }
     const write = (dir: string, lines: string[], cols: number[]) => {
       fs.mkdirSync(dir, { recursive: true });
-      const text = lines.map((line) => {
+      const text = `${lines.map((line) => {
         const f = line.split('\t');
         return [f[0], ...cols.map((c) => f[c + 1])].join('\t');
-      }).join('\n') + '\n';
+      }).join('\n')}\n`;
       fs.writeFileSync(path.join(dir, 'detected_anomalies.csv'), text);
     };
     const run15 = path.join(work, 'other', 'run_15');

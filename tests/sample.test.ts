@@ -1,9 +1,9 @@
 /** Seeded bottom-k sampling by label: reproducible, order-independent, uniform. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { labelHash, sampleFrame, sampleRows } from '../lib/sample';
 import { readTable } from '../lib/loaders';
 
@@ -61,7 +61,7 @@ test('sampleFrame picks the sampleRows rows of a frame read from a file', async 
   try {
     const file = path.join(dir, 't.tsv');
     const head = ['', "('avg_Length', 'avg_2019-02-01 09:35:00')", "('avg_Length', 'avg_2019-02-01 09:40:00')"];
-    fs.writeFileSync(file, [head.join('\t'), ...labels.slice(0, 300).map((l, i) => `${l}\t${i}.0\t${i * 2}`)].join('\n') + '\n');
+    fs.writeFileSync(file, `${[head.join('\t'), ...labels.slice(0, 300).map((l, i) => `${l}\t${i}.0\t${i * 2}`)].join('\n')}\n`);
     const frame = await readTable(file);
     const sample = sampleFrame(frame, 30, 9);
     const rows = sampleRows(frame.index, 30, 9);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseColumnKey } from '../lib/columns';
 import { ValueSketch, quantileOfCounts } from '../lib/sketch';
 import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/baseline';
-import { ColumnKey, Role } from '../lib/types';
+import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
 
 const WINDOWS = ['2019-02-01 09:35:00', '2019-02-01 09:40:00', '2019-02-01 09:45:00'];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Frame } from '../lib/frame';
+import type { Frame } from '../lib/frame';
 import { prng, timelineFrame } from './frames';
 import {
   matchingPairs, pairsMarkdown, robustZ, singularIps, singularIpsMarkdown, standoutIps, standoutsMarkdown,

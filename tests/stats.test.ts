@@ -1,12 +1,12 @@
 /** Family statistics: the summary's semantics (missing skipped, inf propagates, empty groups NaN) and precise sums. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { FamilyStatsAccumulator, familyStats } from '../lib/stats';
 import { readTable } from '../lib/loaders';
-import { Frame } from '../lib/frame';
+import type { Frame } from '../lib/frame';
 
 const H = (family: string, minute: number) => `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
 
@@ -14,7 +14,7 @@ async function frameOf(lines: string[][]): Promise<Frame> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stats-test-'));
   try {
     const file = path.join(dir, 't.tsv');
-    fs.writeFileSync(file, lines.map((l) => l.join('\t')).join('\n') + '\n');
+    fs.writeFileSync(file, `${lines.map((l) => l.join('\t')).join('\n')}\n`);
     return await readTable(file);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

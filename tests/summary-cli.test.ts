@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VERDICT_STATUSES, allFindings } from '../lib/findings';
-import { Stats, Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+import { type Stats, type Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
 
 const root = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(root, 'dist', 'cli', 'summary.js');

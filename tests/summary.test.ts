@@ -6,8 +6,8 @@ import { buildSummary, jsonNumber } from '../lib/summary';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, loadRuns, pickReference } from '../lib/runs';
-import { GroupStats, RoleStats } from '../lib/types';
+import { type Run, loadRuns, pickReference } from '../lib/runs';
+import type { GroupStats, RoleStats } from '../lib/types';
 
 function frame(labels: string[], starts: string[], families: string[]): Frame {
   const columns = [
@@ -92,7 +92,7 @@ test('a family absent from one group still counts that group\'s rows (ips), with
 function writeRun(file: string, starts: string[], labels: string[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const headers = starts.map((s) => `('avg_Length', 'avg_${s}')`);
-  fs.writeFileSync(file, ['', ...headers].join('\t') + '\n' + labels.map((l) => [l, ...starts.map(() => '1.0')].join('\t')).join('\n') + '\n');
+  fs.writeFileSync(file, `${['', ...headers].join('\t')}\n${labels.map((l) => [l, ...starts.map(() => '1.0')].join('\t')).join('\n')}\n`);
 }
 
 test('runs with the same window get unique names, even from same-named folders or one folder', async () => {

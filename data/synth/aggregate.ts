@@ -3,9 +3,9 @@
  * original pandas pipeline did (groupby window, then mean/sum/std/count per variable, distinct
  * address counts, missing values filled with 0).
  */
-import { Role } from '../../lib/types';
-import { FAMILY_COUNT, FEATURE_COUNT, RunGrid } from './layout';
-import { Packets } from './packets';
+import type { Role } from '../../lib/types';
+import { FAMILY_COUNT, FEATURE_COUNT, type RunGrid } from './layout';
+import type { Packets } from './packets';
 
 /** Offsets of the stat blocks inside the 42 families (see FAMILIES). */
 const AVG = 0;

@@ -6,13 +6,13 @@
 import * as path from 'node:path';
 import { aggregateRow, AggregateScratch } from './aggregate';
 import {
-  ANOMALY_FILE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, RunName, RUNS, ScaleSpec,
+  ANOMALY_FILE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, type RunName, RUNS, type ScaleSpec,
 } from './layout';
 import { PacketBuffer } from './packets';
-import { buildPopulation, FLAG_10T, FLAG_30T, FLAG_5T, RowSpec } from './population';
+import { buildPopulation, FLAG_10T, FLAG_30T, FLAG_5T, type RowSpec } from './population';
 import { simulateRow } from './model';
 import { TableWriter } from './writer';
-import { GENERATED_MARK, GeneratedMark } from '../../lib/provenance';
+import { GENERATED_MARK, type GeneratedMark } from '../../lib/provenance';
 import { writeFileAtomic } from '../../lib/files';
 
 /** What to generate and where. */
@@ -66,7 +66,7 @@ function metaCells(row: RowSpec, anomaly: boolean): number[] {
 /** Leaves the generator's mark (lib/provenance) in every folder written, so evaluations say the data are generated. */
 function markGenerated(folders: readonly string[], options: GenerateOptions): void {
   const mark: GeneratedMark = { generator: 'anomaly-eval data', fullRows: options.scale.fullRows, seed: options.seed };
-  for (const folder of new Set(folders)) writeFileAtomic(path.join(folder, GENERATED_MARK), JSON.stringify(mark, null, 2) + '\n');
+  for (const folder of new Set(folders)) writeFileAtomic(path.join(folder, GENERATED_MARK), `${JSON.stringify(mark, null, 2)}\n`);
 }
 
 /** Generates the four files of a scale. Synchronous; memory stays bounded by one row's packets. */

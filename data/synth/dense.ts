@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostBits } from './dataset';
 import {
-  ANOMALY_FILE, DEMO_SCALE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, RunGrid, RunName, RUNS,
+  ANOMALY_FILE, DEMO_SCALE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, type RunGrid, type RunName, RUNS,
 } from './layout';
 import { compareLabels, FLAG_10T, FLAG_30T, FLAG_5T } from './population';
 import { Rng } from './prng';

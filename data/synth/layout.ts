@@ -19,7 +19,7 @@ export const FEATURES = [
 ] as const;
 
 /** Index of each feature in per-packet feature arrays. */
-export const enum F {
+export enum F {
   Length = 0,
   PairDiff = 1,
   Ip1Diff = 2,
@@ -102,7 +102,7 @@ export function valueHeaders(grid: RunGrid): string[] {
 export function headerLine(grid: RunGrid, withAnomalyFlag: boolean): string {
   const cells = ['', ...valueHeaders(grid), ...HOST_COLUMNS, 'is_src'];
   if (withAnomalyFlag) cells.push('is_anomaly');
-  return cells.join('\t') + '\n';
+  return `${cells.join('\t')}\n`;
 }
 
 /** The three detector runs, coarsest first, with the folder each writes to. */

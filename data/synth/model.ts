@@ -4,11 +4,11 @@
  * transfer, the pair's flood); each episode emits packets as a Poisson process, and each packet's
  * ten variables are derived from the episode and the row's own history (see data/README.md).
  */
-import { Role } from '../../lib/types';
+import type { Role } from '../../lib/types';
 import { F, FEATURE_COUNT, SIM_SECONDS } from './layout';
-import { PacketBuffer, Packets } from './packets';
+import { PacketBuffer, type Packets } from './packets';
 import { Rng } from './prng';
-import { RowSpec } from './population';
+import type { RowSpec } from './population';
 
 /** Kinds of traffic an episode carries. */
 type Kind = 'session' | 'scan' | 'infect' | 'loader' | 'bulk' | 'flood';
@@ -499,9 +499,10 @@ function packetLength(model: LengthModel, episode: Episode, slot: number, rng: R
       if (u < 0.78) return rng.pick([40, 40, 52, 60]);
       if (u < 0.96) return Math.min(600, 60 + Math.floor(rng.exponential(50)));
       return rng.int(300, 1460);
-    case 'syn':
+    case 'syn': {
       const probe = episode.synSchedule ? episode.synSchedule[slot] : episode.synLength;
       return u < 0.98 ? probe : probe + rng.int(1, 20);
+    }
     case 'synMix':
       // Most probes carry no TCP options (Mirai, masscan): a scanned address sees bare 40-byte SYNs.
       return u < 0.93 ? 40 : 44;
@@ -601,7 +602,7 @@ export function simulateRow(spec: RowSpec, seed: number, buffer: PacketBuffer = 
       if (peer < 0) peer = nextPeer++;
       queue.push(peer);
     } else {
-      const local = e.peerCount > 1 ? Math.min(e.peerCount - 1, Math.floor(e.peerCount * Math.pow(rng.next(), e.skew))) : 0;
+      const local = e.peerCount > 1 ? Math.min(e.peerCount - 1, Math.floor(e.peerCount * rng.next() ** e.skew)) : 0;
       peer = e.peerBase + local;
     }
     currentPeer[index] = peer;

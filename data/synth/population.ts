@@ -3,9 +3,9 @@
  * each flagged row behaves. Everything is drawn from generators seeded by (seed, purpose), so the
  * population is a pure function of (scale, seed).
  */
-import { Role } from '../../lib/types';
+import type { Role } from '../../lib/types';
 import { Rng } from './prng';
-import { ScaleSpec, VennCounts } from './layout';
+import type { ScaleSpec, VennCounts } from './layout';
 
 /**
  * How a row behaves over the day. `normal` rows are the background; the rest are flagged:

@@ -4,9 +4,9 @@
  * It goes through the same aggregation and writer as the generator.
  */
 import * as path from 'node:path';
-import { Role } from '../../lib/types';
+import type { Role } from '../../lib/types';
 import { aggregateRow } from './aggregate';
-import { ANOMALY_FILE, FAMILY_COUNT, FULL_FILE, headerLine, RunGrid, RunName } from './layout';
+import { ANOMALY_FILE, FAMILY_COUNT, FULL_FILE, headerLine, type RunGrid, type RunName } from './layout';
 import { PacketBuffer } from './packets';
 import { hostBits } from './dataset';
 import { TableWriter } from './writer';

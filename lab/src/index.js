@@ -9,7 +9,7 @@ import { PageConfig } from '@jupyterlab/coreutils';
 
 // Assets (CSS, fonts, chunks) load from wherever the server put the static folder.
 // eslint-disable-next-line no-undef
-__webpack_public_path__ = PageConfig.getOption('fullStaticUrl') + '/';
+__webpack_public_path__ = `${PageConfig.getOption('fullStaticUrl')}/`;
 
 const styles = import('./style.js');
 

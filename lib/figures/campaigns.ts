@@ -3,9 +3,9 @@
  * coloured by signed deviation score (red high, blue low), with each group's name beside its
  * block. A pure Plotly spec; labels are attacker-written and escaped.
  */
-import { Campaigns } from '../campaigns';
+import type { Campaigns } from '../campaigns';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, typedArraySpec } from './spec';
+import { type PlotlyFigure, typedArraySpec } from './spec';
 
 /** Options of {@link campaignsFigure}. */
 export interface CampaignsFigureOptions {

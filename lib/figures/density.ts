@@ -2,8 +2,8 @@
  * A normal panel with too many IPs to draw as lines: a density of IPs per value bin and window,
  * with median, p95 and max lines.
  */
-import { PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
-import { Axes, HOVER_TIME, Panel, escapeTemplate, xEncoding } from './windows';
+import { type PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
+import { type Axes, HOVER_TIME, type Panel, escapeTemplate, xEncoding } from './windows';
 import { escapeHtml } from '../html';
 import { quantileSorted } from '../evidence';
 

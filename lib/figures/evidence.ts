@@ -1,8 +1,8 @@
 /** Per-family evidence (anomalous vs normal, source vs destination) as grouped bars. */
-import { FamilyEvidence, Role } from '../types';
+import type { FamilyEvidence, Role } from '../types';
 import { escapeHtml } from '../html';
 import { humanShare, roleWord } from '../evidence';
-import { PlotlyFigure, PlotlyTrace } from './spec';
+import type { PlotlyFigure, PlotlyTrace } from './spec';
 
 /** Formats a statistic for hover and bar text: 4 significant digits, `n/a` when not a number. */
 function stat(value: number): string {

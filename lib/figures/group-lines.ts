@@ -2,7 +2,7 @@
  * Per-IP lines merged into a few traces per panel, in JupyterLab's JSON or in the browser just
  * before drawing (see the function's comment).
  */
-import { PlotlyFigure } from './spec';
+import type { PlotlyFigure } from './spec';
 
 /**
  * Merges a figure's one-trace-per-IP lines into a few traces: per panel and colour, the lines of

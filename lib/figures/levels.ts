@@ -5,11 +5,11 @@
  * mean over silent windows that mostly counts activity. A pure Plotly spec.
  */
 import { humanNumber, humanShare, roleWord } from '../evidence';
-import { FindingContext } from '../findings';
+import type { FindingContext } from '../findings';
 import { meanAt } from '../findings/measures';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, PlotlyTrace } from './spec';
-import { Group, ROLES } from '../types';
+import type { PlotlyFigure, PlotlyTrace } from './spec';
+import { type Group, ROLES } from '../types';
 
 const GROUP_COLOURS: Readonly<Record<Group, string>> = { anomalous: '#d62728', normal: '#1f77b4' };
 

@@ -2,8 +2,8 @@
  * Per-IP lines of a timeline panel: one trace per IP over the windows it is not silent in, what
  * every line shares stated once in the figure's template.
  */
-import { PlotlyFigure, PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
-import { Axes, HOVER_TIME, Panel, escapeTemplate, xEncoding } from './windows';
+import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
+import { type Axes, HOVER_TIME, type Panel, escapeTemplate, xEncoding } from './windows';
 import { escapeHtml } from '../html';
 import { formatNaiveTimestamp } from '../types';
 

@@ -1,7 +1,7 @@
 /** The overlap of runs as an UpSet-style figure, and the words and rows that go with it. */
 import { escapeHtml } from '../html';
-import { LabelledRun, exclusiveIntersections, uniqueToRun } from '../overlap';
-import { PlotlyFigure, PlotlyTrace } from './spec';
+import { type LabelledRun, exclusiveIntersections, uniqueToRun } from '../overlap';
+import type { PlotlyFigure, PlotlyTrace } from './spec';
 
 /** Rows of the IPs unique to each run (the seed's "special cases must be looked at"), run order. */
 export function uniqueToRunRows(runs: readonly LabelledRun[]): { run: string; labels: string[] }[] {

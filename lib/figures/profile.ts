@@ -3,11 +3,11 @@
  * normal band of its role (median, p5–p95, over ALL normal rows: lib/baseline.ts). A pure Plotly
  * spec; the label is attacker-written and escaped.
  */
-import { NormalBaseline, baselineColumn, baselineIndex } from '../baseline';
-import { Frame } from '../frame';
+import { type NormalBaseline, baselineColumn, baselineIndex } from '../baseline';
+import type { Frame } from '../frame';
 import { escapeHtml } from '../html';
-import { PlotlyFigure, PlotlyTrace, typedArraySpec } from './spec';
-import { FamilyDeviation } from '../reasons';
+import { type PlotlyFigure, type PlotlyTrace, typedArraySpec } from './spec';
+import type { FamilyDeviation } from '../reasons';
 
 /** Options of {@link profileFigure}. */
 export interface ProfileOptions {

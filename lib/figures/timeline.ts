@@ -2,12 +2,12 @@
  * The seed's `plot_all_ips` as one interactive figure: four stacked panels (anomalous and normal,
  * source and destination IPs) on a shared date axis.
  */
-import { Role } from '../types';
-import { Frame } from '../frame';
+import type { Role } from '../types';
+import type { Frame } from '../frame';
 import { escapeHtml } from '../html';
 import { roleWord } from '../evidence';
-import { PlotlyFigure, PlotlyTrace, typedArraySpec } from './spec';
-import { Axes, Panel, xEncoding } from './windows';
+import { type PlotlyFigure, type PlotlyTrace, typedArraySpec } from './spec';
+import { type Axes, type Panel, xEncoding } from './windows';
 import { lineTemplate, lineTraces } from './lines';
 import { densityTraces } from './density';
 import { groupLines } from './group-lines';

@@ -2,8 +2,8 @@
  * What the panels of a timeline figure share: the window grid (`x0`/`dx` or explicit x), the hover
  * line naming a window, escaping for hover templates, and a panel's rows and axes.
  */
-import { Role } from '../types';
-import { Frame } from '../frame';
+import type { Role } from '../types';
+import type { Frame } from '../frame';
 import { escapeHtml } from '../html';
 import { formatNaiveTimestamp } from '../types';
 import { typedArraySpec } from './spec';

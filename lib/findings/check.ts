@@ -3,15 +3,15 @@
  * finding, and says "not checkable" only when the data lack a family the claim reads. Any other
  * failure is a bug and is thrown, never shown as a verdict.
  */
-import { Claim } from './claims';
+import type { Claim } from './claims';
 import { checkContrast, checkExceed, checkRoles, checkSimilar, checkTopShare } from './compare';
-import { FindingContext } from './context';
+import type { FindingContext } from './context';
 import { describe } from './describe';
 import { checkAgree, checkBimodal, checkMorePattern, checkPattern, checkTimelines } from './pattern';
 import { checkCommonToAll, checkReferenceCovers } from './runs';
 import { checkPair, checkStandouts } from './standouts';
-import { Verdict, conjunction } from './verdict';
-import { Group } from '../types';
+import { type Verdict, conjunction } from './verdict';
+import type { Group } from '../types';
 
 /** Families of `families` missing from the anomalous rows or the normal sample, with where. */
 export function missingFamilies(families: readonly string[], ctx: FindingContext): string[] {

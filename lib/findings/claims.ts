@@ -2,9 +2,9 @@
  * Claims: what a finding asserts, as data. Each kind names a measurable property; the thresholds
  * come from the finding's own words and are fixed here, before any data is seen.
  */
-import { Group, Role } from '../types';
-import { Reducer } from './measures';
-import { Thresholds } from './verdict';
+import type { Group, Role } from '../types';
+import type { Reducer } from './measures';
+import type { Thresholds } from './verdict';
 
 /** How strong a comparison's words are: "higher" (plain), "much / clearly higher", "very low / very few". */
 export type Degree = 'plain' | 'much' | 'very';

@@ -4,13 +4,13 @@
  * Each compares per-IP measures over active windows and tests the difference against random and
  * activity-matched normal groups of the same size (or label permutations within a group).
  */
-import { Group, Role } from '../types';
-import { Claim, DEGREES, NOT_SIMILAR, SIMILAR } from './claims';
-import { FindingContext } from './context';
+import type { Group, Role } from '../types';
+import { type Claim, DEGREES, NOT_SIMILAR, SIMILAR } from './claims';
+import type { FindingContext } from './context';
 import { countFinite, meanAt, REDUCER_WORDS } from './measures';
 import { matchedGroupsBand, matchedGroupsDraws, medianDraw, permutationBand, randomGroupsBand, upperQuantile } from './nulls';
-import { Random, streamFor } from './random';
-import { Verdict, capital, conjunction, judge } from './verdict';
+import { type Random, streamFor } from './random';
+import { type Verdict, capital, conjunction, judge } from './verdict';
 import { forRoles, groupRole, humanNumber as n, humanShare, ratio, reached, roleWord, times } from './format';
 
 type ContrastClaim = Extract<Claim, { kind: 'contrast' }>;

@@ -2,11 +2,11 @@
  * What a finding's check sees: the anomalous rows, the normal sample, the runs, and per-IP measures
  * computed once per (group, role, family, reducer).
  */
-import { FamilyEvidenceDetail, familyEvidence } from '../evidence';
-import { Frame } from '../frame';
-import { LabelledRun } from '../overlap';
-import { FamilyStats, Group, Role } from '../types';
-import { Reducer, activeShares, perIp } from './measures';
+import { type FamilyEvidenceDetail, familyEvidence } from '../evidence';
+import type { Frame } from '../frame';
+import type { LabelledRun } from '../overlap';
+import type { FamilyStats, Group, Role } from '../types';
+import { type Reducer, activeShares, perIp } from './measures';
 
 /** Default seed of the nulls (the evaluation's sampling seed, as in the seed notebook's 4000-row sample). */
 export const DEFAULT_NULL_SEED = 42;

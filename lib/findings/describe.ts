@@ -4,13 +4,13 @@
  * runs disagree on).
  */
 import { quantileSorted } from '../evidence';
-import { Group, ROLES } from '../types';
-import { Description } from './claims';
-import { FindingContext } from './context';
+import { type Group, ROLES } from '../types';
+import type { Description } from './claims';
+import type { FindingContext } from './context';
 import { groupRole, humanNumber as n } from './format';
 import { countFinite, medianAt } from './measures';
 import { describeSpecialCases } from './runs';
-import { Verdict } from './verdict';
+import type { Verdict } from './verdict';
 
 /** A descriptive statement's number. */
 export function describe(what: Description, ctx: FindingContext): Verdict {

@@ -5,9 +5,9 @@
  */
 import { claimFamilies } from './claims';
 import { checkClaim, missingFamilies } from './check';
-import { FindingContext } from './context';
-import { Finding, SeedSection } from './seed';
-import { VERDICT_STATUSES, Verdict, VerdictStatus, capital } from './verdict';
+import type { FindingContext } from './context';
+import type { Finding, SeedSection } from './seed';
+import { VERDICT_STATUSES, type Verdict, type VerdictStatus, capital } from './verdict';
 
 /** A finding and its verdict on the data at hand. */
 export interface FindingResult {

@@ -1,6 +1,6 @@
 /** Words and numbers of the evidence sentences, shared by the checks. */
 import { humanNumber, humanShare, roleWord } from '../evidence';
-import { Group, Role } from '../types';
+import type { Group, Role } from '../types';
 
 export { humanNumber, humanShare, roleWord };
 

@@ -3,10 +3,10 @@
  * id, section, family, verdict and evidence, in reading order.
  */
 import { claimFamilies } from './claims';
-import { FindingContext } from './context';
+import type { FindingContext } from './context';
 import { evaluateFinding } from './evaluate';
 import { OVERLAP_SECTION, SEED_SECTIONS } from './seed';
-import { VerdictStatus } from './verdict';
+import type { VerdictStatus } from './verdict';
 import { ACTIVITY_FAMILY } from './measures';
 
 /** One finding in summary.json. */

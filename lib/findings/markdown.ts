@@ -5,9 +5,9 @@
  */
 import { evidenceTableMarkdown } from '../evidence';
 import { escapeMarkdown } from '../html';
-import { FindingContext } from './context';
-import { FindingResult, evaluateFindings, verdictCounts } from './evaluate';
-import { SeedSection, figureFindings } from './seed';
+import type { FindingContext } from './context';
+import { type FindingResult, evaluateFindings, verdictCounts } from './evaluate';
+import { type SeedSection, figureFindings } from './seed';
 import { VERDICT_MARKS, VERDICT_STATUSES } from './verdict';
 
 /** Markdown bullets, one per finding: `✔ holds — text — evidence`. */

@@ -5,7 +5,7 @@
  * windows are 0 in every family, and averaging them in would measure how busy an IP is rather than
  * the property a finding names.
  */
-import { Frame } from '../frame';
+import type { Frame } from '../frame';
 import { quantileSorted } from '../evidence';
 
 /**

@@ -7,7 +7,7 @@
  *   about anomalies must beat the busiest normal IPs too).
  * And, for statements within one group, label permutations and circular time shifts.
  */
-import { Random, drawPositions, randomIndex } from './random';
+import { type Random, drawPositions, randomIndex } from './random';
 
 /** Draws per null (p-values in steps of 1/200). */
 export const NULL_DRAWS = 199;

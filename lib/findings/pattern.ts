@@ -6,13 +6,13 @@
  * everything else.
  */
 import { groupTimeline, pearson, quantileSorted } from '../evidence';
-import { Frame } from '../frame';
-import { Claim, ASSOCIATION } from './claims';
-import { FindingContext } from './context';
+import type { Frame } from '../frame';
+import { type Claim, ASSOCIATION } from './claims';
+import type { FindingContext } from './context';
 import { activity, REDUCER_WORDS } from './measures';
 import { NULL_DRAWS, permutationBand, randomGroupsBand, shiftBand, upperQuantile } from './nulls';
-import { Random, drawPositions, randomIndex, streamFor } from './random';
-import { Verdict, VerdictStatus, capital, conjunction, judge } from './verdict';
+import { type Random, drawPositions, randomIndex, streamFor } from './random';
+import { type Verdict, type VerdictStatus, capital, conjunction, judge } from './verdict';
 import { corr, groupRole, roleWord } from './format';
 
 type PatternClaim = Extract<Claim, { kind: 'pattern' }>;
@@ -325,7 +325,7 @@ export function bimodalityCoefficient(xs: readonly number[]): number {
   m3 /= k;
   m4 /= k;
   if (m2 === 0) return NaN;
-  const g1 = m3 / Math.pow(m2, 1.5);
+  const g1 = m3 / m2 ** 1.5;
   const g2 = m4 / (m2 * m2) - 3;
   const skew = (Math.sqrt(k * (k - 1)) / (k - 2)) * g1;
   const kurt = ((k - 1) / ((k - 2) * (k - 3))) * ((k + 1) * g2 + 6);

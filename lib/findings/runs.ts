@@ -3,11 +3,11 @@
  * what the others flag. The null: runs of the same sizes drawn at random from the full dataset's
  * rows (known once the full dataset has been read).
  */
-import { LabelledRun } from '../overlap';
-import { FindingContext } from './context';
+import type { LabelledRun } from '../overlap';
+import type { FindingContext } from './context';
 import { NULL_DRAWS, upperQuantile } from './nulls';
 import { drawPositions, streamFor } from './random';
-import { Verdict, judge } from './verdict';
+import { type Verdict, judge } from './verdict';
 import { humanShare } from './format';
 
 /** "Most" (more than half) and "most of the insight" (nine in ten), as shares. */

@@ -3,9 +3,9 @@
  * stable id (never changed when its wording is), the family its figure shows, and the claim its
  * words make (or why none is measurable). The thresholds behind each claim's words are in claims.ts.
  */
-import { Role } from '../types';
+import type { Role } from '../types';
 import {
-  Claim, aboveAllNormal, agree, all, describe, higher, lower, matchingPair, morePattern, noPattern, partly, pattern,
+  type Claim, aboveAllNormal, agree, all, describe, higher, lower, matchingPair, morePattern, noPattern, partly, pattern,
   roleBelow, sameTimeline, similar, standOut, topShare, twoClusters,
 } from './claims';
 

@@ -4,11 +4,11 @@
  */
 import { pearson } from '../evidence';
 import { matchingPairs, standoutIps, STANDOUT_THRESHOLD } from '../standouts';
-import { Claim, ASSOCIATION, COUNT_WORDS } from './claims';
-import { FindingContext } from './context';
+import { type Claim, ASSOCIATION, COUNT_WORDS } from './claims';
+import type { FindingContext } from './context';
 import { shiftBand } from './nulls';
 import { streamFor } from './random';
-import { Verdict, VerdictStatus, conjunction, judge } from './verdict';
+import { type Verdict, type VerdictStatus, conjunction, judge } from './verdict';
 import { corr, humanNumber as n, roleWord } from './format';
 
 type StandoutsClaim = Extract<Claim, { kind: 'standouts' }>;

@@ -49,7 +49,7 @@ export function conjunction(parts: readonly Verdict[]): Verdict {
     : has('not checkable') ? 'not checkable'
     : has('holds') ? 'holds'
     : 'descriptive';
-  const evidence = parts.map((p, i) => (i === 0 ? p.evidence : lowerFirst(p.evidence)).replace(/\.$/, '')).join('; ') + '.';
+  const evidence = `${parts.map((p, i) => (i === 0 ? p.evidence : lowerFirst(p.evidence)).replace(/\.$/, '')).join('; ')}.`;
   return { status, evidence };
 }
 
