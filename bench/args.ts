@@ -11,9 +11,16 @@ export type OptionKind = 'string' | 'strings' | 'boolean';
 export type BenchValues = Record<string, string | string[] | boolean | undefined>;
 
 /** Parses `argv` for the options `kinds`; prints `usage` and exits on `--help` or a bad option. */
-export function benchArgs(usage: string, kinds: Readonly<Record<string, OptionKind>>, argv: readonly string[] = process.argv.slice(2)): BenchValues {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, kind] of Object.entries(kinds)) options[name] = kind === 'strings' ? { type: 'string', multiple: true } : { type: kind };
+export function benchArgs(
+  usage: string,
+  kinds: Readonly<Record<string, OptionKind>>,
+  argv: readonly string[] = process.argv.slice(2),
+): BenchValues {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, kind] of Object.entries(kinds))
+    options[name] = kind === 'strings' ? { type: 'string', multiple: true } : { type: kind };
   let values: BenchValues;
   try {
     values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as BenchValues;

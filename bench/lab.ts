@@ -59,7 +59,8 @@ function rendererRss(profile: string): number {
 
 async function bench(file: string, variant: LabVariant, trusted: boolean): Promise<LabBenchResult> {
   const root = findProjectRoot(__dirname);
-  if (!labIsBuilt(root)) throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
+  if (!labIsBuilt(root))
+    throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
   const python = findLabPython();
   if (!python) throw new Error('bench:lab: no Python with jupyter_server and jupyterlab_server');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-'));
@@ -77,14 +78,27 @@ async function bench(file: string, variant: LabVariant, trusted: boolean): Promi
     const sign = spawnSync(python, ['-m', 'nbformat.sign', path.join(served, name)], { env, encoding: 'utf8' });
     if (sign.status !== 0) throw new Error(`bench:lab: could not sign ${name}: ${sign.stderr}`);
   }
-  const server = await startLab({ projectRoot: root, variant, env, rootDir: served, stateDir: path.join(work, 'state') });
+  const server = await startLab({
+    projectRoot: root,
+    variant,
+    env,
+    rootDir: served,
+    stateDir: path.join(work, 'state'),
+  });
   const profile = path.join(work, 'profile');
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], headless: true, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+  });
   const errors: string[] = [];
   try {
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      return url.startsWith(`${server.baseUrl}/`) || url.startsWith('data:') || url.startsWith('blob:') ? route.continue() : route.abort();
+      return url.startsWith(`${server.baseUrl}/`) || url.startsWith('data:') || url.startsWith('blob:')
+        ? route.continue()
+        : route.abort();
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
@@ -95,7 +109,13 @@ async function bench(file: string, variant: LabVariant, trusted: boolean): Promi
     await waitForNotebook(page, name, { kernel: false, timeoutMs: 120_000 });
     rss = Math.max(rss, rendererRss(profile));
     const figures = await figureOutputCount(page);
-    const states = await scrollThroughFigures(page, variant, 60_000, () => (rss = Math.max(rss, rendererRss(profile))), figures);
+    const states = await scrollThroughFigures(
+      page,
+      variant,
+      60_000,
+      () => (rss = Math.max(rss, rendererRss(profile))),
+      figures,
+    );
     const times = states.map((s) => s.drawnMs).filter((t): t is number => t !== undefined);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -133,10 +153,19 @@ async function main(argv: readonly string[]): Promise<number> {
   const trusted = !argv.includes('--untrusted');
   const r = await bench(path.resolve(file), variant, trusted);
   const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-  console.log(`bench:lab ${path.basename(file)}, Lab ${variant === 'plotly' ? 'with' : 'without'} jupyterlab-plotly, ${trusted ? 'trusted' : 'untrusted'}; Chromium headless; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('| notebook MB | first figure s | all drawn s | figures | drawn | JS heap MB | renderer RSS MB | console errors |');
+  console.log(
+    `bench:lab ${path.basename(file)}, Lab ${variant === 'plotly' ? 'with' : 'without'} jupyterlab-plotly, ${trusted ? 'trusted' : 'untrusted'}; Chromium headless; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    '| notebook MB | first figure s | all drawn s | figures | drawn | JS heap MB | renderer RSS MB | console errors |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
-  console.log(`| ${fmt(r.notebookMB)} | ${fmt(r.firstFigureMs / 1000, 2)} | ${fmt(r.allFiguresMs / 1000, 2)} | ${r.figures} | ${r.drawn} | ${fmt(r.heapMB, 0)} | ${fmt(r.rendererRssMB, 0)} | ${r.consoleErrors} |`);
+  console.log(
+    `| ${fmt(r.notebookMB)} | ${fmt(r.firstFigureMs / 1000, 2)} | ${fmt(r.allFiguresMs / 1000, 2)} | ${r.figures} | ${r.drawn} | ${fmt(r.heapMB, 0)} | ${fmt(r.rendererRssMB, 0)} | ${r.consoleErrors} |`,
+  );
   if (json) fs.writeFileSync(json, `${JSON.stringify(r, null, 1)}\n`);
   return 0;
 }

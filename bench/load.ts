@@ -73,22 +73,35 @@ async function child(kind: string, file: string): Promise<void> {
     const frame = await readTable(file, { float32: kind === 'whole-f32' });
     const readSeconds = seconds();
     report = {
-      rows: frame.nRows, columns: frame.nCols, readSeconds,
+      rows: frame.nRows,
+      columns: frame.nCols,
+      readSeconds,
       cells: probeCells(frame.nRows, frame.nCols).map(([r, c]) => `${r},${c}=${formatCell(frame.get(r, c))}`),
     };
   } else if (kind === 'streaming') {
     const { evaluateFull } = await import('../lib/loaders');
     const ev = await evaluateFull(file, { exclude: new Set(), sampleSize: 4000, seed: 42 });
-    report = { rows: ev.rows, columns: ev.columns.length, readSeconds: seconds(), note: `sample ${ev.sample.nRows} rows, stats of ${ev.normalRows} rows` };
+    report = {
+      rows: ev.rows,
+      columns: ev.columns.length,
+      readSeconds: seconds(),
+      note: `sample ${ev.sample.nRows} rows, stats of ${ev.normalRows} rows`,
+    };
   } else if (kind === 'summary' || kind === 'summary-1') {
     // What `npm run summary` runs: the three model runs beside the table, then the full table streamed.
     // The loaders take one parse thread per core; summary-1 is that command on a one-core machine.
-    if (kind === 'summary-1') (require('node:os') as { availableParallelism: () => number }).availableParallelism = () => 1;
+    if (kind === 'summary-1')
+      (require('node:os') as { availableParallelism: () => number }).availableParallelism = () => 1;
     const { evaluate } = await import('../lib/evaluation');
-    const models = fs.readdirSync(modelsBeside(file)).sort().map((run) => path.join(modelsBeside(file), run));
+    const models = fs
+      .readdirSync(modelsBeside(file))
+      .sort()
+      .map((run) => path.join(modelsBeside(file), run));
     const ev = await evaluate({ models, full: file, sampleSize: 4000, seed: 42, keepSampleValues: false });
     report = {
-      rows: ev.full.rows, columns: ev.full.columns.length, readSeconds: seconds(),
+      rows: ev.full.rows,
+      columns: ev.full.columns.length,
+      readSeconds: seconds(),
       note: `summary of ${ev.runs.map((r) => `${r.name} (${r.frame.nRows} rows)`).join(', ')}; common ${ev.summary.overlaps.map((o) => o.common).join('/')}`,
     };
   } else if (kind === 'arquero') {
@@ -134,7 +147,10 @@ function measure(name: string, command: string, args: string[], timeoutSeconds: 
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     // Own process group, so a time-out kills /usr/bin/time and the reader under it together.
-    const proc = spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(TIME, ['-f', '%e %M %U %S', '-o', timeFile, command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-100_000)));
@@ -174,8 +190,13 @@ function measure(name: string, command: string, args: string[], timeoutSeconds: 
 }
 
 function summarizeFailure(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const pick = lines.find((l) => /heap out of memory|Cannot create a string|ERR_STRING_TOO_LONG|RangeError|Error:|MemoryError|Killed/.test(l));
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const pick = lines.find((l) =>
+    /heap out of memory|Cannot create a string|ERR_STRING_TOO_LONG|RangeError|Error:|MemoryError|Killed/.test(l),
+  );
   const text = pick ?? lines.filter((l) => !/^(at |Command exited)/.test(l)).pop() ?? '';
   return text.replace(/^.*?(FATAL ERROR: )/, '').slice(0, 90);
 }
@@ -186,7 +207,8 @@ function ensureData(file: string): void {
   const root = [SPARSE_ROOT, DENSE_ROOT].find((r) => file === path.join(r, TABLE));
   if (!root) throw new Error(`${file} does not exist`);
   const generator = path.join(ROOT, 'dist', 'data', 'generate.js');
-  if (!fs.existsSync(generator)) throw new Error(`${file} is absent and so is the generator ${generator}: run npx tsc -p . first`);
+  if (!fs.existsSync(generator))
+    throw new Error(`${file} is absent and so is the generator ${generator}: run npx tsc -p . first`);
   const how = root === SPARSE_ROOT ? ['--scale', 'seed'] : ['--dense'];
   say(`generating ${root === SPARSE_ROOT ? 'the seed-scale' : 'a dense'} data set into ${root} ...`);
   execFileSync(process.execPath, [generator, ...how, '--out', root], { stdio: 'inherit' });
@@ -214,7 +236,11 @@ function shown(text: string): string {
   return path.isAbsolute(text) ? path.relative(process.cwd(), text) || '.' : text;
 }
 
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 /** All runs of one reader on one table. */
 interface Row {
@@ -227,8 +253,14 @@ interface Row {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1], argv[2]);
-  const args = benchArgs(USAGE, { file: 'strings', only: 'string', repeat: 'string', timeout: 'string', out: 'string' }, argv);
-  const files = ((args.file as string[] | undefined) ?? [path.join(SPARSE_ROOT, TABLE), path.join(DENSE_ROOT, TABLE)]).map((f) => path.resolve(f));
+  const args = benchArgs(
+    USAGE,
+    { file: 'strings', only: 'string', repeat: 'string', timeout: 'string', out: 'string' },
+    argv,
+  );
+  const files = (
+    (args.file as string[] | undefined) ?? [path.join(SPARSE_ROOT, TABLE), path.join(DENSE_ROOT, TABLE)]
+  ).map((f) => path.resolve(f));
   const timeout = wholeNumber(args, 'timeout', 300);
   const only = stringOption(args, 'only')?.split(',');
   const repeat = wholeNumber(args, 'repeat', 1);
@@ -236,11 +268,18 @@ async function main(): Promise<void> {
   if (outFile) fs.writeFileSync(outFile, '');
   for (const file of files) ensureData(file);
   say(`bench:load ${argv.map(shown).join(' ')}`.trimEnd());
-  say(`${new Date().toISOString()}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; ${repeat} run(s) per reader, time limit ${timeout} s each`);
+  say(
+    `${new Date().toISOString()}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; ${repeat} run(s) per reader, time limit ${timeout} s each`,
+  );
   for (const file of files) await benchFile(file, only, repeat, timeout);
 }
 
-async function benchFile(file: string, only: readonly string[] | undefined, repeat: number, timeout: number): Promise<void> {
+async function benchFile(
+  file: string,
+  only: readonly string[] | undefined,
+  repeat: number,
+  timeout: number,
+): Promise<void> {
   const size = fs.statSync(file).size;
   say('');
   say(`## ${shown(file)}: ${(size / 1e6).toFixed(1)} MB; load average ${loadAverage()} (1, 5, 15 min)`);
@@ -267,7 +306,12 @@ async function benchFile(file: string, only: readonly string[] | undefined, repe
     for (let i = 0; i < repeat; i++) {
       const outcome = await measure(name.replace(/\W+/g, '-'), command, args, timeout);
       row.runs.push(outcome);
-      say(outcome.failure ? ` failed (${outcome.failure})` : ` ${outcome.wall.toFixed(2)} s/${outcome.cpu.toFixed(2)} CPU s/${outcome.peakMb.toFixed(0)} MB`, false);
+      say(
+        outcome.failure
+          ? ` failed (${outcome.failure})`
+          : ` ${outcome.wall.toFixed(2)} s/${outcome.cpu.toFixed(2)} CPU s/${outcome.peakMb.toFixed(0)} MB`,
+        false,
+      );
       if (outcome.failure) break;
     }
     say(` (load ${loadAverage()})`);
@@ -297,7 +341,9 @@ function printTable(rows: readonly Row[], size: number): void {
   const pandasWall = pandas ? median(succeeded(pandas).map((o) => o.wall)) : NaN;
   const pandasCpu = pandas ? median(succeeded(pandas).map((o) => o.cpu)) : NaN;
   say('');
-  say('| reader | runs | wall s, median (range) | read s | CPU s, median (range) | peak RSS MB (max) | MB/s | vs pandas: wall | vs pandas: CPU | load avg | outcome |');
+  say(
+    '| reader | runs | wall s, median (range) | read s | CPU s, median (range) | peak RSS MB (max) | MB/s | vs pandas: wall | vs pandas: CPU | load avg | outcome |',
+  );
   say('|---|--:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const row of rows) {
     const ok = succeeded(row);
@@ -305,7 +351,9 @@ function printTable(rows: readonly Row[], size: number): void {
     const load = row.load.toFixed(1);
     if (ok.length === 0) {
       const o = row.runs[0];
-      say(`| ${row.name} | ${row.runs.length} | ${o.wall.toFixed(1)} | – | ${o.cpu.toFixed(1)} | ${peak.toFixed(0)} | – | – | – | ${load} | ${o.failure} |`);
+      say(
+        `| ${row.name} | ${row.runs.length} | ${o.wall.toFixed(1)} | – | ${o.cpu.toFixed(1)} | ${peak.toFixed(0)} | – | – | – | ${load} | ${o.failure} |`,
+      );
       continue;
     }
     const wall = median(ok.map((o) => o.wall));
@@ -313,14 +361,18 @@ function printTable(rows: readonly Row[], size: number): void {
     const report = ok[ok.length - 1].report!;
     const outcome = `${report.rows} × ${report.columns}${report.note ? `; ${report.note}` : ''}${ok.length < row.runs.length ? `; ${row.runs.length - ok.length} run(s) failed` : ''}`;
     const ratio = (a: number, b: number) => (Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : '–');
-    say(`| ${row.name} | ${ok.length} | ${spread(ok.map((o) => o.wall))} | ${spread(ok.map((o) => o.report!.readSeconds))} | ${spread(ok.map((o) => o.cpu))} | ${peak.toFixed(0)} | ${(size / 1e6 / wall).toFixed(0)} | ${ratio(wall, pandasWall)} | ${ratio(cpu, pandasCpu)} | ${load} | ${outcome} |`);
+    say(
+      `| ${row.name} | ${ok.length} | ${spread(ok.map((o) => o.wall))} | ${spread(ok.map((o) => o.report!.readSeconds))} | ${spread(ok.map((o) => o.cpu))} | ${peak.toFixed(0)} | ${(size / 1e6 / wall).toFixed(0)} | ${ratio(wall, pandasWall)} | ${ratio(cpu, pandasCpu)} | ${load} | ${outcome} |`,
+    );
   }
   const whole = rows.find((r) => r.name === 'ours: whole, Float64');
   if (pandas && whole) {
     const report = succeeded(pandas)[0].report!;
     const matrixMb = (report.rows * report.columns * 8) / 2 ** 20;
     const peak = Math.max(...whole.runs.map((o) => o.peakMb));
-    say(`\nFloat64 matrix: ${matrixMb.toFixed(0)} MiB (peak RSS of the whole read ÷ matrix: ${(peak / matrixMb).toFixed(2)})`);
+    say(
+      `\nFloat64 matrix: ${matrixMb.toFixed(0)} MiB (peak RSS of the whole read ÷ matrix: ${(peak / matrixMb).toFixed(2)})`,
+    );
   }
   say(`load average at the end ${loadAverage()}`);
 }
@@ -350,15 +402,25 @@ function checkCells(file: string, rows: readonly Row[]): void {
   const pandas = cells('pandas');
   const any = ours ?? pandas;
   if (!any?.cells || !pandasAvailable()) return;
-  const exact = JSON.parse(execFileSync(PYTHON, ['-c', EXACT_CELLS, file, String(any.rows), String(any.columns)], { encoding: 'utf8', maxBuffer: 1 << 20 })) as string[];
+  const exact = JSON.parse(
+    execFileSync(PYTHON, ['-c', EXACT_CELLS, file, String(any.rows), String(any.columns)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    }),
+  ) as string[];
   const value = (cell: string) => {
     const text = cell.slice(cell.indexOf('=') + 1);
     return text === 'nan' ? NaN : Number(text);
   };
-  for (const [name, report] of [['ours (whole, Float64)', ours], ['pandas read_csv (default float_precision)', pandas]] as const) {
+  for (const [name, report] of [
+    ['ours (whole, Float64)', ours],
+    ['pandas read_csv (default float_precision)', pandas],
+  ] as const) {
     if (!report?.cells) continue;
     const wrong = report.cells.filter((cell, i) => !Object.is(value(cell), value(exact[i])));
-    say(`cells equal to Python float(text), ${name}: ${report.cells.length - wrong.length} of ${report.cells.length}${wrong.length ? ` (differ: ${wrong.slice(0, 3).join('; ')}${wrong.length > 3 ? '; ...' : ''})` : ''}`);
+    say(
+      `cells equal to Python float(text), ${name}: ${report.cells.length - wrong.length} of ${report.cells.length}${wrong.length ? ` (differ: ${wrong.slice(0, 3).join('; ')}${wrong.length > 3 ? '; ...' : ''})` : ''}`,
+    );
   }
 }
 

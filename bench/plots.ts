@@ -35,15 +35,51 @@ interface Strategy {
 }
 
 const STRATEGIES: readonly Strategy[] = [
-  { name: 'default', what: 'cartesian plotly.js build; anomalous: a trace per IP in the spec, grouped into colour traces in the browser (hover stride 3); normal: density + median/p95/max; lazy draw; figures > 2000 px away released', plot: {}, bundle: {} },
-  { name: 'full-lib', what: 'as default, with the full minified plotly.js (4.8 MB) instead of the cartesian build (1.5 MB)', plot: {}, bundle: {}, build: 'full' },
-  { name: 'keep', what: 'as default, but no figure is ever released (release: false)', plot: {}, bundle: { release: false } },
-  { name: 'stride1', what: 'as default, every point kept when grouping (hoverStride: 1)', plot: {}, bundle: { hoverStride: 1 } },
-  { name: 'before', what: 'the previous default: full plotly.js, a trace per IP drawn as built, lazy, nothing released', plot: {}, bundle: { lines: 'as-built', release: false }, build: 'full' },
-  { name: 'eager', what: 'as default, every figure drawn at load (lazy: false; nothing released)', plot: {}, bundle: { lazy: false } },
-  { name: 'lines', what: 'every normal line drawn too (normal: "lines"), grouped in the browser, lazy, released', plot: { normal: 'lines' }, bundle: {} },
+  {
+    name: 'default',
+    what: 'cartesian plotly.js build; anomalous: a trace per IP in the spec, grouped into colour traces in the browser (hover stride 3); normal: density + median/p95/max; lazy draw; figures > 2000 px away released',
+    plot: {},
+    bundle: {},
+  },
+  {
+    name: 'full-lib',
+    what: 'as default, with the full minified plotly.js (4.8 MB) instead of the cartesian build (1.5 MB)',
+    plot: {},
+    bundle: {},
+    build: 'full',
+  },
+  {
+    name: 'keep',
+    what: 'as default, but no figure is ever released (release: false)',
+    plot: {},
+    bundle: { release: false },
+  },
+  {
+    name: 'stride1',
+    what: 'as default, every point kept when grouping (hoverStride: 1)',
+    plot: {},
+    bundle: { hoverStride: 1 },
+  },
+  {
+    name: 'before',
+    what: 'the previous default: full plotly.js, a trace per IP drawn as built, lazy, nothing released',
+    plot: {},
+    bundle: { lines: 'as-built', release: false },
+    build: 'full',
+  },
+  {
+    name: 'eager',
+    what: 'as default, every figure drawn at load (lazy: false; nothing released)',
+    plot: {},
+    bundle: { lazy: false },
+  },
+  {
+    name: 'lines',
+    what: 'every normal line drawn too (normal: "lines"), grouped in the browser, lazy, released',
+    plot: { normal: 'lines' },
+    bundle: {},
+  },
 ];
-
 
 /** Where the real-data frames are cached between runs (keyed by the input files' paths, sizes and mtimes). */
 function cacheDir(files: readonly string[]): string {
@@ -58,7 +94,10 @@ function cacheDir(files: readonly string[]): string {
 function saveFrame(dir: string, name: string, frame: Frame): void {
   const meta = JSON.stringify({ index: frame.index, headers: frame.columns.map((c) => c.header) });
   fs.writeFileSync(path.join(dir, `${name}.json.tmp`), meta);
-  fs.writeFileSync(path.join(dir, `${name}.f64.tmp`), Buffer.from(frame.values.buffer, frame.values.byteOffset, frame.values.byteLength));
+  fs.writeFileSync(
+    path.join(dir, `${name}.f64.tmp`),
+    Buffer.from(frame.values.buffer, frame.values.byteOffset, frame.values.byteLength),
+  );
   fs.renameSync(path.join(dir, `${name}.f64.tmp`), path.join(dir, `${name}.f64`));
   fs.renameSync(path.join(dir, `${name}.json.tmp`), path.join(dir, `${name}.json`));
 }
@@ -149,11 +188,29 @@ function renderers(profile: string): { page: string | undefined; all: string[] }
 }
 
 interface Measured {
-  html: number; plotlyJson: number; twins: number; buildMs: number; loaded: number; first: number; all: number;
-  heap: number; cpu: number; pageRss: number; pageAnon: number; allRss: number; nodes: number; alive: number; errors: number;
+  html: number;
+  plotlyJson: number;
+  twins: number;
+  buildMs: number;
+  loaded: number;
+  first: number;
+  all: number;
+  heap: number;
+  cpu: number;
+  pageRss: number;
+  pageAnon: number;
+  allRss: number;
+  nodes: number;
+  alive: number;
+  errors: number;
 }
 
-async function measure(strategy: Strategy, families: readonly string[], anomalous: Frame, normal: Frame): Promise<Measured> {
+async function measure(
+  strategy: Strategy,
+  families: readonly string[],
+  anomalous: Frame,
+  normal: Frame,
+): Promise<Measured> {
   const t0 = Date.now();
   const outputs = [htmlOf(plotlyLibraryBundle({ build: strategy.build }))];
   let plotlyJson = 0;
@@ -173,7 +230,8 @@ async function measure(strategy: Strategy, families: readonly string[], anomalou
     // times are the page's own clock (ms since navigation start), stamped by each figure when it first drew
     await page.waitForFunction(
       () => document.querySelector('div[data-anomaly-eval-figure]')?.getAttribute('data-state') === 'drawn',
-      undefined, { timeout: 600_000, polling: 10 },
+      undefined,
+      { timeout: 600_000, polling: 10 },
     );
     const first = await page.$eval('div[data-anomaly-eval-figure]', (d) => Number(d.getAttribute('data-drawn-ms')));
     const loaded = await page.evaluate(() => {
@@ -188,20 +246,29 @@ async function measure(strategy: Strategy, families: readonly string[], anomalou
       const m = procs.page ? processMemory(procs.page) : { rss: NaN, anon: NaN };
       pageRss = Math.max(pageRss, m.rss);
       pageAnon = Math.max(pageAnon, m.anon);
-      allRss = Math.max(allRss, procs.all.reduce((sum, pid) => sum + processMemory(pid).rss, 0));
+      allRss = Math.max(
+        allRss,
+        procs.all.reduce((sum, pid) => sum + processMemory(pid).rss, 0),
+      );
     };
     const count = await page.$$eval('div[data-anomaly-eval-figure]', (d) => d.length);
     for (let i = 0; i < count; i++) {
       await page.evaluate((k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].scrollIntoView(), i);
       await page.waitForFunction(
         (k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].getAttribute('data-state') === 'drawn',
-        i, { timeout: 600_000, polling: 10 },
+        i,
+        { timeout: 600_000, polling: 10 },
       );
       sample();
     }
-    const all = await page.$$eval('div[data-anomaly-eval-figure]', (ds) => Math.max(...ds.map((d) => Number(d.getAttribute('data-drawn-ms')))));
+    const all = await page.$$eval('div[data-anomaly-eval-figure]', (ds) =>
+      Math.max(...ds.map((d) => Number(d.getAttribute('data-drawn-ms')))),
+    );
     const cpu = cpuSeconds(procs.page);
-    const alive = await page.$$eval('div[data-anomaly-eval-figure]', (ds) => ds.filter((d) => d.getAttribute('data-state') === 'drawn').length);
+    const alive = await page.$$eval(
+      'div[data-anomaly-eval-figure]',
+      (ds) => ds.filter((d) => d.getAttribute('data-state') === 'drawn').length,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     sample();
     const cdp = await p.context.newCDPSession(page);
@@ -209,7 +276,23 @@ async function measure(strategy: Strategy, families: readonly string[], anomalou
     const metrics = (await cdp.send('Performance.getMetrics')).metrics;
     const heap = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
     const nodes = metrics.find((m) => m.name === 'Nodes')?.value ?? NaN;
-    return { html: html.length, plotlyJson, twins, buildMs, loaded, first, all, heap, cpu, pageRss, pageAnon, allRss, nodes, alive, errors: p.errors.length };
+    return {
+      html: html.length,
+      plotlyJson,
+      twins,
+      buildMs,
+      loaded,
+      first,
+      all,
+      heap,
+      cpu,
+      pageRss,
+      pageAnon,
+      allRss,
+      nodes,
+      alive,
+      errors: p.errors.length,
+    };
   } finally {
     await p.close();
   }
@@ -230,21 +313,34 @@ async function main(): Promise<void> {
   let normal: Frame;
   let families: readonly string[];
   if (realRoot === 'synthetic') {
-    anomalous = syntheticFrame({ sources: 210, destinations: 186, anomalous: true, families: SEED_FAMILIES, windows: 150, seed: 2 });
+    anomalous = syntheticFrame({
+      sources: 210,
+      destinations: 186,
+      anomalous: true,
+      families: SEED_FAMILIES,
+      windows: 150,
+      seed: 2,
+    });
     normal = syntheticFrame({ sources: 2100, destinations: 1900, families: SEED_FAMILIES, windows: 150, seed: 3 });
     families = SEED_FAMILIES.slice(0, figures);
-    console.log(`data: ${anomalous.nRows} anomalous + ${normal.nRows} normal sample rows, ${SEED_FAMILIES.length} families × 150 windows (synthetic, seed-like), built in ${Date.now() - t} ms`);
+    console.log(
+      `data: ${anomalous.nRows} anomalous + ${normal.nRows} normal sample rows, ${SEED_FAMILIES.length} families × 150 windows (synthetic, seed-like), built in ${Date.now() - t} ms`,
+    );
   } else {
     const real = await realFrames(realRoot);
     anomalous = real.anomalous;
     normal = real.normal;
     families = SEED_FAMILIES.slice(0, figures);
     const windows = anomalous.family(families[0]).starts.length;
-    console.log(`data: ${anomalous.nRows} anomalous + ${normal.nRows} normal sample rows (seed 42) from ${realRoot}, ${families.length} families × ${windows} windows, ${real.cached ? 'cached frames read' : 'loaded and cached'} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `data: ${anomalous.nRows} anomalous + ${normal.nRows} normal sample rows (seed 42) from ${realRoot}, ${families.length} families × ${windows} windows, ${real.cached ? 'cached frames read' : 'loaded and cached'} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   console.log(`figures: ${figures}; Chromium ${'headless, offline, file://'}; node ${process.version}`);
   console.log('');
-  console.log('| strategy | page MB | Plotly JSON MB (.ipynb) | twins MB | page loaded s | first figure s | all drawn s | renderer CPU s | page renderer RSS MB (peak) | its private MB | all renderers RSS MB | JS heap MB (end) | DOM nodes (end) | figures alive (end) | console errors |');
+  console.log(
+    '| strategy | page MB | Plotly JSON MB (.ipynb) | twins MB | page loaded s | first figure s | all drawn s | renderer CPU s | page renderer RSS MB (peak) | its private MB | all renderers RSS MB | JS heap MB (end) | DOM nodes (end) | figures alive (end) | console errors |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
   const s = (ms: number) => (ms / 1000).toFixed(2);
@@ -252,7 +348,9 @@ async function main(): Promise<void> {
   for (let round = 0; round < repeat; round++) {
     for (const strategy of STRATEGIES.filter((x) => wanted.includes(x.name))) {
       const r = await measure(strategy, families, anomalous, normal);
-      console.log(`| ${strategy.name} | ${mb(r.html)} | ${mb(r.plotlyJson)} | ${mb(r.twins)} | ${s(r.loaded)} | ${s(r.first)} | ${s(r.all)} | ${r.cpu.toFixed(2)} | ${r.pageRss.toFixed(0)} | ${r.pageAnon.toFixed(0)} | ${r.allRss.toFixed(0)} | ${r.heap.toFixed(0)} | ${r.nodes} | ${r.alive} | ${r.errors} |`);
+      console.log(
+        `| ${strategy.name} | ${mb(r.html)} | ${mb(r.plotlyJson)} | ${mb(r.twins)} | ${s(r.loaded)} | ${s(r.first)} | ${s(r.all)} | ${r.cpu.toFixed(2)} | ${r.pageRss.toFixed(0)} | ${r.pageAnon.toFixed(0)} | ${r.allRss.toFixed(0)} | ${r.heap.toFixed(0)} | ${r.nodes} | ${r.alive} | ${r.errors} |`,
+      );
     }
   }
   console.log('');

@@ -23,10 +23,17 @@ const USAGE = `usage: npm run bench:report [-- --data DIR] [--out DIR] [--repeat
   --repeat N    run the whole report N times, one column each (default 1)`;
 
 function ensureSeedData(dir: string): void {
-  const needed = [...DEFAULT_RUN_FOLDERS.map((r) => path.join(dir, 'models', r, 'detected_anomalies.csv')), path.join(dir, 'final', 'final_dataset_5T.csv')];
+  const needed = [
+    ...DEFAULT_RUN_FOLDERS.map((r) => path.join(dir, 'models', r, 'detected_anomalies.csv')),
+    path.join(dir, 'final', 'final_dataset_5T.csv'),
+  ];
   if (needed.every((f) => fs.existsSync(f))) return;
   process.stderr.write(`bench:report: generating seed-scale data into ${dir} (once) ...\n`);
-  const gen = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'data', 'generate.js'), '--scale', 'seed', '--out', dir], { stdio: 'inherit' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'dist', 'data', 'generate.js'), '--scale', 'seed', '--out', dir],
+    { stdio: 'inherit' },
+  );
   if (gen.status !== 0) throw new Error(`the data generator failed (exit ${gen.status})`);
 }
 
@@ -97,7 +104,11 @@ async function main(argv: readonly string[]): Promise<void> {
   for (let i = 0; i < repeat; i++) {
     results.push(
       await runReport(
-        { models: DEFAULT_RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), out },
+        {
+          models: DEFAULT_RUN_FOLDERS.map((r) => path.join(data, 'models', r)),
+          full: path.join(data, 'final', 'final_dataset_5T.csv'),
+          out,
+        },
         (line) => process.stderr.write(`${line}\n`),
       ),
     );
@@ -109,8 +120,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const last = results[results.length - 1];
   const slowest = [...last.cells].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
   process.stdout.write(`\nReport on ${data} (${last.cells.length} code cells)\n\n${lines.join('\n')}\n\n`);
-  process.stdout.write(`Slowest cells:\n${slowest.map((c) => `  ${c.seconds.toFixed(1).padStart(6)} s  cell ${c.index + 1}: ${c.first}`).join('\n')}\n\n`);
-  process.stdout.write(`Outputs: notebook ${sizes(last.notebook)} MB, HTML ${sizes(last.html)} MB, summary ${sizes(last.summary)} MB (${out})\n`);
+  process.stdout.write(
+    `Slowest cells:\n${slowest.map((c) => `  ${c.seconds.toFixed(1).padStart(6)} s  cell ${c.index + 1}: ${c.first}`).join('\n')}\n\n`,
+  );
+  process.stdout.write(
+    `Outputs: notebook ${sizes(last.notebook)} MB, HTML ${sizes(last.html)} MB, summary ${sizes(last.summary)} MB (${out})\n`,
+  );
   const total = last.timings.total - last.timings.generate;
   process.stdout.write(`Target < 60 s: ${total < 60 ? 'met' : 'NOT met'} (${total.toFixed(1)} s)\n`);
   const seed = compareWithSeed(JSON.parse(fs.readFileSync(last.summary, 'utf8')) as Summary);

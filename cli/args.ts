@@ -41,7 +41,9 @@ export class UsageError extends Error {}
 export function parseOptions(argv: readonly string[], table: OptionTable): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const [name, spec] of Object.entries(table)) {
-    options[name] = spec.short ? { type: spec.kind === 'boolean' ? 'boolean' : 'string', short: spec.short } : { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
+    options[name] = spec.short
+      ? { type: spec.kind === 'boolean' ? 'boolean' : 'string', short: spec.short }
+      : { type: spec.kind === 'boolean' ? 'boolean' : 'string' };
   }
   const { tokens } = parseNodeArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const parsed: ParsedArgs = new Map();
@@ -58,8 +60,14 @@ export function parseOptions(argv: readonly string[], table: OptionTable): Parse
     if (token.kind === 'option-terminator') throw new UsageError('unknown argument "--"');
     const spec = Object.hasOwn(table, token.name) ? table[token.name] : undefined;
     const raw = argv[token.index];
-    if (!spec || (token.rawName !== `--${token.name}` && token.rawName !== `-${spec.short}`) || (raw !== token.rawName && !token.inlineValue)) {
-      throw new UsageError(`unknown argument ${JSON.stringify(raw.includes('=') && raw.startsWith('--') ? raw.slice(0, raw.indexOf('=')) : raw)}`);
+    if (
+      !spec ||
+      (token.rawName !== `--${token.name}` && token.rawName !== `-${spec.short}`) ||
+      (raw !== token.rawName && !token.inlineValue)
+    ) {
+      throw new UsageError(
+        `unknown argument ${JSON.stringify(raw.includes('=') && raw.startsWith('--') ? raw.slice(0, raw.indexOf('=')) : raw)}`,
+      );
     }
     const values = parsed.get(token.name) ?? [];
     parsed.set(token.name, values);
@@ -69,7 +77,10 @@ export function parseOptions(argv: readonly string[], table: OptionTable): Parse
       continue;
     }
     const value = token.value;
-    if (value === undefined || (!token.inlineValue && value.startsWith('-') && value.length > 1 && !/^-\d/.test(value))) {
+    if (
+      value === undefined ||
+      (!token.inlineValue && value.startsWith('-') && value.length > 1 && !/^-\d/.test(value))
+    ) {
       throw new UsageError(`--${token.name} ${spec.kind === 'list' ? 'needs at least one value' : 'needs a value'}`);
     }
     values.push(value);
@@ -103,11 +114,19 @@ export function wantsHelp(args: ParsedArgs): boolean {
 export function synopsis(command: string, table: OptionTable, required: readonly string[] = []): string {
   const shown = (name: string): string => {
     const spec = table[name];
-    const value = spec.kind === 'list' ? ` ${spec.value ?? 'VALUE'} [${spec.value ?? 'VALUE'} ...]` : spec.kind === 'value' ? ` ${spec.value ?? 'VALUE'}` : '';
+    const value =
+      spec.kind === 'list'
+        ? ` ${spec.value ?? 'VALUE'} [${spec.value ?? 'VALUE'} ...]`
+        : spec.kind === 'value'
+          ? ` ${spec.value ?? 'VALUE'}`
+          : '';
     return `--${name}${value}`;
   };
   const names = Object.keys(table).filter((name) => name !== 'help');
-  const parts = [...required.map(shown), ...names.filter((name) => !required.includes(name)).map((name) => `[${shown(name)}]`)];
+  const parts = [
+    ...required.map(shown),
+    ...names.filter((name) => !required.includes(name)).map((name) => `[${shown(name)}]`),
+  ];
   return `usage: ${command} ${parts.join(' ')}`;
 }
 
@@ -115,16 +134,29 @@ export function synopsis(command: string, table: OptionTable, required: readonly
  * The `--help` text of a command: its synopsis, what it does, one line per option with its default,
  * and any closing notes.
  */
-export function helpText(command: string, about: string, table: OptionTable, opts: { required?: readonly string[]; notes?: string } = {}): string {
+export function helpText(
+  command: string,
+  about: string,
+  table: OptionTable,
+  opts: { required?: readonly string[]; notes?: string } = {},
+): string {
   const rows = Object.entries(table).map(([name, spec]) => {
-    const value = spec.kind === 'list' ? ` ${spec.value ?? 'VALUE'} ...` : spec.kind === 'value' ? ` ${spec.value ?? 'VALUE'}` : '';
+    const value =
+      spec.kind === 'list' ? ` ${spec.value ?? 'VALUE'} ...` : spec.kind === 'value' ? ` ${spec.value ?? 'VALUE'}` : '';
     const flag = `${spec.short ? `-${spec.short}, ` : ''}--${name}${value}`;
     const required = opts.required?.includes(name) ? ' (required)' : '';
     const fallback = spec.default !== undefined ? ` (default ${spec.default})` : '';
     return [flag, `${spec.help}${required}${fallback}`];
   });
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
-  const lines = [synopsis(command, table, opts.required), '', about, '', 'options:', ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help}`)];
+  const lines = [
+    synopsis(command, table, opts.required),
+    '',
+    about,
+    '',
+    'options:',
+    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}${help}`),
+  ];
   if (opts.notes) lines.push('', opts.notes);
   return `${lines.join('\n')}\n`;
 }
@@ -142,7 +174,9 @@ export function integer(args: ParsedArgs, name: string, fallback: number): numbe
   const text = single(args, name);
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${name} expects a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `--${name} expects a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`,
+    );
   }
   return Number(text);
 }
@@ -163,7 +197,10 @@ export interface CommandOptions {
  * and the usage, status 2; an expected error its message, any other its stack, status 1.
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a command's main may return nothing (status 0) or a status
-export function runCommand(main: (argv: readonly string[]) => Promise<number | void>, options: CommandOptions = {}): void {
+export function runCommand(
+  main: (argv: readonly string[]) => Promise<number | void>,
+  options: CommandOptions = {},
+): void {
   const prefix = options.name ? `${options.name}: ` : '';
   main(process.argv.slice(2)).then(
     (code) => {
@@ -175,7 +212,8 @@ export function runCommand(main: (argv: readonly string[]) => Promise<number | v
         process.exit(2);
       }
       const expected = (options.expected ?? (() => true))(error);
-      const message = error instanceof Error ? (expected ? error.message : error.stack ?? error.message) : String(error);
+      const message =
+        error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error);
       process.stderr.write(`${prefix}${message}\n`);
       process.exit(1);
     },

@@ -13,11 +13,23 @@ import {
   projectJupyterDir,
   userJupyterDataDir,
 } from '../lib/kernel';
-import { HELP, type OptionTable, type ParsedArgs, UsageError, helpText, parseOptions, synopsis, wantsHelp } from './args';
+import {
+  HELP,
+  type OptionTable,
+  type ParsedArgs,
+  UsageError,
+  helpText,
+  parseOptions,
+  synopsis,
+  wantsHelp,
+} from './args';
 
 const COMMAND = 'node dist/cli/kernel.js';
 const OPTIONS: OptionTable = {
-  user: { kind: 'boolean', help: 'also register the kernel for your own JupyterLab (what `npm run kernel:install` runs)' },
+  user: {
+    kind: 'boolean',
+    help: 'also register the kernel for your own JupyterLab (what `npm run kernel:install` runs)',
+  },
   ...HELP,
 };
 const ABOUT = `Writes the project's tslab kernel spec "${KERNEL_NAME}" under build/jupyter/ (used by \`npm run report\`).`;

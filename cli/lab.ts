@@ -24,7 +24,11 @@ interface LabArgs {
 }
 
 function parseArgs(argv: readonly string[]): LabArgs | string {
-  const args: LabArgs = { variant: 'plotly', buildOnly: false, notebook: path.join('notebooks', 'evaluation_5T.ipynb') };
+  const args: LabArgs = {
+    variant: 'plotly',
+    buildOnly: false,
+    notebook: path.join('notebooks', 'evaluation_5T.ipynb'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -39,7 +43,8 @@ function parseArgs(argv: readonly string[]): LabArgs | string {
       args.variant = value;
     } else if (flag === '--port') {
       const port = Number(value);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535) return `lab: --port must be a port number, not "${value}"`;
+      if (!Number.isInteger(port) || port <= 0 || port > 65535)
+        return `lab: --port must be a port number, not "${value}"`;
       args.port = port;
     } else if (flag === '--notebook') {
       args.notebook = value;

@@ -13,23 +13,61 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { HELP, type OptionTable, type ParsedArgs, UsageError, runCommand, helpText, integer, parseOptions, single, synopsis, wantsHelp } from './args';
-import { ensureKernelSpec, findProjectRoot, kernelProblems, kernelSpec, KERNEL_NAME, projectJupyterDir } from '../lib/kernel';
+import {
+  HELP,
+  type OptionTable,
+  type ParsedArgs,
+  UsageError,
+  runCommand,
+  helpText,
+  integer,
+  parseOptions,
+  single,
+  synopsis,
+  wantsHelp,
+} from './args';
+import {
+  ensureKernelSpec,
+  findProjectRoot,
+  kernelProblems,
+  kernelSpec,
+  KERNEL_NAME,
+  projectJupyterDir,
+} from '../lib/kernel';
 import { type NotebookParams, PARAM_ENV, ParamError, paramsToEnv, parseIpList } from '../lib/params';
 import {
-  type CodeDisplay, type NotebookJson, describeCellError, externalResources, findProblemOutputs, finishHtml, firstSourceLine,
-  parseRunnerEvent, stripAnsi,
+  type CodeDisplay,
+  type NotebookJson,
+  describeCellError,
+  externalResources,
+  findProblemOutputs,
+  finishHtml,
+  firstSourceLine,
+  parseRunnerEvent,
+  stripAnsi,
 } from '../lib/report';
 import { type AnomalyJson, anomaliesCsv } from '../lib/anomalies';
 import { readBaseline } from '../lib/baseline-summary';
 import { InputError } from '../lib/types';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
-import { type CellTiming, INITIAL_RUN_STATE, type RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
-
+import {
+  type CellTiming,
+  INITIAL_RUN_STATE,
+  type RunState,
+  exportSeconds,
+  kernelStartSeconds,
+  nextRunState,
+  progressLine,
+} from '../lib/notebook-run';
 
 const COMMAND = 'npm run report --';
 const OPTIONS: OptionTable = {
-  models: { kind: 'list', value: 'DIR', help: 'model run folders holding detected_anomalies.csv', default: 'the generated data/models/...' },
+  models: {
+    kind: 'list',
+    value: 'DIR',
+    help: 'model run folders holding detected_anomalies.csv',
+    default: 'the generated data/models/...',
+  },
   full: { kind: 'value', value: 'FILE', help: 'the full windowed dataset', default: 'data/final/final_dataset_5T.csv' },
   reference: { kind: 'value', value: 'NAME', help: 'reference run, e.g. 5T', default: 'the finest window' },
   sample: { kind: 'value', value: 'N', help: 'normal rows sampled for the figures', default: DEFAULT_SAMPLE },
@@ -93,7 +131,14 @@ export interface ReportResult {
   readonly anomalies?: string;
   readonly cells: readonly CellTiming[];
   /** Seconds: data generation (0 when present), kernel start, cells, nbconvert export + signing, HTML post-processing, total. */
-  readonly timings: { generate: number; kernelStart: number; cells: number; export: number; html: number; total: number };
+  readonly timings: {
+    generate: number;
+    kernelStart: number;
+    cells: number;
+    export: number;
+    html: number;
+    total: number;
+  };
 }
 
 /** A report failure with the message to print (no stack trace): exit status 1. */
@@ -106,7 +151,8 @@ export class ReportError extends Error {}
  */
 export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const works = (python: string): boolean =>
-    spawnSync(python, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
+    spawnSync(python, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore', timeout: 30_000 }).status ===
+    0;
   if (env.JUPYTER_PYTHON) return works(env.JUPYTER_PYTHON) ? env.JUPYTER_PYTHON : undefined;
   const candidates: string[] = [];
   const onPath = (name: string): string | undefined => {
@@ -149,9 +195,12 @@ function checkInput(file: string, what: string): void {
 /** Runs the data generator at demo scale into `dataDir`, for a first run with no data. */
 function generateDemoData(root: string, dataDir: string, log: (line: string) => void): void {
   const generator = path.join(root, 'dist', 'data', 'generate.js');
-  if (!fs.existsSync(generator)) throw new ReportError(`no data under ${dataDir} and no generator at ${generator}: run \`npm run build\` first`);
+  if (!fs.existsSync(generator))
+    throw new ReportError(`no data under ${dataDir} and no generator at ${generator}: run \`npm run build\` first`);
   log(`report: generating demo data into ${dataDir} ...`);
-  const run = spawnSync(process.execPath, [generator, '--scale', 'demo', '--out', dataDir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const run = spawnSync(process.execPath, [generator, '--scale', 'demo', '--out', dataDir], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (run.status !== 0) throw new ReportError(`the data generator failed (exit ${run.status ?? run.signal})`);
 }
 
@@ -185,11 +234,14 @@ function resolveInputs(options: ReportOptions, log: (line: string) => void): Rep
   const outDir = path.resolve(options.out ?? path.join(root, 'reports'));
   checkInput(notebook, 'notebook');
   if (options.baseline !== undefined) readBaseline(path.resolve(options.baseline));
-  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) throw new ReportError('dist/lib is not built: run `npm run build` first');
+  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js')))
+    throw new ReportError('dist/lib is not built: run `npm run build` first');
 
   const defaults = defaultInputs(dataDir);
   const usesDefaults = options.models === undefined || options.full === undefined;
-  const defaultsMissing = [...defaults.models.map((m) => path.join(m, 'detected_anomalies.csv')), defaults.full].some((f) => !fs.existsSync(f));
+  const defaultsMissing = [...defaults.models.map((m) => path.join(m, 'detected_anomalies.csv')), defaults.full].some(
+    (f) => !fs.existsSync(f),
+  );
   const g0 = Date.now();
   if (usesDefaults && defaultsMissing) generateDemoData(root, dataDir, log);
   const generateSeconds = usesDefaults && defaultsMissing ? (Date.now() - g0) / 1000 : 0;
@@ -205,7 +257,10 @@ function resolveInputs(options: ReportOptions, log: (line: string) => void): Rep
     baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
   };
   for (const model of params.models) {
-    checkInput(fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model, 'model run file');
+    checkInput(
+      fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model,
+      'model run file',
+    );
   }
   checkInput(params.full, 'full dataset');
   return { root, notebook, outDir, params, generateSeconds };
@@ -234,8 +289,19 @@ function ensureKernel(root: string, log: (line: string) => void): ReportKernel {
 interface ReportFiles {
   /** The notebook's name without `.ipynb`: the page's title. */
   readonly base: string;
-  readonly finals: { readonly notebook: string; readonly html: string; readonly summary: string; readonly anomalies: string };
-  readonly temps: { readonly notebook: string; readonly rawHtml: string; readonly html: string; readonly summary: string; readonly anomalies: string };
+  readonly finals: {
+    readonly notebook: string;
+    readonly html: string;
+    readonly summary: string;
+    readonly anomalies: string;
+  };
+  readonly temps: {
+    readonly notebook: string;
+    readonly rawHtml: string;
+    readonly html: string;
+    readonly summary: string;
+    readonly anomalies: string;
+  };
 }
 
 function reportFiles(notebook: string, outDir: string): ReportFiles {
@@ -284,20 +350,34 @@ interface NotebookRun {
  * notebook and nbconvert's HTML under temp names, and prints one JSON event a line; each event
  * advances the run's state (lib/notebook-run.ts) and may print a progress line.
  */
-async function runNotebook(inputs: ReportInputs, kernel: ReportKernel, files: ReportFiles, timeoutSeconds: number, log: (line: string) => void): Promise<NotebookRun> {
+async function runNotebook(
+  inputs: ReportInputs,
+  kernel: ReportKernel,
+  files: ReportFiles,
+  timeoutSeconds: number,
+  log: (line: string) => void,
+): Promise<NotebookRun> {
   const shownPath = path.relative(process.cwd(), inputs.notebook);
-  log(`report: running ${shownPath.startsWith('..') ? inputs.notebook : shownPath} with ${KERNEL_NAME} (${kernel.python})`);
+  log(
+    `report: running ${shownPath.startsWith('..') ? inputs.notebook : shownPath} with ${KERNEL_NAME} (${kernel.python})`,
+  );
   const runner = spawn(
     kernel.python,
     [
       path.join(inputs.root, 'scripts', 'run_notebook.py'),
       inputs.notebook,
-      '--out-notebook', files.temps.notebook,
-      '--out-html', files.temps.rawHtml,
-      '--kernel', KERNEL_NAME,
-      '--cwd', path.dirname(inputs.notebook),
-      '--title', files.base,
-      '--timeout', String(timeoutSeconds),
+      '--out-notebook',
+      files.temps.notebook,
+      '--out-html',
+      files.temps.rawHtml,
+      '--kernel',
+      KERNEL_NAME,
+      '--cwd',
+      path.dirname(inputs.notebook),
+      '--title',
+      files.base,
+      '--timeout',
+      String(timeoutSeconds),
     ],
     { env: kernelEnv(inputs.params, files, kernel), stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -315,7 +395,9 @@ async function runNotebook(inputs: ReportInputs, kernel: ReportKernel, files: Re
     state = nextRunState(state, event, Date.now());
     if (said) log(said);
   });
-  const exit = await new Promise<number>((resolve) => runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const exit = await new Promise<number>((resolve) =>
+    runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  );
   return { exit, state, startedAt, stderrTail };
 }
 
@@ -329,12 +411,15 @@ function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) 
   if (run.state.missing) throw new ReportError(INSTALL_HINT);
   const failure = run.state.failure;
   if (failure) {
-    const where = failure.index >= 0 ? `cell ${failure.index + 1} (${failure.first || 'empty'})` : 'before the first cell';
+    const where =
+      failure.index >= 0 ? `cell ${failure.index + 1} (${failure.first || 'empty'})` : 'before the first cell';
     const detail = describeCellError(failure) || run.stderrTail.slice(-8).join('\n');
     throw new ReportError(`the notebook failed in ${where}:\n${detail.replace(/^/gm, '  ')}`);
   }
   if (run.exit !== 0 || !fs.existsSync(temps.notebook) || !fs.existsSync(temps.rawHtml)) {
-    throw new ReportError(`the notebook runner exited with status ${run.exit}:\n${run.stderrTail.slice(-12).join('\n')}`);
+    throw new ReportError(
+      `the notebook runner exited with status ${run.exit}:\n${run.stderrTail.slice(-12).join('\n')}`,
+    );
   }
   if (!fs.existsSync(temps.summary)) {
     throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
@@ -352,7 +437,9 @@ function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) 
   const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
   for (const problem of findProblemOutputs(executed)) {
     const cell = executed.cells[problem.cellIndex];
-    log(`report: warning: cell ${problem.cellIndex + 1} (${firstSourceLine(cell)}) wrote ${problem.kind === 'error' ? 'an error' : 'to stderr'}: ${stripAnsi(problem.text).trim().split('\n')[0]}`);
+    log(
+      `report: warning: cell ${problem.cellIndex + 1} (${firstSourceLine(cell)}) wrote ${problem.kind === 'error' ? 'an error' : 'to stderr'}: ${stripAnsi(problem.text).trim().split('\n')[0]}`,
+    );
   }
   return Array.isArray(anomalies);
 }
@@ -362,7 +449,9 @@ function writePage(files: ReportFiles, code: CodeDisplay): void {
   const html = finishHtml(fs.readFileSync(files.temps.rawHtml, 'utf8'), { title: files.base, code });
   const external = externalResources(html);
   if (external.length > 0) {
-    throw new ReportError(`the HTML still loads external resources: ${external.map((r) => `<${r.tag} ${r.attr}="${r.url}">`).join(', ')}`);
+    throw new ReportError(
+      `the HTML still loads external resources: ${external.map((r) => `<${r.tag} ${r.attr}="${r.url}">`).join(', ')}`,
+    );
   }
   fs.writeFileSync(files.temps.html, html);
 }
@@ -400,7 +489,10 @@ async function withTempFiles<T>(files: ReportFiles, work: () => Promise<T>): Pro
  * kernel, run the notebook with per-cell progress (`log`), check its outputs, publish. Throws
  * ReportError with a printable message on any failure, after removing every temp file.
  */
-export async function runReport(options: ReportOptions = {}, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<ReportResult> {
+export async function runReport(
+  options: ReportOptions = {},
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<ReportResult> {
   const t0 = Date.now();
   const inputs = resolveInputs(options, log);
   const kernel = ensureKernel(inputs.root, log);
@@ -467,9 +559,15 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(
     `report: done in ${t.total.toFixed(1)}s (kernel start ${t.kernelStart.toFixed(1)}s, cells ${t.cells.toFixed(1)}s, export ${t.export.toFixed(1)}s, HTML ${t.html.toFixed(1)}s)\n`,
   );
-  process.stdout.write(`${[result.notebook, result.html, result.summary, ...(result.anomalies ? [result.anomalies] : [])].join('\n')}\n`);
+  process.stdout.write(
+    `${[result.notebook, result.html, result.summary, ...(result.anomalies ? [result.anomalies] : [])].join('\n')}\n`,
+  );
 }
 
 if (require.main === module) {
-  runCommand(main, { name: 'report', usage: USAGE, expected: (error) => error instanceof ReportError || error instanceof InputError });
+  runCommand(main, {
+    name: 'report',
+    usage: USAGE,
+    expected: (error) => error instanceof ReportError || error instanceof InputError,
+  });
 }

@@ -3,7 +3,20 @@
  * Computes summary.json straight from the library, with no notebook: the fast path for pipelines.
  * Progress goes to stderr; the JSON to `--out` (written whole, then renamed) or stdout.
  */
-import { DEFAULT_SAMPLE, DEFAULT_SEED, HELP, type OptionTable, UsageError, helpText, integer, parseOptions, runCommand, single, synopsis, wantsHelp } from './args';
+import {
+  DEFAULT_SAMPLE,
+  DEFAULT_SEED,
+  HELP,
+  type OptionTable,
+  UsageError,
+  helpText,
+  integer,
+  parseOptions,
+  runCommand,
+  single,
+  synopsis,
+  wantsHelp,
+} from './args';
 import { evaluate } from '../lib/evaluation';
 import { readBaseline } from '../lib/baseline-summary';
 import { writeFileAtomic } from '../lib/files';
@@ -13,16 +26,27 @@ const COMMAND = 'npm run summary --';
 const OPTIONS: OptionTable = {
   models: { kind: 'list', value: 'DIR', help: 'model run folders holding detected_anomalies.csv' },
   full: { kind: 'value', value: 'FILE', help: 'the full windowed dataset (final_dataset_5T.csv)' },
-  reference: { kind: 'value', value: 'NAME', help: 'the run whose rows are the anomalous IPs, e.g. 5T', default: 'the finest window' },
+  reference: {
+    kind: 'value',
+    value: 'NAME',
+    help: 'the run whose rows are the anomalous IPs, e.g. 5T',
+    default: 'the finest window',
+  },
   sample: { kind: 'value', value: 'N', help: 'normal rows in the seeded sample', default: DEFAULT_SAMPLE },
   seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
   baseline: { kind: 'value', value: 'FILE', help: 'an earlier summary.json: list what changed since (`changes`)' },
-  out: { kind: 'value', value: 'FILE', help: 'where to write summary.json (written whole, then renamed)', default: 'stdout' },
+  out: {
+    kind: 'value',
+    value: 'FILE',
+    help: 'where to write summary.json (written whole, then renamed)',
+    default: 'stdout',
+  },
   ...HELP,
 };
 const REQUIRED = ['models', 'full'];
 const USAGE = synopsis(COMMAND, OPTIONS, REQUIRED);
-const ABOUT = 'Computes summary.json (shared/spec/summary.md) from the model runs and the full dataset, with no notebook.\nProgress goes to stderr.';
+const ABOUT =
+  'Computes summary.json (shared/spec/summary.md) from the model runs and the full dataset, with no notebook.\nProgress goes to stderr.';
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseOptions(argv, OPTIONS);
@@ -52,7 +76,9 @@ async function main(argv: readonly string[]): Promise<void> {
       const now = Date.now();
       if (progress && now - lastReport < 500 && progress.bytesRead < progress.bytesTotal) return;
       lastReport = now;
-      const share = progress ? ` ${((100 * progress.bytesRead) / Math.max(1, progress.bytesTotal)).toFixed(0)}% (${progress.rowsParsed} rows)` : '';
+      const share = progress
+        ? ` ${((100 * progress.bytesRead) / Math.max(1, progress.bytesTotal)).toFixed(0)}% (${progress.rowsParsed} rows)`
+        : '';
       process.stderr.write(`[summary] ${step}: ${detail}${share}\n`);
     },
   );
@@ -65,4 +91,8 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(`[summary] wrote ${out}\n`);
 }
 
-runCommand(main, { name: 'summary', usage: USAGE, expected: (error) => error instanceof InputError || error instanceof RangeError });
+runCommand(main, {
+  name: 'summary',
+  usage: USAGE,
+  expected: (error) => error instanceof InputError || error instanceof RangeError,
+});

@@ -31,16 +31,29 @@ const COMMAND = 'npm run data --';
 const DEFAULT_SCALE: ScaleName = 'demo';
 const DEFAULT_SEED = 2019;
 const OPTIONS: OptionTable = {
-  scale: { kind: 'value', value: Object.keys(SCALES).join('|'), help: 'demo: 57 MB, the report in seconds; seed: the seed\'s shapes, 1.2 GB', default: DEFAULT_SCALE },
+  scale: {
+    kind: 'value',
+    value: Object.keys(SCALES).join('|'),
+    help: "demo: 57 MB, the report in seconds; seed: the seed's shapes, 1.2 GB",
+    default: DEFAULT_SCALE,
+  },
   seed: { kind: 'value', value: 'N', help: 'seed of the simulated traffic', default: DEFAULT_SEED },
   out: { kind: 'value', value: 'DIR', help: 'where to write models/... and final/...', default: 'data/' },
-  'tiny-fixture': { kind: 'value', value: 'DIR', help: 'instead rewrite the small hand-checked fixture (tests/fixtures/tiny) into DIR' },
-  dense: { kind: 'boolean', help: 'instead write a dense table: every value a full-precision decimal (into the OS temp dir unless --out)' },
+  'tiny-fixture': {
+    kind: 'value',
+    value: 'DIR',
+    help: 'instead rewrite the small hand-checked fixture (tests/fixtures/tiny) into DIR',
+  },
+  dense: {
+    kind: 'boolean',
+    help: 'instead write a dense table: every value a full-precision decimal (into the OS temp dir unless --out)',
+  },
   rows: { kind: 'value', value: 'N', help: 'rows of the dense table', default: DENSE_ROWS },
   ...HELP,
 };
 const USAGE = synopsis(COMMAND, OPTIONS);
-const ABOUT = 'Writes three detector runs (30, 10 and 5 minutes) and the full 5-minute table in the seed\'s format\n(pandas to_csv(sep=\'\\t\')); see data/README.md.';
+const ABOUT =
+  "Writes three detector runs (30, 10 and 5 minutes) and the full 5-minute table in the seed's format\n(pandas to_csv(sep='\\t')); see data/README.md.";
 
 /** Parses argv; throws a message a user can act on (UsageError), or returns undefined after printing the help. */
 function parseArgs(argv: readonly string[]): Args | undefined {
@@ -50,15 +63,18 @@ function parseArgs(argv: readonly string[]): Args | undefined {
     return undefined;
   }
   const scale = single(parsed, 'scale', DEFAULT_SCALE)!;
-  if (!(scale in SCALES)) throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${JSON.stringify(scale)}`);
+  if (!(scale in SCALES))
+    throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${JSON.stringify(scale)}`);
   const seedText = single(parsed, 'seed');
   const seed = seedText === undefined ? DEFAULT_SEED : Number(seedText);
-  if (!Number.isSafeInteger(seed) || seedText?.trim() === '') throw new UsageError(`--seed must be an integer, got ${JSON.stringify(seedText)}`);
+  if (!Number.isSafeInteger(seed) || seedText?.trim() === '')
+    throw new UsageError(`--seed must be an integer, got ${JSON.stringify(seedText)}`);
   const out = single(parsed, 'out');
   const tiny = single(parsed, 'tiny-fixture');
   const rowsText = single(parsed, 'rows');
   const rows = rowsText === undefined ? DENSE_ROWS : Number(rowsText);
-  if (!Number.isSafeInteger(rows) || rows < 1) throw new UsageError(`--rows must be a positive integer, got ${JSON.stringify(rowsText)}`);
+  if (!Number.isSafeInteger(rows) || rows < 1)
+    throw new UsageError(`--rows must be a positive integer, got ${JSON.stringify(rowsText)}`);
   if (rowsText !== undefined && !parsed.has('dense')) throw new UsageError('--rows goes with --dense');
   return {
     scale: scale as ScaleName,
@@ -87,18 +103,33 @@ function main(): void {
   }
   const started = process.hrtime.bigint();
   const onProgress = (done: number, total: number) => process.stderr.write(`  ${done}/${total} rows\r`);
-  const result = args.denseRows !== undefined
-    ? generateDense({ rows: args.denseRows, seed: args.seed, outDir: args.outGiven ? args.out : DENSE_DIR, onProgress })
-    : generateDataset({ scale: SCALES[args.scale], seed: args.seed, outDir: args.out, progressEvery: 5000, onProgress });
+  const result =
+    args.denseRows !== undefined
+      ? generateDense({
+          rows: args.denseRows,
+          seed: args.seed,
+          outDir: args.outGiven ? args.out : DENSE_DIR,
+          onProgress,
+        })
+      : generateDataset({
+          scale: SCALES[args.scale],
+          seed: args.seed,
+          outDir: args.out,
+          progressEvery: 5000,
+          onProgress,
+        });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const lines = [
-    ...Object.entries(result.runs).map(([name, f]) => ({ name, ...f })),
-    { name: 'full', ...result.full },
-  ];
-  if (args.denseRows !== undefined) console.log(`dense, seed ${args.seed}: ${args.denseRows} rows of lognormal decimals in ${seconds.toFixed(1)} s`);
-  else console.log(`scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`);
+  const lines = [...Object.entries(result.runs).map(([name, f]) => ({ name, ...f })), { name: 'full', ...result.full }];
+  if (args.denseRows !== undefined)
+    console.log(`dense, seed ${args.seed}: ${args.denseRows} rows of lognormal decimals in ${seconds.toFixed(1)} s`);
+  else
+    console.log(
+      `scale ${args.scale}, seed ${args.seed}: ${result.packets.toLocaleString('en-US')} packets simulated in ${seconds.toFixed(1)} s`,
+    );
   for (const f of lines) {
-    console.log(`  ${f.name.padEnd(4)} ${String(f.rows).padStart(6)} rows × ${String(f.columns).padStart(5)} columns  ${(f.bytes / 1e6).toFixed(1).padStart(8)} MB  ${path.relative(process.cwd(), f.path)}`);
+    console.log(
+      `  ${f.name.padEnd(4)} ${String(f.rows).padStart(6)} rows × ${String(f.columns).padStart(5)} columns  ${(f.bytes / 1e6).toFixed(1).padStart(8)} MB  ${path.relative(process.cwd(), f.path)}`,
+    );
   }
 }
 

@@ -28,7 +28,11 @@ const BUILD_INPUTS = ['package.json', 'package-lock.json', 'webpack.config.js', 
 export function labBuildStamp(projectRoot: string): string {
   const hash = createHash('sha256');
   for (const file of BUILD_INPUTS) {
-    hash.update(file).update('\0').update(fs.readFileSync(path.join(labDir(projectRoot), file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(labDir(projectRoot), file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }
@@ -40,8 +44,10 @@ function stampFile(projectRoot: string): string {
 /** True when lab/build holds a build of the current inputs. */
 export function labIsBuilt(projectRoot: string): boolean {
   try {
-    return fs.readFileSync(stampFile(projectRoot), 'utf8').trim() === labBuildStamp(projectRoot) &&
-      fs.existsSync(path.join(labDir(projectRoot), 'build', 'bundle.js'));
+    return (
+      fs.readFileSync(stampFile(projectRoot), 'utf8').trim() === labBuildStamp(projectRoot) &&
+      fs.existsSync(path.join(labDir(projectRoot), 'build', 'bundle.js'))
+    );
   } catch {
     return false;
   }
@@ -51,8 +57,12 @@ export function labIsBuilt(projectRoot: string): boolean {
 function labIsInstalled(projectRoot: string): boolean {
   const dir = labDir(projectRoot);
   try {
-    const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
-    const locked = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
+    const installed = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as {
+      packages?: Record<string, { version?: string }>;
+    };
+    const locked = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as {
+      packages?: Record<string, { version?: string }>;
+    };
     for (const [key, entry] of Object.entries(locked.packages ?? {})) {
       if (key === '' || entry.version === undefined) continue;
       if (installed.packages?.[key]?.version !== entry.version) return false;
@@ -67,7 +77,9 @@ function run(command: string, args: readonly string[], cwd: string, log: (line: 
   log(`lab: ${path.basename(command)} ${args.join(' ')}  (in ${path.relative(process.cwd(), cwd) || '.'})`);
   const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {
-    throw new Error(`lab: \`${path.basename(command)} ${args.join(' ')}\` failed in ${cwd} (exit ${result.status ?? result.signal})`);
+    throw new Error(
+      `lab: \`${path.basename(command)} ${args.join(' ')}\` failed in ${cwd} (exit ${result.status ?? result.signal})`,
+    );
   }
 }
 
@@ -83,7 +95,9 @@ export function labPlotlyPath(projectRoot: string): string {
  * webpack, and the result is copied into the cache. Returns what it did.
  */
 export function ensureLabBuild(
-  projectRoot: string, log: (line: string) => void = console.error, cacheDir: string | undefined = process.env.ANOMALY_EVAL_LAB_CACHE,
+  projectRoot: string,
+  log: (line: string) => void = console.error,
+  cacheDir: string | undefined = process.env.ANOMALY_EVAL_LAB_CACHE,
 ): { installed: boolean; built: boolean; fromCache: boolean } {
   const dir = labDir(projectRoot);
   const build = path.join(dir, 'build');
@@ -102,13 +116,21 @@ export function ensureLabBuild(
     run(npm, ['ci', '--no-audit', '--no-fund'], dir, log);
     installed = true;
   }
-  run(process.execPath, [path.join(dir, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.js'], dir, log);
+  run(
+    process.execPath,
+    [path.join(dir, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--config', 'webpack.config.js'],
+    dir,
+    log,
+  );
   fs.copyFileSync(path.join(dir, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js'), labPlotlyPath(projectRoot));
   fs.writeFileSync(stampFile(projectRoot), `${stamp}\n`);
   if (cached) {
     fs.rmSync(cached, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(cached), { recursive: true });
-    fs.cpSync(build, `${cached}.tmp-${process.pid}`, { recursive: true, filter: (src) => !src.startsWith(path.join(build, 'state')) });
+    fs.cpSync(build, `${cached}.tmp-${process.pid}`, {
+      recursive: true,
+      filter: (src) => !src.startsWith(path.join(build, 'state')),
+    });
     fs.renameSync(`${cached}.tmp-${process.pid}`, cached);
     log(`lab: build cached in ${cached}`);
   }
@@ -122,7 +144,10 @@ export function ensureLabBuild(
 export function findLabPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = env.JUPYTER_PYTHON ? [env.JUPYTER_PYTHON] : ['/usr/bin/python3', 'python3'];
   for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import jupyter_server, jupyterlab_server'], { stdio: 'ignore', timeout: 30_000 });
+    const probe = spawnSync(python, ['-c', 'import jupyter_server, jupyterlab_server'], {
+      stdio: 'ignore',
+      timeout: 30_000,
+    });
     if (probe.status === 0) return python;
   }
   return undefined;
@@ -197,7 +222,9 @@ export async function startLab(options: LabServerOptions): Promise<LabServer> {
   const root = options.projectRoot;
   const python = options.python ?? findLabPython(options.env ?? process.env);
   if (!python) {
-    throw new Error('lab: no Python with jupyter_server and jupyterlab_server (Debian: apt-get install python3-jupyter-server python3-jupyterlab-server; or set JUPYTER_PYTHON)');
+    throw new Error(
+      'lab: no Python with jupyter_server and jupyterlab_server (Debian: apt-get install python3-jupyter-server python3-jupyterlab-server; or set JUPYTER_PYTHON)',
+    );
   }
   const spec = kernelSpec({ node: process.execPath, projectRoot: root });
   const problems = kernelProblems(spec);
@@ -242,8 +269,12 @@ export async function startLab(options: LabServerOptions): Promise<LabServer> {
   child.stderr?.on('data', collect);
   const baseUrl = `http://127.0.0.1:${port}`;
   const server: LabServer = {
-    baseUrl, token, variant: options.variant, process: child,
-    urlFor: (relPath) => `${baseUrl}/lab/tree/${relPath.split(path.sep).map(encodeURIComponent).join('/')}?token=${token}`,
+    baseUrl,
+    token,
+    variant: options.variant,
+    process: child,
+    urlFor: (relPath) =>
+      `${baseUrl}/lab/tree/${relPath.split(path.sep).map(encodeURIComponent).join('/')}?token=${token}`,
     log: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -51,7 +51,9 @@ function reasonJson(reason: FamilyDeviation): AnomalyReasonJson {
     family: reason.family,
     direction: reason.direction,
     score: jsonScore(reason.score),
-    windows: reason.windows ? { from: formatNaiveIso(reason.windows.from), to: formatNaiveIso(reason.windows.to) } : null,
+    windows: reason.windows
+      ? { from: formatNaiveIso(reason.windows.from), to: formatNaiveIso(reason.windows.to) }
+      : null,
   };
 }
 
@@ -71,7 +73,9 @@ export function anomaliesJson(explanations: readonly RowExplanation[], runs: rea
 export function describeReason(reason: AnomalyReasonJson): string {
   const score = typeof reason.score === 'number' ? reason.score.toFixed(1) : String(reason.score);
   const time = (iso: string): string => iso.slice(11, 16);
-  const span = reason.windows ? ` (${reason.windows.from === reason.windows.to ? time(reason.windows.from) : `${time(reason.windows.from)}–${time(reason.windows.to)}`})` : '';
+  const span = reason.windows
+    ? ` (${reason.windows.from === reason.windows.to ? time(reason.windows.from) : `${time(reason.windows.from)}–${time(reason.windows.to)}`})`
+    : '';
   return `${reason.family} ${reason.direction} ${score}${span}`;
 }
 
@@ -81,7 +85,8 @@ export function describeReason(reason: AnomalyReasonJson): string {
  */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? '' : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? '' : value > 0 ? 'Infinity' : '-Infinity';
   let text = value;
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -90,7 +95,8 @@ export function csvCell(value: string | number | null): string {
 /** The columns of `anomalies.csv`: rank, label, ip, role, runs, score, then five reasons of five fields. */
 export function anomaliesCsvHeader(maxReasons = 5): string[] {
   const reasonFields = Array.from({ length: maxReasons }, (_, i) =>
-    ['family', 'direction', 'score', 'from', 'to'].map((field) => `reason${i + 1}_${field}`)).flat();
+    ['family', 'direction', 'score', 'from', 'to'].map((field) => `reason${i + 1}_${field}`),
+  ).flat();
   return ['rank', 'label', 'ip', 'role', 'runs', 'score', ...reasonFields];
 }
 
@@ -105,7 +111,13 @@ export function anomaliesCsv(anomalies: readonly AnomalyJson[], maxReasons = 5):
     const cells: (string | number | null)[] = [rank + 1, a.label, ip, a.role, a.runs.join(' '), scoreCell(a.score)];
     for (let i = 0; i < maxReasons; i++) {
       const r = a.reasons[i];
-      cells.push(r ? r.family : null, r ? r.direction : null, r ? scoreCell(r.score) : null, r?.windows?.from ?? null, r?.windows?.to ?? null);
+      cells.push(
+        r ? r.family : null,
+        r ? r.direction : null,
+        r ? scoreCell(r.score) : null,
+        r?.windows?.from ?? null,
+        r?.windows?.to ?? null,
+      );
     }
     lines.push(cells.map(csvCell).join(','));
   });

@@ -10,7 +10,10 @@ import type { Summary } from './summary';
 
 /** What a baseline must hold: a summary of schema version 2 or later, with its anomalies and findings. */
 export type Baseline = Pick<Summary, 'schemaVersion' | 'reference' | 'families' | 'findings'> & {
-  readonly anomalies: readonly { readonly label: string; readonly reasons?: readonly { readonly family: string; readonly direction: string }[] }[];
+  readonly anomalies: readonly {
+    readonly label: string;
+    readonly reasons?: readonly { readonly family: string; readonly direction: string }[];
+  }[];
 };
 
 /** Line and column (1-based) of a character offset in `text`. */
@@ -35,7 +38,10 @@ export function readBaseline(file: string): Baseline {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError({ file }, code === 'ENOENT' ? 'no such baseline file' : `cannot read the baseline (${code ?? String(error)})`);
+    throw new InputError(
+      { file },
+      code === 'ENOENT' ? 'no such baseline file' : `cannot read the baseline (${code ?? String(error)})`,
+    );
   }
   let json: unknown;
   try {
@@ -44,17 +50,31 @@ export function readBaseline(file: string): Baseline {
     const offset = Math.max(0, jsonErrorOffset(text));
     const where = positionOf(text, offset);
     const found = text.charAt(offset);
-    throw new InputError({ file, ...where }, `not JSON (${found ? `found ${JSON.stringify(found)}` : 'it ends early'}); expected an earlier summary.json`);
+    throw new InputError(
+      { file, ...where },
+      `not JSON (${found ? `found ${JSON.stringify(found)}` : 'it ends early'}); expected an earlier summary.json`,
+    );
   }
-  if (!isRecord(json) || typeof json.schemaVersion !== 'number' || !isRecord(json.families) || !Array.isArray(json.runs)) {
-    throw new InputError({ file }, 'not a summary.json (expected an object with schemaVersion, runs and families, as npm run summary or npm run report write)');
+  if (
+    !isRecord(json) ||
+    typeof json.schemaVersion !== 'number' ||
+    !isRecord(json.families) ||
+    !Array.isArray(json.runs)
+  ) {
+    throw new InputError(
+      { file },
+      'not a summary.json (expected an object with schemaVersion, runs and families, as npm run summary or npm run report write)',
+    );
   }
   const summary = json;
   const version = json.schemaVersion;
   const missing = ['anomalies', 'findings'].filter((field) => !Array.isArray(summary[field]));
   if (version < 2 || missing.length > 0) {
     const lacks = version < 2 ? 'no anomalies and findings' : `no ${missing.join(' and ')}`;
-    throw new InputError({ file }, `a summary.json of version ${version} has ${lacks} to compare with; evaluate those outputs again with this version to make a baseline`);
+    throw new InputError(
+      { file },
+      `a summary.json of version ${version} has ${lacks} to compare with; evaluate those outputs again with this version to make a baseline`,
+    );
   }
   return json as unknown as Baseline;
 }

@@ -102,7 +102,8 @@ export function medianDistance(sorted: Weighted, centre: number, skipCentre: boo
 /** The spread floor of a family's pooled normal values on the slog scale, unsorted (see the module's doc). */
 export function spreadFloor(pooled: Weighted): number {
   const byValue = new Map<number, number>();
-  for (let i = 0; i < pooled.values.length; i++) byValue.set(pooled.values[i], (byValue.get(pooled.values[i]) ?? 0) + pooled.counts[i]);
+  for (let i = 0; i < pooled.values.length; i++)
+    byValue.set(pooled.values[i], (byValue.get(pooled.values[i]) ?? 0) + pooled.counts[i]);
   const values = Float64Array.from(byValue.keys()).sort();
   const counts = values.map((v) => byValue.get(v)!);
   const centre = quantileOfCounts(values, counts, 0.5);
@@ -112,7 +113,10 @@ export function spreadFloor(pooled: Weighted): number {
 }
 
 /** The baseline from per-column distributions in the column's unit (`dists[role][j]` for value column j, sorted). */
-export function baselineFromDistributions(columns: readonly ColumnKey[], dists: Readonly<Record<Role, readonly ColumnDistribution[]>>): NormalBaseline {
+export function baselineFromDistributions(
+  columns: readonly ColumnKey[],
+  dists: Readonly<Record<Role, readonly ColumnDistribution[]>>,
+): NormalBaseline {
   const valueKeys = columns.filter((key): key is ValueKey => key.kind === 'value');
   const m = valueKeys.length;
   const make = (): Record<Role, Float64Array> => ({ source: new Float64Array(m), dst: new Float64Array(m) });
@@ -140,7 +144,9 @@ export function baselineFromDistributions(columns: readonly ColumnKey[], dists: 
       p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
       const centre = quantileOfCounts(logs, d.counts, 0.5);
       logMedian[role][j] = centre;
-      logSpread[role][j] = Number.isNaN(centre) ? NaN : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
+      logSpread[role][j] = Number.isNaN(centre)
+        ? NaN
+        : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
     }
   }
   const floor = new Map<string, Record<Role, number>>();

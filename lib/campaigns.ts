@@ -106,7 +106,13 @@ export function wardClustering(values: Float64Array, rows: number, cols: number)
     newId[k] = rows + position;
   });
   const resolve = (id: number): number => (id < 0 ? newId[-id - 1] : id);
-  return order.map((k) => ({ a: resolve(raw[k].a), b: resolve(raw[k].b), height: raw[k].height, id: newId[k], size: raw[k].size }));
+  return order.map((k) => ({
+    a: resolve(raw[k].a),
+    b: resolve(raw[k].b),
+    height: raw[k].height,
+    id: newId[k],
+    size: raw[k].size,
+  }));
 }
 
 /** The leaves of a dendrogram in display order (each merge lists its larger child first). */
@@ -243,19 +249,23 @@ function defineGroup(matrix: DeviationMatrix, rows: readonly number[]): Defining
   const nf = matrix.families.length;
   const n = matrix.labels.length;
   const inGroup = new Set(rows);
-  const ranked = matrix.families.map((family, j) => {
-    let inside = 0;
-    let outside = 0;
-    for (let r = 0; r < n; r++) {
-      if (inGroup.has(r)) inside += matrix.values[r * nf + j];
-      else outside += matrix.values[r * nf + j];
-    }
-    const mean = inside / rows.length;
-    const contrast = mean - (n > rows.length ? outside / (n - rows.length) : 0);
-    return { family, mean, contrast };
-  }).sort((a, b) => Math.abs(b.contrast) - Math.abs(a.contrast));
+  const ranked = matrix.families
+    .map((family, j) => {
+      let inside = 0;
+      let outside = 0;
+      for (let r = 0; r < n; r++) {
+        if (inGroup.has(r)) inside += matrix.values[r * nf + j];
+        else outside += matrix.values[r * nf + j];
+      }
+      const mean = inside / rows.length;
+      const contrast = mean - (n > rows.length ? outside / (n - rows.length) : 0);
+      return { family, mean, contrast };
+    })
+    .sort((a, b) => Math.abs(b.contrast) - Math.abs(a.contrast));
   // What sets the group apart from the other anomalous IPs, among the families where it stands out.
-  const strong = ranked.filter((m) => Math.abs(m.mean) >= STANDOUT && Math.sign(m.contrast) === Math.sign(m.mean)).slice(0, 3);
+  const strong = ranked
+    .filter((m) => Math.abs(m.mean) >= STANDOUT && Math.sign(m.contrast) === Math.sign(m.mean))
+    .slice(0, 3);
   const chosen = strong.length > 0 ? strong : ranked.filter((m) => m.mean !== 0).slice(0, 1);
   return chosen.map((m) => ({ family: m.family, direction: m.mean >= 0 ? 'high' : 'low', mean: m.mean }));
 }
@@ -292,12 +302,25 @@ export function findCampaigns(explanations: readonly RowExplanation[], options: 
   const groupOf = Int32Array.from(raw, (g) => rename.get(g)!);
   const groups: CampaignGroup[] = Array.from({ length: rename.size }, (_, g) => {
     const rows = order.filter((r) => groupOf[r] === g);
-    const roles = { source: rows.filter((r) => matrix.roles[r] === 'source').length, dst: rows.filter((r) => matrix.roles[r] === 'dst').length };
+    const roles = {
+      source: rows.filter((r) => matrix.roles[r] === 'source').length,
+      dst: rows.filter((r) => matrix.roles[r] === 'dst').length,
+    };
     const defining = defineGroup(matrix, rows);
     const name = groupName(g);
-    const roleText = [roles.source ? `${roles.source} source` : '', roles.dst ? `${roles.dst} dst` : ''].filter(Boolean).join(', ');
-    const families = defining.length > 0 ? defining.map((d) => `${d.direction} ${d.family}`).join(', ') : 'no family stands out';
-    return { name, size: rows.length, roles, defining, rows, title: `${name} · ${rows.length} IP${rows.length === 1 ? '' : 's'} (${roleText}): ${families}` };
+    const roleText = [roles.source ? `${roles.source} source` : '', roles.dst ? `${roles.dst} dst` : '']
+      .filter(Boolean)
+      .join(', ');
+    const families =
+      defining.length > 0 ? defining.map((d) => `${d.direction} ${d.family}`).join(', ') : 'no family stands out';
+    return {
+      name,
+      size: rows.length,
+      roles,
+      defining,
+      rows,
+      title: `${name} · ${rows.length} IP${rows.length === 1 ? '' : 's'} (${roleText}): ${families}`,
+    };
   });
   return { matrix, order, groupOf, groups, silhouette };
 }

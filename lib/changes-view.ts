@@ -12,7 +12,11 @@ import type { PlotlyFigure } from './figures/spec';
 /** An anomaly as summary.json `anomalies` lists it: enough to name its main reason. */
 export interface AnomalyReasons {
   readonly label: string;
-  readonly reasons?: readonly { readonly family: string; readonly direction: string; readonly windows?: { readonly from: string; readonly to: string } | null }[];
+  readonly reasons?: readonly {
+    readonly family: string;
+    readonly direction: string;
+    readonly windows?: { readonly from: string; readonly to: string } | null;
+  }[];
 }
 
 /** Labels listed in full up to this many; beyond, the first ones and a count. */
@@ -46,7 +50,11 @@ function mark(status: VerdictStatus | null): string {
  * The section's text: anomalies added (with their main reason now) and removed (with their main
  * reason then), how many were kept, and every finding whose verdict changed.
  */
-export function changesMarkdown(changes: Changes, now: readonly AnomalyReasons[], before: readonly AnomalyReasons[]): string {
+export function changesMarkdown(
+  changes: Changes,
+  now: readonly AnomalyReasons[],
+  before: readonly AnomalyReasons[],
+): string {
   const { added, removed, kept } = changes.anomalies;
   const lines = [
     `Compared with ${escapeMarkdown(changes.baseline)}:`,
@@ -78,17 +86,32 @@ export function changesFigure(changes: Changes, limit = 12): PlotlyFigure {
   return {
     data: [
       {
-        type: 'scatter', mode: 'lines', showlegend: false, hoverinfo: 'skip', line: { color: '#bbbbbb', width: 2 },
-        x: moves.flatMap((m) => [m.from, m.to, null]), y: names.flatMap((n) => [n, n, null]),
+        type: 'scatter',
+        mode: 'lines',
+        showlegend: false,
+        hoverinfo: 'skip',
+        line: { color: '#bbbbbb', width: 2 },
+        x: moves.flatMap((m) => [m.from, m.to, null]),
+        y: names.flatMap((n) => [n, n, null]),
       },
       {
-        type: 'scatter', mode: 'markers', name: 'baseline', marker: { color: '#999999', size: 9 },
-        x: moves.map((m) => m.from), y: names, text: moves.map((m) => humanNumber(m.from)),
+        type: 'scatter',
+        mode: 'markers',
+        name: 'baseline',
+        marker: { color: '#999999', size: 9 },
+        x: moves.map((m) => m.from),
+        y: names,
+        text: moves.map((m) => humanNumber(m.from)),
         hovertemplate: '%{y}<br>baseline mean %{text}<extra></extra>',
       },
       {
-        type: 'scatter', mode: 'markers', name: 'now', marker: { color: moves.map((m) => (m.group === 'anomalous' ? '#d62728' : '#1f77b4')), size: 11 },
-        x: moves.map((m) => m.to), y: names, text: moves.map((m) => humanNumber(m.to)),
+        type: 'scatter',
+        mode: 'markers',
+        name: 'now',
+        marker: { color: moves.map((m) => (m.group === 'anomalous' ? '#d62728' : '#1f77b4')), size: 11 },
+        x: moves.map((m) => m.to),
+        y: names,
+        text: moves.map((m) => humanNumber(m.to)),
         hovertemplate: '%{y}<br>mean now %{text}<extra></extra>',
       },
     ],
@@ -96,10 +119,15 @@ export function changesFigure(changes: Changes, limit = 12): PlotlyFigure {
       title: { text: escapeHtml('Family means that moved most since the baseline'), x: 0.01, xanchor: 'left' },
       height: 120 + 28 * Math.max(1, moves.length),
       margin: { l: 330, r: 20, t: 50, b: 40 },
-      xaxis: { type: positive ? 'log' : 'linear', title: { text: 'mean over every (IP, window) value' }, gridcolor: '#eeeeee' },
+      xaxis: {
+        type: positive ? 'log' : 'linear',
+        title: { text: 'mean over every (IP, window) value' },
+        gridcolor: '#eeeeee',
+      },
       yaxis: { automargin: true },
       legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
-      plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+      plot_bgcolor: '#ffffff',
+      paper_bgcolor: '#ffffff',
     },
   };
 }

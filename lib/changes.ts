@@ -35,11 +35,19 @@ function sorted(labels: Iterable<string>): string[] {
  * `anomalies` (the reference run's rows). Throws an InputError naming the baseline when the two
  * evaluations have no family in common: there is nothing to compare.
  */
-export function compareWithBaseline(baseline: Baseline, baselinePath: string, current: Pick<Summary, 'families' | 'findings'>, anomalies: readonly string[]): Changes {
+export function compareWithBaseline(
+  baseline: Baseline,
+  baselinePath: string,
+  current: Pick<Summary, 'families' | 'findings'>,
+  anomalies: readonly string[],
+): Changes {
   const common = Object.keys(current.families).filter((family) => family in baseline.families);
   if (common.length === 0) {
     const list = (families: object) => Object.keys(families).slice(0, 5).join(', ') || 'none';
-    throw new InputError({ file: baselinePath }, `no family in common with this evaluation (baseline: ${list(baseline.families)}; now: ${list(current.families)})`);
+    throw new InputError(
+      { file: baselinePath },
+      `no family in common with this evaluation (baseline: ${list(baseline.families)}; now: ${list(current.families)})`,
+    );
   }
   const before = new Set(baseline.anomalies.map((a) => a.label));
   const now = new Set(anomalies);
@@ -56,7 +64,9 @@ export function compareWithBaseline(baseline: Baseline, baselinePath: string, cu
     const then = baseline.families[family];
     const today = current.families[family];
     const group = (g: 'anomalous' | 'normal') =>
-      Object.fromEntries(ROLES.map((role) => [role, { meanFrom: then[g]?.[role]?.mean ?? null, meanTo: today[g][role].mean }])) as Record<Role, MeanChange>;
+      Object.fromEntries(
+        ROLES.map((role) => [role, { meanFrom: then[g]?.[role]?.mean ?? null, meanTo: today[g][role].mean }]),
+      ) as Record<Role, MeanChange>;
     families[family] = { anomalous: group('anomalous'), normal: group('normal') };
   }
   return {

@@ -2,14 +2,31 @@
  * Column keys: parse the Python tuple headers pandas writes for a MultiIndex flattened to text,
  * recognise metadata columns, and infer a run's window grid from its window starts.
  */
-import { type ColumnKey, type FilePosition, InputError, type ValueKey, type WindowGrid, formatNaiveTimestamp } from './types';
+import {
+  type ColumnKey,
+  type FilePosition,
+  InputError,
+  type ValueKey,
+  type WindowGrid,
+  formatNaiveTimestamp,
+} from './types';
 
 const EXAMPLE = `('avg_Length', 'avg_2019-02-01 09:35:00')`;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Python's one-character string escapes (after the backslash) and what they stand for. */
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
 };
 
 /**
@@ -19,7 +36,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  */
 function readPythonString(text: string, at: number): { value: string; end: number } | { error: string } {
   const quote = text[at];
-  if (quote !== "'" && quote !== '"') return { error: `expected a quote at character ${at + 1}, found ${JSON.stringify(text[at] ?? 'end of text')}` };
+  if (quote !== "'" && quote !== '"')
+    return { error: `expected a quote at character ${at + 1}, found ${JSON.stringify(text[at] ?? 'end of text')}` };
   let value = '';
   let i = at + 1;
   while (i < text.length) {
@@ -43,7 +61,8 @@ function readPythonString(text: string, at: number): { value: string; end: numbe
       return { error: `unknown escape ${JSON.stringify(text.slice(i, i + 2 + hexLength))} at character ${i + 1}` };
     }
     const code = parseInt(hex, 16);
-    if (code > 0x10ffff) return { error: `escape ${JSON.stringify(text.slice(i, i + 2 + hexLength))} is not a code point` };
+    if (code > 0x10ffff)
+      return { error: `escape ${JSON.stringify(text.slice(i, i + 2 + hexLength))} is not a code point` };
     value += String.fromCodePoint(code);
     i += 2 + hexLength;
   }
@@ -71,9 +90,11 @@ export function parsePythonPair(text: string): [string, string] | { error: strin
     parts.push(item.value);
     i = skipSpaces(text, item.end);
     if (text[i] === ',') i = skipSpaces(text, i + 1);
-    else if (text[i] !== ')') return { error: `expected "," or ")" at character ${i + 1}, found ${JSON.stringify(text[i] ?? 'end of text')}` };
+    else if (text[i] !== ')')
+      return { error: `expected "," or ")" at character ${i + 1}, found ${JSON.stringify(text[i] ?? 'end of text')}` };
   }
-  if (skipSpaces(text, i + 1) !== text.length) return { error: `unexpected text after ")": ${JSON.stringify(text.slice(i + 1))}` };
+  if (skipSpaces(text, i + 1) !== text.length)
+    return { error: `unexpected text after ")": ${JSON.stringify(text.slice(i + 1))}` };
   if (parts.length !== 2) return { error: `a tuple of ${parts.length} strings, expected 2` };
   return [parts[0], parts[1]];
 }
@@ -105,15 +126,27 @@ export function parseColumnKey(header: string, where: FilePosition = { file: '(h
     return fail(`has window ${JSON.stringify(window)}, whose timestamp is not a valid date and time`);
   }
   const key: ValueKey = {
-    kind: 'value', header, family, stat: family.slice(0, split), feature: family.slice(split + 1), window, start,
+    kind: 'value',
+    header,
+    family,
+    stat: family.slice(0, split),
+    feature: family.slice(split + 1),
+    window,
+    start,
   };
   return key;
 }
 
 /** Pandas offset alias for a window length in ms: `5T`, `30T`, `1H`, `1D`, `30S`. */
 export function freqAlias(stepMs: number): string {
-  if (!(stepMs > 0) || !Number.isInteger(stepMs)) throw new RangeError(`freqAlias: window length ${stepMs} ms is not a positive integer`);
-  const units: [number, string][] = [[86_400_000, 'D'], [3_600_000, 'H'], [60_000, 'T'], [1000, 'S']];
+  if (!(stepMs > 0) || !Number.isInteger(stepMs))
+    throw new RangeError(`freqAlias: window length ${stepMs} ms is not a positive integer`);
+  const units: [number, string][] = [
+    [86_400_000, 'D'],
+    [3_600_000, 'H'],
+    [60_000, 'T'],
+    [1000, 'S'],
+  ];
   for (const [size, unit] of units) {
     if (stepMs % size === 0) return `${stepMs / size}${unit}`;
   }
@@ -126,7 +159,11 @@ export function freqAlias(stepMs: number): string {
  * Throws an InputError naming `file` and the offending windows when the spacing is irregular; `where`,
  * if given, places that error at the first column of the window where the spacing breaks.
  */
-export function inferGrid(keys: readonly ValueKey[], file: string, where?: (start: number) => FilePosition): WindowGrid {
+export function inferGrid(
+  keys: readonly ValueKey[],
+  file: string,
+  where?: (start: number) => FilePosition,
+): WindowGrid {
   const starts = Float64Array.from(new Set(keys.map((k) => k.start))).sort();
   if (starts.length < 2) return { freq: 'unknown', stepMs: NaN, starts };
   const stepMs = starts[1] - starts[0];
@@ -151,7 +188,9 @@ export function inferGrid(keys: readonly ValueKey[], file: string, where?: (star
 export function headerGrid(columns: readonly ColumnKey[], file: string, line = 1): WindowGrid {
   const values = columns.filter((key): key is ValueKey => key.kind === 'value');
   return inferGrid(values, file, (start) => ({
-    file, line, column: columns.findIndex((key) => key.kind === 'value' && key.start === start) + 2,
+    file,
+    line,
+    column: columns.findIndex((key) => key.kind === 'value' && key.start === start) + 2,
   }));
 }
 
@@ -184,7 +223,10 @@ export function parseHeaderFields(fields: readonly string[], file: string, line 
     const where = { file, line, column: f + 1 };
     const previous = seenHeader.get(header);
     if (previous !== undefined) {
-      throw new InputError(where, `duplicate header ${JSON.stringify(header)}: also column ${previous}; expected each column once`);
+      throw new InputError(
+        where,
+        `duplicate header ${JSON.stringify(header)}: also column ${previous}; expected each column once`,
+      );
     }
     seenHeader.set(header, f + 1);
     const key = parseColumnKey(header, where);
@@ -192,7 +234,10 @@ export function parseHeaderFields(fields: readonly string[], file: string, line 
       const id = `${key.family}\u0000${key.start}`;
       const same = seenKey.get(id);
       if (same !== undefined) {
-        throw new InputError(where, `header ${JSON.stringify(header)} names the same family and window as column ${same}; expected each (family, window) once`);
+        throw new InputError(
+          where,
+          `header ${JSON.stringify(header)} names the same family and window as column ${same}; expected each (family, window) once`,
+        );
       }
       seenKey.set(id, f + 1);
     }

@@ -70,7 +70,10 @@ export interface FigureBundleOptions {
  * separators become `\u` escapes, so no string from the data can close the element.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Plain text of a Plotly title: tags dropped, entities decoded with {@link unescapeHtml}. */
@@ -125,7 +128,8 @@ export function figureHtml(fig: PlotlyFigure, given: FigureBundleOptions = {}): 
     spec +
     drawScript(id, {
       lazy: options.lazy ?? true,
-      groupStride: (options.lines ?? 'grouped') === 'grouped' ? (options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride) : 0,
+      groupStride:
+        (options.lines ?? 'grouped') === 'grouped' ? (options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride) : 0,
       release: options.release === false ? 0 : (options.release ?? DEFAULT_RELEASE_PX),
       waiters: PLOTLY_WAITERS,
     })
@@ -193,7 +197,16 @@ export function markdownBundle(markdown: string): MimeBundle {
 
 /** What tslab's kernel module exposes: the current cell's display writer (null between cells). */
 interface TslabJupyterModule {
-  lastWriteDisplayData: ((content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void) | null;
+  lastWriteDisplayData:
+    | ((
+        content: {
+          data: Record<string, unknown>;
+          metadata: Record<string, unknown>;
+          transient: Record<string, unknown>;
+        },
+        update: boolean,
+      ) => void)
+    | null;
 }
 
 const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
@@ -216,8 +229,8 @@ export class NoKernelError extends Error {
   constructor() {
     super(
       'show(): no running tslab kernel in this process (no tslab/dist/jupyter.js with a display writer ' +
-      'in require.cache). Run this in a Jupyter notebook with the tslab kernel, or outside Jupyter use ' +
-      'figureBundle()/tableBundle() and write the bundle into a notebook yourself.',
+        'in require.cache). Run this in a Jupyter notebook with the tslab kernel, or outside Jupyter use ' +
+        'figureBundle()/tableBundle() and write the bundle into a notebook yourself.',
     );
     this.name = 'NoKernelError';
   }

@@ -148,7 +148,8 @@ export function assess(input: AssessInput): Assessment {
     findings: findingsJson(context),
     anomalies: anomaliesJson(explanations, labelled),
   });
-  if (input.baseline) summary.changes = compareWithBaseline(input.baseline.summary, input.baseline.path, summary, reference.frame.index);
+  if (input.baseline)
+    summary.changes = compareWithBaseline(input.baseline.summary, input.baseline.path, summary, reference.frame.index);
   return { context, explanations, summary };
 }
 
@@ -168,7 +169,7 @@ export async function evaluate(
     sampleFamilies: params.keepSampleValues === false ? findingFamilies() : undefined,
     onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
   });
-  onProgress({ step: 'findings', detail: 'checking the seed\'s findings, explaining every anomalous IP' });
+  onProgress({ step: 'findings', detail: "checking the seed's findings, explaining every anomalous IP" });
   const { explanations, summary } = assess({ runs, reference, full, seed: params.seed, baseline: params.baseline });
   return { runs, reference, anomalous, anomalousStats: familyStats(anomalous), full, explanations, summary };
 }

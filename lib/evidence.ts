@@ -70,7 +70,7 @@ function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void
     const x = a[lo];
     const y = a[(lo + hi) >> 1];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : Math.max(x , z)) : x < z ? x : Math.max(y , z);
+    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -247,9 +247,10 @@ export function evidenceTableMarkdown(ev: FamilyEvidence, options: EvidenceTable
   lines.push('| group | IPs | mean | median | p95 | max | non-zero |', '|---|--:|--:|--:|--:|--:|--:|');
   for (const cell of ev.cells) {
     const detail = cell as Partial<EvidenceCellDetail>;
-    const ips = detail.summaryFrom === 'all normal rows' && detail.summaryIps !== undefined
-      ? `${humanNumber(detail.summaryIps)} (sample ${humanNumber(cell.ips)})`
-      : humanNumber(cell.ips);
+    const ips =
+      detail.summaryFrom === 'all normal rows' && detail.summaryIps !== undefined
+        ? `${humanNumber(detail.summaryIps)} (sample ${humanNumber(cell.ips)})`
+        : humanNumber(cell.ips);
     lines.push(
       `| ${cell.group} ${roleWord(cell.role)} | ${ips} | ${humanNumber(cell.mean)} | ${humanNumber(cell.median)} | ` +
         `${humanNumber(cell.p95)} | ${humanNumber(cell.max)} | ${humanShare(cell.nonzeroShare)} |`,

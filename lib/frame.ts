@@ -51,9 +51,7 @@ export class Frame {
     this.nRows = init.index.length;
     this.nCols = init.columns.length;
     if (this.values.length !== this.nRows * this.nCols) {
-      throw new RangeError(
-        `Frame: ${this.values.length} values for ${this.nRows} rows × ${this.nCols} columns`,
-      );
+      throw new RangeError(`Frame: ${this.values.length} values for ${this.nRows} rows × ${this.nCols} columns`);
     }
     this.roles = init.index.map((label) => {
       const role = roleOf(label);

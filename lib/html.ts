@@ -7,7 +7,11 @@ import type { Frame } from './frame';
 import { type OptionCheckers, checkOptions, wholeNumber } from './options';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;',
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&#34;',
+  "'": '&#39;',
 };
 
 /**
@@ -20,7 +24,13 @@ export function escapeHtml(text: string): string {
 }
 
 const DECODED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', '#34': '"', '#39': "'", '#37': '%',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#34': '"',
+  '#39': "'",
+  '#37': '%',
 };
 
 /**

@@ -13,7 +13,16 @@ export { DEFAULT_SAMPLE, DEFAULT_SEED, DEFAULT_CELL_TIMEOUT_SECONDS, MAX_PROFILE
 export { Frame } from './frame';
 export type { FamilyView, FrameInit, Values } from './frame';
 export { InputError, ROLES, roleOf } from './types';
-export type { ColumnKey, FamilyEvidence, FamilyStats, FilePosition, GroupStats, Role, RoleStats, WindowGrid } from './types';
+export type {
+  ColumnKey,
+  FamilyEvidence,
+  FamilyStats,
+  FilePosition,
+  GroupStats,
+  Role,
+  RoleStats,
+  WindowGrid,
+} from './types';
 
 // Reading model runs and the full dataset (streamed, or whole).
 export { ANOMALIES_FILE, anomaliesFile, loadRuns, pickReference } from './runs';
@@ -44,10 +53,27 @@ export type { Intersection, LabelledRun, Overlap } from './overlap';
 
 // The seed's findings, checked on the data at hand.
 export {
-  OVERLAP_SECTION, SEED_SECTIONS, VERDICT_MARKS, evaluateFinding, evaluateFindings, figureMarkdown, findingContext, findingsMarkdown,
-  seedSection, summaryMarkdown, tallyMarkdown,
+  OVERLAP_SECTION,
+  SEED_SECTIONS,
+  VERDICT_MARKS,
+  evaluateFinding,
+  evaluateFindings,
+  figureMarkdown,
+  findingContext,
+  findingsMarkdown,
+  seedSection,
+  summaryMarkdown,
+  tallyMarkdown,
 } from './findings';
-export type { Finding, FindingContext, FindingResult, SeedSection, SummaryFinding, Verdict, VerdictStatus } from './findings';
+export type {
+  Finding,
+  FindingContext,
+  FindingResult,
+  SeedSection,
+  SummaryFinding,
+  Verdict,
+  VerdictStatus,
+} from './findings';
 
 // Why these IPs: reasons, triage, campaigns, profiles and standouts.
 export { explainRows, rankExplanations } from './reasons';
@@ -90,7 +116,21 @@ export type { FrameTableOptions } from './html';
 
 // The evaluation notebook's cells (lib/notebook.ts).
 export {
-  campaignsMarkdown, changesOutputs, describeFull, missingFamilyNote, readFullDataset, profileOutputs, progressPrinter, seedCells, seedFigureOutputs, seedSummaryOutputs,
-  showInKernel, showOutputs, standoutOutputs, triageTableHtml, uniqueLabelsMarkdown, writeSummaryFile,
+  campaignsMarkdown,
+  changesOutputs,
+  describeFull,
+  missingFamilyNote,
+  readFullDataset,
+  profileOutputs,
+  progressPrinter,
+  seedCells,
+  seedFigureOutputs,
+  seedSummaryOutputs,
+  showInKernel,
+  showOutputs,
+  standoutOutputs,
+  triageTableHtml,
+  uniqueLabelsMarkdown,
+  writeSummaryFile,
 } from './notebook';
 export type { CellOutput, Display, FullRead, SeedCells, SeedData } from './notebook';

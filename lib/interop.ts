@@ -55,7 +55,9 @@ export function toDanfo(frame: Frame, options: InteropOptions & { maxCells?: num
   const { names, columns, rows } = selection(frame, options);
   const maxCells = options.maxCells ?? 2_000_000;
   if (rows * names.length > maxCells) {
-    throw new RangeError(`toDanfo: ${rows} rows × ${names.length} columns is more than ${maxCells} cells; pass { family } or { head }, or raise maxCells`);
+    throw new RangeError(
+      `toDanfo: ${rows} rows × ${names.length} columns is more than ${maxCells} cells; pass { family } or { head }, or raise maxCells`,
+    );
   }
   const dfd = require('danfojs-node') as typeof import('danfojs-node');
   const { values, nCols } = frame;

@@ -58,12 +58,16 @@ export function projectJupyterDir(projectRoot: string): string {
  * the platform default Jupyter uses (`~/.local/share/jupyter` honouring `$XDG_DATA_HOME` on Linux,
  * `~/Library/Jupyter` on macOS, `%APPDATA%\jupyter` on Windows).
  */
-export function userJupyterDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function userJupyterDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.JUPYTER_DATA_DIR) return path.resolve(env.JUPYTER_DATA_DIR);
   const home = env.HOME ?? os.homedir();
   if (platform === 'darwin') return path.join(home, 'Library', 'Jupyter');
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'jupyter');
-  const xdg = env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
+  const xdg =
+    env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : path.join(home, '.local', 'share');
   return path.join(xdg, 'jupyter');
 }
 

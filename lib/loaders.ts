@@ -9,7 +9,17 @@ import { ValueSketch } from './sketch';
 import { type NormalBaseline, baselineOf } from './baseline';
 import { sampleNormalRows } from './sample';
 import type { ColumnKey, FamilyStats, WindowGrid } from './types';
-import { EXCLUDED, type EvaluateJob, type EvaluatePass, type LabelPass, NORMAL, type ReadJob, RowFailure, dropKeptLabels, fillSparseRows } from './parse-worker';
+import {
+  EXCLUDED,
+  type EvaluateJob,
+  type EvaluatePass,
+  type LabelPass,
+  NORMAL,
+  type ReadJob,
+  RowFailure,
+  dropKeptLabels,
+  fillSparseRows,
+} from './parse-worker';
 import { gridOf, readHead } from './table-head';
 import { ProgressReporter, checkDuplicates, countRanges, placeRanges, splitRanges, withPool } from './read-threads';
 
@@ -91,7 +101,12 @@ export async function readTable(file: string, options?: ReadOptions): Promise<Fr
     parts.forEach((part, k) => lineOfRow.set(part.lineOfRow, ranges[k].rowOffset));
     checkDuplicates(file, index, (r) => lineOfRow[r]);
     progress.finish();
-    return new Frame({ index, columns: head.columns, values: float32 ? new Float32Array(values) : new Float64Array(values), source: file });
+    return new Frame({
+      index,
+      columns: head.columns,
+      values: float32 ? new Float32Array(values) : new Float64Array(values),
+      source: file,
+    });
   });
 }
 
@@ -104,7 +119,8 @@ let evaluationCounter = 0;
  * plus per-column accumulators, whatever the number of rows.
  */
 export async function evaluateFull(file: string, options: EvaluateOptions): Promise<FullEvaluation> {
-  if (!Number.isSafeInteger(options.seed)) throw new RangeError(`evaluateFull: seed ${options.seed} is not a safe integer`);
+  if (!Number.isSafeInteger(options.seed))
+    throw new RangeError(`evaluateFull: seed ${options.seed} is not a safe integer`);
   const head = readHead(file);
   const grid = gridOf(head);
   const nCols = head.columns.length;
@@ -120,7 +136,10 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
   const pass = await withPool(head, options, async (pool) => {
     const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
     // Pass 1: labels. Line numbers are local to each range (first line 0) until all counts are known.
-    const labelled = await pool.all<LabelPass>('labels', spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}` })));
+    const labelled = await pool.all<LabelPass>(
+      'labels',
+      spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}` })),
+    );
     const places = placeRanges(labelled.map((part) => ({ lines: part.lines, rows: part.labels.length })));
     const failed = labelled.findIndex((part) => part.failure !== undefined);
     if (failed >= 0) {
@@ -157,15 +176,29 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     // Pass 2: parse every row; statistics of normal rows; sampled rows into their slots.
     const sample = new SharedArrayBuffer(keepValues ? picked.length * sampleWidth * (float32 ? 4 : 8) : 0);
     const jobs: EvaluateJob[] = spans.map((span, k) => ({
-      file, ...span, firstLine: places[k].firstLine, key: `${key}${k}`, headers: head.headers,
-      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), sample, float32, keptColumns,
-      keep: keep.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length), kept,
+      file,
+      ...span,
+      firstLine: places[k].firstLine,
+      key: `${key}${k}`,
+      headers: head.headers,
+      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length),
+      sample,
+      float32,
+      keptColumns,
+      keep: keep.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length),
+      kept,
     }));
     const parts = await pool.all<EvaluatePass>('evaluate', jobs, progress.add);
     return {
-      rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, sample, parts, keepValues,
+      rows: labels.length,
+      normalRows: normal.length,
+      excludedFound: labels.length - normal.length,
+      sample,
+      parts,
+      keepValues,
       index: Array.from(picked, (r) => labels[r]),
-      kept, keptIndex: keptRows.map((r) => labels[r]),
+      kept,
+      keptIndex: keptRows.map((r) => labels[r]),
     };
   }).finally(() => dropKeptLabels(key));
   const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);
@@ -194,7 +227,11 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     }),
     normalStats: total.result(),
     normalBaseline: baselineOf(sketch),
-    kept: new Frame({ index: pass.keptIndex, columns: head.columns, values: new Float64Array(pass.kept), source: file }),
+    kept: new Frame({
+      index: pass.keptIndex,
+      columns: head.columns,
+      values: new Float64Array(pass.kept),
+      source: file,
+    }),
   };
 }
-

@@ -23,7 +23,12 @@ export interface RunState {
   /** Code cells in the notebook (from `start`). */
   readonly codeCells: number;
   /** The cell running now (the last `cell` event). */
-  readonly current?: { readonly index: number; readonly code: number; readonly first: string; readonly tags: readonly string[] };
+  readonly current?: {
+    readonly index: number;
+    readonly code: number;
+    readonly first: string;
+    readonly tags: readonly string[];
+  };
   /** Cells done, in order. */
   readonly cells: readonly CellTiming[];
   readonly failure?: CellFailure;
@@ -43,11 +48,18 @@ export function nextRunState(state: RunState, event: RunnerEvent, at: number): R
     case 'start':
       return { ...state, codeCells: event.code };
     case 'cell':
-      return { ...state, firstCellAt: state.firstCellAt ?? at, current: { index: event.index, code: event.code, first: event.first, tags: event.tags ?? [] } };
+      return {
+        ...state,
+        firstCellAt: state.firstCellAt ?? at,
+        current: { index: event.index, code: event.code, first: event.first, tags: event.tags ?? [] },
+      };
     case 'cell-done': {
       const cell = state.current;
       if (!cell || cell.index !== event.index) return state;
-      return { ...state, cells: [...state.cells, { index: cell.index, first: cell.first, tags: cell.tags, seconds: event.seconds }] };
+      return {
+        ...state,
+        cells: [...state.cells, { index: cell.index, first: cell.first, tags: cell.tags, seconds: event.seconds }],
+      };
     }
     case 'error':
       return { ...state, failure: event };
@@ -77,5 +89,7 @@ export function kernelStartSeconds(state: RunState, startedAt: number): number {
 
 /** Seconds from the last cell's end to the notebook and HTML written (nbconvert export and signing), 0 when unknown. */
 export function exportSeconds(state: RunState): number {
-  return state.executedAt !== undefined && state.writtenAt !== undefined ? (state.writtenAt - state.executedAt) / 1000 : 0;
+  return state.executedAt !== undefined && state.writtenAt !== undefined
+    ? (state.writtenAt - state.executedAt) / 1000
+    : 0;
 }

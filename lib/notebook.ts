@@ -11,7 +11,17 @@ import { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from '.
 import { MAX_PROFILES, TRIAGE_ROWS } from './defaults';
 import { showFigure, showHtml, showMarkdown } from './display';
 import { writeFileAtomic } from './files';
-import { type FindingContext, OVERLAP_SECTION, SEED_SECTIONS, type SeedSection, evaluateFindings, figureMarkdown, findingsMarkdown, seedSection, tallyMarkdown } from './findings';
+import {
+  type FindingContext,
+  OVERLAP_SECTION,
+  SEED_SECTIONS,
+  type SeedSection,
+  evaluateFindings,
+  figureMarkdown,
+  findingsMarkdown,
+  seedSection,
+  tallyMarkdown,
+} from './findings';
 import { levelsFigure } from './figures/levels';
 import { profileFigure } from './figures/profile';
 import type { Frame } from './frame';
@@ -43,7 +53,11 @@ const figure = (spec: PlotlyFigure): CellOutput => ({ kind: 'figure', figure: sp
 
 /** Shows one output in the running notebook (lib/display.ts): the I/O edge of this module. */
 export const showInKernel: Display = (output) =>
-  output.kind === 'figure' ? showFigure(output.figure) : output.kind === 'html' ? showHtml(output.html) : showMarkdown(output.text);
+  output.kind === 'figure'
+    ? showFigure(output.figure)
+    : output.kind === 'html'
+      ? showHtml(output.html)
+      : showMarkdown(output.text);
 
 /** Shows `outputs` in order through `display` (default: the kernel). */
 export async function showOutputs(outputs: readonly CellOutput[], display: Display = showInKernel): Promise<void> {
@@ -84,14 +98,23 @@ export async function readFullDataset(
   keep: readonly ProfileTarget[],
   onProgress?: (p: Progress) => void,
 ): Promise<FullRead> {
-  const options = { exclude: new Set(exclude), sampleSize: params.sampleSize, seed: params.seed, keepLabels: new Set(keep.map((t) => t.label)) };
+  const options = {
+    exclude: new Set(exclude),
+    sampleSize: params.sampleSize,
+    seed: params.seed,
+    keepLabels: new Set(keep.map((t) => t.label)),
+  };
   if (!params.loadWhole) return { full: await evaluateFull(params.full, { ...options, onProgress }) };
   const table = await readTable(params.full, { onProgress });
   return { full: evaluateFrame(table, options), table };
 }
 
 /** What the full dataset held, in three lines: its size, the anomalous rows found in it, the normal rows and the sample. */
-export function describeFull(full: FullEvaluation, reference: { readonly name: string; readonly frame: Frame }, seed: number): string[] {
+export function describeFull(
+  full: FullEvaluation,
+  reference: { readonly name: string; readonly frame: Frame },
+  seed: number,
+): string[] {
   return [
     `Full dataset: ${full.rows} rows, ${full.valueColumns} value columns`,
     `Anomalous rows of ${reference.name} found in it: ${full.excludedFound} of ${reference.frame.nRows}`,
@@ -100,11 +123,18 @@ export function describeFull(full: FullEvaluation, reference: { readonly name: s
 }
 
 /** A markdown list: per run, the labels only that run flagged (the first `limit`, then `…`). */
-export function uniqueLabelsMarkdown(runs: readonly { readonly name: string }[], unique: ReadonlyMap<string, readonly string[]>, limit = 20): string {
+export function uniqueLabelsMarkdown(
+  runs: readonly { readonly name: string }[],
+  unique: ReadonlyMap<string, readonly string[]>,
+  limit = 20,
+): string {
   return runs
     .map((run) => {
       const labels = unique.get(run.name) ?? [];
-      const shown = labels.slice(0, limit).map((label) => escapeMarkdown(label)).join(', ');
+      const shown = labels
+        .slice(0, limit)
+        .map((label) => escapeMarkdown(label))
+        .join(', ');
       return `- **only in ${escapeMarkdown(run.name)}** (${labels.length}): ${labels.length === 0 ? 'none' : shown}${labels.length > limit ? ', …' : ''}`;
     })
     .join('\n');
@@ -115,7 +145,14 @@ export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_
   return simpleTableHtml(
     ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
     triageRows(anomalies, top).map((t) => [
-      t.rank, t.label.slice(0, t.label.length - t.role.length), t.role, t.runs, t.score, t.reasons[0] ?? '', t.reasons[1] ?? '', t.reasons[2] ?? '',
+      t.rank,
+      t.label.slice(0, t.label.length - t.role.length),
+      t.role,
+      t.runs,
+      t.score,
+      t.reasons[0] ?? '',
+      t.reasons[1] ?? '',
+      t.reasons[2] ?? '',
     ]),
   );
 }
@@ -156,7 +193,8 @@ export function profileOutputs(
   if (profiled.length > max) outputs.push(markdown(`_${profiled.length - max} more profiles not drawn._`));
   if (profiled.length === 0) outputs.push(markdown('_No IP is unique to one run, and focusIps names none._'));
   const unmatched = focusIps.filter((name) => !labelsFor(name).some((label) => kept.rowOf(label) >= 0));
-  if (unmatched.length > 0) outputs.push(markdown(`_Not in the full dataset: ${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._`));
+  if (unmatched.length > 0)
+    outputs.push(markdown(`_Not in the full dataset: ${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._`));
   return outputs;
 }
 
@@ -181,7 +219,9 @@ export function missingFamilyNote(data: SeedData, family: string): string | unde
     data.anomalous.families().includes(family) ? '' : `the reference run ${data.referenceName}`,
     data.sample.families().includes(family) ? '' : 'the full dataset',
   ].filter((where) => where !== '');
-  return from.length === 0 ? undefined : `_${escapeMarkdown(family)} is missing from ${escapeMarkdown(from.join(' and '))}: no figure._`;
+  return from.length === 0
+    ? undefined
+    : `_${escapeMarkdown(family)} is missing from ${escapeMarkdown(from.join(' and '))}: no figure._`;
 }
 
 /** The seed section whose figures include `family`; undefined for a family the seed did not draw. */
@@ -215,7 +255,8 @@ export function seedSummaryOutputs(data: SeedData, feature: string): CellOutput[
     throw new OptionError(`invalid feature ${JSON.stringify(feature)}; expected one of ${features.join(', ')}`);
   }
   const outputs: CellOutput[] = [];
-  if (!missingFamilyNote(data, section.figures[0])) outputs.push(figure(levelsFigure(data.context, section.figures[0])));
+  if (!missingFamilyNote(data, section.figures[0]))
+    outputs.push(figure(levelsFigure(data.context, section.figures[0])));
   const results = evaluateFindings(section.summary, data.context);
   outputs.push(markdown(`${findingsMarkdown(results)}\n\n${tallyMarkdown(results)}`));
   return outputs;

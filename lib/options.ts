@@ -15,7 +15,7 @@ export class OptionError extends Error {
 
 /** How a value shows in a message: strings quoted, everything else as JSON. */
 function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
 }
 
 /**
@@ -25,7 +25,9 @@ function shown(value: unknown): string {
 export function keyword<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new OptionError(`invalid ${name} ${shown(value)}; expected one of ${allowed.map((word) => JSON.stringify(word)).join(', ')}`);
+  throw new OptionError(
+    `invalid ${name} ${shown(value)}; expected one of ${allowed.map((word) => JSON.stringify(word)).join(', ')}`,
+  );
 }
 
 /** `value` when it is a whole number from `min` to `max` (or undefined), else an OptionError naming the range. */
@@ -41,7 +43,8 @@ export function wholeNumber(value: unknown, name: string, min = 0, max = Number.
 /** `value` when it is a finite number above 0 (or undefined), else an OptionError. */
 export function positiveNumber(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new OptionError(`invalid ${name} ${shown(value)}; expected a number > 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new OptionError(`invalid ${name} ${shown(value)}; expected a number > 0`);
   return value;
 }
 

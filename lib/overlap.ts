@@ -33,7 +33,10 @@ export function commonCount(runs: readonly LabelledRun[]): number {
  */
 export function referenceOverlaps(runs: readonly LabelledRun[], reference: string): Overlap[] {
   const ref = runs.find((run) => run.name === reference);
-  if (!ref) throw new RangeError(`Reference run ${JSON.stringify(reference)} is not among ${runs.map((r) => r.name).join(', ')}`);
+  if (!ref)
+    throw new RangeError(
+      `Reference run ${JSON.stringify(reference)} is not among ${runs.map((r) => r.name).join(', ')}`,
+    );
   const pairs = runs
     .filter((run) => run !== ref)
     .map((run) => {

@@ -75,7 +75,12 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function parseCount(origin: string, raw: unknown, allowZero: boolean): number {
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
-  if (text === undefined || !/^\d+$/.test(text) || (!allowZero && Number(text) === 0) || !Number.isSafeInteger(Number(text))) {
+  if (
+    text === undefined ||
+    !/^\d+$/.test(text) ||
+    (!allowZero && Number(text) === 0) ||
+    !Number.isSafeInteger(Number(text))
+  ) {
     const expected = allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1';
     throw new ParamError(origin, `expected ${expected}, found ${JSON.stringify(raw)}`);
   }
@@ -110,10 +115,20 @@ interface ListSyntax {
 }
 
 /** Run folders: at least one, separated by the platform's path delimiter (`:` on Linux). */
-const FOLDER_LIST: ListSyntax = { split: path.delimiter, what: 'run folders', separated: `paths separated by "${path.delimiter}"`, nonEmpty: true };
+const FOLDER_LIST: ListSyntax = {
+  split: path.delimiter,
+  what: 'run folders',
+  separated: `paths separated by "${path.delimiter}"`,
+  nonEmpty: true,
+};
 
 /** IPs or row labels: separated by commas or white space (IPv6 addresses have colons). */
-const IP_LIST: ListSyntax = { split: /[\s,]+/, what: 'IPs or row labels', separated: 'separated by commas or spaces', nonEmpty: false };
+const IP_LIST: ListSyntax = {
+  split: /[\s,]+/,
+  what: 'IPs or row labels',
+  separated: 'separated by commas or spaces',
+  nonEmpty: false,
+};
 
 /** A list of non-empty strings: a JSON array of strings, or text split by `syntax.split`; items trimmed. */
 function parseStringList(origin: string, raw: unknown, syntax: ListSyntax): string[] {
@@ -124,15 +139,25 @@ function parseStringList(origin: string, raw: unknown, syntax: ListSyntax): stri
       try {
         list = JSON.parse(text);
       } catch (err) {
-        throw new ParamError(origin, `expected a JSON array of ${syntax.what}, found invalid JSON (${(err as Error).message})`);
+        throw new ParamError(
+          origin,
+          `expected a JSON array of ${syntax.what}, found invalid JSON (${(err as Error).message})`,
+        );
       }
     } else {
       list = text.split(syntax.split).filter((part) => part.trim() !== '');
     }
   }
-  if (!Array.isArray(list) || (syntax.nonEmpty && list.length === 0) || !list.every((item) => typeof item === 'string' && item.trim() !== '')) {
+  if (
+    !Array.isArray(list) ||
+    (syntax.nonEmpty && list.length === 0) ||
+    !list.every((item) => typeof item === 'string' && item.trim() !== '')
+  ) {
     const howMany = syntax.nonEmpty ? 'one or more ' : '';
-    throw new ParamError(origin, `expected ${howMany}${syntax.what} (a JSON array of strings, or ${syntax.separated}), found ${JSON.stringify(raw)}`);
+    throw new ParamError(
+      origin,
+      `expected ${howMany}${syntax.what} (a JSON array of strings, or ${syntax.separated}), found ${JSON.stringify(raw)}`,
+    );
   }
   return list.map((item: string) => item.trim());
 }
@@ -145,7 +170,13 @@ export function parseIpList(origin: string, raw: string): string[] {
   return parseStringList(origin, raw, IP_LIST);
 }
 
-function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw: unknown, origin: string, base: string): void {
+function applyField(
+  out: Mutable<NotebookParams>,
+  key: keyof NotebookParams,
+  raw: unknown,
+  origin: string,
+  base: string,
+): void {
   const resolve = (p: string): string => path.resolve(base, p);
   switch (key) {
     case 'models':
@@ -181,7 +212,18 @@ function applyField(out: Mutable<NotebookParams>, key: keyof NotebookParams, raw
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = ['models', 'full', 'reference', 'sampleSize', 'seed', 'loadWhole', 'summaryOut', 'summaryFinal', 'focusIps', 'baseline'];
+const FIELDS: readonly (keyof NotebookParams)[] = [
+  'models',
+  'full',
+  'reference',
+  'sampleSize',
+  'seed',
+  'loadWhole',
+  'summaryOut',
+  'summaryFinal',
+  'focusIps',
+  'baseline',
+];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
@@ -205,16 +247,25 @@ export function resolveParams(
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (err) {
-      throw new ParamError(`${PARAM_ENV.file}=${fileVar}`, `cannot read the parameters file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ParamError(
+        `${PARAM_ENV.file}=${fileVar}`,
+        `cannot read the parameters file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new ParamError(file, `expected a JSON object of parameters, found invalid JSON (${(err as Error).message})`);
+      throw new ParamError(
+        file,
+        `expected a JSON object of parameters, found invalid JSON (${(err as Error).message})`,
+      );
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new ParamError(file, `expected a JSON object like {"models": [...], "full": "..."}, found ${JSON.stringify(parsed)?.slice(0, 60)}`);
+      throw new ParamError(
+        file,
+        `expected a JSON object like {"models": [...], "full": "..."}, found ${JSON.stringify(parsed)?.slice(0, 60)}`,
+      );
     }
     const record = parsed as Record<string, unknown>;
     for (const name of Object.keys(record)) {
@@ -247,7 +298,8 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.loadWhole !== undefined) env[PARAM_ENV.loadWhole] = String(params.loadWhole);
   if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
   if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
-  if (params.focusIps !== undefined && params.focusIps.length > 0) env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
+  if (params.focusIps !== undefined && params.focusIps.length > 0)
+    env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
   if (params.baseline !== undefined) env[PARAM_ENV.baseline] = path.resolve(params.baseline);
   return env;
 }
@@ -269,5 +321,5 @@ export function describeParams(params: NotebookParams): string {
 
 /** The summary.json path to show a reader: where it ends up, not a runner's temp file. */
 export function summaryPath(params: NotebookParams): string | undefined {
-  return params.summaryOut === undefined ? undefined : params.summaryFinal ?? params.summaryOut;
+  return params.summaryOut === undefined ? undefined : (params.summaryFinal ?? params.summaryOut);
 }

@@ -31,7 +31,9 @@ for (let k = 0; k < 23; k++) {
 }
 const TWO53 = 9007199254740992;
 /** `HI_LIMIT[k]`: below it, `hi * 10^k + (10^k - 1) < 2^53`: k more digits fit the exact significand. */
-const HI_LIMIT = Float64Array.from({ length: 9 }, (_, k) => Number((2n ** 53n - 10n ** BigInt(k)) / 10n ** BigInt(k) + 1n));
+const HI_LIMIT = Float64Array.from({ length: 9 }, (_, k) =>
+  Number((2n ** 53n - 10n ** BigInt(k)) / 10n ** BigInt(k) + 1n),
+);
 const HI_LIMIT_1 = HI_LIMIT[1];
 /** Digits kept beside the exact significand: `lo` < 10^15 < 2^53 stays exact. */
 const MAX_WIDE = 15;
@@ -74,10 +76,10 @@ function roundWide(out: Float64Array, r: number, exp10: number): boolean {
   let c = SPLITTER * hi;
   const ah = c - (c - hi);
   const al = hi - ah;
-  const pe = ((ah * POW10_HI[r] - p) + ah * POW10_LO[r] + al * POW10_HI[r]) + al * POW10_LO[r];
+  const pe = ah * POW10_HI[r] - p + ah * POW10_LO[r] + al * POW10_HI[r] + al * POW10_LO[r];
   const mh = p + lo;
   const bv = mh - p;
-  const ml = (p - (mh - bv)) + (lo - bv) + pe;
+  const ml = p - (mh - bv) + (lo - bv) + pe;
   let s: number;
   let t: number;
   if (exp10 >= 0) {
@@ -86,7 +88,7 @@ function roundWide(out: Float64Array, r: number, exp10: number): boolean {
     c = SPLITTER * mh;
     const hh = c - (c - mh);
     const hl = mh - hh;
-    const qe = ((hh * POW10_HI[k] - q) + hh * POW10_LO[k] + hl * POW10_HI[k]) + hl * POW10_LO[k];
+    const qe = hh * POW10_HI[k] - q + hh * POW10_LO[k] + hl * POW10_HI[k] + hl * POW10_LO[k];
     const q2 = qe + ml * POW10[k];
     s = q + q2;
     t = q2 - (s - q);
@@ -98,12 +100,12 @@ function roundWide(out: Float64Array, r: number, exp10: number): boolean {
     const qh = c - (c - q1);
     const ql = q1 - qh;
     const ph = q1 * d;
-    const pl = ((qh * POW10_HI[k] - ph) + qh * POW10_LO[k] + ql * POW10_HI[k]) + ql * POW10_LO[k];
-    const rem = ((mh - ph) - pl) + ml;
+    const pl = qh * POW10_HI[k] - ph + qh * POW10_LO[k] + ql * POW10_HI[k] + ql * POW10_LO[k];
+    const rem = mh - ph - pl + ml;
     const q2 = rem / d;
     s = q1 + q2;
     const sv = s - q1;
-    t = (q1 - (s - sv)) + (q2 - sv);
+    t = q1 - (s - sv) + (q2 - sv);
   }
   out[0] = s;
   // s + t is within 2^-100 |s| of the exact value (Dekker products, TwoSum, one rounding of

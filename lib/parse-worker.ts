@@ -15,7 +15,10 @@ import { type SketchState, ValueSketch } from './sketch';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
 export class RowFailure extends Error {
-  constructor(readonly line: number, readonly problem: RowProblem) {
+  constructor(
+    readonly line: number,
+    readonly problem: RowProblem,
+  ) {
     super(`line ${line}: ${problem.kind}`);
   }
 }
@@ -99,22 +102,31 @@ export function readTask(job: ReadJob, onProgress?: ProgressSink): { labels: str
   const progress = progressCounter(onProgress);
   const reader = createRowReader();
   withFile(job.file, (fd) =>
-    forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
-      const r = labels.length;
-      if (r >= job.rows) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
-      const ok = scratch
-        ? reader.parseRow(buf, start, end, nCols, scratch, 0)
-        : reader.parseRow(buf, start, end, nCols, target, (job.rowOffset + r) * nCols);
-      if (!ok) throw new RowFailure(line, reader.problem);
-      if (scratch) target.set(scratch, (job.rowOffset + r) * nCols);
-      checkRole(line, reader.label);
-      labels.push(reader.label);
-      lineOfRow[r] = line;
-      progress.row();
-    }, (n) => progress.bytes(n)),
+    forEachLine(
+      fd,
+      job.from,
+      job.to,
+      job.firstLine,
+      lines(),
+      (buf, start, end, line) => {
+        const r = labels.length;
+        if (r >= job.rows) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
+        const ok = scratch
+          ? reader.parseRow(buf, start, end, nCols, scratch, 0)
+          : reader.parseRow(buf, start, end, nCols, target, (job.rowOffset + r) * nCols);
+        if (!ok) throw new RowFailure(line, reader.problem);
+        if (scratch) target.set(scratch, (job.rowOffset + r) * nCols);
+        checkRole(line, reader.label);
+        labels.push(reader.label);
+        lineOfRow[r] = line;
+        progress.row();
+      },
+      (n) => progress.bytes(n),
+    ),
   );
   progress.flush();
-  if (labels.length !== job.rows) throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
+  if (labels.length !== job.rows)
+    throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
   return { labels, lineOfRow };
 }
 
@@ -141,7 +153,8 @@ export function labelTask(job: Range & { readonly key: string }): LabelPass {
     forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
       if (failure) return;
       if (!reader.parseLabel(buf, start, end)) failure = { line, problem: reader.problem };
-      else if (roleOf(reader.label) === undefined) failure = { line, problem: { kind: 'role', column: 1, fields: 0, text: reader.label } };
+      else if (roleOf(reader.label) === undefined)
+        failure = { line, problem: { kind: 'role', column: 1, fields: 0, text: reader.label } };
       else {
         labels.push(reader.label);
         lineList.push(line);
@@ -252,27 +265,42 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   let r = 0;
   const reader = createRowReader();
   withFile(job.file, (fd) =>
-    forEachLine(fd, job.from, job.to, job.firstLine, lines(), (buf, start, end, line) => {
-      if (!reader.parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, reader.problem);
-      const label = reader.label;
-      if (r >= job.actions.length || label !== labels[r]) throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
-      const keepSlot = job.keep[r];
-      if (keepSlot >= 0) kept.set(row, keepSlot * nCols);
-      const action = job.actions[r++];
-      progress.row();
-      if (action === EXCLUDED) return;
-      const role = roleOf(label) ?? 'source';
-      acc.addRow(role, row);
-      sketch.addRow(role, row);
-      if (action >= 0) keep(action);
-    }, (n) => progress.bytes(n)),
+    forEachLine(
+      fd,
+      job.from,
+      job.to,
+      job.firstLine,
+      lines(),
+      (buf, start, end, line) => {
+        if (!reader.parseRow(buf, start, end, nCols, row, 0)) throw new RowFailure(line, reader.problem);
+        const label = reader.label;
+        if (r >= job.actions.length || label !== labels[r])
+          throw new RowFailure(line, { kind: 'changed', column: 0, fields: 0, text: '' });
+        const keepSlot = job.keep[r];
+        if (keepSlot >= 0) kept.set(row, keepSlot * nCols);
+        const action = job.actions[r++];
+        progress.row();
+        if (action === EXCLUDED) return;
+        const role = roleOf(label) ?? 'source';
+        acc.addRow(role, row);
+        sketch.addRow(role, row);
+        if (action >= 0) keep(action);
+      },
+      (n) => progress.bytes(n),
+    ),
   );
   progress.flush();
-  if (r !== job.actions.length) throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
+  if (r !== job.actions.length)
+    throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
   return {
     state: acc.state,
     sketch: sketch.state,
-    sparse: { slots: Int32Array.from(slots), ends: Int32Array.from(ends), cols: cols.slice(0, used), values: values.slice(0, used) },
+    sparse: {
+      slots: Int32Array.from(slots),
+      ends: Int32Array.from(ends),
+      cols: cols.slice(0, used),
+      values: values.slice(0, used),
+    },
   };
 }
 
@@ -300,7 +328,11 @@ function parseHeaderKeys(headers: readonly string[]): ColumnKey[] {
 
 /** Messages between a loader and this worker. */
 export type TaskName = 'count' | 'read' | 'labels' | 'evaluate';
-export interface TaskRequest { readonly id: number; readonly task: TaskName; readonly job: unknown }
+export interface TaskRequest {
+  readonly id: number;
+  readonly task: TaskName;
+  readonly job: unknown;
+}
 export type TaskReply =
   | { readonly id: number; readonly result: unknown }
   | { readonly id: number; readonly failure: { line: number; problem: RowProblem } }
@@ -310,10 +342,14 @@ export type TaskReply =
 /** Runs one task by name (in a worker or in-process). */
 export function runTask(task: TaskName, job: unknown, onProgress?: ProgressSink): unknown {
   switch (task) {
-    case 'count': return countTask(job as Range);
-    case 'read': return readTask(job as ReadJob, onProgress);
-    case 'labels': return labelTask(job as Range & { key: string });
-    case 'evaluate': return evaluateTask(job as EvaluateJob, onProgress);
+    case 'count':
+      return countTask(job as Range);
+    case 'read':
+      return readTask(job as ReadJob, onProgress);
+    case 'labels':
+      return labelTask(job as Range & { key: string });
+    case 'evaluate':
+      return evaluateTask(job as EvaluateJob, onProgress);
   }
 }
 
@@ -328,7 +364,8 @@ function transferables(result: unknown): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const visit = (value: unknown, depth: number): void => {
     if (ArrayBuffer.isView(value)) {
-      if (value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) out.add(value.buffer);
+      if (value.buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength)
+        out.add(value.buffer);
     } else if (depth < 2 && value && typeof value === 'object') {
       for (const inner of Object.values(value)) visit(inner, depth + 1);
     }
@@ -342,7 +379,9 @@ if (!isMainThread && parentPort && (workerData as { mark?: string } | undefined)
   port.on('message', (request: TaskRequest) => {
     const { id } = request;
     try {
-      const result = runTask(request.task, request.job, (bytes, rows) => port.postMessage({ id, progress: [bytes, rows] }));
+      const result = runTask(request.task, request.job, (bytes, rows) =>
+        port.postMessage({ id, progress: [bytes, rows] }),
+      );
       port.postMessage({ id, result }, transferables(result));
     } catch (error) {
       if (error instanceof RowFailure) port.postMessage({ id, failure: { line: error.line, problem: error.problem } });

@@ -30,7 +30,9 @@ export function plotlyPath(build: PlotlyBuild = 'cartesian'): string {
 export function plotlyVersion(build: PlotlyBuild = 'cartesian'): string {
   let version = cachedVersion.get(build);
   if (version === undefined) {
-    version = (JSON.parse(fs.readFileSync(require.resolve(`${BUILDS[build].pkg}/package.json`), 'utf8')) as { version: string }).version;
+    version = (
+      JSON.parse(fs.readFileSync(require.resolve(`${BUILDS[build].pkg}/package.json`), 'utf8')) as { version: string }
+    ).version;
     cachedVersion.set(build, version);
   }
   return version;

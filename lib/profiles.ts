@@ -23,9 +23,14 @@ export function labelsFor(ipOrLabel: string): string[] {
  * The labels to profile: every label unique to one run (runs in the order given), then the focus
  * IPs' labels (a label named twice is listed once, with its first reason).
  */
-export function profileTargets(uniqueByRun: ReadonlyMap<string, readonly string[]>, focus: readonly string[] = []): ProfileTarget[] {
+export function profileTargets(
+  uniqueByRun: ReadonlyMap<string, readonly string[]>,
+  focus: readonly string[] = [],
+): ProfileTarget[] {
   const out = new Map<string, string>();
-  for (const [run, labels] of uniqueByRun) for (const label of labels) if (!out.has(label)) out.set(label, `only ${run} flagged it`);
-  for (const name of focus) for (const label of labelsFor(name)) if (!out.has(label)) out.set(label, 'named in focusIps');
+  for (const [run, labels] of uniqueByRun)
+    for (const label of labels) if (!out.has(label)) out.set(label, `only ${run} flagged it`);
+  for (const name of focus)
+    for (const label of labelsFor(name)) if (!out.has(label)) out.set(label, 'named in focusIps');
   return [...out].map(([label, why]) => ({ label, why }));
 }

@@ -11,10 +11,23 @@ import { InputError } from './types';
 import { controlCharacterProblem } from './control';
 import { type TableHead, SMALL_FILE } from './table-head';
 import type { Progress, ReadOptions } from './loaders';
-import { type ProgressSink, type Range, RowFailure, type TaskName, type TaskReply, WORKER_MARK, runTask } from './parse-worker';
+import {
+  type ProgressSink,
+  type Range,
+  RowFailure,
+  type TaskName,
+  type TaskReply,
+  WORKER_MARK,
+  runTask,
+} from './parse-worker';
 
 /** Splits [from, size) into `parts` ranges that start at line starts (some may be empty). */
-export function splitRanges(file: string, from: number, size: number, parts: number): Array<{ from: number; to: number }> {
+export function splitRanges(
+  file: string,
+  from: number,
+  size: number,
+  parts: number,
+): Array<{ from: number; to: number }> {
   const cuts = [from];
   const fd = fs.openSync(file, 'r');
   try {
@@ -45,7 +58,8 @@ export function splitRanges(file: string, from: number, size: number, parts: num
 
 export function threadCount(head: TableHead, options: ReadOptions | undefined): number {
   if (options?.workers !== undefined) {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError(`workers must be a whole number ≥ 1, not ${options.workers}`);
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new RangeError(`workers must be a whole number ≥ 1, not ${options.workers}`);
     return options.workers;
   }
   if (head.size - head.dataStart < SMALL_FILE) return 1;
@@ -58,7 +72,11 @@ export class ProgressReporter {
   private bytes = 0;
   private rows = 0;
   private last = 0;
-  constructor(private readonly total: number, private readonly onProgress?: (p: Progress) => void, private readonly base = 0) {}
+  constructor(
+    private readonly total: number,
+    private readonly onProgress?: (p: Progress) => void,
+    private readonly base = 0,
+  ) {}
   add: ProgressSink = (bytes, rows) => {
     this.bytes += bytes;
     this.rows += rows;
@@ -83,11 +101,13 @@ export class ThreadPool {
   constructor(readonly size: number) {
     if (size > 1) {
       for (let i = 0; i < size; i++) {
-        this.workers.push(new Worker(path.join(__dirname, 'parse-worker.js'), {
-          workerData: { mark: WORKER_MARK },
-          // A small young generation: the parse loop allocates little, and each MB here is resident.
-          resourceLimits: { maxYoungGenerationSizeMb: 2 },
-        }));
+        this.workers.push(
+          new Worker(path.join(__dirname, 'parse-worker.js'), {
+            workerData: { mark: WORKER_MARK },
+            // A small young generation: the parse loop allocates little, and each MB here is resident.
+            resourceLimits: { maxYoungGenerationSizeMb: 2 },
+          }),
+        );
       }
     }
   }
@@ -138,7 +158,9 @@ export class ThreadPool {
   /** Runs one task per thread and waits for all; the failure on the earliest line wins. */
   async all<T>(task: TaskName, jobs: readonly unknown[], onProgress?: ProgressSink): Promise<T[]> {
     const settled = await Promise.allSettled(jobs.map((job, i) => this.run<T>(i, task, job, onProgress)));
-    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    const failures = settled
+      .filter((s): s is PromiseRejectedResult => s.status === 'rejected')
+      .map((s) => s.reason as unknown);
     if (failures.length > 0) {
       const rowFailures = failures.filter((f): f is RowFailure => f instanceof RowFailure);
       if (rowFailures.length > 0) throw rowFailures.reduce((a, b) => (b.line < a.line ? b : a));
@@ -159,27 +181,42 @@ function describe(head: TableHead, failure: RowFailure): InputError {
   const expected = headers.length + 1;
   switch (problem.kind) {
     case 'few':
-      return new InputError({ file, line, column: problem.fields + 1 },
-        `row has ${problem.fields} field${problem.fields === 1 ? '' : 's'}, expected ${expected} (the index and the header's ${headers.length} columns)`);
+      return new InputError(
+        { file, line, column: problem.fields + 1 },
+        `row has ${problem.fields} field${problem.fields === 1 ? '' : 's'}, expected ${expected} (the index and the header's ${headers.length} columns)`,
+      );
     case 'many':
-      return new InputError({ file, line, column: expected + 1 },
-        `row has ${problem.fields} fields, expected ${expected} (the index and the header's ${headers.length} columns)`);
+      return new InputError(
+        { file, line, column: expected + 1 },
+        `row has ${problem.fields} fields, expected ${expected} (the index and the header's ${headers.length} columns)`,
+      );
     case 'number':
-      return new InputError({ file, line, column: problem.column },
+      return new InputError(
+        { file, line, column: problem.column },
         `cell ${JSON.stringify(problem.text.length > 60 ? `${problem.text.slice(0, 60)}…` : problem.text)} in column ${problem.column} ` +
-          `(${headers[problem.column - 2]}) is not a number; expected a decimal like 61.5 or 1e-05, an empty cell, nan, inf or -inf`);
+          `(${headers[problem.column - 2]}) is not a number; expected a decimal like 61.5 or 1e-05, an empty cell, nan, inf or -inf`,
+      );
     case 'index':
-      return new InputError({ file, line, column: 1 },
-        `index value ${JSON.stringify(problem.text)} opens a double quote that is not closed on its line (an index value spanning lines is not supported)`);
+      return new InputError(
+        { file, line, column: 1 },
+        `index value ${JSON.stringify(problem.text)} opens a double quote that is not closed on its line (an index value spanning lines is not supported)`,
+      );
     case 'role':
-      return new InputError({ file, line, column: 1 },
-        `index value ${JSON.stringify(problem.text)} ends with neither 'source' nor 'dst'; expected an IP followed by its role, like 104.192.1.15source`);
+      return new InputError(
+        { file, line, column: 1 },
+        `index value ${JSON.stringify(problem.text)} ends with neither 'source' nor 'dst'; expected an IP followed by its role, like 104.192.1.15source`,
+      );
     case 'control':
-      return new InputError({ file, line, column: problem.column },
+      return new InputError(
+        { file, line, column: problem.column },
         (problem.column === 1
           ? controlCharacterProblem('index value', problem.text)
-          : controlCharacterProblem('cell', problem.text, ` in column ${problem.column} (${headers[problem.column - 2]})`)) ??
-          `unexpected control character in column ${problem.column}`);
+          : controlCharacterProblem(
+              'cell',
+              problem.text,
+              ` in column ${problem.column} (${headers[problem.column - 2]})`,
+            )) ?? `unexpected control character in column ${problem.column}`,
+      );
     case 'changed':
       return new InputError({ file, line }, 'the file changed while it was being read; read it again');
   }
@@ -191,8 +228,10 @@ export function checkDuplicates(file: string, labels: readonly string[], lineOf:
   for (let r = 0; r < labels.length; r++) {
     const previous = first.get(labels[r]);
     if (previous !== undefined) {
-      throw new InputError({ file, line: lineOf(r), column: 1 },
-        `index value ${JSON.stringify(labels[r])} appears twice, on lines ${lineOf(previous)} and ${lineOf(r)}; expected each index value once`);
+      throw new InputError(
+        { file, line: lineOf(r), column: 1 },
+        `index value ${JSON.stringify(labels[r])} appears twice, on lines ${lineOf(previous)} and ${lineOf(r)}; expected each index value once`,
+      );
     }
     first.set(labels[r], r);
   }
@@ -202,7 +241,9 @@ export function checkDuplicates(file: string, labels: readonly string[], lineOf:
  * Where each of consecutive ranges starts, from their line counts (blank lines included) and row
  * counts: its first line number (data starts on line 2) and its first row.
  */
-export function placeRanges(counts: ReadonlyArray<{ lines: number; rows: number }>): Array<{ firstLine: number; rowOffset: number }> {
+export function placeRanges(
+  counts: ReadonlyArray<{ lines: number; rows: number }>,
+): Array<{ firstLine: number; rowOffset: number }> {
   let firstLine = 2;
   let rowOffset = 0;
   return counts.map(({ lines, rows }) => {
@@ -214,15 +255,25 @@ export function placeRanges(counts: ReadonlyArray<{ lines: number; rows: number 
 }
 
 /** Ranges with their first line numbers and row offsets, from a count pass. */
-export async function countRanges(pool: ThreadPool, head: TableHead): Promise<Array<Range & { rows: number; rowOffset: number }>> {
+export async function countRanges(
+  pool: ThreadPool,
+  head: TableHead,
+): Promise<Array<Range & { rows: number; rowOffset: number }>> {
   const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
-  const counts = await pool.all<{ lines: number; rows: number }>('count', spans.map((s) => ({ file: head.file, ...s, firstLine: 0 })));
+  const counts = await pool.all<{ lines: number; rows: number }>(
+    'count',
+    spans.map((s) => ({ file: head.file, ...s, firstLine: 0 })),
+  );
   const places = placeRanges(counts);
   return spans.map((span, k) => ({ file: head.file, ...span, ...places[k], rows: counts[k].rows }));
 }
 
 /** Runs `use` on a pool sized for the table, closing it after; a bad row becomes an InputError. */
-export async function withPool<T>(head: TableHead, options: ReadOptions | undefined, use: (pool: ThreadPool) => Promise<T>): Promise<T> {
+export async function withPool<T>(
+  head: TableHead,
+  options: ReadOptions | undefined,
+  use: (pool: ThreadPool) => Promise<T>,
+): Promise<T> {
   const pool = new ThreadPool(threadCount(head, options));
   try {
     return await use(pool);

@@ -45,7 +45,7 @@ export interface RowExplanation {
  */
 export function cellDeviation(value: number, logMedian: number, logSpread: number, floor: number): number {
   if (Number.isNaN(value) || Number.isNaN(logMedian)) return NaN;
-  const spread = Math.max(logSpread , floor);
+  const spread = Math.max(logSpread, floor);
   const x = slog(value);
   if (x === logMedian) return 0;
   return (x - logMedian) / spread;
@@ -55,7 +55,12 @@ export function cellDeviation(value: number, logMedian: number, logSpread: numbe
  * One family's deviation from a row's robust z per window (in window order) and whether each
  * window follows the previous one on the grid.
  */
-export function familyDeviation(family: string, z: ArrayLike<number>, starts: ArrayLike<number>, stepMs: number): FamilyDeviation {
+export function familyDeviation(
+  family: string,
+  z: ArrayLike<number>,
+  starts: ArrayLike<number>,
+  stepMs: number,
+): FamilyDeviation {
   let high = 0;
   let highAt = -1;
   let low = 0;
@@ -96,7 +101,7 @@ function topReasons(families: readonly FamilyDeviation[]): FamilyDeviation[] {
   return families
     .map((d, i) => ({ d, i }))
     .filter(({ d }) => d.score > 0)
-    .sort((a, b) => (b.d.score - a.d.score) || (a.i - b.i))
+    .sort((a, b) => b.d.score - a.d.score || a.i - b.i)
     .slice(0, MAX_REASONS)
     .map(({ d }) => d);
 }
@@ -115,13 +120,13 @@ export function explainRows(frame: Frame, baseline: NormalBaseline): RowExplanat
   const comparable = !Number.isFinite(baselineStep) || !Number.isFinite(frameStep) || frameStep === baselineStep;
   const views = comparable
     ? frame.families().flatMap((family) => {
-      const floor = baseline.floor.get(family);
-      if (!floor) return [];
-      const view = frame.family(family);
-      const at = Int32Array.from(view.starts, (start) => baselineColumn(index, family, start));
-      if (!at.some((j) => j >= 0)) return [];
-      return [{ family, view, at, floor }];
-    })
+        const floor = baseline.floor.get(family);
+        if (!floor) return [];
+        const view = frame.family(family);
+        const at = Int32Array.from(view.starts, (start) => baselineColumn(index, family, start));
+        if (!at.some((j) => j >= 0)) return [];
+        return [{ family, view, at, floor }];
+      })
     : [];
   return frame.index.map((label, row) => {
     const role = frame.roles[row];
@@ -129,7 +134,10 @@ export function explainRows(frame: Frame, baseline: NormalBaseline): RowExplanat
       const z = new Float64Array(at.length);
       for (let w = 0; w < at.length; w++) {
         const j = at[w];
-        z[w] = j < 0 ? NaN : cellDeviation(view.value(row, w), baseline.logMedian[role][j], baseline.logSpread[role][j], floor[role]);
+        z[w] =
+          j < 0
+            ? NaN
+            : cellDeviation(view.value(row, w), baseline.logMedian[role][j], baseline.logSpread[role][j], floor[role]);
       }
       return familyDeviation(family, z, view.starts, frameStep);
     });
@@ -140,5 +148,5 @@ export function explainRows(frame: Frame, baseline: NormalBaseline): RowExplanat
 
 /** Explanations by descending score (ties: label order), as summary.json lists them. */
 export function rankExplanations(rows: readonly RowExplanation[]): RowExplanation[] {
-  return [...rows].sort((a, b) => (b.score - a.score) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return [...rows].sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }

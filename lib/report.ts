@@ -25,8 +25,9 @@ const ATTR_RE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?
 
 /** The markup of a page with the bodies of <script>, <style> and <textarea> blanked out (same length). */
 function markupOnly(html: string): string {
-  return html.replace(/(<(script|style|textarea)\b[^>]*>)([\s\S]*?)(<\/\2\s*>)/gi, (_m, open: string, _t: string, body: string, close: string) =>
-    open + ' '.repeat(body.length) + close,
+  return html.replace(
+    /(<(script|style|textarea)\b[^>]*>)([\s\S]*?)(<\/\2\s*>)/gi,
+    (_m, open: string, _t: string, body: string, close: string) => open + ' '.repeat(body.length) + close,
   );
 }
 
@@ -53,7 +54,13 @@ export function referencedUrls(html: string): UrlReference[] {
 /** True when a URL loads something from outside the page: a file, a server, a CDN (data: and #anchors do not). */
 export function isExternalUrl(url: string): boolean {
   const trimmed = url.trim().toLowerCase();
-  if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('data:') || trimmed.startsWith('javascript:') || trimmed.startsWith('about:')) {
+  if (
+    trimmed === '' ||
+    trimmed.startsWith('#') ||
+    trimmed.startsWith('data:') ||
+    trimmed.startsWith('javascript:') ||
+    trimmed.startsWith('about:')
+  ) {
     return false;
   }
   return true;
@@ -76,7 +83,9 @@ export function externalResources(html: string): UrlReference[] {
  */
 export function makeSelfContained(html: string): string {
   let out = html.replace(/[ \t]*<!-- Load mathjax -->[\s\S]*?<!-- End of mathjax configuration -->/g, '');
-  out = out.replace(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, (whole, attrs: string) => (loadsExternal(attrs, 'src') ? '' : whole));
+  out = out.replace(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, (whole, attrs: string) =>
+    loadsExternal(attrs, 'src') ? '' : whole,
+  );
   out = out.replace(/<link\b[^>]*>/gi, (whole) => (loadsExternal(whole, 'href') ? '' : whole));
   return out;
 }
@@ -121,7 +130,11 @@ export function setCodeDisplay(html: string, mode: CodeDisplay): string {
     if (mode === 'fold') {
       const prompt = /<div class="jp-InputPrompt[^"]*">([^<]*)<\/div>/.exec(html.slice(inputStart, inputEnd));
       const label = prompt && prompt[1].trim() !== '' ? `Code ${prompt[1].trim()}` : 'Code';
-      parts.push(`<details class="ae-code"><summary>${label}</summary>`, html.slice(inputStart, inputEnd), '</details>');
+      parts.push(
+        `<details class="ae-code"><summary>${label}</summary>`,
+        html.slice(inputStart, inputEnd),
+        '</details>',
+      );
     }
     pos = inputEnd;
     cellRe.lastIndex = inputEnd;
@@ -173,7 +186,12 @@ export function cellSource(cell: { readonly source: string | readonly string[] }
 
 /** The first non-blank line of a cell's source, trimmed: how a failure names its cell. */
 export function firstSourceLine(cell: { readonly source: string | readonly string[] }): string {
-  return cellSource(cell).split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
+  return (
+    cellSource(cell)
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? ''
+  );
 }
 
 /**
@@ -198,7 +216,13 @@ export function findProblemOutputs(nb: NotebookJson): ProblemOutput[] {
 /** One progress line of scripts/run_notebook.py. */
 export type RunnerEvent =
   | { readonly event: 'start'; readonly cells: number; readonly code: number }
-  | { readonly event: 'cell'; readonly index: number; readonly code: number; readonly first: string; readonly tags?: readonly string[] }
+  | {
+      readonly event: 'cell';
+      readonly index: number;
+      readonly code: number;
+      readonly first: string;
+      readonly tags?: readonly string[];
+    }
   | { readonly event: 'cell-done'; readonly index: number; readonly seconds: number }
   | {
       readonly event: 'error';
@@ -239,7 +263,8 @@ export function stripAnsi(text: string): string {
  */
 export function describeCellError(event: Extract<RunnerEvent, { event: 'error' }>, maxLines = 6): string {
   const lines: string[] = [];
-  if (event.ename || event.evalue) lines.push(stripAnsi(`${event.ename}${event.ename && event.evalue ? ': ' : ''}${event.evalue}`));
+  if (event.ename || event.evalue)
+    lines.push(stripAnsi(`${event.ename}${event.ename && event.evalue ? ': ' : ''}${event.evalue}`));
   for (const raw of event.traceback) {
     for (const line of stripAnsi(raw).split('\n')) {
       if (line.trim() === '' || /node_modules[\\/]tslab[\\/]/.test(line) || lines.includes(line)) continue;

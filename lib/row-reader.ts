@@ -43,7 +43,14 @@ export interface RowReader {
    * a cell that is not a number, broken quotes in the index, or a control character in the label or
    * a cell (looked for only where a cell is not a plain number).
    */
-  parseRow(buf: Uint8Array, start: number, end: number, nCols: number, out: Float64Array | Float32Array, base: number): boolean;
+  parseRow(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    nCols: number,
+    out: Float64Array | Float32Array,
+    base: number,
+  ): boolean;
   /** The label (index value) of the last line read. */
   readonly label: string;
   /** Why the last parse returned false (a copy). */
@@ -130,7 +137,14 @@ export function createRowReader(): RowReader {
     return cellEnd;
   }
 
-  function parseRow(buf: Uint8Array, start: number, end: number, nCols: number, out: Float64Array | Float32Array, base: number): boolean {
+  function parseRow(
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    nCols: number,
+    out: Float64Array | Float32Array,
+    base: number,
+  ): boolean {
     if (!parseLabel(buf, start, end)) return false;
     let p = labelEnd;
     const last = nCols - 1;

@@ -41,17 +41,24 @@ export function anomaliesFile(runPath: string): string {
  * so a run can be chosen as reference by name.
  */
 export async function loadRuns(specs: readonly (RunSpec | string)[], options: ReadOptions = {}): Promise<Run[]> {
-  if (specs.length === 0) throw new RangeError('No model runs given: pass at least one folder holding detected_anomalies.csv');
+  if (specs.length === 0)
+    throw new RangeError('No model runs given: pass at least one folder holding detected_anomalies.csv');
   const loaded: { spec: RunSpec; file: string; frame: Frame; grid: WindowGrid }[] = [];
   for (const entry of specs) {
     const spec = typeof entry === 'string' ? { path: entry } : entry;
     const file = anomaliesFile(spec.path);
     const frame = await readTable(file, options);
     const grid = frame.grid();
-    if (grid.starts.length === 0) throw new InputError({ file }, 'no value columns: expected tuple headers like (\'avg_Length\', \'avg_2019-02-01 09:35:00\')');
+    if (grid.starts.length === 0)
+      throw new InputError(
+        { file },
+        "no value columns: expected tuple headers like ('avg_Length', 'avg_2019-02-01 09:35:00')",
+      );
     loaded.push({ spec, file, frame, grid });
   }
-  const names = uniqueNames(loaded.map(({ spec, file, grid }) => ({ base: spec.name ?? grid.freq, named: spec.name !== undefined, file })));
+  const names = uniqueNames(
+    loaded.map(({ spec, file, grid }) => ({ base: spec.name ?? grid.freq, named: spec.name !== undefined, file })),
+  );
   return loaded.map(({ file, frame, grid }, i) => ({ name: names[i], path: file, frame, grid }));
 }
 
@@ -84,7 +91,10 @@ function uniqueNames(runs: readonly { base: string; named: boolean; file: string
 export function pickReference(runs: readonly Run[], name?: string): Run {
   if (name !== undefined) {
     const named = runs.find((run) => run.name === name);
-    if (!named) throw new RangeError(`Reference run ${JSON.stringify(name)} not found; runs are: ${runs.map((r) => r.name).join(', ')}`);
+    if (!named)
+      throw new RangeError(
+        `Reference run ${JSON.stringify(name)} not found; runs are: ${runs.map((r) => r.name).join(', ')}`,
+      );
     return named;
   }
   const finer = (a: number, b: number): boolean => !Number.isNaN(a) && (Number.isNaN(b) || a < b);

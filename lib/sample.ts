@@ -69,7 +69,11 @@ export function sampleNormalRows(
   seed: number,
 ): { normal: Int32Array; sample: Int32Array } {
   const normal = Int32Array.from(labels.keys()).filter((row) => !exclude.has(labels[row]));
-  const picked = sampleRows(Array.from(normal, (row) => labels[row]), n, seed);
+  const picked = sampleRows(
+    Array.from(normal, (row) => labels[row]),
+    n,
+    seed,
+  );
   return { normal, sample: picked.map((i) => normal[i]) };
 }
 

@@ -59,7 +59,7 @@ function rankKey(v: number, level: number): number {
   if (v === -Infinity) return -INFINITY_KEY;
   // The level-0 bucket exponent of a finite non-zero value, clamped.
   let e = Math.ceil(Math.log(Math.abs(v)) / LOG_GAMMA);
-  e = e > K ? K : Math.max(e , -K);
+  e = e > K ? K : Math.max(e, -K);
   // ceil(ceil(x / 2) / 2) = ceil(x / 4): pairing `level` times divides by 2^level, rounding up.
   const k = Math.ceil(e * INVERSE_POWERS_OF_TWO[level]);
   return v > 0 ? OFFSET + k : -(OFFSET + k);
@@ -166,15 +166,29 @@ export class ValueSketch {
     this.contiguousFrom = value.length > 0 && value.every((col, j) => col === value[0] + j) ? value[0] : -1;
     const cells = 2 * value.length;
     if (state) {
-      if (state.missing.length !== cells) throw new RangeError(`ValueSketch: state for ${state.missing.length / 2} value columns, columns have ${value.length}`);
+      if (state.missing.length !== cells)
+        throw new RangeError(
+          `ValueSketch: state for ${state.missing.length / 2} value columns, columns have ${value.length}`,
+        );
       this.sketchState = state;
     } else {
       this.sketchState = {
-        rows: new Float64Array(2), missing: new Float64Array(cells), size: new Uint8Array(cells), level: new Uint8Array(cells),
-        keys: new Int32Array(cells * B), counts: new Float64Array(cells * B), exact: new Float64Array(cells * B),
+        rows: new Float64Array(2),
+        missing: new Float64Array(cells),
+        size: new Uint8Array(cells),
+        level: new Uint8Array(cells),
+        keys: new Int32Array(cells * B),
+        counts: new Float64Array(cells * B),
+        exact: new Float64Array(cells * B),
       };
     }
-    ({ keys: this.keys, counts: this.counts, exact: this.exact, size: this.size, level: this.level } = this.sketchState);
+    ({
+      keys: this.keys,
+      counts: this.counts,
+      exact: this.exact,
+      size: this.size,
+      level: this.level,
+    } = this.sketchState);
   }
 
   /** The raw state, every added value in it (to send to another thread, or merge). */

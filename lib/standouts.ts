@@ -97,8 +97,13 @@ export function standoutIps(frame: Frame, family = 'count_Length', options: Stan
       const score = Math.max(totalZ[i], peakZ[i]);
       if (score >= threshold) {
         found.push({
-          label: frame.index[r], role, total: totals[i], peak: peaks[i],
-          totalScore: totalZ[i], peakScore: peakZ[i], score,
+          label: frame.index[r],
+          role,
+          total: totals[i],
+          peak: peaks[i],
+          totalScore: totalZ[i],
+          peakScore: peakZ[i],
+          score,
         });
       }
     });
@@ -151,13 +156,19 @@ export function addressOf(label: string): string {
  * closeness of their magnitudes (smaller total / larger total). Pairs active in fewer than
  * `minActiveWindows` windows or correlating below `minCorrelation` are dropped. Best first.
  */
-export function matchingPairs(frame: Frame, family = 'count_Length', options: MatchingPairOptions = {}): MatchingPair[] {
+export function matchingPairs(
+  frame: Frame,
+  family = 'count_Length',
+  options: MatchingPairOptions = {},
+): MatchingPair[] {
   const minActive = options.minActiveWindows ?? 3;
   const minCorrelation = options.minCorrelation ?? 0.5;
   const limit = options.limit ?? 10;
   const view = frame.family(family);
   const rowsOf = (role: Role, labels?: readonly string[]): number[] =>
-    labels ? labels.map((l) => frame.rowOf(l)).filter((r) => r >= 0 && frame.roles[r] === role) : Array.from(frame.rowsWithRole(role));
+    labels
+      ? labels.map((l) => frame.rowOf(l)).filter((r) => r >= 0 && frame.roles[r] === role)
+      : Array.from(frame.rowsWithRole(role));
   const sources = rowsOf('source', options.sources);
   const dsts = rowsOf('dst', options.dsts);
   const nw = view.columns.length;
@@ -186,30 +197,41 @@ export function matchingPairs(frame: Frame, family = 'count_Length', options: Ma
       const source = frame.index[s];
       const dst = frame.index[dsts[j]];
       pairs.push({
-        source, dst, correlation, sharedWindows: shared, activeWindows: active,
-        sourceTotal: ta, dstTotal: tb, magnitudeRatio, score: correlation * magnitudeRatio,
+        source,
+        dst,
+        correlation,
+        sharedWindows: shared,
+        activeWindows: active,
+        sourceTotal: ta,
+        dstTotal: tb,
+        magnitudeRatio,
+        score: correlation * magnitudeRatio,
         sameHost: addressOf(source) === addressOf(dst),
       });
     }
   }
-  pairs.sort((x, y) => y.score - x.score || y.correlation - x.correlation || (x.source + x.dst < y.source + y.dst ? -1 : 1));
+  pairs.sort(
+    (x, y) => y.score - x.score || y.correlation - x.correlation || (x.source + x.dst < y.source + y.dst ? -1 : 1),
+  );
   return pairs.slice(0, limit);
 }
 
 /** A markdown table of the first `limit` (default 15) standout IPs, then a count of the rest (labels escaped: they come from files). */
 export function standoutsMarkdown(standouts: readonly Standout[], family = 'count_Length', limit = 15): string {
   if (standouts.length === 0) return `_No IP stands out in ${escapeMarkdown(family)}._`;
-  const lines = [
-    `| IP | role | total ${escapeMarkdown(family)} | peak | score (robust z) |`,
-    '|---|---|--:|--:|--:|',
-  ];
+  const lines = [`| IP | role | total ${escapeMarkdown(family)} | peak | score (robust z) |`, '|---|---|--:|--:|--:|'];
   for (const s of standouts.slice(0, limit)) {
-    lines.push(`| ${escapeMarkdown(s.label)} | ${roleWord(s.role)} | ${humanNumber(s.total)} | ${humanNumber(s.peak)} | ${humanNumber(s.score)} |`);
+    lines.push(
+      `| ${escapeMarkdown(s.label)} | ${roleWord(s.role)} | ${humanNumber(s.total)} | ${humanNumber(s.peak)} | ${humanNumber(s.score)} |`,
+    );
   }
   if (standouts.length > limit) {
     const rest = standouts.slice(limit);
     const sources = rest.filter((s) => s.role === 'source').length;
-    lines.push('', `_… and ${rest.length} more (${sources} source, ${rest.length - sources} destination) with lower scores._`);
+    lines.push(
+      '',
+      `_… and ${rest.length} more (${sources} source, ${rest.length - sources} destination) with lower scores._`,
+    );
   }
   return lines.join('\n');
 }
@@ -241,11 +263,16 @@ export interface SingularIps {
 }
 
 /** Standouts of `family` (see {@link standoutIps}) and the matching pairs among them (see {@link matchingPairs}). */
-export function singularIps(frame: Frame, family = 'count_Length', options: StandoutOptions & MatchingPairOptions = {}): SingularIps {
+export function singularIps(
+  frame: Frame,
+  family = 'count_Length',
+  options: StandoutOptions & MatchingPairOptions = {},
+): SingularIps {
   const standouts = standoutIps(frame, family, options);
   const sources = standouts.filter((s) => s.role === 'source').map((s) => s.label);
   const dsts = standouts.filter((s) => s.role === 'dst').map((s) => s.label);
-  const pairs = sources.length > 0 && dsts.length > 0 ? matchingPairs(frame, family, { ...options, sources, dsts }) : [];
+  const pairs =
+    sources.length > 0 && dsts.length > 0 ? matchingPairs(frame, family, { ...options, sources, dsts }) : [];
   return { family, threshold: options.threshold ?? STANDOUT_THRESHOLD, standouts, pairs };
 }
 

@@ -34,8 +34,8 @@ export interface AccumulatorState {
 function neumaier(sum: Float64Array, comp: Float64Array, i: number, v: number): void {
   const s = sum[i];
   const t = s + v;
-  if (Math.abs(s) >= Math.abs(v)) comp[i] += (s - t) + v;
-  else comp[i] += (v - t) + s;
+  if (Math.abs(s) >= Math.abs(v)) comp[i] += s - t + v;
+  else comp[i] += v - t + s;
   sum[i] = t;
 }
 
@@ -69,13 +69,24 @@ export class FamilyStatsAccumulator {
     this.familyMembers = new Map([...members].map(([family, list]) => [family, Int32Array.from(list)]));
     const n = 2 * value.length;
     if (state) {
-      if (state.missing.length !== n) throw new RangeError(`FamilyStatsAccumulator: state for ${state.missing.length / 2} value columns, columns have ${value.length}`);
+      if (state.missing.length !== n)
+        throw new RangeError(
+          `FamilyStatsAccumulator: state for ${state.missing.length / 2} value columns, columns have ${value.length}`,
+        );
       this.state = state;
     } else {
       const max = new Float64Array(n).fill(-Infinity);
       this.state = {
-        ips: new Float64Array(2), missing: new Float64Array(n), nonzero: new Float64Array(n), sum: new Float64Array(n),
-        compensation: new Float64Array(n), hugeSum: new Float64Array(n), hugeCompensation: new Float64Array(n), max, positiveInfinities: new Float64Array(n), negativeInfinities: new Float64Array(n),
+        ips: new Float64Array(2),
+        missing: new Float64Array(n),
+        nonzero: new Float64Array(n),
+        sum: new Float64Array(n),
+        compensation: new Float64Array(n),
+        hugeSum: new Float64Array(n),
+        hugeCompensation: new Float64Array(n),
+        max,
+        positiveInfinities: new Float64Array(n),
+        negativeInfinities: new Float64Array(n),
       };
     }
   }
@@ -86,7 +97,18 @@ export class FamilyStatsAccumulator {
    */
   addRow(role: Role, row: ArrayLike<number>): void {
     const r = ROLE_INDEX[role];
-    const { missing, nonzero, sum, compensation, hugeSum, hugeCompensation, max, ips, positiveInfinities, negativeInfinities } = this.state;
+    const {
+      missing,
+      nonzero,
+      sum,
+      compensation,
+      hugeSum,
+      hugeCompensation,
+      max,
+      ips,
+      positiveInfinities,
+      negativeInfinities,
+    } = this.state;
     const cols = this.valueColumns;
     const n = cols.length;
     const offset = r * n;
@@ -180,9 +202,10 @@ export class FamilyStatsAccumulator {
         if (positive > 0 && negative > 0) mean = NaN;
         else if (positive > 0) mean = Infinity;
         else if (negative > 0) mean = -Infinity;
-        roles[role] = values === 0
-          ? { ips: rows, values: 0, mean: NaN, max: NaN, nonzeroShare: NaN }
-          : { ips: rows, values, mean, max, nonzeroShare: nonzero / values };
+        roles[role] =
+          values === 0
+            ? { ips: rows, values: 0, mean: NaN, max: NaN, nonzeroShare: NaN }
+            : { ips: rows, values, mean, max, nonzeroShare: nonzero / values };
       }
       out.set(family, roles);
     }

@@ -107,9 +107,16 @@ function groupJson(stats: GroupStats | undefined, rows: number): SummaryGroupSta
   };
 }
 
-function roleJson(stats: FamilyStats, family: string, rows: Readonly<Record<Role, number>>): Record<Role, SummaryGroupStats> {
+function roleJson(
+  stats: FamilyStats,
+  family: string,
+  rows: Readonly<Record<Role, number>>,
+): Record<Role, SummaryGroupStats> {
   const byRole = stats.get(family);
-  return Object.fromEntries(ROLES.map((role) => [role, groupJson(byRole?.[role], rows[role])])) as Record<Role, SummaryGroupStats>;
+  return Object.fromEntries(ROLES.map((role) => [role, groupJson(byRole?.[role], rows[role])])) as Record<
+    Role,
+    SummaryGroupStats
+  >;
 }
 
 /** Rows per role behind a group's statistics: every family counts them all (0 when there is none). */
@@ -140,7 +147,10 @@ export function buildSummary(input: SummaryInput): Summary {
   const { runs, reference, anomalousStats, full, sample } = input;
   const labelled: LabelledRun[] = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
   const familyNames = [...new Set([...reference.frame.families(), ...full.families])];
-  const anomalousRows = { source: reference.frame.rowsWithRole('source').length, dst: reference.frame.rowsWithRole('dst').length };
+  const anomalousRows = {
+    source: reference.frame.rowsWithRole('source').length,
+    dst: reference.frame.rowsWithRole('dst').length,
+  };
   const normalRows = rowsPerRole(full.normalStats);
   return {
     schemaVersion: 2,
@@ -158,7 +168,10 @@ export function buildSummary(input: SummaryInput): Summary {
     families: Object.fromEntries(
       familyNames.map((family) => [
         family,
-        { anomalous: roleJson(anomalousStats, family, anomalousRows), normal: roleJson(full.normalStats, family, normalRows) },
+        {
+          anomalous: roleJson(anomalousStats, family, anomalousRows),
+          normal: roleJson(full.normalStats, family, normalRows),
+        },
       ]),
     ),
     findings: input.findings.map((f) => ({ ...f })),

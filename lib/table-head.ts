@@ -28,7 +28,11 @@ function statFile(file: string): fs.Stats {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError({ file }, 'file not found; expected a tab-separated table written by pandas to_csv(sep=\'\\t\')');
+    if (code === 'ENOENT')
+      throw new InputError(
+        { file },
+        "file not found; expected a tab-separated table written by pandas to_csv(sep='\\t')",
+      );
     throw new InputError({ file }, `cannot read the file (${code ?? String(error)})`);
   }
 }
@@ -60,7 +64,10 @@ export function readHead(file: string): TableHead {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const fields = splitFields(text);
     if (!Array.isArray(fields)) {
-      throw new InputError({ file, line: 1, column: fields.unclosedField + 1 }, 'header field opens a double quote that is not closed on the line');
+      throw new InputError(
+        { file, line: 1, column: fields.unclosedField + 1 },
+        'header field opens a double quote that is not closed on the line',
+      );
     }
     fields.forEach((field, f) => {
       const problem = controlCharacterProblem('header field', field);

@@ -9,8 +9,25 @@ const LF = 10;
 
 /** Texts pandas reads as a missing value by default (`na_values`), all read as NaN here too. */
 export const NA_TEXTS: ReadonlySet<string> = new Set([
-  '', '-1.#IND', '1.#QNAN', '1.#IND', '-1.#QNAN', '#N/A N/A', '#N/A', 'N/A', 'n/a', 'NA', '<NA>', '#NA',
-  'NULL', 'null', 'NaN', '-NaN', 'nan', '-nan', 'None',
+  '',
+  '-1.#IND',
+  '1.#QNAN',
+  '1.#IND',
+  '-1.#QNAN',
+  '#N/A N/A',
+  '#N/A',
+  'N/A',
+  'n/a',
+  'NA',
+  '<NA>',
+  '#NA',
+  'NULL',
+  'null',
+  'NaN',
+  '-NaN',
+  'nan',
+  '-nan',
+  'None',
 ]);
 const INFINITY = /^([+-]?)(inf|infinity)$/i;
 // `\d+(?:\.\d*)?`, not `\d+\.?\d*`: one way to match a run of digits, so a long cell fails in linear time.

@@ -65,9 +65,7 @@ export interface FilePosition {
 export class InputError extends Error {
   readonly position: FilePosition;
   constructor(position: FilePosition, message: string) {
-    const where = [position.file, position.line, position.column]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const where = [position.file, position.line, position.column].filter((part) => part !== undefined).join(':');
     super(`${where}: ${message}`);
     this.name = 'InputError';
     this.position = position;

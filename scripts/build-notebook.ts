@@ -32,7 +32,10 @@ function lines(text: string): string[] {
 }
 
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+  return text
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 }
 
 class NotebookBuilder {
@@ -72,7 +75,9 @@ function md(text: string): string {
 /** The notebook, cell by cell, following the seed (../shared/seed/evaluation_5T_seed.md). */
 export function buildNotebook(): object {
   const nb = new NotebookBuilder();
-  nb.markdown('title', `
+  nb.markdown(
+    'title',
+    `
 # Evaluation of the anomaly detections (5-minute windows)
 
 Which IPs did the detector flag, how do the runs at different window lengths agree, and how do
@@ -91,9 +96,12 @@ the finding is interpretation.
 
 Run it headlessly with \`npm run report\` (HTML + summary.json in \`reports/\`), or open it in
 JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`).
-`);
+`,
+  );
 
-  nb.markdown('parameters', `
+  nb.markdown(
+    'parameters',
+    `
 ## Parameters
 
 Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
@@ -101,10 +109,14 @@ notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`
 \`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated), \`EVAL_BASELINE\` (an earlier summary.json),
 or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
-`);
+`,
+  );
   // Cells never use shorthand properties ({ models }) for variables of earlier cells: tslab 1.0.22
   // does not rewrite them and throws "models is not defined".
-  nb.code('parameters', 'setup', `
+  nb.code(
+    'parameters',
+    'setup',
+    `
 const models = [
   '../data/models/models_2019_06_01_21_21/',
   '../data/models/models_2019_06_01_21_44/',
@@ -118,10 +130,15 @@ const loadWhole = false; // true: read the full dataset into memory (fullTable) 
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
 const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
 const baselineFile: string | undefined = undefined; // an earlier summary.json: say what changed since
-`, ['parameters']);
+`,
+    ['parameters'],
+  );
 
   nb.markdown('libraries', '## Libraries and paths');
-  nb.code('libraries', 'setup', `
+  nb.code(
+    'libraries',
+    'setup',
+    `
 import {
   resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
@@ -136,53 +153,87 @@ const params = resolveParams({
 });
 console.log(describeParams(params));
 await loadPlotly();
-`);
-  nb.code('provenance', 'setup', `
+`,
+  );
+  nb.code(
+    'provenance',
+    'setup',
+    `
 // Generated inputs are said so here, before any verdict.
 const provenance = provenanceMarkdown([params.full, ...params.models]);
 if (provenance) await showMarkdown(provenance);
-`);
+`,
+  );
 
   nb.markdown('load-data', '## Load data');
-  nb.code('load-runs', 'load', `
+  nb.code(
+    'load-runs',
+    'load',
+    `
 const runs = await loadRuns(params.models);
 const reference = pickReference(runs, params.reference);
 for (const run of runs) console.log(\`\${run.name}: \${run.path}\`);
 console.log('Anomalies loaded!');
-`);
-  nb.code('heads', 'load', `
+`,
+  );
+  nb.code(
+    'heads',
+    'load',
+    `
 for (const run of runs) {
   await showMarkdown(\`**\${escapeMarkdown(run.name)}**.head()\`);
   await showTable(run.frame);
 }
-`);
-  nb.code('shapes', 'load', `
+`,
+  );
+  nb.code(
+    'shapes',
+    'load',
+    `
 for (const run of runs) console.log(\`Shape of data_\${run.name} is (\${run.frame.nRows}, \${run.frame.nCols})\`);
-`);
+`,
+  );
 
-  nb.markdown('common', `
+  nb.markdown(
+    'common',
+    `
 ## Common anomalies between runs
 
 Anomalies are matched by their index label (IP and role), exactly.
-`);
-  nb.code('common', 'load', `
+`,
+  );
+  nb.code(
+    'common',
+    'load',
+    `
 const labelled = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
 for (const line of describeOverlaps(referenceOverlaps(labelled, reference.name), runs.length)) console.log(line);
-`);
-  nb.code('overlap-figure', 'figures', `
+`,
+  );
+  nb.code(
+    'overlap-figure',
+    'figures',
+    `
 await showFigure(overlapFigure(labelled));
 const unique = uniqueToRun(labelled);
 await showMarkdown(uniqueLabelsMarkdown(runs, unique));
-`);
-  nb.markdown('main', `
+`,
+  );
+  nb.markdown(
+    'main',
+    `
 ## Main evaluation on the reference run
 
 The reference run (the finest window unless a parameter names another) defines the anomalous IPs.
 The full dataset is streamed once: its anomalous rows are removed, statistics and the distribution
 of every column over all normal rows are accumulated, a seeded sample of normal rows (${DEFAULT_SAMPLE} by
 default, about 10% in the seed) is kept for the figures, and the rows of the IPs to profile below.
-`);
-  nb.code('full', 'full', `
+`,
+  );
+  nb.code(
+    'full',
+    'full',
+    `
 const anomalous = reference.frame;
 const profileList = profileTargets(unique, params.focusIps ?? []);
 // Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
@@ -191,22 +242,33 @@ const full = fullRead.full;
 const fullTable = fullRead.table;
 const sample = full.sample;
 for (const line of describeFull(full, reference, params.seed)) console.log(line);
-`);
-  nb.code('anomalous-head', 'full', `
+`,
+  );
+  nb.code(
+    'anomalous-head',
+    'full',
+    `
 await showMarkdown(\`**Anomalous rows** (\${escapeMarkdown(reference.name)}).head()\`);
 await showTable(anomalous);
 await showMarkdown('**Normal sample**.head()');
 await showTable(sample);
-`);
-  nb.markdown('changes', `
+`,
+  );
+  nb.markdown(
+    'changes',
+    `
 ## What changed since the last evaluation
 
 Given an earlier \`summary.json\` as baseline (parameter \`baseline\`, \`EVAL_BASELINE\`, or
 \`npm run report -- --baseline FILE\`): the anomalies added (with their main reason now) and removed
 (with their main reason then), how many were kept, the seed's findings whose verdict changed, and
 the family means that moved most.
-`);
-  nb.code('assess', 'findings', `
+`,
+  );
+  nb.code(
+    'assess',
+    'findings',
+    `
 // The evaluation's judgements, computed once: the findings' verdicts (against seeded nulls drawn from
 // the normal sample), why each anomalous IP was flagged and, with a baseline, what changed since.
 // The sections below show them; the summary file keeps them.
@@ -217,8 +279,11 @@ const explanations = assessment.explanations;
 const anomalyEntries = assessment.summary.anomalies ?? [];
 const evaluationSummary = assessment.summary;
 await showOutputs(changesOutputs(evaluationSummary, baseline));
-`);
-  nb.markdown('why', `
+`,
+  );
+  nb.markdown(
+    'why',
+    `
 ## Why these IPs
 
 Every (family, window) value of an anomalous IP is compared with the normal rows of the same role in
@@ -237,63 +302,96 @@ highest scores; its score is its first reason's.
 
 The table shows the ${TRIAGE_ROWS} highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
 \`npm run report\` writes beside the page, list every anomalous IP with its reasons.
-`);
-  nb.code('triage', 'findings', `
+`,
+  );
+  nb.code(
+    'triage',
+    'findings',
+    `
 await showHtml(triageTableHtml(anomalyEntries));
-`);
-  nb.markdown('campaigns', `
+`,
+  );
+  nb.markdown(
+    'campaigns',
+    `
 ### Campaigns: IPs that deviate alike
 
 Each anomalous IP is a row of its family scores (+ high, − low). Rows are clustered (Ward's
 linkage) and ordered so that similar IPs sit together; the tree is cut into the number of groups
 with the best silhouette. Each group is named by its size and the families that set it apart from
 the other anomalous IPs.
-`);
-  nb.code('campaigns', 'figures', `
+`,
+  );
+  nb.code(
+    'campaigns',
+    'figures',
+    `
 const campaigns = findCampaigns(explanations);
 await showFigure(campaignsFigure(campaigns));
 await showMarkdown(campaignsMarkdown(campaigns));
-`);
-  nb.markdown('profiles', `
+`,
+  );
+  nb.markdown(
+    'profiles',
+    `
 ### Profiles: the special cases, and the IPs you name
 
 The IPs only one run flagged, and those named in \`focusIps\` (or \`EVAL_FOCUS\`): each one's values in
 its main families (its reasons) along the timeline, against the normal band of its role (median
 and p5–p95 of all normal rows, window by window); the windows that carry a reason are shaded.
 Rows come from the full dataset, on its 5-minute windows, whichever run flagged them.
-`);
-  nb.code('profiles', 'figures', `
+`,
+  );
+  nb.code(
+    'profiles',
+    'figures',
+    `
 await showOutputs(profileOutputs(full, profileList, params.focusIps));
-`);
-  nb.code('context', 'findings', `
+`,
+  );
+  nb.code(
+    'context',
+    'findings',
+    `
 // The seed's figure cells below: seed.figure(family) draws a family's figure and its findings (normal
 // panels with many IPs draw as a density; seed.figure(family, { normal: 'lines' }) draws every line),
 // seed.summary(feature) a section's summary findings, seed.standouts(family) the seed's to-do.
 const seed = seedCells({ anomalous: anomalous, referenceName: reference.name, sample: sample, context: context });
-`);
-  nb.markdown('overlap-findings', `
+`,
+  );
+  nb.markdown(
+    'overlap-findings',
+    `
 ### The seed's findings on the overlaps, checked
 
 Now that the full dataset has been read, random runs of the same sizes can be drawn from its rows:
 that is the null the overlap findings are checked against.
-`);
-  nb.code('overlap-findings', 'findings', `
+`,
+  );
+  nb.code(
+    'overlap-findings',
+    'findings',
+    `
 await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, context)));
-`);
+`,
+  );
 
   for (const section of SEED_SECTIONS) {
     nb.markdown(`section-${section.feature}`, `## ${md(section.title)}`);
     for (const family of section.figures) {
       nb.code(`figure-${family}`, 'figures', `await seed.figure('${family}');`);
       if (family === 'count_Length') {
-        nb.markdown('standouts', `
+        nb.markdown(
+          'standouts',
+          `
 ### The IPs that stand out in count\\_Length (the seed's to-do)
 
 The seed saw "a couple of IPs that stand out, for source and for destination, with the same form: a
 connection between two IPs that stands out from both ends". Standouts: robust z-score of an IP's
 total or peak of at least 3.5 among the IPs of its role. Matching pairs: source and destination
 timelines that correlate over the windows where either is active, with similar totals.
-`);
+`,
+        );
         nb.code('standouts', 'findings', `await seed.standouts('count_Length');`);
       }
     }
@@ -303,15 +401,22 @@ timelines that correlate over the windows where either is active, with similar t
     }
   }
 
-  nb.markdown('summary-json', `
+  nb.markdown(
+    'summary-json',
+    `
 ## Summary file
 
 The numbers above as \`summary.json\` (see the contract in the project's spec), written when the
 \`summaryOut\` parameter or \`EVAL_SUMMARY_OUT\` names a file.
-`);
-  nb.code('summary-json', 'summary', `
+`,
+  );
+  nb.code(
+    'summary-json',
+    'summary',
+    `
 console.log(writeSummaryFile(params, evaluationSummary));
-`);
+`,
+  );
 
   return {
     cells: nb.cells,
@@ -329,7 +434,11 @@ export function notebookText(nb: object): string {
   const sortKeys = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(sortKeys);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };

@@ -82,7 +82,12 @@ function main(): void {
   const dir = path.resolve(positional[0] ?? path.join(__dirname, '..', '..', 'data', 'seed'));
   const expected = expectedCounts(SEED_SCALE);
   const files = [
-    ...RUNS.map((run) => ({ name: run.name, file: path.join(dir, run.dir, ANOMALY_FILE), rows: expected.rows[run.name], columns: run.grid.windows * 42 + 10 })),
+    ...RUNS.map((run) => ({
+      name: run.name,
+      file: path.join(dir, run.dir, ANOMALY_FILE),
+      rows: expected.rows[run.name],
+      columns: run.grid.windows * 42 + 10,
+    })),
     { name: 'full', file: path.join(dir, FULL_FILE), rows: expected.fullRows, columns: 150 * 42 + 9 },
   ];
   if (files.some((f) => !fs.existsSync(f.file))) {
@@ -103,7 +108,9 @@ function main(): void {
     const s = scanFile(f.file, f.name !== 'full');
     scans.set(f.name, s);
     const ok = s.rows === f.rows && s.columns === f.columns && s.sorted && s.ragged === 0 && s.badFlag === 0;
-    console.log(`${f.name.padEnd(5)} ${String(s.rows).padStart(6)} (${String(f.rows).padStart(6)})  ${String(s.columns).padStart(6)} (${String(f.columns).padStart(6)})    ${String(s.sorted).padEnd(6)}  ${String(s.ragged).padStart(6)}  ${String(s.badFlag).padStart(10)}  ${(s.bytes / 1e6).toFixed(1).padStart(7)}  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}  ${check(ok)}`);
+    console.log(
+      `${f.name.padEnd(5)} ${String(s.rows).padStart(6)} (${String(f.rows).padStart(6)})  ${String(s.columns).padStart(6)} (${String(f.columns).padStart(6)})    ${String(s.sorted).padEnd(6)}  ${String(s.ragged).padStart(6)}  ${String(s.badFlag).padStart(10)}  ${(s.bytes / 1e6).toFixed(1).padStart(7)}  ${((Date.now() - started) / 1000).toFixed(1).padStart(6)}  ${check(ok)}`,
+    );
   }
   const set = (name: string) => new Set(scans.get(name)!.labels);
   const [s30, s10, s5, full] = [set('30T'), set('10T'), set('5T'), set('full')];
@@ -115,21 +122,32 @@ function main(): void {
     ['anomalous not in full', [...s30, ...s10, ...s5].filter((l) => !full.has(l)).length, 0],
   ];
   console.log('\noverlap                 found  expected');
-  for (const [name, found, want] of overlaps) console.log(`${name.padEnd(22)} ${String(found).padStart(6)}  ${String(want).padStart(8)}  ${check(found === want)}`);
+  for (const [name, found, want] of overlaps)
+    console.log(
+      `${name.padEnd(22)} ${String(found).padStart(6)}  ${String(want).padStart(8)}  ${check(found === want)}`,
+    );
 
   if (pandas) {
     console.log('\npandas read_csv(sep="\\t", index_col=[0]) with /usr/bin/python3:');
     for (const f of files) {
-      const result = spawnSync('/usr/bin/python3', ['-c',
-        'import sys,time,pandas as pd\nt=time.time()\ndf=pd.read_csv(sys.argv[1],sep="\\t",index_col=[0])\nprint(df.shape[0],df.shape[1],round(time.time()-t,1))',
-        f.file], { encoding: 'utf8' });
+      const result = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import sys,time,pandas as pd\nt=time.time()\ndf=pd.read_csv(sys.argv[1],sep="\\t",index_col=[0])\nprint(df.shape[0],df.shape[1],round(time.time()-t,1))',
+          f.file,
+        ],
+        { encoding: 'utf8' },
+      );
       if (result.status !== 0) {
         console.log(`${f.name.padEnd(5)} pandas failed: ${result.stderr.trim().split('\n').pop()}`);
         failures++;
         continue;
       }
       const [rows, columns, seconds] = result.stdout.trim().split(' ');
-      console.log(`${f.name.padEnd(5)} (${rows}, ${columns}) in ${seconds} s  ${check(Number(rows) === f.rows && Number(columns) === f.columns)}`);
+      console.log(
+        `${f.name.padEnd(5)} (${rows}, ${columns}) in ${seconds} s  ${check(Number(rows) === f.rows && Number(columns) === f.columns)}`,
+      );
     }
   }
   console.log(failures === 0 ? '\nall checks passed' : `\n${failures} check(s) FAILED`);

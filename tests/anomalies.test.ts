@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type AnomalyJson, anomaliesCsv, anomaliesCsvHeader, anomaliesJson, csvCell, describeReason, runsByLabel, triageRows } from '../lib/anomalies';
+import {
+  type AnomalyJson,
+  anomaliesCsv,
+  anomaliesCsvHeader,
+  anomaliesJson,
+  csvCell,
+  describeReason,
+  runsByLabel,
+  triageRows,
+} from '../lib/anomalies';
 import type { RowExplanation } from '../lib/reasons';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { profileFigure } from '../lib/figures/profile';
@@ -19,7 +28,13 @@ const T0 = Date.parse('2019-02-01T14:05:00Z');
 function explanation(label: string, score: number, family = 'count_Length'): RowExplanation {
   const reason = { family, direction: 'high' as const, score, windows: { from: T0, to: T0 + 300_000 * 17 } };
   const second = { family: 'avg_Length', direction: 'low' as const, score: score / 2, windows: null };
-  return { label, role: label.endsWith('dst') ? 'dst' : 'source', families: [reason, second], reasons: [reason, second], score };
+  return {
+    label,
+    role: label.endsWith('dst') ? 'dst' : 'source',
+    families: [reason, second],
+    reasons: [reason, second],
+    score,
+  };
 }
 
 /** A CSV reader for RFC 4180 text (quoted fields, doubled quotes, CRLF), independent of lib/. */
@@ -54,14 +69,28 @@ function parseCsv(text: string): string[][] {
 test('anomalies: one entry per row by descending score, runs that include the label, windows as ISO starts', () => {
   const entries = anomaliesJson(
     [explanation('1.1.1.1source', 3.5), explanation('2.2.2.2dst', 41.2), explanation('3.3.3.3source', Infinity)],
-    [{ name: '30T', labels: ['2.2.2.2dst'] }, { name: '5T', labels: ['1.1.1.1source', '2.2.2.2dst', '3.3.3.3source'] }],
+    [
+      { name: '30T', labels: ['2.2.2.2dst'] },
+      { name: '5T', labels: ['1.1.1.1source', '2.2.2.2dst', '3.3.3.3source'] },
+    ],
   );
-  assert.deepEqual(entries.map((e) => e.label), ['3.3.3.3source', '2.2.2.2dst', '1.1.1.1source']);
+  assert.deepEqual(
+    entries.map((e) => e.label),
+    ['3.3.3.3source', '2.2.2.2dst', '1.1.1.1source'],
+  );
   assert.equal(entries[0].score, 'Infinity');
   assert.deepEqual(entries[1], {
-    label: '2.2.2.2dst', role: 'dst', runs: ['30T', '5T'], score: 41.2,
+    label: '2.2.2.2dst',
+    role: 'dst',
+    runs: ['30T', '5T'],
+    score: 41.2,
     reasons: [
-      { family: 'count_Length', direction: 'high', score: 41.2, windows: { from: '2019-02-01T14:05:00', to: '2019-02-01T15:30:00' } },
+      {
+        family: 'count_Length',
+        direction: 'high',
+        score: 41.2,
+        windows: { from: '2019-02-01T14:05:00', to: '2019-02-01T15:30:00' },
+      },
       { family: 'avg_Length', direction: 'low', score: 20.6, windows: null },
     ],
   });
@@ -70,44 +99,72 @@ test('anomalies: one entry per row by descending score, runs that include the la
   assert.deepEqual(runsByLabel([{ name: 'a', labels: ['x', 'x'] }]).get('x'), ['a']);
   const triage = triageRows(entries, 2);
   assert.equal(triage.length, 2);
-  assert.deepEqual(triage[1], { rank: 2, label: '2.2.2.2dst', role: 'dst', runs: '30T, 5T', score: '41.2', reasons: ['count_Length high 41.2 (14:05–15:30)', 'avg_Length low 20.6'] });
+  assert.deepEqual(triage[1], {
+    rank: 2,
+    label: '2.2.2.2dst',
+    role: 'dst',
+    runs: '30T, 5T',
+    score: '41.2',
+    reasons: ['count_Length high 41.2 (14:05–15:30)', 'avg_Length low 20.6'],
+  });
 });
 
 test('anomalies.csv: every anomaly with its reasons; quotes, line breaks and formulas in labels are defused', () => {
-  const entries: AnomalyJson[] = anomaliesJson([explanation(HOSTILE, 9.87654), explanation('-1+1source', 2)], [{ name: '5T', labels: [HOSTILE, '-1+1source'] }]);
+  const entries: AnomalyJson[] = anomaliesJson(
+    [explanation(HOSTILE, 9.87654), explanation('-1+1source', 2)],
+    [{ name: '5T', labels: [HOSTILE, '-1+1source'] }],
+  );
   const rows = parseCsv(anomaliesCsv(entries));
   assert.deepEqual(rows[0], anomaliesCsvHeader());
   assert.equal(rows.length, 3);
   assert.ok(rows.every((r) => r.length === 6 + 5 * 5));
-  assert.equal(rows[1][1], `'${HOSTILE}`, 'a label starting with = gets an apostrophe, its comma, quote and newline stay inside the field');
+  assert.equal(
+    rows[1][1],
+    `'${HOSTILE}`,
+    'a label starting with = gets an apostrophe, its comma, quote and newline stay inside the field',
+  );
   assert.equal(rows[1][2], `'${HOSTILE.slice(0, -'source'.length)}`);
   assert.equal(rows[1][5], '9.877');
-  assert.deepEqual(rows[1].slice(6, 11), ['count_Length', 'high', '9.877', '2019-02-01T14:05:00', '2019-02-01T15:30:00']);
+  assert.deepEqual(rows[1].slice(6, 11), [
+    'count_Length',
+    'high',
+    '9.877',
+    '2019-02-01T14:05:00',
+    '2019-02-01T15:30:00',
+  ]);
   assert.deepEqual(rows[1].slice(11, 16), ['avg_Length', 'low', '4.938', '', '']);
   assert.deepEqual(rows[1].slice(16), Array(15).fill(''));
   assert.equal(rows[2][1], "'-1+1source");
-  for (const bad of ['=1', '+1', '-1', '@x', '\tx', '\rx']) assert.ok(csvCell(bad).replace(/^"/, '').startsWith("'"), bad);
+  for (const bad of ['=1', '+1', '-1', '@x', '\tx', '\rx'])
+    assert.ok(csvCell(bad).replace(/^"/, '').startsWith("'"), bad);
   assert.equal(csvCell(-1.5), '-1.5', 'numbers we write are not text');
   assert.equal(csvCell('plain'), 'plain');
 });
 
 function tinyFrame(labels: string[], values: (r: number, c: number) => number): Frame {
   const starts = ['2019-02-01 09:35:00', '2019-02-01 09:40:00', '2019-02-01 09:45:00'];
-  const columns = ['count_Length', 'avg_Length'].flatMap((f) => starts.map((s) => parseColumnKey(`('${f}', '${f.split('_')[0]}_${s}')`)));
+  const columns = ['count_Length', 'avg_Length'].flatMap((f) =>
+    starts.map((s) => parseColumnKey(`('${f}', '${f.split('_')[0]}_${s}')`)),
+  );
   const data = new Float64Array(labels.length * columns.length);
-  for (let r = 0; r < labels.length; r++) for (let c = 0; c < columns.length; c++) data[r * columns.length + c] = values(r, c);
+  for (let r = 0; r < labels.length; r++)
+    for (let c = 0; c < columns.length; c++) data[r * columns.length + c] = values(r, c);
   return new Frame({ index: labels, columns, values: data });
 }
 
-test('figures escape attacker-written labels; the profile draws the IP against its role\'s normal band', () => {
+test("figures escape attacker-written labels; the profile draws the IP against its role's normal band", () => {
   const normal = tinyFrame(['10.0.0.1source', '10.0.0.2source', '10.0.0.3source'], (r, c) => (c === 1 ? r + 1 : 0));
   const sketch = new ValueSketch(normal.columns);
   for (let r = 0; r < normal.nRows; r++) sketch.addRow(normal.roles[r], normal.row(r));
   const baseline = baselineOf(sketch);
   const flagged = tinyFrame([`${HOSTILE}`, '9.9.9.9source'], (r, c) => (c === 1 ? 500 : r));
-  const campaigns = findCampaigns([explanation(HOSTILE, 5), explanation('9.9.9.9source', 6, 'avg_Length')], { groups: 2 });
+  const campaigns = findCampaigns([explanation(HOSTILE, 5), explanation('9.9.9.9source', 6, 'avg_Length')], {
+    groups: 2,
+  });
   const heat = JSON.stringify(campaignsFigure(campaigns));
-  const profile = profileFigure(flagged, 0, baseline, [explanation(HOSTILE, 5).reasons[0]], { note: 'only <b>5T</b> flagged it' });
+  const profile = profileFigure(flagged, 0, baseline, [explanation(HOSTILE, 5).reasons[0]], {
+    note: 'only <b>5T</b> flagged it',
+  });
   const text = JSON.stringify(profile);
   for (const spec of [heat, text]) {
     assert.ok(!spec.includes('<img'), 'no raw tag');
@@ -121,14 +178,20 @@ test('figures escape attacker-written labels; the profile draws the IP against i
   assert.deepEqual(series(2), [0, 2, 0], 'the normal median per window');
   assert.deepEqual(series(0), [0, 1.1, 0], 'p5');
   assert.deepEqual(series(1), [0, 2.9, 0], 'p95');
-  assert.deepEqual(series(3), [0, 500, 0], 'the IP\'s own count_Length');
+  assert.deepEqual(series(3), [0, 500, 0], "the IP's own count_Length");
   assert.equal((profile.layout.shapes as unknown[]).length, 1, 'the windows carrying the reason are shaded');
 });
 
 test('profile targets: IPs unique to one run, then the named IPs (an IP names both roles)', () => {
   assert.deepEqual(labelsFor('1.2.3.4'), ['1.2.3.4source', '1.2.3.4dst']);
   assert.deepEqual(labelsFor('2001:db8::1dst'), ['2001:db8::1dst']);
-  const targets = profileTargets(new Map([['30T', ['a.1source']], ['5T', ['b.2dst']]]), ['b.2dst', '7.7.7.7']);
+  const targets = profileTargets(
+    new Map([
+      ['30T', ['a.1source']],
+      ['5T', ['b.2dst']],
+    ]),
+    ['b.2dst', '7.7.7.7'],
+  );
   assert.deepEqual(targets, [
     { label: 'a.1source', why: 'only 30T flagged it' },
     { label: 'b.2dst', why: 'only 5T flagged it' },
@@ -141,8 +204,15 @@ test('focusIps: from the defaults, EVAL_FOCUS as a list or JSON, back to the env
   const defaults = { models: ['/m'], full: '/f', sampleSize: 1, seed: 1 };
   assert.equal(resolveParams(defaults, {}, '/').focusIps, undefined);
   assert.deepEqual(resolveParams({ ...defaults, focusIps: ['1.2.3.4'] }, {}, '/').focusIps, ['1.2.3.4']);
-  assert.deepEqual(resolveParams(defaults, { EVAL_FOCUS: '1.2.3.4, 2001:db8::1dst 5.6.7.8source' }, '/').focusIps, ['1.2.3.4', '2001:db8::1dst', '5.6.7.8source']);
+  assert.deepEqual(resolveParams(defaults, { EVAL_FOCUS: '1.2.3.4, 2001:db8::1dst 5.6.7.8source' }, '/').focusIps, [
+    '1.2.3.4',
+    '2001:db8::1dst',
+    '5.6.7.8source',
+  ]);
   assert.deepEqual(resolveParams(defaults, { EVAL_FOCUS: '["9.9.9.9"]' }, '/').focusIps, ['9.9.9.9']);
-  assert.throws(() => resolveParams(defaults, { EVAL_FOCUS: '[1, 2]' }, '/'), (e: unknown) => e instanceof ParamError && /EVAL_FOCUS/.test(e.message));
+  assert.throws(
+    () => resolveParams(defaults, { EVAL_FOCUS: '[1, 2]' }, '/'),
+    (e: unknown) => e instanceof ParamError && /EVAL_FOCUS/.test(e.message),
+  );
   assert.deepEqual(paramsToEnv({ focusIps: ['1.2.3.4'] }), { EVAL_FOCUS: '["1.2.3.4"]' });
 });

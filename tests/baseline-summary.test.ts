@@ -22,18 +22,29 @@ function write(name: string, text: string): string {
 }
 
 const stats = (mean: number | null) => ({ ips: 1, values: 1, mean, max: mean, nonzeroShare: 1 });
-const family = (a: number | null, n: number | null) => ({ anomalous: { source: stats(a), dst: stats(a) }, normal: { source: stats(n), dst: stats(n) } });
+const family = (a: number | null, n: number | null) => ({
+  anomalous: { source: stats(a), dst: stats(a) },
+  normal: { source: stats(n), dst: stats(n) },
+});
 
 function summary(overrides: Record<string, unknown> = {}) {
   return {
-    schemaVersion: 2, reference: '5T', runs: [], overlaps: [], full: {}, sample: { size: 1, seed: 42 },
+    schemaVersion: 2,
+    reference: '5T',
+    runs: [],
+    overlaps: [],
+    full: {},
+    sample: { size: 1, seed: 42 },
     families: { avg_Length: family(60, 40), sum_Length: family(100, 10) },
     findings: [
       { id: 'a.same', section: 'Length', family: 'avg_Length', verdict: 'holds', evidence: '' },
       { id: 'a.flips', section: 'Length', family: 'avg_Length', verdict: 'holds', evidence: '' },
       { id: 'a.gone', section: 'Length', family: 'avg_Length', verdict: 'inconclusive', evidence: '' },
     ],
-    anomalies: [{ label: '1.1.1.1source', reasons: [] }, { label: '2.2.2.2dst', reasons: [] }],
+    anomalies: [
+      { label: '1.1.1.1source', reasons: [] },
+      { label: '2.2.2.2dst', reasons: [] },
+    ],
     ...overrides,
   };
 }
@@ -51,10 +62,16 @@ test('a missing file, text that is not JSON, JSON that is not a summary and a ve
   refuses(() => readBaseline(path.join(dir, 'nope.json')), `${path.join(dir, 'nope.json')}: no such baseline file`);
   const broken = write('broken.json', '{\n  "schemaVersion": 2,\n  "runs": [,]\n}\n');
   refuses(() => readBaseline(broken), `${broken}:3:12: not JSON (found ","); expected an earlier summary.json`);
-  refuses(() => readBaseline(write('cut.json', '{"schemaVersion": 2')), `${path.join(dir, 'cut.json')}:1:20: not JSON (it ends early)`);
+  refuses(
+    () => readBaseline(write('cut.json', '{"schemaVersion": 2')),
+    `${path.join(dir, 'cut.json')}:1:20: not JSON (it ends early)`,
+  );
   const other = write('other.json', JSON.stringify({ name: 'a package.json' }));
   refuses(() => readBaseline(other), `${other}: not a summary.json`);
-  const v1 = write('v1.json', JSON.stringify({ ...summary(), schemaVersion: 1, anomalies: undefined, findings: undefined }));
+  const v1 = write(
+    'v1.json',
+    JSON.stringify({ ...summary(), schemaVersion: 1, anomalies: undefined, findings: undefined }),
+  );
   refuses(() => readBaseline(v1), `${v1}: a summary.json of version 1 has no anomalies and findings`);
   assert.deepEqual(readBaseline(write('ok.json', JSON.stringify(summary()))).reference, '5T');
 });
@@ -62,7 +79,10 @@ test('a missing file, text that is not JSON, JSON that is not a summary and a ve
 test('a baseline with no family in common is refused', () => {
   const file = write('other-families.json', JSON.stringify(summary({ families: { avg_X: family(1, 1) } })));
   const baseline = readBaseline(file);
-  refuses(() => compareWithBaseline(baseline, file, summary() as never, []), `${file}: no family in common with this evaluation (baseline: avg_X; now: avg_Length, sum_Length)`);
+  refuses(
+    () => compareWithBaseline(baseline, file, summary() as never, []),
+    `${file}: no family in common with this evaluation (baseline: avg_X; now: avg_Length, sum_Length)`,
+  );
 });
 
 test('the comparison lists added and removed anomalies, changed findings and moved means', () => {
@@ -75,7 +95,11 @@ test('the comparison lists added and removed anomalies, changed findings and mov
       { id: 'a.new', section: 'Length', family: 'avg_Length', verdict: 'descriptive', evidence: '' },
     ],
   });
-  const changes = compareWithBaseline(readBaseline(file), file, now as never, ['9.9.9.9source', '1.1.1.1source', '3.3.3.3dst']);
+  const changes = compareWithBaseline(readBaseline(file), file, now as never, [
+    '9.9.9.9source',
+    '1.1.1.1source',
+    '3.3.3.3dst',
+  ]);
   assert.deepEqual(changes.anomalies, { added: ['3.3.3.3dst', '9.9.9.9source'], removed: ['2.2.2.2dst'], kept: 1 });
   assert.deepEqual(changes.findings, [
     { id: 'a.flips', from: 'holds', to: 'does not hold' },
@@ -85,15 +109,25 @@ test('the comparison lists added and removed anomalies, changed findings and mov
   assert.deepEqual(Object.keys(changes.families), ['avg_Length', 'sum_Length']);
   assert.deepEqual(changes.families.avg_Length.anomalous.source, { meanFrom: 60, meanTo: 30 });
   const moves = largestMoves(changes);
-  assert.deepEqual(moves.map((m) => [m.family, m.group, m.role, m.from, m.to]), [['avg_Length', 'anomalous', 'source', 60, 30], ['avg_Length', 'anomalous', 'dst', 60, 30]]);
+  assert.deepEqual(
+    moves.map((m) => [m.family, m.group, m.role, m.from, m.to]),
+    [
+      ['avg_Length', 'anomalous', 'source', 60, 30],
+      ['avg_Length', 'anomalous', 'dst', 60, 30],
+    ],
+  );
 });
 
 test('a rerun with a dozen more flagged IPs lists exactly those as added, none removed, the rest kept; refusals write nothing', () => {
   const root = path.resolve(__dirname, '..', '..');
-  const node = (script: string, args: string[]) => spawnSync(process.execPath, [path.join(root, 'dist', script), ...args], { encoding: 'utf8', timeout: 300_000 });
+  const node = (script: string, args: string[]) =>
+    spawnSync(process.execPath, [path.join(root, 'dist', script), ...args], { encoding: 'utf8', timeout: 300_000 });
   const data = path.join(dir, 'data');
   generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: data });
-  const runs = fs.readdirSync(path.join(data, 'models')).sort().map((d) => path.join(data, 'models', d));
+  const runs = fs
+    .readdirSync(path.join(data, 'models'))
+    .sort()
+    .map((d) => path.join(data, 'models', d));
   const fullPath = path.join(data, 'final', 'final_dataset_5T.csv');
   const first = path.join(dir, 'first.json');
   const run1 = node('cli/summary.js', ['--models', ...runs, '--full', fullPath, '--out', first]);
@@ -102,13 +136,33 @@ test('a rerun with a dozen more flagged IPs lists exactly those as added, none r
   // The new 5T run: the old rows and twelve rows of normal IPs from the full table (is_anomaly -1 appended).
   const fiveT = fs.readFileSync(path.join(runs[2], 'detected_anomalies.csv'), 'utf8').trimEnd().split('\n');
   const flagged = new Set(fiveT.slice(1).map((line) => line.slice(0, line.indexOf('\t'))));
-  const extra = fs.readFileSync(fullPath, 'utf8').split('\n').slice(1).filter((line) => line && !flagged.has(line.slice(0, line.indexOf('\t')))).filter((_, i) => i % 97 === 5).slice(0, 12);
+  const extra = fs
+    .readFileSync(fullPath, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => line && !flagged.has(line.slice(0, line.indexOf('\t'))))
+    .filter((_, i) => i % 97 === 5)
+    .slice(0, 12);
   assert.equal(extra.length, 12);
   const rerun = path.join(dir, 'rerun-5T');
   fs.mkdirSync(rerun);
-  fs.writeFileSync(path.join(rerun, 'detected_anomalies.csv'), `${[...fiveT, ...extra.map((line) => `${line}\t-1`)].join('\n')}\n`);
+  fs.writeFileSync(
+    path.join(rerun, 'detected_anomalies.csv'),
+    `${[...fiveT, ...extra.map((line) => `${line}\t-1`)].join('\n')}\n`,
+  );
   const second = path.join(dir, 'second.json');
-  const run2 = node('cli/summary.js', ['--models', runs[0], runs[1], rerun, '--full', fullPath, '--baseline', first, '--out', second]);
+  const run2 = node('cli/summary.js', [
+    '--models',
+    runs[0],
+    runs[1],
+    rerun,
+    '--full',
+    fullPath,
+    '--baseline',
+    first,
+    '--out',
+    second,
+  ]);
   assert.equal(run2.status, 0, run2.stderr);
   const changes = JSON.parse(fs.readFileSync(second, 'utf8')).changes;
   const added = extra.map((line) => line.slice(0, line.indexOf('\t'))).sort((a, b) => (a < b ? -1 : 1));
@@ -118,13 +172,34 @@ test('a rerun with a dozen more flagged IPs lists exactly those as added, none r
 
   // Refusals: the command exits non-zero naming the file, and writes nothing.
   const out = path.join(dir, 'refused', 'summary.json');
-  for (const [baseline, why] of [[path.join(dir, 'missing.json'), 'no such baseline file'], [write('v1.json', JSON.stringify({ ...summary(), schemaVersion: 1 })), 'version 1']]) {
-    const refused = node('cli/summary.js', ['--models', ...runs, '--full', fullPath, '--baseline', baseline, '--out', out]);
+  for (const [baseline, why] of [
+    [path.join(dir, 'missing.json'), 'no such baseline file'],
+    [write('v1.json', JSON.stringify({ ...summary(), schemaVersion: 1 })), 'version 1'],
+  ]) {
+    const refused = node('cli/summary.js', [
+      '--models',
+      ...runs,
+      '--full',
+      fullPath,
+      '--baseline',
+      baseline,
+      '--out',
+      out,
+    ]);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, new RegExp(`summary: ${baseline.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*${why}`));
     assert.ok(!fs.existsSync(path.dirname(out)), 'nothing written');
   }
-  const report = node('cli/report.js', ['--models', ...runs, '--full', fullPath, '--baseline', path.join(dir, 'missing.json'), '--out', path.join(dir, 'report')]);
+  const report = node('cli/report.js', [
+    '--models',
+    ...runs,
+    '--full',
+    fullPath,
+    '--baseline',
+    path.join(dir, 'missing.json'),
+    '--out',
+    path.join(dir, 'report'),
+  ]);
   assert.equal(report.status, 1);
   assert.match(report.stderr, /report: .*missing\.json: no such baseline file/);
   assert.ok(!fs.existsSync(path.join(dir, 'report')), 'the report wrote nothing');

@@ -64,14 +64,21 @@ export async function launchOffline(
  * Writes `html` to a temp file and opens it via file:// in a fresh headless Chromium profile,
  * blocking every non-local request. `viewport` defaults to 1280×900.
  */
-export async function openOffline(html: string, options: { viewport?: { width: number; height: number } } = {}): Promise<OfflinePage & { file: string }> {
+export async function openOffline(
+  html: string,
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<OfflinePage & { file: string }> {
   const dir = tempDir('anomaly-eval-browser-');
   const file = path.join(dir, 'page.html');
   fs.writeFileSync(file, html);
   const { context, page, errors, blocked } = await launchOffline(path.join(dir, 'profile'), isLocal, options.viewport);
   await page.goto(`file://${file}`, { waitUntil: 'load', timeout: 120_000 });
   return {
-    context, page, errors, blocked, file,
+    context,
+    page,
+    errors,
+    blocked,
+    file,
     async close() {
       await context.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -81,7 +88,9 @@ export async function openOffline(html: string, options: { viewport?: { width: n
 
 /** States of every figure div on the page (`drawn`, `waiting`, `error`, or `none`). */
 export async function figureStates(page: Page): Promise<string[]> {
-  return page.$$eval('div[data-anomaly-eval-figure]', (divs) => divs.map((d) => d.getAttribute('data-state') ?? 'none'));
+  return page.$$eval('div[data-anomaly-eval-figure]', (divs) =>
+    divs.map((d) => d.getAttribute('data-state') ?? 'none'),
+  );
 }
 
 /** Scrolls each figure into view in turn and waits until all have drawn; returns ms taken. */
@@ -92,7 +101,8 @@ export async function scrollUntilAllDrawn(page: Page, timeoutMs = 120_000): Prom
     await page.evaluate((k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].scrollIntoView(), i);
     await page.waitForFunction(
       (k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].getAttribute('data-state') === 'drawn',
-      i, { timeout: timeoutMs, polling: 20 },
+      i,
+      { timeout: timeoutMs, polling: 20 },
     );
   }
   return Date.now() - t0;

@@ -11,7 +11,6 @@ import { DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
 import type { FamilyDeviation, RowExplanation } from '../lib/reasons';
 import { prng as random } from './frames';
 
-
 /** Ward's clustering the textbook way: merge the pair whose union adds least within-cluster sum of squares. */
 function naiveWard(points: number[][]): { height: number; partitions: Map<number, string> } {
   let clusters = points.map((_, i) => [i]);
@@ -25,7 +24,11 @@ function naiveWard(points: number[][]): { height: number; partitions: Map<number
     }
     return total;
   };
-  const key = (cs: number[][]): string => cs.map((c) => [...c].sort((a, b) => a - b).join(',')).sort().join('|');
+  const key = (cs: number[][]): string =>
+    cs
+      .map((c) => [...c].sort((a, b) => a - b).join(','))
+      .sort()
+      .join('|');
   let height = 0;
   partitions.set(clusters.length, key(clusters));
   while (clusters.length > 1) {
@@ -38,7 +41,10 @@ function naiveWard(points: number[][]): { height: number; partitions: Map<number
       }
     }
     height = Math.sqrt(2 * bestCost);
-    clusters = [...clusters.filter((_, i) => i !== best[0] && i !== best[1]), [...clusters[best[0]], ...clusters[best[1]]]];
+    clusters = [
+      ...clusters.filter((_, i) => i !== best[0] && i !== best[1]),
+      [...clusters[best[0]], ...clusters[best[1]]],
+    ];
     partitions.set(clusters.length, key(clusters));
   }
   return { height, partitions };
@@ -47,7 +53,9 @@ function naiveWard(points: number[][]): { height: number; partitions: Map<number
 test('Ward clustering by nearest-neighbour chains equals the textbook merge order', () => {
   const rnd = random(11);
   // three loose blobs in 4 dimensions, 24 points
-  const points = Array.from({ length: 24 }, (_, i) => Array.from({ length: 4 }, (_, d) => (i % 3) * 5 * (d === i % 3 ? 1 : 0) + rnd() * 2));
+  const points = Array.from({ length: 24 }, (_, i) =>
+    Array.from({ length: 4 }, (_, d) => (i % 3) * 5 * (d === i % 3 ? 1 : 0) + rnd() * 2),
+  );
   const flat = Float64Array.from(points.flat());
   const merges = wardClustering(flat, points.length, 4);
   const want = naiveWard(points);
@@ -58,7 +66,10 @@ test('Ward clustering by nearest-neighbour chains equals the textbook merge orde
     const groups = cutTree(merges, points.length, k);
     const members = new Map<number, number[]>();
     groups.forEach((g, i) => members.set(g, [...(members.get(g) ?? []), i]));
-    const got = [...members.values()].map((c) => c.join(',')).sort().join('|');
+    const got = [...members.values()]
+      .map((c) => c.join(','))
+      .sort()
+      .join('|');
     assert.equal(got, want.partitions.get(k), `k = ${k}`);
     // the display order keeps every group contiguous
     const order = leafOrder(merges, points.length);
@@ -75,31 +86,47 @@ test('Ward clustering by nearest-neighbour chains equals the textbook merge orde
 });
 
 function explanation(label: string, scores: Record<string, number>): RowExplanation {
-  const families: FamilyDeviation[] = Object.entries(scores).map(([family, s]) => ({ family, direction: s >= 0 ? 'high' : 'low', score: Math.abs(s), windows: null }));
+  const families: FamilyDeviation[] = Object.entries(scores).map(([family, s]) => ({
+    family,
+    direction: s >= 0 ? 'high' : 'low',
+    score: Math.abs(s),
+    windows: null,
+  }));
   return { label, role: label.endsWith('dst') ? 'dst' : 'source', families, reasons: families, score: 0 };
 }
 
 test('groups are named by size, roles and the families that set them apart', () => {
   const rows = [
-    ...Array.from({ length: 5 }, (_, i) => explanation(`1.0.0.${i}source`, { count_Length: 12 + i * 0.1, avg_Length: 1, sum_is_sh: 0 })),
-    ...Array.from({ length: 3 }, (_, i) => explanation(`2.0.0.${i}dst`, { count_Length: 1, avg_Length: -9 - i * 0.1, sum_is_sh: 0 })),
+    ...Array.from({ length: 5 }, (_, i) =>
+      explanation(`1.0.0.${i}source`, { count_Length: 12 + i * 0.1, avg_Length: 1, sum_is_sh: 0 }),
+    ),
+    ...Array.from({ length: 3 }, (_, i) =>
+      explanation(`2.0.0.${i}dst`, { count_Length: 1, avg_Length: -9 - i * 0.1, sum_is_sh: 0 }),
+    ),
     explanation('3.0.0.1source', { count_Length: 0, avg_Length: 0, sum_is_sh: Infinity }),
   ];
   const c = findCampaigns(rows, { groups: 3 });
   const titles = c.groups.map((g) => g.title).sort();
-  assert.deepEqual(titles, [
-    'A · 5 IPs (5 source): high count_Length',
-    'B · 3 IPs (3 dst): low avg_Length',
-    'C · 1 IP (1 source): high sum_is_sh',
-  ].sort());
-  assert.equal(c.groups.reduce((s, g) => s + g.size, 0), 9);
+  assert.deepEqual(
+    titles,
+    [
+      'A · 5 IPs (5 source): high count_Length',
+      'B · 3 IPs (3 dst): low avg_Length',
+      'C · 1 IP (1 source): high sum_is_sh',
+    ].sort(),
+  );
+  assert.equal(
+    c.groups.reduce((s, g) => s + g.size, 0),
+    9,
+  );
   // an infinite score is capped, not a NaN distance
   assert.ok(c.matrix.values.every((v) => Number.isFinite(v)));
 });
 
 function adjustedRand(a: readonly (string | number)[], b: readonly (string | number)[]): number {
   const pairs = (x: number): number => (x * (x - 1)) / 2;
-  const count = <T>(keys: T[]): Map<T, number> => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<T, number>());
+  const count = <T>(keys: T[]): Map<T, number> =>
+    keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<T, number>());
   const joint = [...count(a.map((x, i) => `${x}\u0000${b[i]}`)).values()].reduce((s, v) => s + pairs(v), 0);
   const sa = [...count([...a]).values()].reduce((s, v) => s + pairs(v), 0);
   const sb = [...count([...b]).values()].reduce((s, v) => s + pairs(v), 0);
@@ -111,11 +138,21 @@ test('on generated data, the campaigns recover the planted behaviours', async ()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaigns-test-'));
   try {
     generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: dir });
-    const evaluation = await evaluate({ models: RUNS.map((r) => path.join(dir, r.dir)), full: path.join(dir, FULL_FILE), sampleSize: 50, seed: 42 });
+    const evaluation = await evaluate({
+      models: RUNS.map((r) => path.join(dir, r.dir)),
+      full: path.join(dir, FULL_FILE),
+      sampleSize: 50,
+      seed: 42,
+    });
     const campaigns = findCampaigns(evaluation.explanations);
     // the planted behaviour of every flagged row, from the generator itself; its hotspots are
     // targeted destinations that port-randomising scanners also hit (data/README.md), one behaviour here
-    const behaviour = new Map(buildPopulation(DEMO_SCALE, 2019).map((row) => [row.label, row.behaviour === 'hotspot' ? 'targeted' : row.behaviour]));
+    const behaviour = new Map(
+      buildPopulation(DEMO_SCALE, 2019).map((row) => [
+        row.label,
+        row.behaviour === 'hotspot' ? 'targeted' : row.behaviour,
+      ]),
+    );
     const truth = campaigns.matrix.labels.map((label) => behaviour.get(label)!);
     assert.ok(truth.every((b) => b !== undefined && b !== 'normal'));
     const groups = Array.from(campaigns.groupOf);
@@ -138,7 +175,10 @@ test('on generated data, the campaigns recover the planted behaviours', async ()
     assert.ok(main / infectors.length >= 0.75, `infectors split: ${infectors.join(',')}`);
     // the infectors' group is defined by the payload markers
     const infectorGroup = campaigns.groups[infectors.find((g) => infectors.filter((x) => x === g).length === main)!];
-    assert.ok(infectorGroup.defining.some((d) => /is_(busybox|sh|enable)/.test(d.family) && d.direction === 'high'), infectorGroup.title);
+    assert.ok(
+      infectorGroup.defining.some((d) => /is_(busybox|sh|enable)/.test(d.family) && d.direction === 'high'),
+      infectorGroup.title,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

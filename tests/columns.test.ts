@@ -42,7 +42,7 @@ test('malformed tuples are rejected with position and the expected shape', () =>
     "('avg_Length', 'avg_2019-02-01 09:35:00'", // no closing parenthesis
     "('avg_Length', 'avg_2019-02-01 09:35:00', 'x')", // three elements
     "('avg_Length',)", // one element
-    "(avg_Length, avg_2019-02-01 09:35:00)", // unquoted
+    '(avg_Length, avg_2019-02-01 09:35:00)', // unquoted
     "('avgLength', 'avg_2019-02-01 09:35:00')", // family without '_'
     "('avg_Length', 'avg_2019-02-01')", // no time of day
     "('avg_Length', '2019-02-01 09:35:00')", // no stat prefix
@@ -53,14 +53,17 @@ test('malformed tuples are rejected with position and the expected shape', () =>
     "('avg_Length', 'avg_2019-02-01 09:35:00)", // unterminated string
   ];
   for (const header of bad) {
-    assert.throws(() => parseColumnKey(header, at), (error: unknown) => {
-      assert.ok(error instanceof InputError, header);
-      assert.deepEqual(error.position, at);
-      assert.match(error.message, /^f\.tsv:1:7: header /);
-      assert.ok(error.message.includes(JSON.stringify(header)), error.message);
-      assert.match(error.message, /expected a tuple like \('avg_Length', 'avg_2019-02-01 09:35:00'\)/);
-      return true;
-    });
+    assert.throws(
+      () => parseColumnKey(header, at),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError, header);
+        assert.deepEqual(error.position, at);
+        assert.match(error.message, /^f\.tsv:1:7: header /);
+        assert.ok(error.message.includes(JSON.stringify(header)), error.message);
+        assert.match(error.message, /expected a tuple like \('avg_Length', 'avg_2019-02-01 09:35:00'\)/);
+        return true;
+      },
+    );
   }
 });
 
@@ -89,20 +92,29 @@ test('inferGrid finds the window length and sorted starts, whatever the column o
     const grid = inferGrid(keys, 'f.tsv');
     assert.equal(grid.stepMs, minutes * 60_000);
     assert.equal(grid.freq, freqAlias(minutes * 60_000));
-    assert.deepEqual(Array.from(grid.starts), keysEvery(minutes, 6).map((k) => k.start));
+    assert.deepEqual(
+      Array.from(grid.starts),
+      keysEvery(minutes, 6).map((k) => k.start),
+    );
   }
   assert.equal(inferGrid(keysEvery(5, 1), 'f.tsv').freq, 'unknown');
 });
 
 test('inferGrid rejects irregular spacing, naming the file and the windows', () => {
   const keys = keysEvery(5, 6).filter((_, i) => i !== 3);
-  assert.throws(() => inferGrid(keys, 'runs/x.csv'), (error: unknown) => {
-    assert.ok(error instanceof InputError);
-    assert.equal(error.position.file, 'runs/x.csv');
-    assert.match(error.message, /irregular window spacing/);
-    assert.match(error.message, /2019-02-01 09:40:00 and 2019-02-01 09:50:00 \(windows 3 and 4 of 5\) are 10 min apart/);
-    return true;
-  });
+  assert.throws(
+    () => inferGrid(keys, 'runs/x.csv'),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.position.file, 'runs/x.csv');
+      assert.match(error.message, /irregular window spacing/);
+      assert.match(
+        error.message,
+        /2019-02-01 09:40:00 and 2019-02-01 09:50:00 \(windows 3 and 4 of 5\) are 10 min apart/,
+      );
+      return true;
+    },
+  );
 });
 
 test('parseHeaderFields checks the header shape', () => {
@@ -118,6 +130,9 @@ test('parseHeaderFields checks the header shape', () => {
     [['', 'host0', 'is_src'], /no value column/],
   ];
   for (const [fields, pattern] of cases) {
-    assert.throws(() => parseHeaderFields(fields, 'f'), (error: unknown) => error instanceof InputError && pattern.test(error.message));
+    assert.throws(
+      () => parseHeaderFields(fields, 'f'),
+      (error: unknown) => error instanceof InputError && pattern.test(error.message),
+    );
   }
 });

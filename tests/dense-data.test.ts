@@ -27,7 +27,10 @@ const ROWS = 150;
 function cellsOf(file: string): string[][] {
   const text = fs.readFileSync(file, 'utf8');
   assert.ok(text.endsWith('\n'));
-  return text.slice(0, -1).split('\n').map((line) => line.split('\t'));
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => line.split('\t'));
 }
 
 function sha256(file: string): string {
@@ -49,7 +52,17 @@ describe('dense data', () => {
     assert.equal(header[0], '');
     assert.equal(header[1], "('avg_Length', 'avg_2019-02-01 09:35:00')");
     assert.equal(header[6300], "('count_IP2', 'count_2019-02-01 22:00:00')");
-    assert.deepEqual(header.slice(6301), ['host0', 'host1', 'host2', 'host3', 'host4', 'host5', 'host6', 'host7', 'is_src']);
+    assert.deepEqual(header.slice(6301), [
+      'host0',
+      'host1',
+      'host2',
+      'host3',
+      'host4',
+      'host5',
+      'host6',
+      'host7',
+      'is_src',
+    ]);
     assert.equal(table.length, 1 + ROWS);
     const labels = table.slice(1).map((row) => row[0]);
     assert.deepEqual(labels, [...labels].sort(), 'labels sorted as Python sorts them');
@@ -67,13 +80,18 @@ describe('dense data', () => {
       }
       const ip = row[0].replace(/(source|dst)$/, '');
       const last = Number(ip.slice(ip.lastIndexOf('.') + 1));
-      assert.deepEqual(row.slice(6301, 6309), Array.from({ length: 8 }, (_, k) => String((last >> (7 - k)) & 1)));
+      assert.deepEqual(
+        row.slice(6301, 6309),
+        Array.from({ length: 8 }, (_, k) => String((last >> (7 - k)) & 1)),
+      );
       assert.equal(row[6309], row[0].endsWith('source') ? '1' : '0');
     }
     assert.ok(longDigits / cells > 0.9, `${longDigits} of ${cells} cells with ≥ 15 significant digits`);
   });
 
-  test('Python reads every value cell back to the same text (repr round trip), and pandas reads the shape', { skip: spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status !== 0 && 'no pandas' }, () => {
+  test('Python reads every value cell back to the same text (repr round trip), and pandas reads the shape', {
+    skip: spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status !== 0 && 'no pandas',
+  }, () => {
     const script = [
       'import sys, pandas as pd',
       'bad = 0',
@@ -90,8 +108,12 @@ describe('dense data', () => {
     assert.equal(out.stdout.trim(), `0 ${ROWS} 6309`);
   });
 
-  test('three runs of flagged table rows: 53/55/56 rows, 51/53/50 in common; the 5T run holds the table\'s own values', () => {
-    const full = new Map(cellsOf(path.join(dir, 'a', FULL)).slice(1).map((row) => [row[0], row]));
+  test("three runs of flagged table rows: 53/55/56 rows, 51/53/50 in common; the 5T run holds the table's own values", () => {
+    const full = new Map(
+      cellsOf(path.join(dir, 'a', FULL))
+        .slice(1)
+        .map((row) => [row[0], row]),
+    );
     const labels: Record<string, Set<string>> = {};
     for (const [name, file] of Object.entries(RUNS)) {
       const table = cellsOf(path.join(dir, 'a', file));
@@ -104,16 +126,21 @@ describe('dense data', () => {
       }
     }
     assert.deepEqual([labels['30T'].size, labels['10T'].size, labels['5T'].size], [53, 55, 56]);
-    const common = (...names: string[]) => [...labels[names[0]]].filter((l) => names.every((n) => labels[n].has(l))).length;
+    const common = (...names: string[]) =>
+      [...labels[names[0]]].filter((l) => names.every((n) => labels[n].has(l))).length;
     assert.deepEqual([common('30T', '5T'), common('10T', '5T'), common('30T', '10T', '5T')], [51, 53, 50]);
   });
 
   test('the same seed gives the same bytes through the command line; another seed other values', () => {
-    const run = (seed: string, out: string) => spawnSync(process.execPath, [CLI, '--dense', '--rows', String(ROWS), '--seed', seed, '--out', out], { encoding: 'utf8' });
+    const run = (seed: string, out: string) =>
+      spawnSync(process.execPath, [CLI, '--dense', '--rows', String(ROWS), '--seed', seed, '--out', out], {
+        encoding: 'utf8',
+      });
     const same = run('7', path.join(dir, 'b'));
     assert.equal(same.status, 0, same.stderr);
     assert.match(same.stdout, /dense, seed 7: 150 rows/);
-    for (const file of [FULL, ...Object.values(RUNS)]) assert.equal(sha256(path.join(dir, 'b', file)), sha256(path.join(dir, 'a', file)), file);
+    for (const file of [FULL, ...Object.values(RUNS)])
+      assert.equal(sha256(path.join(dir, 'b', file)), sha256(path.join(dir, 'a', file)), file);
     assert.equal(run('8', path.join(dir, 'c')).status, 0);
     assert.notEqual(sha256(path.join(dir, 'c', FULL)), sha256(path.join(dir, 'a', FULL)));
     assert.equal(spawnSync(process.execPath, [CLI, '--dense', '--rows', 'x'], { encoding: 'utf8' }).status, 2);
@@ -121,10 +148,19 @@ describe('dense data', () => {
 
   test('the evaluation over it: normal statistics equal a naive sum of Number(text) over the normal rows', async () => {
     const root = path.join(dir, 'a');
-    const ev = await evaluate({ models: Object.values(RUNS).map((f) => path.dirname(path.join(root, f))), full: path.join(root, FULL), sampleSize: 40, seed: 42 });
+    const ev = await evaluate({
+      models: Object.values(RUNS).map((f) => path.dirname(path.join(root, f))),
+      full: path.join(root, FULL),
+      sampleSize: 40,
+      seed: 42,
+    });
     assert.equal(ev.full.rows, ROWS);
     assert.equal(ev.full.normalRows, ROWS - 56);
-    const anomalous = new Set(cellsOf(path.join(root, RUNS['5T'])).slice(1).map((row) => row[0]));
+    const anomalous = new Set(
+      cellsOf(path.join(root, RUNS['5T']))
+        .slice(1)
+        .map((row) => row[0]),
+    );
     const table = cellsOf(path.join(root, FULL));
     const family = 'std_IP_distance';
     const columns = table[0].flatMap((h, c) => (h.startsWith(`('${family}',`) ? [c] : []));
@@ -145,7 +181,10 @@ describe('dense data', () => {
       const stats = ev.summary.families[family].normal[role];
       assert.equal(stats.values, values);
       assert.equal(stats.max, max);
-      assert.ok(Math.abs((stats.mean as number) - sum / values) <= 1e-12 * Math.abs(sum / values), `${role}: ${stats.mean} vs ${sum / values}`);
+      assert.ok(
+        Math.abs((stats.mean as number) - sum / values) <= 1e-12 * Math.abs(sum / values),
+        `${role}: ${stats.mean} vs ${sum / values}`,
+      );
     }
   });
 });

@@ -5,8 +5,17 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import {
-  type MimeBundle, NoKernelError, PLOTLY_MIME, figureBundle, jsonForScript, kernelDisplayWriter,
-  markdownBundle, plotlyLibraryBundle, plotlyTextToPlain, show, tableBundle,
+  type MimeBundle,
+  NoKernelError,
+  PLOTLY_MIME,
+  figureBundle,
+  jsonForScript,
+  kernelDisplayWriter,
+  markdownBundle,
+  plotlyLibraryBundle,
+  plotlyTextToPlain,
+  show,
+  tableBundle,
 } from '../lib/display';
 import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
 import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
@@ -21,7 +30,13 @@ const HOSTILE = '<img src=x onerror=alert(1)>source';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 function hostileFigure() {
-  const a = syntheticFrame({ sources: 3, destinations: 2, windows: 6, anomalous: true, extraLabels: [HOSTILE, '</script><script>window.__xss=1</script>dst'] });
+  const a = syntheticFrame({
+    sources: 3,
+    destinations: 2,
+    windows: 6,
+    anomalous: true,
+    extraLabels: [HOSTILE, '</script><script>window.__xss=1</script>dst'],
+  });
   return plotAllIps(a, a, 'avg_Length');
 }
 
@@ -45,9 +60,17 @@ test('the HTML twin needs no require, embeds no library, and no data string can 
   assert.equal((html.match(/<script/g) ?? []).length, 2, 'the spec and the drawing script only');
   assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
   assert.ok(!html.includes('<img'));
-  const packed = /<script type="application\/octet-stream" data-encoding="gzip-base64"[^>]*>([A-Za-z0-9+/=]+)<\/script>/.exec(html)![1];
-  const parsed = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as { data: { name?: string }[] };
-  assert.ok(parsed.data.some((t) => t.name === escapeHtml(HOSTILE)), 'the label survives as escaped text');
+  const packed =
+    /<script type="application\/octet-stream" data-encoding="gzip-base64"[^>]*>([A-Za-z0-9+/=]+)<\/script>/.exec(
+      html,
+    )![1];
+  const parsed = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as {
+    data: { name?: string }[];
+  };
+  assert.ok(
+    parsed.data.some((t) => t.name === escapeHtml(HOSTILE)),
+    'the label survives as escaped text',
+  );
   // uncompressed twins carry escaped JSON instead
   const plain = String(figureBundle(hostileFigure(), { compress: false }).data['text/html']);
   const json = /<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/.exec(plain)![1];
@@ -64,7 +87,8 @@ test('jsonForScript round-trips and hides <, >, & and line separators', () => {
 
 test('the twin groups per-IP lines in the browser and releases far figures; the Plotly JSON stays per IP', () => {
   const fig = hostileFigure();
-  const perIp = (f: PlotlyFigure) => f.data.filter((t) => String(traceWithTemplate(f, t).hovertemplate).includes('%{fullData.name}')).length;
+  const perIp = (f: PlotlyFigure) =>
+    f.data.filter((t) => String(traceWithTemplate(f, t).hovertemplate).includes('%{fullData.name}')).length;
   const perIpTraces = perIp(fig);
   assert.ok(perIpTraces >= 7);
   const grouped = figureBundle(fig);
@@ -73,14 +97,25 @@ test('the twin groups per-IP lines in the browser and releases far figures; the 
   const html = String(grouped.data['text/html']);
   assert.ok(html.includes(`(${drawFigures.toString()})(`), 'the drawing code, as compiled, is embedded');
   assert.ok(html.includes(`,${groupLines.toString()});</script>`), 'the grouping code, as compiled, is embedded');
-  const settings = (twin: string) => JSON.parse(/\)\("[0-9a-f]{16}",(\{[^}]*\}),/.exec(twin)![1]) as Record<string, unknown>;
-  assert.deepEqual(settings(html), { lazy: true, groupStride: 3, release: 2000, waiters: PLOTLY_WAITERS }, 'lazy, stride 3, released beyond 2000 px');
+  const settings = (twin: string) =>
+    JSON.parse(/\)\("[0-9a-f]{16}",(\{[^}]*\}),/.exec(twin)![1]) as Record<string, unknown>;
+  assert.deepEqual(
+    settings(html),
+    { lazy: true, groupStride: 3, release: 2000, waiters: PLOTLY_WAITERS },
+    'lazy, stride 3, released beyond 2000 px',
+  );
   const asBuilt = String(figureBundle(fig, { lines: 'as-built', release: false, hoverStride: 5 }).data['text/html']);
   assert.ok(asBuilt.endsWith(',null);</script>') && !asBuilt.includes('function groupLines'));
   assert.deepEqual(settings(asBuilt), { lazy: true, groupStride: 0, release: 0, waiters: PLOTLY_WAITERS });
-  assert.deepEqual(settings(String(figureBundle(fig, { hoverStride: 5, release: 900, lazy: false }).data['text/html'])), {
-    lazy: false, groupStride: 5, release: 900, waiters: PLOTLY_WAITERS,
-  });
+  assert.deepEqual(
+    settings(String(figureBundle(fig, { hoverStride: 5, release: 900, lazy: false }).data['text/html'])),
+    {
+      lazy: false,
+      groupStride: 5,
+      release: 900,
+      waiters: PLOTLY_WAITERS,
+    },
+  );
   // the embedded code cannot close the script element, and still counts exactly two scripts
   assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
 });
@@ -99,7 +134,10 @@ test('the library bundle is the minified cartesian plotly.js by default, once, w
   assert.equal(plotlyVersion(), plotlyVersion('full'), 'both builds are the same plotly.js version');
   const html = String(plotlyLibraryBundle().data['text/html']);
   const source = plotlySource();
-  assert.ok(source.length < plotlySource('full').length / 2, 'the cartesian build is well under half the full minified one');
+  assert.ok(
+    source.length < plotlySource('full').length / 2,
+    'the cartesian build is well under half the full minified one',
+  );
   assert.ok(html.length > source.length && html.length < source.length + 5_000);
   assert.equal(html.split('plotly.js v').length - 1, source.split('plotly.js v').length - 1, 'embedded once');
   assert.match(html, /\(function\(define,module,exports,require\)\{/);
@@ -109,7 +147,8 @@ test('the library bundle is the minified cartesian plotly.js by default, once, w
   const full = String(plotlyLibraryBundle({ build: 'full' }).data['text/html']);
   assert.ok(full.length > plotlySource('full').length && full.length < plotlySource('full').length + 5_000);
   // every trace type the figures use is registered in the cartesian build
-  for (const type of ['scatter', 'bar', 'heatmap']) assert.ok(source.includes(`name:"${type}"`) || source.includes(`name: "${type}"`), type);
+  for (const type of ['scatter', 'bar', 'heatmap'])
+    assert.ok(source.includes(`name:"${type}"`) || source.includes(`name: "${type}"`), type);
 });
 
 test('scriptSafe keeps inline scripts from closing early', () => {
@@ -134,7 +173,8 @@ test('frame table: like pandas head, bold index, elided middle columns, escaped 
 });
 
 test('unescapeHtml inverts escapeHtml in one pass; figure titles and page attributes share it', () => {
-  for (const text of [HOSTILE, `a & b "q" 'r' 50% &lt; literal`, '&amp;lt;']) assert.equal(unescapeHtml(escapeHtml(text)), text);
+  for (const text of [HOSTILE, `a & b "q" 'r' 50% &lt; literal`, '&amp;lt;'])
+    assert.equal(unescapeHtml(escapeHtml(text)), text);
   assert.equal(unescapeHtml('&amp;lt; &quot;x&quot; &#37;{y} &nbsp;'), '&lt; "x" %{y} &nbsp;');
   assert.equal(plotlyTextToPlain(`<b>${escapeHtml(HOSTILE)}</b> &#37;`), `${HOSTILE} %`);
 });
@@ -149,14 +189,19 @@ test('markdown escaping: labels render as literal text and cannot add structure'
 
 test('show() outside a kernel throws a clear error', async () => {
   assert.equal(kernelDisplayWriter(), undefined);
-  await assert.rejects(show(markdownBundle('x')), (err: unknown) => err instanceof NoKernelError && /tslab kernel/.test(String(err)));
+  await assert.rejects(
+    show(markdownBundle('x')),
+    (err: unknown) => err instanceof NoKernelError && /tslab kernel/.test(String(err)),
+  );
 });
 
 test("show() hands one multi-mime message to tslab's own display writer", async () => {
   // tslab's kernel module: the kernel assigns the current cell's writer here before each execution.
   const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
-  const sent: { content: { data: Record<string, unknown>; metadata: unknown; transient: unknown }; update: boolean }[] = [];
-  jupyter.lastWriteDisplayData = (content: (typeof sent)[number]['content'], update: boolean) => sent.push({ content, update });
+  const sent: { content: { data: Record<string, unknown>; metadata: unknown; transient: unknown }; update: boolean }[] =
+    [];
+  jupyter.lastWriteDisplayData = (content: (typeof sent)[number]['content'], update: boolean) =>
+    sent.push({ content, update });
   try {
     const bundle: MimeBundle = figureBundle(hostileFigure());
     await show(bundle);
@@ -180,10 +225,20 @@ test('in a real tslab kernel, awaited show() outputs land in their own cells, in
   try {
     const kernelDir = path.join(dir, 'kernels', 'tslab-plots-test');
     fs.mkdirSync(kernelDir, { recursive: true });
-    fs.writeFileSync(path.join(kernelDir, 'kernel.json'), JSON.stringify({
-      argv: [process.execPath, path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'],
-      display_name: 'tslab (plots test)', language: 'typescript',
-    }));
+    fs.writeFileSync(
+      path.join(kernelDir, 'kernel.json'),
+      JSON.stringify({
+        argv: [
+          process.execPath,
+          path.join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab'),
+          'kernel',
+          '--config-path',
+          '{connection_file}',
+        ],
+        display_name: 'tslab (plots test)',
+        language: 'typescript',
+      }),
+    );
     const display = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'display.js'));
     const cells = [
       `const d = require(${display});\nawait d.showMarkdown('first *cell*');\nawait d.showHtml('<b>second</b>');`,
@@ -199,17 +254,33 @@ NotebookClient(nb, kernel_name='tslab-plots-test', timeout=120).execute()
 print(json.dumps([[{k: v for k, v in o.items() if k in ('output_type', 'data', 'text', 'ename', 'evalue')} for o in c.outputs] for c in nb.cells]))
 `;
     const run = spawnSync(python, ['-c', script, JSON.stringify(cells)], {
-      encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: dir }, timeout: 240_000, maxBuffer: 64 << 20,
+      encoding: 'utf8',
+      env: { ...process.env, JUPYTER_PATH: dir },
+      timeout: 240_000,
+      maxBuffer: 64 << 20,
     });
     assert.equal(run.status, 0, run.stderr);
-    const outputs = JSON.parse(run.stdout.trim().split('\n').pop()!) as { output_type: string; data?: Record<string, unknown> }[][];
-    assert.deepEqual(outputs[0].map((o) => o.data?.['text/markdown'] ?? o.data?.['text/html']), ['first *cell*', '<b>second</b>']);
-    assert.deepEqual(outputs[1].map((o) => o.data?.['text/markdown']), ['after a wait']);
+    const outputs = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+      output_type: string;
+      data?: Record<string, unknown>;
+    }[][];
+    assert.deepEqual(
+      outputs[0].map((o) => o.data?.['text/markdown'] ?? o.data?.['text/html']),
+      ['first *cell*', '<b>second</b>'],
+    );
+    assert.deepEqual(
+      outputs[1].map((o) => o.data?.['text/markdown']),
+      ['after a wait'],
+    );
     assert.equal(outputs[2].length, 1);
     const data = outputs[2][0].data!;
     assert.equal(outputs[2][0].output_type, 'display_data');
     assert.deepEqual(Object.keys(data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
-    assert.deepEqual((data[PLOTLY_MIME] as { data: unknown }).data, [{ type: 'bar', x: [1, 2], y: [3, 4] }], 'a JSON object in the notebook, not a string');
+    assert.deepEqual(
+      (data[PLOTLY_MIME] as { data: unknown }).data,
+      [{ type: 'bar', x: [1, 2], y: [3, 4] }],
+      'a JSON object in the notebook, not a string',
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,8 @@ test('evaluateFrame on a whole table gives what the streaming evaluation gives',
   const streamed = await evaluateFull(FULL, options);
   const whole = evaluateFrame(await readTable(FULL), options);
   assert.equal(whole.path, FULL);
-  for (const key of ['rows', 'valueColumns', 'normalRows', 'excludedFound'] as const) assert.equal(whole[key], streamed[key], key);
+  for (const key of ['rows', 'valueColumns', 'normalRows', 'excludedFound'] as const)
+    assert.equal(whole[key], streamed[key], key);
   assert.deepEqual(whole.columns, streamed.columns);
   assert.deepEqual(whole.grid, streamed.grid);
   assert.equal(whole.rows, 6);
@@ -30,7 +31,10 @@ test('evaluateFrame on a whole table gives what the streaming evaluation gives',
       assert.equal(a.ips, b.ips, `${family} ${role} ips`);
       assert.equal(a.values, b.values, `${family} ${role} values`);
       for (const stat of ['mean', 'max', 'nonzeroShare'] as const) {
-        assert.ok(Object.is(a[stat], b[stat]) || Math.abs(a[stat] - b[stat]) <= 1e-12 * Math.abs(b[stat]), `${family} ${role} ${stat}: ${a[stat]} vs ${b[stat]}`);
+        assert.ok(
+          Object.is(a[stat], b[stat]) || Math.abs(a[stat] - b[stat]) <= 1e-12 * Math.abs(b[stat]),
+          `${family} ${role} ${stat}: ${a[stat]} vs ${b[stat]}`,
+        );
       }
     }
   }

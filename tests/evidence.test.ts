@@ -6,13 +6,17 @@ import type { Frame } from '../lib/frame';
 import { prng, timelineFrame } from './frames';
 import type { FamilyStats } from '../lib/types';
 import {
-  evidenceCell, evidenceTableMarkdown, familyEvidence, humanNumber, humanShare, quantiles, quantileSorted,
+  evidenceCell,
+  evidenceTableMarkdown,
+  familyEvidence,
+  humanNumber,
+  humanShare,
+  quantiles,
+  quantileSorted,
 } from '../lib/evidence';
 
 const frameOf = (rows: Record<string, Record<string, readonly number[]>>): Frame => timelineFrame(rows);
 const rng = prng;
-
-
 
 /** Independent quantile: the textbook definition (rank h = (n−1)q, interpolate), plain arrays. */
 function textbookQuantile(values: number[], q: number): number {
@@ -34,12 +38,13 @@ function textbookMedian(values: number[]): number {
 function randomFrame(seed: number, nSource: number, nDst: number, nw: number, scale: number): Frame {
   const r = rng(seed);
   const rows: Record<string, Record<string, number[]>> = {};
-  const make = (): number[] => Array.from({ length: nw }, () => {
-    const u = r();
-    if (u < 0.05) return NaN;
-    if (u < 0.45) return 0;
-    return Math.round(r() * scale * 100) / 100;
-  });
+  const make = (): number[] =>
+    Array.from({ length: nw }, () => {
+      const u = r();
+      if (u < 0.05) return NaN;
+      if (u < 0.45) return 0;
+      return Math.round(r() * scale * 100) / 100;
+    });
   for (let i = 0; i < nSource; i++) rows[`10.0.0.${i}source`] = { avg_Length: make() };
   for (let i = 0; i < nDst; i++) rows[`10.0.1.${i}dst`] = { avg_Length: make() };
   return frameOf(rows);
@@ -56,7 +61,10 @@ test('familyEvidence: every statistic matches an independent computation over (r
   const anomalous = randomFrame(1, 7, 5, 40, 150);
   const normal = randomFrame(2, 31, 17, 40, 60);
   const ev = familyEvidence('avg_Length', anomalous, normal);
-  assert.deepEqual(ev.cells.map((c) => `${c.group}/${c.role}`), ['anomalous/source', 'anomalous/dst', 'normal/source', 'normal/dst']);
+  assert.deepEqual(
+    ev.cells.map((c) => `${c.group}/${c.role}`),
+    ['anomalous/source', 'anomalous/dst', 'normal/source', 'normal/dst'],
+  );
   for (const cell of ev.cells) {
     const frame = cell.group === 'anomalous' ? anomalous : normal;
     const all: number[] = [];
@@ -86,10 +94,13 @@ test('familyEvidence quantiles agree with numpy when Debian python with numpy is
   anomalous.index.forEach((label, r) => {
     if (label.endsWith('source')) for (let c = 0; c < anomalous.nCols; c++) sources.push(anomalous.get(r, c));
   });
-  const script = 'import json,sys,numpy as np; a=np.array(json.load(sys.stdin),dtype=float); print(json.dumps([float(np.nanmedian(a)), float(np.nanpercentile(a,95))]))';
+  const script =
+    'import json,sys,numpy as np; a=np.array(json.load(sys.stdin),dtype=float); print(json.dumps([float(np.nanmedian(a)), float(np.nanpercentile(a,95))]))';
   let out: string;
   try {
-    out = execFileSync(python, ['-c', script], { input: JSON.stringify(sources.map((v) => (Number.isNaN(v) ? null : v))) }).toString();
+    out = execFileSync(python, ['-c', script], {
+      input: JSON.stringify(sources.map((v) => (Number.isNaN(v) ? null : v))),
+    }).toString();
   } catch {
     return t.skip('numpy not importable');
   }
@@ -103,10 +114,13 @@ test('normal mean, max and non-zero share come from the statistics of all normal
   const anomalous = randomFrame(4, 3, 3, 10, 100);
   const sample = randomFrame(5, 6, 6, 10, 10);
   const stats: FamilyStats = new Map([
-    ['avg_Length', {
-      source: { ips: 4000, values: 40000, mean: 3.25, max: 999, nonzeroShare: 0.125 },
-      dst: { ips: 3000, values: 30000, mean: 1.5, max: 77, nonzeroShare: 0.0625 },
-    }],
+    [
+      'avg_Length',
+      {
+        source: { ips: 4000, values: 40000, mean: 3.25, max: 999, nonzeroShare: 0.125 },
+        dst: { ips: 3000, values: 30000, mean: 1.5, max: 77, nonzeroShare: 0.0625 },
+      },
+    ],
   ]);
   const ev = familyEvidence('avg_Length', anomalous, sample, stats);
   const withoutStats = familyEvidence('avg_Length', anomalous, sample);
@@ -128,7 +142,10 @@ test('normal mean, max and non-zero share come from the statistics of all normal
 });
 
 test('an empty group gives NaN statistics, shown as a dash', () => {
-  const onlySources = frameOf({ 'a.b.c.dsource': { avg_Length: [1, 2, NaN] }, 'e.f.g.hsource': { avg_Length: [0, 0, 4] } });
+  const onlySources = frameOf({
+    'a.b.c.dsource': { avg_Length: [1, 2, NaN] },
+    'e.f.g.hsource': { avg_Length: [0, 0, 4] },
+  });
   const ev = familyEvidence('avg_Length', onlySources, onlySources);
   const dst = evidenceCell(ev, 'anomalous', 'dst');
   assert.equal(dst.ips, 0);
@@ -139,7 +156,7 @@ test('an empty group gives NaN statistics, shown as a dash', () => {
 
 test('evidenceTableMarkdown escapes a hostile family name', () => {
   const hostile = 'avg_<img src=x onerror=alert(1)>';
-  const frame = frameOf({ 'x<b>source': { [hostile]: [1, 2] }, 'ydst': { [hostile]: [3, 4] } });
+  const frame = frameOf({ 'x<b>source': { [hostile]: [1, 2] }, ydst: { [hostile]: [3, 4] } });
   const table = evidenceTableMarkdown(familyEvidence(hostile, frame, frame));
   assert.doesNotMatch(table, /<img/);
   assert.match(table, /&lt;img src=x onerror=alert\\\(1\\\)&gt;/);

@@ -31,7 +31,10 @@ class World {
     for (const group of ['anomalous', 'normal'] as const) {
       for (const role of ROLES) {
         for (let i = 0; i < SIZES[group]; i++) {
-          this.activity.set(`${group}|${role}|${i}`, Array.from({ length: WINDOWS }, () => this.random() < 0.5));
+          this.activity.set(
+            `${group}|${role}|${i}`,
+            Array.from({ length: WINDOWS }, () => this.random() < 0.5),
+          );
         }
       }
     }
@@ -55,7 +58,8 @@ class World {
         for (const family of new Set(['count_Length', ...this.families])) {
           const shape = this.shapes.get(`${group}|${role}|${family}`) ?? defaultValues(this);
           const values = Array.from({ length: WINDOWS }, (_, w) => shape(i, w, active[w]));
-          families[family] = family === 'count_Length' ? values.map((v, w) => (active[w] ? Math.max(v, 1) : v)) : values;
+          families[family] =
+            family === 'count_Length' ? values.map((v, w) => (active[w] ? Math.max(v, 1) : v)) : values;
         }
         rows[label] = families;
       }
@@ -95,7 +99,14 @@ function independent(world: World): Values {
 }
 
 /** Sets `lowGroup/lowRole` low and `highGroup/highRole` high (varied) on `family`, as a level claim reads it. */
-function contrastLevels(world: World, family: string, low: [Group, Role], high: [Group, Role], factor: number, reducer: string): void {
+function contrastLevels(
+  world: World,
+  family: string,
+  low: [Group, Role],
+  high: [Group, Role],
+  factor: number,
+  reducer: string,
+): void {
   if (reducer === 'markerShare') {
     world.set(...low, family, (_i, _w, active) => (active && world.noise() < 0.05 ? 1 : 0));
     world.set(...high, family, (_i, _w, active) => (active && world.noise() < 0.8 ? 1 : 0));
@@ -153,12 +164,15 @@ export function shape(world: World, claim: Claim, holds: boolean): void {
         });
         // Built after `family` (the frame builds families in claim order): follows it, or not.
         world.set(claim.group, role, claim.other, (i, w, active) =>
-          !active ? 0 : holds ? 2 * (base.get(`${i}|${w}`) ?? 1) + 0.1 * world.noise() : 1 + 9 * world.noise());
+          !active ? 0 : holds ? 2 * (base.get(`${i}|${w}`) ?? 1) + 0.1 * world.noise() : 1 + 9 * world.noise(),
+        );
       }
       return;
     case 'bimodal': {
       const { family, group, role } = claim.selection;
-      world.set(group, role, family, (i, _w, active) => (!active ? 0 : holds ? (i % 2 === 0 ? 100 : 1) * (0.95 + 0.1 * world.noise()) : 50 + 10 * world.noise()));
+      world.set(group, role, family, (i, _w, active) =>
+        !active ? 0 : holds ? (i % 2 === 0 ? 100 : 1) * (0.95 + 0.1 * world.noise()) : 50 + 10 * world.noise(),
+      );
       world.set('normal', role, family, (i, _w, active) => (active ? 50 + 10 * world.noise() + i * 0 : 0));
       return;
     }
@@ -228,10 +242,16 @@ function rank(claim: Claim): number {
 
 /** Runs over the anomalous labels: the same rows (holds) or runs that flag other rows. */
 function runsFor(kind: 'commonToAll' | 'referenceCovers', holds: boolean): LabelledRun[] {
-  const mine = ROLES.flatMap((role) => Array.from({ length: SIZES.anomalous }, (_, i) => `10.1.${role === 'source' ? 1 : 2}.${i}${role}`));
+  const mine = ROLES.flatMap((role) =>
+    Array.from({ length: SIZES.anomalous }, (_, i) => `10.1.${role === 'source' ? 1 : 2}.${i}${role}`),
+  );
   const others = Array.from({ length: 3 * mine.length }, (_, i) => `10.9.9.${i}source`);
   const other = holds ? mine.slice(0, kind === 'commonToAll' ? mine.length : mine.length - 2) : others;
-  return [{ name: '30T', labels: other }, { name: '10T', labels: other }, { name: '5T', labels: mine }];
+  return [
+    { name: '30T', labels: other },
+    { name: '10T', labels: other },
+    { name: '5T', labels: mine },
+  ];
 }
 
 /** The world of a claim: every family it reads, shaped so that it holds or does not. */

@@ -20,17 +20,25 @@ export type Timeline = readonly number[] | ((w: number) => number);
 export function timelineFrame(rows: Record<string, Record<string, Timeline>>, windows?: number): Frame {
   const labels = Object.keys(rows);
   const families = [...new Set(labels.flatMap((label) => Object.keys(rows[label])))];
-  const nw = windows ?? Object.values(rows).flatMap((row) => Object.values(row)).find((t): t is readonly number[] => typeof t !== 'function')?.length ?? 0;
+  const nw =
+    windows ??
+    Object.values(rows)
+      .flatMap((row) => Object.values(row))
+      .find((t): t is readonly number[] => typeof t !== 'function')?.length ??
+    0;
   const columns: ColumnKey[] = families.flatMap((family) => {
     const stat = family.slice(0, family.indexOf('_'));
-    return Array.from({ length: nw }, (_, w) => parseColumnKey(`('${family}', '${stat}_${formatNaiveTimestamp(T0 + w * 300_000)}')`));
+    return Array.from({ length: nw }, (_, w) =>
+      parseColumnKey(`('${family}', '${stat}_${formatNaiveTimestamp(T0 + w * 300_000)}')`),
+    );
   });
   const values = new Float64Array(labels.length * columns.length);
   labels.forEach((label, r) => {
     families.forEach((family, f) => {
       const timeline = rows[label][family];
       for (let w = 0; w < nw; w++) {
-        values[r * columns.length + f * nw + w] = timeline === undefined ? 0 : typeof timeline === 'function' ? timeline(w) : timeline[w];
+        values[r * columns.length + f * nw + w] =
+          timeline === undefined ? 0 : typeof timeline === 'function' ? timeline(w) : timeline[w];
       }
     });
   });

@@ -51,7 +51,9 @@ function readTable(file: string): Table {
   for (const [k, row] of cells.entries()) assert.equal(row.length, header.length, `${file} line ${k + 2} cell count`);
   const labels = cells.map((row) => row[0]);
   return {
-    header, labels, cells,
+    header,
+    labels,
+    cells,
     byLabel: new Map(cells.map((row) => [row[0], row])),
     column: new Map(header.map((h, i) => [h, i])),
   };
@@ -68,16 +70,38 @@ function sha256(file: string): string {
 describe('pythonFloatRepr', () => {
   // Each right-hand side was printed by /usr/bin/python3 `repr(x)` (and pandas to_csv agrees).
   const cases: [number, string][] = [
-    [0, '0.0'], [-0, '-0.0'], [1, '1.0'], [60, '60.0'], [-1.5, '-1.5'], [0.1, '0.1'],
-    [59.97849462365591, '59.97849462365591'], [1e-5, '1e-05'], [1e-7, '1e-07'], [0.0001, '0.0001'],
-    [9.5e-5, '9.5e-05'], [0.00012345, '0.00012345'], [1.5e16, '1.5e+16'], [1e16, '1e+16'],
-    [9999999999999998, '9999999999999998.0'], [1234567890123456.8, '1234567890123456.8'],
-    [123456789012345.6, '123456789012345.6'], [1e21, '1e+21'], [1e22, '1e+22'],
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [1, '1.0'],
+    [60, '60.0'],
+    [-1.5, '-1.5'],
+    [0.1, '0.1'],
+    [59.97849462365591, '59.97849462365591'],
+    [1e-5, '1e-05'],
+    [1e-7, '1e-07'],
+    [0.0001, '0.0001'],
+    [9.5e-5, '9.5e-05'],
+    [0.00012345, '0.00012345'],
+    [1.5e16, '1.5e+16'],
+    [1e16, '1e+16'],
+    [9999999999999998, '9999999999999998.0'],
+    [1234567890123456.8, '1234567890123456.8'],
+    [123456789012345.6, '123456789012345.6'],
+    [1e21, '1e+21'],
+    [1e22, '1e+22'],
     // biome-ignore lint/correctness/noPrecisionLoss: the literal rounds on purpose (Python prints the rounded double)
-    [12345678901234567890, '1.2345678901234567e+19'], [5e-324, '5e-324'],
-    [1.7976931348623157e308, '1.7976931348623157e+308'], [2.5, '2.5'], [1 / 3, '0.3333333333333333'],
-    [0.1 + 0.2, '0.30000000000000004'], [184 / 3, '61.333333333333336'], [1e100, '1e+100'],
-    [-2.5e-10, '-2.5e-10'], [Infinity, 'inf'], [-Infinity, '-inf'], [NaN, 'nan'],
+    [12345678901234567890, '1.2345678901234567e+19'],
+    [5e-324, '5e-324'],
+    [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [2.5, '2.5'],
+    [1 / 3, '0.3333333333333333'],
+    [0.1 + 0.2, '0.30000000000000004'],
+    [184 / 3, '61.333333333333336'],
+    [1e100, '1e+100'],
+    [-2.5e-10, '-2.5e-10'],
+    [Infinity, 'inf'],
+    [-Infinity, '-inf'],
+    [NaN, 'nan'],
   ];
   for (const [x, expected] of cases) {
     test(`${expected}`, () => assert.equal(pythonFloatRepr(x), expected));
@@ -94,7 +118,11 @@ describe('tiny fixture', () => {
   test('regenerating it reproduces the committed files byte for byte', () => {
     writeTinyFixture(dir);
     for (const file of ALL_FILES) {
-      assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), fs.readFileSync(path.join(FIXTURE, file), 'utf8'), file);
+      assert.equal(
+        fs.readFileSync(path.join(dir, file), 'utf8'),
+        fs.readFileSync(path.join(FIXTURE, file), 'utf8'),
+        file,
+      );
     }
   });
 
@@ -108,7 +136,14 @@ describe('tiny fixture', () => {
     };
     assert.equal(full.header[0], '');
     assert.equal(full.header.length, 1 + 42 * 3 + 9);
-    assert.deepEqual(full.labels, ['192.0.2.10source', '198.51.100.7dst', '198.51.100.99dst', '2001:db8::7dst', '203.0.113.200source', '203.0.113.5source']);
+    assert.deepEqual(full.labels, [
+      '192.0.2.10source',
+      '198.51.100.7dst',
+      '198.51.100.99dst',
+      '2001:db8::7dst',
+      '203.0.113.200source',
+      '203.0.113.5source',
+    ]);
     const a = '192.0.2.10source';
     assert.equal(cell(full, a, 'avg_Length', '09:35:00'), '61.333333333333336'); // (40+44+100)/3
     assert.equal(cell(full, a, 'sum_Length', '09:35:00'), '184.0');
@@ -126,7 +161,12 @@ describe('tiny fixture', () => {
     assert.equal(cell(full, '203.0.113.5source', 'std_Length', '09:45:00'), '0.0');
     assert.equal(cell(full, '203.0.113.5source', 'avg_IP_distance', '09:45:00'), '0.5');
     // A row whose only packet falls before the first 5T window is all zeros.
-    assert.ok(full.byLabel.get('198.51.100.99dst')!.slice(1, 1 + 126).every((v) => v === '0.0'));
+    assert.ok(
+      full.byLabel
+        .get('198.51.100.99dst')!
+        .slice(1, 1 + 126)
+        .every((v) => v === '0.0'),
+    );
     // Metadata: last octet 10 = 00001010; IPv6 ::7 = 00000111.
     assert.deepEqual(full.byLabel.get(a)!.slice(-9), ['0', '0', '0', '0', '1', '0', '1', '0', '1']);
     assert.deepEqual(full.byLabel.get('2001:db8::7dst')!.slice(-9), ['0', '0', '0', '0', '0', '1', '1', '1', '0']);
@@ -134,7 +174,11 @@ describe('tiny fixture', () => {
     assert.equal(cell(t30, a, 'count_Length', '09:30:00'), '5.0');
     assert.equal(cell(t30, '2001:db8::7dst', 'avg_Length', '09:30:00'), '41.333333333333336'); // (40+40+44)/3
     assert.deepEqual(t30.labels, ['192.0.2.10source', '198.51.100.7dst', '2001:db8::7dst']);
-    assert.deepEqual(readTable(path.join(FIXTURE, RUN_DIRS['5T'])).labels, ['192.0.2.10source', '198.51.100.7dst', '203.0.113.5source']);
+    assert.deepEqual(readTable(path.join(FIXTURE, RUN_DIRS['5T'])).labels, [
+      '192.0.2.10source',
+      '198.51.100.7dst',
+      '203.0.113.5source',
+    ]);
   });
 
   test('pandas groupby over the listed packets writes the same files', (t) => {
@@ -198,11 +242,19 @@ json.dump(out, sys.stdout)
         { run: null, grid: TINY_GRIDS['5T'], file: FULL },
       ],
     };
-    const result = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const result = spawnSync(PYTHON, ['-c', script], {
+      input: JSON.stringify(spec),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     assert.equal(result.status, 0, result.stderr);
     const written = JSON.parse(result.stdout) as Record<string, string>;
     for (const file of ALL_FILES) {
-      assert.equal(fs.readFileSync(path.join(FIXTURE, file), 'utf8'), written[file], `${file}: pandas wrote different bytes`);
+      assert.equal(
+        fs.readFileSync(path.join(FIXTURE, file), 'utf8'),
+        written[file],
+        `${file}: pandas wrote different bytes`,
+      );
     }
   });
 });
@@ -226,7 +278,10 @@ describe('demo scale', () => {
 
   test('the demo constants are the documented proportions of the seed', () => {
     assert.deepEqual(expected.rows, { '30T': 53, '10T': 55, '5T': 56 });
-    assert.deepEqual([expected.common30and5, expected.common10and5, expected.commonAll, expected.fullRows], [51, 53, 50, 2000]);
+    assert.deepEqual(
+      [expected.common30and5, expected.common10and5, expected.commonAll, expected.fullRows],
+      [51, 53, 50, 2000],
+    );
   });
 
   test('shapes: rows and columns of every file', () => {
@@ -245,7 +300,18 @@ describe('demo scale', () => {
     assert.equal(h[150], "('avg_Length', 'avg_2019-02-01 22:00:00')");
     assert.equal(h[151], "('avg_IP1_IP2_time_diff_per_value', 'avg_2019-02-01 09:35:00')");
     assert.equal(h[6300], "('count_IP2', 'count_2019-02-01 22:00:00')");
-    assert.deepEqual(h.slice(6301), ['host0', 'host1', 'host2', 'host3', 'host4', 'host5', 'host6', 'host7', 'is_src', 'is_anomaly']);
+    assert.deepEqual(h.slice(6301), [
+      'host0',
+      'host1',
+      'host2',
+      'host3',
+      'host4',
+      'host5',
+      'host6',
+      'host7',
+      'is_src',
+      'is_anomaly',
+    ]);
     assert.equal(tables['30T'].header[1], "('avg_Length', 'avg_2019-02-01 09:30:00')");
     assert.equal(tables['30T'].header[26], "('avg_Length', 'avg_2019-02-01 22:00:00')");
     assert.equal(tables['10T'].header[76], "('avg_Length', 'avg_2019-02-01 22:00:00')");
@@ -253,7 +319,11 @@ describe('demo scale', () => {
   });
 
   test('overlaps, subsets, order, run-unique rows', () => {
-    const sets = { '30T': new Set(tables['30T'].labels), '10T': new Set(tables['10T'].labels), '5T': new Set(tables['5T'].labels) };
+    const sets = {
+      '30T': new Set(tables['30T'].labels),
+      '10T': new Set(tables['10T'].labels),
+      '5T': new Set(tables['5T'].labels),
+    };
     const in5 = tables['5T'].labels;
     assert.equal(in5.filter((l) => sets['30T'].has(l)).length, expected.common30and5);
     assert.equal(in5.filter((l) => sets['10T'].has(l)).length, expected.common10and5);
@@ -262,14 +332,22 @@ describe('demo scale', () => {
     assert.equal(fullSet.size, tables.full.labels.length, 'labels are unique');
     for (const [run, set] of Object.entries(sets)) {
       for (const label of set) assert.ok(fullSet.has(label), `${run} row ${label} is in the full table`);
-      const others = Object.entries(sets).filter(([r]) => r !== run).map(([, s]) => s);
-      assert.ok([...set].some((l) => others.every((o) => !o.has(l))), `${run} has a row no other run flags`);
+      const others = Object.entries(sets)
+        .filter(([r]) => r !== run)
+        .map(([, s]) => s);
+      assert.ok(
+        [...set].some((l) => others.every((o) => !o.has(l))),
+        `${run} has a row no other run flags`,
+      );
     }
     for (const t of Object.values(tables)) {
       for (let i = 1; i < t.labels.length; i++) assert.ok(t.labels[i - 1] < t.labels[i], `sorted at ${t.labels[i]}`);
       for (const row of t.cells) assert.match(row[0], /^([0-9.]+|[0-9a-f:]+)(source|dst)$/);
     }
-    assert.ok(tables.full.labels.some((l) => l.includes(':')), 'some IPv6 rows');
+    assert.ok(
+      tables.full.labels.some((l) => l.includes(':')),
+      'some IPv6 rows',
+    );
   });
 
   test('metadata: host bits, is_src, is_anomaly', () => {
@@ -297,9 +375,14 @@ describe('demo scale', () => {
     const t = tables.full;
     const W = 150;
     const anomalous = new Set([...tables['30T'].labels, ...tables['10T'].labels, ...tables['5T'].labels]);
-    const normal = t.labels.filter((l) => !anomalous.has(l)).filter((_, i) => i % 5 === 0).slice(0, 300);
+    const normal = t.labels
+      .filter((l) => !anomalous.has(l))
+      .filter((_, i) => i % 5 === 0)
+      .slice(0, 300);
     const fam = (name: string) => {
-      const k = (['avg', 'sum', 'std', 'count'].indexOf(name.split('_')[0]) * 10) + FEATURES.indexOf(name.slice(name.indexOf('_') + 1) as typeof FEATURES[number]);
+      const k =
+        ['avg', 'sum', 'std', 'count'].indexOf(name.split('_')[0]) * 10 +
+        FEATURES.indexOf(name.slice(name.indexOf('_') + 1) as (typeof FEATURES)[number]);
       return name === 'count_IP1' ? 40 : name === 'count_IP2' ? 41 : k;
     };
     let active = 0;
@@ -310,7 +393,8 @@ describe('demo scale', () => {
         const count = v('count_Length', w);
         assert.ok(Number.isInteger(count) && count >= 0);
         if (count === 0) {
-          for (let k = 0; k < 42; k++) assert.equal(row[1 + k * W + w], '0.0', `${label} silent window ${w} family ${k}`);
+          for (let k = 0; k < 42; k++)
+            assert.equal(row[1 + k * W + w], '0.0', `${label} silent window ${w} family ${k}`);
           continue;
         }
         active++;
@@ -319,7 +403,10 @@ describe('demo scale', () => {
           const sum = v(`sum_${feature}`, w);
           const avg = v(`avg_${feature}`, w);
           const std = v(`std_${feature}`, w);
-          assert.ok(Math.abs(sum - avg * count) <= 1e-9 * Math.max(1, Math.abs(sum)), `${label} ${feature} w${w}: sum ${sum} vs avg ${avg} × ${count}`);
+          assert.ok(
+            Math.abs(sum - avg * count) <= 1e-9 * Math.max(1, Math.abs(sum)),
+            `${label} ${feature} w${w}: sum ${sum} vs avg ${avg} × ${count}`,
+          );
           assert.ok(std >= 0);
           if (count <= 1) assert.equal(std, 0, `${label} ${feature} w${w}: std with one packet`);
           if (feature.startsWith('is_')) assert.ok(avg >= 0 && avg <= 1 && Number.isInteger(sum));
@@ -341,13 +428,20 @@ describe('demo scale', () => {
 
   test('30T and 10T windows aggregate the same packets as their 5T windows', () => {
     const full = tables.full;
-    for (const [run, size, firstCovered, lastCovered] of [['30T', 6, 1, 24], ['10T', 2, 1, 74]] as const) {
+    for (const [run, size, firstCovered, lastCovered] of [
+      ['30T', 6, 1, 24],
+      ['10T', 2, 1, 74],
+    ] as const) {
       const coarse = tables[run];
       const W = run === '30T' ? 26 : 76;
       let compared = 0;
       for (const row of coarse.cells) {
         const fine = full.byLabel.get(row[0])!;
-        for (const [family, exact] of [['count_Length', true], ['sum_Length', false], ['sum_is_busybox', true]] as const) {
+        for (const [family, exact] of [
+          ['count_Length', true],
+          ['sum_Length', false],
+          ['sum_is_busybox', true],
+        ] as const) {
           const offCoarse = 1 + (family === 'count_Length' ? 30 : family === 'sum_Length' ? 10 : 17) * W;
           const offFine = 1 + (family === 'count_Length' ? 30 : family === 'sum_Length' ? 10 : 17) * 150;
           for (let w = firstCovered; w <= lastCovered; w++) {
@@ -356,7 +450,8 @@ describe('demo scale', () => {
             for (let k = 0; k < size; k++) total += Number(fine[offFine + w * size - 1 + k]);
             const value = Number(row[offCoarse + w]);
             if (exact) assert.equal(value, total, `${run} ${row[0]} ${family} window ${w}`);
-            else assert.ok(Math.abs(value - total) <= 1e-9 * Math.max(1, total), `${run} ${row[0]} ${family} window ${w}`);
+            else
+              assert.ok(Math.abs(value - total) <= 1e-9 * Math.max(1, total), `${run} ${row[0]} ${family} window ${w}`);
             compared++;
           }
         }
@@ -371,25 +466,34 @@ describe('demo scale', () => {
     const timeline = (row: string[]) => row.slice(off, off + 150).join(',');
     const bySignature = new Map<string, string[]>();
     for (const row of t.cells) bySignature.set(timeline(row), [...(bySignature.get(timeline(row)) ?? []), row[0]]);
-    const pairs = [...bySignature.entries()].filter(([sig, labels]) => labels.length === 2 && sig.split(',').some((x) => x !== '0.0'));
+    const pairs = [...bySignature.entries()].filter(
+      ([sig, labels]) => labels.length === 2 && sig.split(',').some((x) => x !== '0.0'),
+    );
     assert.equal(pairs.length, 1, 'exactly one matching pair');
     const [sig, labels] = pairs[0];
     assert.deepEqual(labels.map((l) => l.endsWith('source')).sort(), [false, true]);
     const pairMax = Math.max(...sig.split(',').map(Number));
-    const othersMax = Math.max(...t.cells.filter((r) => !labels.includes(r[0])).flatMap((r) => r.slice(off, off + 150).map(Number)));
+    const othersMax = Math.max(
+      ...t.cells.filter((r) => !labels.includes(r[0])).flatMap((r) => r.slice(off, off + 150).map(Number)),
+    );
     assert.ok(pairMax > 1.5 * othersMax, `pair peak ${pairMax} vs others ${othersMax}`);
   });
 
   test('the findings the seed states hold on the generated data', () => {
     // Mean over every (row, window) value, as the evaluation computes it.
     const mean = (labels: string[], family: string) => {
-      const off = 1 + ([...['avg', 'sum', 'std', 'count']].indexOf(family.split('_')[0]) * 10 + FEATURES.indexOf(family.slice(family.indexOf('_') + 1) as typeof FEATURES[number])) * 150;
+      const off =
+        1 +
+        ([...['avg', 'sum', 'std', 'count']].indexOf(family.split('_')[0]) * 10 +
+          FEATURES.indexOf(family.slice(family.indexOf('_') + 1) as (typeof FEATURES)[number])) *
+          150;
       let s = 0;
       for (const l of labels) for (let w = 0; w < 150; w++) s += Number(tables.full.byLabel.get(l)![off + w]);
       return s / (labels.length * 150);
     };
     const anomalous = new Set(tables['5T'].labels);
-    const pick = (anom: boolean, role: string) => tables.full.labels.filter((l) => anomalous.has(l) === anom && l.endsWith(role));
+    const pick = (anom: boolean, role: string) =>
+      tables.full.labels.filter((l) => anomalous.has(l) === anom && l.endsWith(role));
     const [as, ad, ns, nd] = [pick(true, 'source'), pick(true, 'dst'), pick(false, 'source'), pick(false, 'dst')];
     assert.ok(mean(as, 'avg_Length') > mean(ns, 'avg_Length'), 'anomalous avg_Length higher');
     assert.ok(mean(ad, 'avg_Length') < mean(as, 'avg_Length'), 'destination lengths lower than source');
@@ -403,8 +507,15 @@ describe('demo scale', () => {
     assert.ok(mean(ad, 'std_Length') < mean(as, 'std_Length'), 'destinations receive more uniform lengths');
     // The campaign's tempo: anomalous sources and destinations share one revisit-gap timeline.
     const timeline = (labels: string[], family: string) => {
-      const off = 1 + (['avg', 'sum', 'std', 'count'].indexOf(family.split('_')[0]) * 10 + FEATURES.indexOf(family.slice(family.indexOf('_') + 1) as typeof FEATURES[number])) * 150;
-      return Array.from({ length: 150 }, (_, w) => labels.reduce((s, l) => s + Number(tables.full.byLabel.get(l)![off + w]), 0) / labels.length);
+      const off =
+        1 +
+        (['avg', 'sum', 'std', 'count'].indexOf(family.split('_')[0]) * 10 +
+          FEATURES.indexOf(family.slice(family.indexOf('_') + 1) as (typeof FEATURES)[number])) *
+          150;
+      return Array.from(
+        { length: 150 },
+        (_, w) => labels.reduce((s, l) => s + Number(tables.full.byLabel.get(l)![off + w]), 0) / labels.length,
+      );
     };
     const correlation = (a: number[], b: number[]) => {
       const ma = a.reduce((x, y) => x + y, 0) / a.length;
@@ -425,16 +536,23 @@ describe('demo scale', () => {
     // Markers come with the loader: more often on the sending side.
     const nonzero = (labels: string[], family: string) =>
       labels.reduce((n, l) => n + timeline([l], family).filter((v) => v > 0).length, 0) / (labels.length * 150);
-    assert.ok(nonzero(as, 'avg_is_busybox') > nonzero(ad, 'avg_is_busybox'), 'busybox windows more frequent on sources');
+    assert.ok(
+      nonzero(as, 'avg_is_busybox') > nonzero(ad, 'avg_is_busybox'),
+      'busybox windows more frequent on sources',
+    );
   });
 
   test('same seed: byte-identical files; another seed: different data', () => {
     generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: path.join(dir, 'b') });
-    for (const file of ALL_FILES) assert.equal(sha256(path.join(dir, 'b', file)), sha256(path.join(dir, 'a', file)), file);
+    for (const file of ALL_FILES)
+      assert.equal(sha256(path.join(dir, 'b', file)), sha256(path.join(dir, 'a', file)), file);
     generateDataset({ scale: DEMO_SCALE, seed: 7, outDir: path.join(dir, 'c') });
     assert.notEqual(sha256(path.join(dir, 'c', FULL)), sha256(path.join(dir, 'a', FULL)));
     // No temporary files are left behind.
-    const leftovers = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
+    const leftovers = fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.tmp'));
     assert.deepEqual(leftovers, []);
   });
 

@@ -59,8 +59,15 @@ export interface Stats {
   nonzeroShare: number | null;
 }
 
-export function familyStatsOf(table: Table, family: string, role: 'source' | 'dst', keep: (label: string) => boolean): Stats {
-  const cols = valueHeaders(table).filter((v) => v.family === family).map((v) => v.col);
+export function familyStatsOf(
+  table: Table,
+  family: string,
+  role: 'source' | 'dst',
+  keep: (label: string) => boolean,
+): Stats {
+  const cols = valueHeaders(table)
+    .filter((v) => v.family === family)
+    .map((v) => v.col);
   let ips = 0;
   let values = 0;
   let sum = 0;
@@ -78,7 +85,9 @@ export function familyStatsOf(table: Table, family: string, role: 'source' | 'ds
       if (v !== 0) nonzero++;
     }
   });
-  return values === 0 ? { ips, values, mean: null, max: null, nonzeroShare: null } : { ips, values, mean: sum / values, max, nonzeroShare: nonzero / values };
+  return values === 0
+    ? { ips, values, mean: null, max: null, nonzeroShare: null }
+    : { ips, values, mean: sum / values, max, nonzeroShare: nonzero / values };
 }
 
 export function assertStatsClose(actual: Stats, expected: Stats, what: string): void {
@@ -112,8 +121,25 @@ export type StrictRead = { table: Table; defects?: undefined } | { table?: undef
 
 /** pandas' default missing-value texts (`na_values` of read_csv), all read as NaN. */
 const PANDAS_NA = [
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN',
-  'None', 'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ];
 
 function isDigit(ch: string | undefined): boolean {
@@ -125,10 +151,16 @@ function isDecimal(text: string): boolean {
   let i = 0;
   if (text[i] === '+' || text[i] === '-') i++;
   let mantissa = 0;
-  while (isDigit(text[i])) { i++; mantissa++; }
+  while (isDigit(text[i])) {
+    i++;
+    mantissa++;
+  }
   if (text[i] === '.') {
     i++;
-    while (isDigit(text[i])) { i++; mantissa++; }
+    while (isDigit(text[i])) {
+      i++;
+      mantissa++;
+    }
   }
   if (mantissa === 0) return false;
   if (text[i] === 'e' || text[i] === 'E') {
@@ -151,7 +183,11 @@ function readQuoted(text: string, at: number): { value: string; end: number } | 
   for (;;) {
     if (i >= text.length) return undefined;
     if (text[i] === '"') {
-      if (text[i + 1] === '"') { value += '"'; i += 2; continue; }
+      if (text[i + 1] === '"') {
+        value += '"';
+        i += 2;
+        continue;
+      }
       i++;
       break;
     }
@@ -224,8 +260,15 @@ function headerDefects(fields: string[]): Defect[] {
     const [y, mo, d, h, mi, s] = time.slice(1).map(Number);
     const start = Date.UTC(y, mo - 1, d, h, mi, s);
     const back = new Date(start);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h ||
-      back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) return defect(`window ${window} is not a real time`);
+    if (
+      back.getUTCFullYear() !== y ||
+      back.getUTCMonth() !== mo - 1 ||
+      back.getUTCDate() !== d ||
+      back.getUTCHours() !== h ||
+      back.getUTCMinutes() !== mi ||
+      back.getUTCSeconds() !== s
+    )
+      return defect(`window ${window} is not a real time`);
     if (keys.has(`${family} ${start}`)) return defect(`family ${family} at ${window} twice`);
     keys.add(`${family} ${start}`);
     starts.add(start);
@@ -310,7 +353,8 @@ export function readStrict(file: string): StrictRead {
       problems.push(`label ${label} also on line ${previous}`);
       columns.push(1);
     } else firstLine.set(label, lineNumber);
-    if (problems.length > 0) defects.push({ line: lineNumber, what: problems.join('; '), fields: cells.length + 1, columns });
+    if (problems.length > 0)
+      defects.push({ line: lineNumber, what: problems.join('; '), fields: cells.length + 1, columns });
     index.push(label);
     rows.push(values);
   });

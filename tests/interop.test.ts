@@ -8,7 +8,8 @@ import { readTable } from '../lib/loaders';
 import { toArquero, toDanfo } from '../lib/interop';
 import type { Frame } from '../lib/frame';
 
-const H = (family: string, minute: number) => `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
+const H = (family: string, minute: number) =>
+  `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
 
 async function smallFrame(): Promise<Frame> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'interop-test-'));
@@ -44,7 +45,10 @@ test('toArquero: index, role, then Float64Array columns by header, or one family
   ]);
   // Arquero verbs work on the result.
   const counts = all.groupby('role').count().orderby('role');
-  assert.deepEqual(counts.objects(), [{ role: 'dst', count: 2 }, { role: 'source', count: 1 }]);
+  assert.deepEqual(counts.objects(), [
+    { role: 'dst', count: 2 },
+    { role: 'source', count: 1 },
+  ]);
 });
 
 test('toDanfo: a DataFrame with the row labels as index; large selections refused', async () => {
@@ -53,7 +57,11 @@ test('toDanfo: a DataFrame with the row labels as index; large selections refuse
   assert.deepEqual(df.shape, [3, 2]);
   assert.deepEqual(df.index, frame.index);
   assert.deepEqual(df.columns, ['2019-02-01 10:00:00', '2019-02-01 10:05:00']);
-  assert.deepEqual(df.values, [[1.5, 2.5], [0, NaN], [3, 4]]);
+  assert.deepEqual(df.values, [
+    [1.5, 2.5],
+    [0, NaN],
+    [3, 4],
+  ]);
   assert.deepEqual(toDanfo(frame, { head: 1 }).values, [[2.5, 1.5, 10, 1]]);
   assert.throws(() => toDanfo(frame, { maxCells: 5 }), /3 rows × 4 columns is more than 5 cells/);
 });

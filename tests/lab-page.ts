@@ -34,20 +34,30 @@ export function figureSelector(variant: LabVariant): string {
 /** Loads Lab at `url` and waits until it is restored; returns the page clock (ms) at that point. */
 export async function openLabPage(page: Page, url: string, timeoutMs = 90_000): Promise<number> {
   await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
-  await page.waitForFunction(() => (window as unknown as LabWindow).anomalyEvalLab !== undefined, undefined, { timeout: timeoutMs, polling: 100 });
+  await page.waitForFunction(() => (window as unknown as LabWindow).anomalyEvalLab !== undefined, undefined, {
+    timeout: timeoutMs,
+    polling: 100,
+  });
   return page.evaluate(() => (window as unknown as LabWindow).anomalyEvalLab!.restoredMs);
 }
 
 /** Runs a Lab command (what a menu item or shortcut does). */
 export async function labCommand(page: Page, id: string, args?: Record<string, unknown>): Promise<void> {
   // The command's result (often a widget) stays in the page: it cannot be serialized.
-  await page.evaluate(async ([command, commandArgs]) => {
-    await (window as unknown as LabWindow).anomalyEvalLab!.app.commands.execute(command as string, commandArgs);
-  }, [id, args ?? {}] as const);
+  await page.evaluate(
+    async ([command, commandArgs]) => {
+      await (window as unknown as LabWindow).anomalyEvalLab!.app.commands.execute(command as string, commandArgs);
+    },
+    [id, args ?? {}] as const,
+  );
 }
 
 /** Waits until the current notebook panel shows `path` with every cell attached and its kernel idle (or no kernel). */
-export async function waitForNotebook(page: Page, path: string, options: { kernel: boolean; timeoutMs?: number }): Promise<void> {
+export async function waitForNotebook(
+  page: Page,
+  path: string,
+  options: { kernel: boolean; timeoutMs?: number },
+): Promise<void> {
   await page.waitForFunction(
     ([wanted, needKernel]) => {
       const lab = (window as unknown as LabWindow).anomalyEvalLab;
@@ -75,7 +85,8 @@ export async function executionCounts(page: Page): Promise<(number | null)[]> {
     prompts.map((p) => {
       const m = /\[(\d+)\]/.exec(p.textContent ?? '');
       return m ? Number(m[1]) : null;
-    }));
+    }),
+  );
 }
 
 /** Run → Run All Cells, then waits until every code cell has run and the kernel is idle again. */
@@ -83,9 +94,15 @@ export async function runAll(page: Page, timeoutMs = 240_000): Promise<void> {
   await labCommand(page, 'notebook:run-all-cells');
   await page.waitForFunction(
     () => {
-      const prompts = Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'));
+      const prompts = Array.from(
+        document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt'),
+      );
       const widget = (window as unknown as LabWindow).anomalyEvalLab!.app.shell.currentWidget as SessionWidget | null;
-      return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent ?? '')) && widget?.sessionContext?.session?.kernel?.status === 'idle';
+      return (
+        prompts.length > 0 &&
+        prompts.every((p) => /\[\d+\]/.test(p.textContent ?? '')) &&
+        widget?.sessionContext?.session?.kernel?.status === 'idle'
+      );
     },
     undefined,
     { timeout: timeoutMs, polling: 500 },
@@ -104,7 +121,17 @@ export async function errorOutputs(page: Page): Promise<string[]> {
 export async function figureOutputCount(page: Page): Promise<number> {
   return page.evaluate(() => {
     const widget = (window as unknown as LabWindow).anomalyEvalLab!.app.shell.currentWidget as {
-      content?: { model?: { cells: { length: number; get(i: number): { type: string; outputs?: { length: number; get(j: number): { data: Record<string, unknown> } } } } } };
+      content?: {
+        model?: {
+          cells: {
+            length: number;
+            get(i: number): {
+              type: string;
+              outputs?: { length: number; get(j: number): { data: Record<string, unknown> } };
+            };
+          };
+        };
+      };
     };
     const cells = widget.content?.model?.cells;
     if (!cells) return -1;
@@ -154,13 +181,17 @@ export async function watchPlotlyDraws(page: Page): Promise<void> {
 export async function figureStatesIn(page: Page, variant: LabVariant): Promise<FigureState[]> {
   return page.$$eval(
     `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`,
-    (hosts, isPlotly) => hosts.map((h) => {
-      const ms = h.getAttribute('data-drawn-ms');
-      const png = h.querySelector('img.plot-img') as HTMLImageElement | null;
-      const shownPng = png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
-      const drawn = isPlotly ? h.querySelector('.main-svg') !== null || shownPng : ms !== null && h.getAttribute('data-state') !== 'error';
-      return { drawn, drawnMs: ms === null ? undefined : Number(ms), text: (h.textContent ?? '').slice(0, 200) };
-    }),
+    (hosts, isPlotly) =>
+      hosts.map((h) => {
+        const ms = h.getAttribute('data-drawn-ms');
+        const png = h.querySelector('img.plot-img') as HTMLImageElement | null;
+        const shownPng =
+          png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
+        const drawn = isPlotly
+          ? h.querySelector('.main-svg') !== null || shownPng
+          : ms !== null && h.getAttribute('data-state') !== 'error';
+        return { drawn, drawnMs: ms === null ? undefined : Number(ms), text: (h.textContent ?? '').slice(0, 200) };
+      }),
     variant === 'plotly',
   );
 }
@@ -171,7 +202,11 @@ export async function figureStatesIn(page: Page, variant: LabVariant): Promise<F
  * in view has drawn (up to `perFigureMs`); returns the states of all figure outputs after the pass.
  */
 export async function scrollThroughFigures(
-  page: Page, variant: LabVariant, perFigureMs = 30_000, onStep?: () => void, expected?: number,
+  page: Page,
+  variant: LabVariant,
+  perFigureMs = 30_000,
+  onStep?: () => void,
+  expected?: number,
 ): Promise<FigureState[]> {
   // Lab may still be attaching cells of a big notebook: read on (up to 3 passes) until every
   // expected figure output is there and drawn.
@@ -184,25 +219,38 @@ export async function scrollThroughFigures(
 }
 
 /** One pass of {@link scrollThroughFigures}, top to bottom. */
-async function readerPass(page: Page, variant: LabVariant, perFigureMs: number, onStep?: () => void): Promise<FigureState[]> {
+async function readerPass(
+  page: Page,
+  variant: LabVariant,
+  perFigureMs: number,
+  onStep?: () => void,
+): Promise<FigureState[]> {
   const selector = `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`;
   const scroller = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer';
   await page.evaluate((sel) => document.querySelector(sel)?.scrollTo({ top: 0 }), scroller);
   for (let step = 0; step < 2000; step++) {
-    await page.waitForFunction(
-      ([sel, isPlotly]) => {
-        const view = window.innerHeight;
-        return Array.from(document.querySelectorAll(sel as string)).every((host) => {
-          const box = host.getBoundingClientRect();
-          if (box.bottom < 0 || box.top > view) return true;
-          const png = host.querySelector('img.plot-img') as HTMLImageElement | null;
-          const shownPng = png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
-          return isPlotly ? host.querySelector('.main-svg') !== null || shownPng : host.hasAttribute('data-drawn-ms') || host.getAttribute('data-state') === 'error';
-        });
-      },
-      [selector, variant === 'plotly'] as const,
-      { timeout: perFigureMs, polling: 50 },
-    ).catch(() => undefined);
+    await page
+      .waitForFunction(
+        ([sel, isPlotly]) => {
+          const view = window.innerHeight;
+          return Array.from(document.querySelectorAll(sel as string)).every((host) => {
+            const box = host.getBoundingClientRect();
+            if (box.bottom < 0 || box.top > view) return true;
+            const png = host.querySelector('img.plot-img') as HTMLImageElement | null;
+            const shownPng =
+              png !== null &&
+              png.style.display !== 'none' &&
+              png.src.startsWith('data:image/png') &&
+              png.naturalWidth > 0;
+            return isPlotly
+              ? host.querySelector('.main-svg') !== null || shownPng
+              : host.hasAttribute('data-drawn-ms') || host.getAttribute('data-state') === 'error';
+          });
+        },
+        [selector, variant === 'plotly'] as const,
+        { timeout: perFigureMs, polling: 50 },
+      )
+      .catch(() => undefined);
     onStep?.();
     const atEnd = await page.evaluate((sel) => {
       const outer = document.querySelector(sel);
@@ -222,8 +270,10 @@ async function readerPass(page: Page, variant: LabVariant, perFigureMs: number, 
  * scrolling through the notebook (up to 3 passes, until `expected` notes are there).
  */
 export async function untrustedFigureNotes(page: Page, expected: number): Promise<string[]> {
-  const read = () => page.$$eval('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="text/html"]', (outputs) =>
-    outputs.map((o) => (o.textContent ?? '').trim()).filter((t) => t.startsWith('Figure “')));
+  const read = () =>
+    page.$$eval('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="text/html"]', (outputs) =>
+      outputs.map((o) => (o.textContent ?? '').trim()).filter((t) => t.startsWith('Figure “')),
+    );
   let notes: string[] = [];
   for (let pass = 0; pass < 3 && notes.length < expected; pass++) {
     await readerPass(page, 'html', 5_000);

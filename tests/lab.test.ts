@@ -27,8 +27,17 @@ import { paramsToEnv } from '../lib/params';
 import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
 import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
 import {
-  errorOutputs, executionCounts, figureOutputCount, figureStatesIn, labCommand, openLabPage, openNotebook,
-  runAll, scrollThroughFigures, untrustedFigureNotes, waitForNotebook,
+  errorOutputs,
+  executionCounts,
+  figureOutputCount,
+  figureStatesIn,
+  labCommand,
+  openLabPage,
+  openNotebook,
+  runAll,
+  scrollThroughFigures,
+  untrustedFigureNotes,
+  waitForNotebook,
 } from './lab-page';
 
 const root = findProjectRoot(__dirname);
@@ -37,10 +46,15 @@ const REPORT = path.join(root, 'dist', 'cli', 'report.js');
 const RUN_FOLDERS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
 const inCi = process.env.CI === 'true';
 // In CI a missing build is a failure (before() says so), never a silent skip.
-const skip = !hasChromium() ? 'no /usr/bin/chromium'
-  : !findLabPython() ? 'no Python with jupyter_server and jupyterlab_server'
-    : !fs.existsSync(GENERATOR) ? 'data generator not built'
-      : !labIsBuilt(root) && !inCi ? 'lab/ is not built (`npm run lab` or .ci/run builds it)' : false;
+const skip = !hasChromium()
+  ? 'no /usr/bin/chromium'
+  : !findLabPython()
+    ? 'no Python with jupyter_server and jupyterlab_server'
+    : !fs.existsSync(GENERATOR)
+      ? 'data generator not built'
+      : !labIsBuilt(root) && !inCi
+        ? 'lab/ is not built (`npm run lab` or .ci/run builds it)'
+        : false;
 
 /**
  * Lab's settings for these tests: no autosave. Lab 4.5 lets an autosave (120 s after opening, while the
@@ -66,12 +80,19 @@ function rel(file: string): string {
 
 before(() => {
   if (skip) return;
-  assert.ok(labIsBuilt(root), 'lab/ is not built: .ci/run must build it (node -e "require(\'./dist/lab/harness\').ensureLabBuild(\'.\')")');
+  assert.ok(
+    labIsBuilt(root),
+    "lab/ is not built: .ci/run must build it (node -e \"require('./dist/lab/harness').ensureLabBuild('.')\")",
+  );
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-test-'));
   const data = path.join(work, 'data');
   const gen = spawnSync(process.execPath, [GENERATOR, '--scale', 'demo', '--out', data], { encoding: 'utf8' });
   assert.equal(gen.status, 0, gen.stderr);
-  const params = { models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), sampleSize: 1200 };
+  const params = {
+    models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)),
+    full: path.join(data, 'final', 'final_dataset_5T.csv'),
+    sampleSize: 1200,
+  };
   env = {
     ...process.env,
     ...paramsToEnv(params),
@@ -83,16 +104,25 @@ before(() => {
   };
   // The executed report notebook, signed with this isolated secret (so the server trusts it).
   const out = path.join(work, 'report');
-  const report = spawnSync(process.execPath, [REPORT, '--models', ...params.models, '--full', params.full, '--sample', '1200', '--out', out], { encoding: 'utf8', env, timeout: 240_000 });
+  const report = spawnSync(
+    process.execPath,
+    [REPORT, '--models', ...params.models, '--full', params.full, '--sample', '1200', '--out', out],
+    { encoding: 'utf8', env, timeout: 240_000 },
+  );
   assert.equal(report.status, 0, report.stderr);
   // A sibling of notebooks/, so the notebook's '../dist/lib/...' imports resolve as in the real one.
   notebookDir = fs.mkdtempSync(path.join(root, '.lab-test-'));
   for (const variant of LAB_VARIANTS) {
-    fs.copyFileSync(path.join(root, 'notebooks', 'evaluation_5T.ipynb'), path.join(notebookDir, `live-${variant}.ipynb`));
+    fs.copyFileSync(
+      path.join(root, 'notebooks', 'evaluation_5T.ipynb'),
+      path.join(notebookDir, `live-${variant}.ipynb`),
+    );
   }
   fs.copyFileSync(path.join(out, 'evaluation_5T.ipynb'), path.join(notebookDir, 'report.ipynb'));
   // Any change to a signed notebook voids its signature: the same report, untrusted.
-  const untrusted = JSON.parse(fs.readFileSync(path.join(out, 'evaluation_5T.ipynb'), 'utf8')) as { metadata: Record<string, unknown> };
+  const untrusted = JSON.parse(fs.readFileSync(path.join(out, 'evaluation_5T.ipynb'), 'utf8')) as {
+    metadata: Record<string, unknown>;
+  };
   untrusted.metadata.copied_from = 'report.ipynb';
   fs.writeFileSync(path.join(notebookDir, 'report-untrusted.ipynb'), JSON.stringify(untrusted, null, 1));
 });
@@ -109,11 +139,19 @@ for (const variant of LAB_VARIANTS) {
 
     before(async () => {
       server = await startLab({
-        projectRoot: root, variant, env, stateDir: path.join(work, `state-${variant}`), userSettings: NO_AUTOSAVE,
+        projectRoot: root,
+        variant,
+        env,
+        stateDir: path.join(work, `state-${variant}`),
+        userSettings: NO_AUTOSAVE,
         extraArgs: ['--ContentsManager.allow_hidden=True'],
       });
       const base = server.baseUrl;
-      browser = await launchOffline(path.join(work, `profile-${variant}`), (url) => url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank');
+      browser = await launchOffline(
+        path.join(work, `profile-${variant}`),
+        (url) =>
+          url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank',
+      );
       await openLabPage(browser.page, `${base}/lab?token=${server.token}`);
     });
 
@@ -129,8 +167,10 @@ for (const variant of LAB_VARIANTS) {
       } catch (err) {
         const shot = path.join(os.tmpdir(), `lab-test-${variant}-${process.pid}.png`);
         await browser!.page.screenshot({ path: shot }).catch(() => undefined);
-        throw new Error(`${what}: ${(err as Error).message}\nconsole errors: ${JSON.stringify(browser!.errors)}\nblocked: ${JSON.stringify(browser!.blocked)}\n` +
-          `screenshot: ${shot}\nserver log (tail):\n${server!.log().split('\n').slice(-30).join('\n')}`);
+        throw new Error(
+          `${what}: ${(err as Error).message}\nconsole errors: ${JSON.stringify(browser!.errors)}\nblocked: ${JSON.stringify(browser!.blocked)}\n` +
+            `screenshot: ${shot}\nserver log (tail):\n${server!.log().split('\n').slice(-30).join('\n')}`,
+        );
       }
     }
 
@@ -140,17 +180,28 @@ for (const variant of LAB_VARIANTS) {
     }
 
     async function assertAllDrawn(page: Page, expected: number, what: string): Promise<void> {
-      const states = await explain(`${what}: scrolling through the figures`, scrollThroughFigures(page, variant, 30_000, undefined, expected));
-      const seen = await page.evaluate(() => Array.from(document.querySelectorAll('.jp-NotebookPanel')).map((p) => ({
-        hidden: p.classList.contains('lm-mod-hidden'),
-        mimes: Array.from(new Set(Array.from(p.querySelectorAll('.jp-OutputArea-output')).map((o) => o.getAttribute('data-mime-type') ?? o.className))).join(' '),
-      })));
+      const states = await explain(
+        `${what}: scrolling through the figures`,
+        scrollThroughFigures(page, variant, 30_000, undefined, expected),
+      );
+      const seen = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.jp-NotebookPanel')).map((p) => ({
+          hidden: p.classList.contains('lm-mod-hidden'),
+          mimes: Array.from(
+            new Set(
+              Array.from(p.querySelectorAll('.jp-OutputArea-output')).map(
+                (o) => o.getAttribute('data-mime-type') ?? o.className,
+              ),
+            ),
+          ).join(' '),
+        })),
+      );
       assert.equal(states.length, expected, `${what}: one drawing per figure output (panels: ${JSON.stringify(seen)})`);
       const undrawn = states.map((s, i) => (s.drawn ? '' : `${i}: ${s.text}`)).filter(Boolean);
       assert.deepEqual(undrawn, [], `${what}: every figure drew`);
     }
 
-    test('Lab runs these tests with autosave off, as the state dir\'s user settings say', async () => {
+    test("Lab runs these tests with autosave off, as the state dir's user settings say", async () => {
       const plugin = Object.keys(NO_AUTOSAVE)[0];
       assert.ok(fs.existsSync(userSettingsFile(path.join(work, `state-${variant}`), plugin)));
       const res = await fetch(`${server!.baseUrl}/lab/api/settings/${plugin}?token=${server!.token}`);
@@ -159,13 +210,16 @@ for (const variant of LAB_VARIANTS) {
       assert.equal(served.settings.autosave, false, 'Lab reads autosave: false');
     });
 
-    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', { timeout: 900_000 }, async () => {
+    test('live: Run All on demo data draws every figure; saved, closed and reopened, they draw again without rerunning', {
+      timeout: 900_000,
+    }, async () => {
       const page = browser!.page;
       const file = rel(`live-${variant}.ipynb`);
       // Every write of the notebook through Lab: only the test's own save may write it.
       const writes: string[] = [];
       const onRequest = (request: { method(): string; url(): string }): void => {
-        if (request.method() === 'PUT' && new URL(request.url()).pathname.endsWith(`/api/contents/${file}`)) writes.push(new Date().toISOString());
+        if (request.method() === 'PUT' && new URL(request.url()).pathname.endsWith(`/api/contents/${file}`))
+          writes.push(new Date().toISOString());
       };
       page.on('request', onRequest);
       await explain('the notebook did not open with its kernel', openNotebook(page, file, { kernel: true }));
@@ -177,14 +231,37 @@ for (const variant of LAB_VARIANTS) {
       const counts = await executionCounts(page);
 
       await labCommand(page, 'docmanager:save');
-      await explain('the notebook was not saved', page.waitForFunction(() => document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty') === null, undefined, { timeout: 30_000 }));
-      assert.deepEqual(await page.$$eval('.jp-Dialog', (dialogs) => dialogs.map((d) => (d.textContent ?? '').slice(0, 200))), [], 'no dialog after the save');
-      assert.equal(writes.length, 1, `the test's save is the only write of the notebook (writes at ${writes.join(', ')})`);
-      const saved = JSON.parse(fs.readFileSync(path.join(notebookDir, `live-${variant}.ipynb`), 'utf8')) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
-      const savedFigures = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && 'application/vnd.plotly.v1+json' in o.data).length;
+      await explain(
+        'the notebook was not saved',
+        page.waitForFunction(
+          () => document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty') === null,
+          undefined,
+          { timeout: 30_000 },
+        ),
+      );
+      assert.deepEqual(
+        await page.$$eval('.jp-Dialog', (dialogs) => dialogs.map((d) => (d.textContent ?? '').slice(0, 200))),
+        [],
+        'no dialog after the save',
+      );
+      assert.equal(
+        writes.length,
+        1,
+        `the test's save is the only write of the notebook (writes at ${writes.join(', ')})`,
+      );
+      const saved = JSON.parse(fs.readFileSync(path.join(notebookDir, `live-${variant}.ipynb`), 'utf8')) as {
+        cells: { outputs?: { data?: Record<string, unknown> }[] }[];
+      };
+      const savedFigures = saved.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.data && 'application/vnd.plotly.v1+json' in o.data).length;
       assert.equal(savedFigures, figures, 'every figure is in the saved file');
       await labCommand(page, 'application:close');
-      await page.waitForFunction(() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') === null, undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') === null,
+        undefined,
+        { timeout: 30_000 },
+      );
 
       await explain('the saved notebook did not reopen', openNotebook(page, file, { kernel: true }));
       assert.equal(await figureOutputCount(page), figures);
@@ -206,9 +283,14 @@ for (const variant of LAB_VARIANTS) {
       await labCommand(page, 'application:close');
     });
 
-    test(`the executed report notebook, untrusted: ${variant === 'plotly' ? 'every figure draws' : 'each figure says how to trust the notebook'}`, { timeout: 600_000 }, async () => {
+    test(`the executed report notebook, untrusted: ${variant === 'plotly' ? 'every figure draws' : 'each figure says how to trust the notebook'}`, {
+      timeout: 600_000,
+    }, async () => {
       const page = browser!.page;
-      await explain('the untrusted report did not open', openNotebook(page, rel('report-untrusted.ipynb'), { kernel: false }));
+      await explain(
+        'the untrusted report did not open',
+        openNotebook(page, rel('report-untrusted.ipynb'), { kernel: false }),
+      );
       const figures = await figureOutputCount(page);
       assert.ok(figures >= 28, `${figures} figure outputs`);
       if (variant === 'plotly') {
@@ -217,7 +299,8 @@ for (const variant of LAB_VARIANTS) {
         assert.deepEqual(await figureStatesIn(page, variant), [], 'no figure script runs in an untrusted notebook');
         const notes = await untrustedFigureNotes(page, figures);
         assert.equal(notes.length, figures, 'a note where each figure would be');
-        for (const note of notes) assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
+        for (const note of notes)
+          assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
       }
       assertClean();
       await waitForNotebook(page, rel('report-untrusted.ipynb'), { kernel: false });

@@ -24,10 +24,15 @@ const JUPYTER = '/usr/bin/jupyter';
 const GENERATOR = path.join(root, 'dist', 'data', 'generate.js');
 const hasNotebookServer =
   fs.existsSync(JUPYTER) && spawnSync('/usr/bin/python3', ['-c', 'import notebook'], { stdio: 'ignore' }).status === 0;
-const skip = !hasNotebookServer ? 'no classic Notebook server (python3-notebook)' : !fs.existsSync(CHROMIUM) ? 'no /usr/bin/chromium' : !fs.existsSync(GENERATOR) ? 'data generator not built' : false;
+const skip = !hasNotebookServer
+  ? 'no classic Notebook server (python3-notebook)'
+  : !fs.existsSync(CHROMIUM)
+    ? 'no /usr/bin/chromium'
+    : !fs.existsSync(GENERATOR)
+      ? 'data generator not built'
+      : false;
 
 const RUN_FOLDERS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
-
 
 async function waitForServer(url: string, server: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
   const t0 = Date.now();
@@ -68,7 +73,11 @@ before(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...paramsToEnv({ models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)), full: path.join(data, 'final', 'final_dataset_5T.csv'), sampleSize: 300 }),
+    ...paramsToEnv({
+      models: RUN_FOLDERS.map((r) => path.join(data, 'models', r)),
+      full: path.join(data, 'final', 'final_dataset_5T.csv'),
+      sampleSize: 300,
+    }),
     JUPYTER_PATH: projectJupyterDir(root),
     // Isolated Jupyter state: no user config, secrets, signatures or runtime files touched.
     JUPYTER_CONFIG_DIR: path.join(work, 'config'),
@@ -78,7 +87,17 @@ before(async () => {
   };
   server = spawn(
     JUPYTER,
-    ['notebook', '--no-browser', `--port=${port}`, '--port-retries=0', '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${root}`, '--ContentsManager.allow_hidden=True', ...(process.getuid?.() === 0 ? ['--allow-root'] : [])],
+    [
+      'notebook',
+      '--no-browser',
+      `--port=${port}`,
+      '--port-retries=0',
+      '--ip=127.0.0.1',
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${root}`,
+      '--ContentsManager.allow_hidden=True',
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
@@ -106,9 +125,15 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('classic Notebook: Run All draws every figure, no trust prompt, no console error', { skip, timeout: 240_000 }, async () => {
+test('classic Notebook: Run All draws every figure, no trust prompt, no console error', {
+  skip,
+  timeout: 240_000,
+}, async () => {
   const profile = path.join(work, 'chromium-profile');
-  const browser = await launchOffline(profile, (url) => url.startsWith(baseUrl) || (isLocal(url) && !url.startsWith('file:')));
+  const browser = await launchOffline(
+    profile,
+    (url) => url.startsWith(baseUrl) || (isLocal(url) && !url.startsWith('file:')),
+  );
   context = browser.context;
   const { page, errors, blocked } = browser;
   const dialogs: string[] = [];
@@ -134,40 +159,69 @@ test('classic Notebook: Run All draws every figure, no trust prompt, no console 
   const rel = path.relative(root, path.join(notebookDir, 'evaluation_5T.ipynb')).split(path.sep).join('/');
   await page.goto(`${baseUrl}/notebooks/${rel}?token=${token}`, { waitUntil: 'load', timeout: 60_000 });
   // The kernel is up when the notebook reports it idle.
-  await waitOrExplain('the kernel did not start', page.waitForFunction(
-    () => {
-      const w = window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean; kernel?: { is_connected(): boolean; info_reply?: { implementation?: string } } } } };
-      const nb = w.Jupyter?.notebook;
-      return nb?._fully_loaded === true && nb.kernel?.is_connected() === true && nb.kernel.info_reply?.implementation !== undefined &&
-        document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
-    },
-    undefined,
-    { timeout: 60_000, polling: 200 },
-  ));
-  const kernelName = await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { kernel: { name: string } } } }).Jupyter.notebook.kernel.name);
+  await waitOrExplain(
+    'the kernel did not start',
+    page.waitForFunction(
+      () => {
+        const w = window as unknown as {
+          Jupyter?: {
+            notebook?: {
+              _fully_loaded?: boolean;
+              kernel?: { is_connected(): boolean; info_reply?: { implementation?: string } };
+            };
+          };
+        };
+        const nb = w.Jupyter?.notebook;
+        return (
+          nb?._fully_loaded === true &&
+          nb.kernel?.is_connected() === true &&
+          nb.kernel.info_reply?.implementation !== undefined &&
+          document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null
+        );
+      },
+      undefined,
+      { timeout: 60_000, polling: 200 },
+    ),
+  );
+  const kernelName = await page.evaluate(
+    () => (window as unknown as { Jupyter: { notebook: { kernel: { name: string } } } }).Jupyter.notebook.kernel.name,
+  );
   assert.equal(kernelName, 'tslab-anomaly-eval');
 
   // Cell → Run All, through the menu a user clicks.
   await page.click('#celllink');
   await page.locator('#run_all_cells > a').waitFor({ state: 'visible' });
   await page.click('#run_all_cells > a');
-  await waitOrExplain('Run All did not start', page.waitForFunction(
-    () => Array.from(document.querySelectorAll('.code_cell .input_prompt')).some((p) => /In\s*\[[*\d]/.test(p.textContent ?? '')),
-    undefined,
-    { timeout: 15_000, polling: 100 },
-  ));
+  await waitOrExplain(
+    'Run All did not start',
+    page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('.code_cell .input_prompt')).some((p) =>
+          /In\s*\[[*\d]/.test(p.textContent ?? ''),
+        ),
+      undefined,
+      { timeout: 15_000, polling: 100 },
+    ),
+  );
 
   // Done when every code cell has a number and the kernel is idle again.
-  await waitOrExplain('Run All did not finish', page.waitForFunction(
-    () => {
-      const prompts = Array.from(document.querySelectorAll('.code_cell .input_prompt')).map((p) => p.textContent ?? '');
-      const allRun = prompts.length > 0 && prompts.every((p) => /In\s*\[\d+\]/.test(p));
-      return allRun && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
-    },
-    undefined,
-    { timeout: 180_000, polling: 500 },
-  ));
-  const errorOutputs = await page.$$eval('.output_area .output_error, .output_area .output_stderr', (els) => els.map((e) => (e.textContent ?? '').slice(0, 300)));
+  await waitOrExplain(
+    'Run All did not finish',
+    page.waitForFunction(
+      () => {
+        const prompts = Array.from(document.querySelectorAll('.code_cell .input_prompt')).map(
+          (p) => p.textContent ?? '',
+        );
+        const allRun = prompts.length > 0 && prompts.every((p) => /In\s*\[\d+\]/.test(p));
+        return allRun && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
+      },
+      undefined,
+      { timeout: 180_000, polling: 500 },
+    ),
+  );
+  const errorOutputs = await page.$$eval('.output_area .output_error, .output_area .output_stderr', (els) =>
+    els.map((e) => (e.textContent ?? '').slice(0, 300)),
+  );
   assert.deepEqual(errorOutputs, [], 'no error or stderr output in any cell');
 
   // Figures draw when scrolled near: visit each one.
@@ -183,11 +237,16 @@ test('classic Notebook: Run All draws every figure, no trust prompt, no console 
   }
   // Figures far from the viewport are released again by design (lib/display): each must have drawn once.
   const undrawn = await page.$$eval('div[data-anomaly-eval-figure]', (divs) =>
-    divs.map((d, i) => `${i}:${d.getAttribute('data-state')}`).filter((_, i) => !divs[i].hasAttribute('data-drawn-ms') || divs[i].getAttribute('data-state') === 'error'));
+    divs
+      .map((d, i) => `${i}:${d.getAttribute('data-state')}`)
+      .filter((_, i) => !divs[i].hasAttribute('data-drawn-ms') || divs[i].getAttribute('data-state') === 'error'),
+  );
   assert.deepEqual(undrawn, [], 'every figure drew');
   const svgs = await page.$$eval('div[data-anomaly-eval-figure][data-state="drawn"] .main-svg', (els) => els.length);
   assert.ok(svgs > 0, 'the figures in view hold their SVG');
-  type JupyterWindow = { Jupyter: { notebook: { trusted: boolean; toJSON(): unknown; save_notebook(): Promise<unknown>; dirty: boolean } } };
+  type JupyterWindow = {
+    Jupyter: { notebook: { trusted: boolean; toJSON(): unknown; save_notebook(): Promise<unknown>; dirty: boolean } };
+  };
   // Outputs made in this session are trusted (toJSON recomputes the notebook's trust from its cells).
   const trusted = await page.evaluate(() => {
     const nb = (window as unknown as JupyterWindow).Jupyter.notebook;
@@ -195,24 +254,38 @@ test('classic Notebook: Run All draws every figure, no trust prompt, no console 
     return nb.trusted;
   });
   assert.equal(trusted, true, 'every output of Run All is trusted');
-  const visibleModals = () => page.$$eval('.modal-dialog', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).length);
+  const visibleModals = () =>
+    page.$$eval('.modal-dialog', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).length);
   assert.equal(await visibleModals(), 0, 'no modal (trust prompt) open');
 
   // Saved and reopened, the notebook (signed by the server on save) is trusted and its figures draw.
   await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.save_notebook());
   await page.reload({ waitUntil: 'load' });
-  await waitOrExplain('the reopened notebook did not load', page.waitForFunction(
-    () => document.querySelectorAll('div[data-anomaly-eval-figure]').length > 0 && (window as unknown as { Jupyter?: { notebook?: { trusted: boolean | null } } }).Jupyter?.notebook?.trusted !== null,
-    undefined,
-    { timeout: 60_000, polling: 200 },
-  ));
-  assert.equal(await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.trusted), true, 'the saved notebook reopens trusted');
+  await waitOrExplain(
+    'the reopened notebook did not load',
+    page.waitForFunction(
+      () =>
+        document.querySelectorAll('div[data-anomaly-eval-figure]').length > 0 &&
+        (window as unknown as { Jupyter?: { notebook?: { trusted: boolean | null } } }).Jupyter?.notebook?.trusted !==
+          null,
+      undefined,
+      { timeout: 60_000, polling: 200 },
+    ),
+  );
+  assert.equal(
+    await page.evaluate(() => (window as unknown as JupyterWindow).Jupyter.notebook.trusted),
+    true,
+    'the saved notebook reopens trusted',
+  );
   await page.evaluate(() => document.querySelectorAll('div[data-anomaly-eval-figure]')[0].scrollIntoView());
-  await waitOrExplain('a figure of the reopened notebook did not draw', page.waitForFunction(
-    () => document.querySelectorAll('div[data-anomaly-eval-figure]')[0].getAttribute('data-state') === 'drawn',
-    undefined,
-    { timeout: 30_000, polling: 50 },
-  ));
+  await waitOrExplain(
+    'a figure of the reopened notebook did not draw',
+    page.waitForFunction(
+      () => document.querySelectorAll('div[data-anomaly-eval-figure]')[0].getAttribute('data-state') === 'drawn',
+      undefined,
+      { timeout: 30_000, polling: 50 },
+    ),
+  );
   assert.equal(await visibleModals(), 0, 'no modal (trust prompt) open after reopening');
   assert.deepEqual(dialogs, []);
   assert.deepEqual(errors, [], 'no console error');

@@ -21,7 +21,6 @@ const TINY = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'tiny');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loaders-test-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
-
 const FAMILIES = ['avg_Length', 'sum_Length', 'count_Port1_last_1'];
 const WINDOWS = 12;
 
@@ -30,12 +29,26 @@ function header(family: string, w: number): string {
   return `('${family}', '${family.split('_')[0]}_${start}')`;
 }
 
-interface Written { file: string; headers: string[]; labels: string[]; cells: string[][] }
+interface Written {
+  file: string;
+  headers: string[];
+  labels: string[];
+  cells: string[][];
+}
 
 /** Writes a table the way pandas does (index first, tab-separated), with options to vary the format. */
-function writeTable(name: string, rows: number, seed: number, opts: { eol?: string; finalNewline?: boolean; order?: 'shuffled'; zeros?: number } = {}): Written {
+function writeTable(
+  name: string,
+  rows: number,
+  seed: number,
+  opts: { eol?: string; finalNewline?: boolean; order?: 'shuffled'; zeros?: number } = {},
+): Written {
   const rand = prng(seed);
-  let headers = [...FAMILIES.flatMap((f) => Array.from({ length: WINDOWS }, (_, w) => header(f, w))), 'host0', 'is_src'];
+  let headers = [
+    ...FAMILIES.flatMap((f) => Array.from({ length: WINDOWS }, (_, w) => header(f, w))),
+    'host0',
+    'is_src',
+  ];
   if (opts.order === 'shuffled') {
     headers = [...headers];
     for (let i = headers.length - 1; i > 0; i--) {
@@ -49,7 +62,9 @@ function writeTable(name: string, rows: number, seed: number, opts: { eol?: stri
     labels.push(`10.${r >> 16}.${(r >> 8) & 255}.${r & 255}${r % 3 === 0 ? 'dst' : 'source'}`);
     // Rows that are mostly "0.0" (like most normal IPs), the rest as cellText draws them.
     const mostlyZero = opts.zeros !== undefined && r % 2 === 0;
-    cells.push(headers.map((h) => (mostlyZero && rand() < opts.zeros! ? (rand() < 0.02 ? '-0.0' : '0.0') : cellText(rand, h))));
+    cells.push(
+      headers.map((h) => (mostlyZero && rand() < opts.zeros! ? (rand() < 0.02 ? '-0.0' : '0.0') : cellText(rand, h))),
+    );
   }
   return writeCells(name, headers, labels, cells, opts);
 }
@@ -65,7 +80,13 @@ function cellText(rand: () => number, h: string): string {
   return String(rand() * 10 ** Math.floor(rand() * 6));
 }
 
-function writeCells(name: string, headers: string[], labels: string[], cells: string[][], opts: { eol?: string; finalNewline?: boolean } = {}): Written {
+function writeCells(
+  name: string,
+  headers: string[],
+  labels: string[],
+  cells: string[][],
+  opts: { eol?: string; finalNewline?: boolean } = {},
+): Written {
   const eol = opts.eol ?? '\n';
   const quote = (s: string) => (/[\t"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = [['', ...headers].join('\t'), ...labels.map((label, r) => [quote(label), ...cells[r]].join('\t'))];
@@ -84,11 +105,17 @@ function expected(text: string): number {
 
 function assertFrameMatches(frame: Frame, t: Written): void {
   assert.deepEqual(frame.index, t.labels);
-  assert.deepEqual(frame.columns.map((k) => k.header), t.headers);
+  assert.deepEqual(
+    frame.columns.map((k) => k.header),
+    t.headers,
+  );
   for (let r = 0; r < t.labels.length; r++) {
     for (let c = 0; c < t.headers.length; c++) {
       const want = expected(t.cells[r][c]);
-      assert.ok(Object.is(frame.get(r, c), want), `row ${r} col ${c}: ${JSON.stringify(t.cells[r][c])} read as ${frame.get(r, c)}`);
+      assert.ok(
+        Object.is(frame.get(r, c), want),
+        `row ${r} col ${c}: ${JSON.stringify(t.cells[r][c])} read as ${frame.get(r, c)}`,
+      );
     }
   }
 }
@@ -101,8 +128,16 @@ test('readTable reads every cell as written, with 1, 2 and 3 threads', async () 
 test('CRLF line ends, a missing final newline, blank lines and quoted index values', async () => {
   const t = writeTable('crlf.tsv', 300, 2, { eol: '\r\n', finalNewline: false });
   for (const workers of [1, 2]) assertFrameMatches(await readTable(t.file, { workers }), t);
-  const q = writeCells('quoted.tsv', [header('avg_Length', 0), header('avg_Length', 1)],
-    ['a"b source', 'tab\there dst', 'plaindst'], [['1.5', '0.0'], ['', '2e3'], ['-0.0', '7']]);
+  const q = writeCells(
+    'quoted.tsv',
+    [header('avg_Length', 0), header('avg_Length', 1)],
+    ['a"b source', 'tab\there dst', 'plaindst'],
+    [
+      ['1.5', '0.0'],
+      ['', '2e3'],
+      ['-0.0', '7'],
+    ],
+  );
   assertFrameMatches(await readTable(q.file), q);
   const text = fs.readFileSync(q.file, 'utf8');
   fs.writeFileSync(path.join(tmp, 'blank.tsv'), `${text.replace(/\n(?=plaindst)/, '\n\n')}\n`);
@@ -145,13 +180,22 @@ test('columns in another order give the same family views and statistics', async
   const a = await readTable(writeTable('ordered.tsv', 400, 5).file);
   const b = await readTable(writeTable('shuffled.tsv', 400, 5, { order: 'shuffled' }).file);
   // Same seed, different order: cells were drawn per header position, so build b's cells from a's.
-  const t = writeCells('shuffled-same.tsv', b.columns.map((k) => k.header), [...a.index],
-    a.index.map((_, r) => b.columns.map((k) => {
-      const v = a.get(r, a.columnOf(k.header));
-      return Number.isNaN(v) ? '' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
-    })));
+  const t = writeCells(
+    'shuffled-same.tsv',
+    b.columns.map((k) => k.header),
+    [...a.index],
+    a.index.map((_, r) =>
+      b.columns.map((k) => {
+        const v = a.get(r, a.columnOf(k.header));
+        return Number.isNaN(v) ? '' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v);
+      }),
+    ),
+  );
   const c = await readTable(t.file);
-  assert.notDeepEqual(c.columns.map((k) => k.header), a.columns.map((k) => k.header));
+  assert.notDeepEqual(
+    c.columns.map((k) => k.header),
+    a.columns.map((k) => k.header),
+  );
   assert.deepEqual(c.families().sort(), a.families().sort());
   for (const family of a.families()) {
     const va = a.family(family);
@@ -163,9 +207,18 @@ test('columns in another order give the same family views and statistics', async
 });
 
 /** Statistics computed here from scratch, the plain way (for comparison to ~1e-12). */
-function naiveStats(frame: Frame, keep: (label: string) => boolean, family: string, role: 'source' | 'dst'): GroupStats {
+function naiveStats(
+  frame: Frame,
+  keep: (label: string) => boolean,
+  family: string,
+  role: 'source' | 'dst',
+): GroupStats {
   const view = frame.family(family);
-  let ips = 0, values = 0, sum = 0, nonzero = 0, max = -Infinity;
+  let ips = 0,
+    values = 0,
+    sum = 0,
+    nonzero = 0,
+    max = -Infinity;
   frame.index.forEach((label, r) => {
     if (!keep(label) || roleOf(label) !== role) return;
     ips++;
@@ -178,7 +231,9 @@ function naiveStats(frame: Frame, keep: (label: string) => boolean, family: stri
       if (v > max) max = v;
     }
   });
-  return values === 0 ? { ips, values, mean: NaN, max: NaN, nonzeroShare: NaN } : { ips, values, mean: sum / values, max, nonzeroShare: nonzero / values };
+  return values === 0
+    ? { ips, values, mean: NaN, max: NaN, nonzeroShare: NaN }
+    : { ips, values, mean: sum / values, max, nonzeroShare: nonzero / values };
 }
 
 function assertClose(actual: number, want: number, what: string): void {
@@ -207,7 +262,9 @@ test('evaluateFull: one pass gives the same sample and statistics as readTable +
     assert.equal(ev.grid.freq, '5T');
     assert.deepEqual(ev.sample.index, want.index);
     assert.equal(ev.sample.values.length, want.values.length);
-    want.values.forEach((v, i) => assert.ok(Object.is(ev.sample.values[i], v), `sample cell ${i}: ${ev.sample.values[i]} vs ${v}`));
+    want.values.forEach((v, i) =>
+      assert.ok(Object.is(ev.sample.values[i], v), `sample cell ${i}: ${ev.sample.values[i]} vs ${v}`),
+    );
     for (const family of FAMILIES) {
       for (const role of ['source', 'dst'] as const) {
         const got = ev.normalStats.get(family)![role];
@@ -222,7 +279,13 @@ test('evaluateFull: one pass gives the same sample and statistics as readTable +
     if (first) assert.deepEqual(ev.normalStats, first.normalStats);
     first ??= ev;
   }
-  const labelsOnly = await evaluateFull(t.file, { exclude, sampleSize: 250, seed: 42, workers: 2, keepSampleValues: false });
+  const labelsOnly = await evaluateFull(t.file, {
+    exclude,
+    sampleSize: 250,
+    seed: 42,
+    workers: 2,
+    keepSampleValues: false,
+  });
   assert.deepEqual(labelsOnly.sample.index, want.index);
   assert.deepEqual(labelsOnly.sample.shape, [250, 0]);
   assert.deepEqual(labelsOnly.normalStats, first!.normalStats);
@@ -242,11 +305,12 @@ test('progress reports bytes and rows, ending at the totals', async () => {
     assert.equal(last.bytesTotal, fs.statSync(t.file).size);
     assert.equal(last.bytesRead, last.bytesTotal);
     assert.equal(last.rowsParsed, 2000);
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i].bytesRead >= seen[i - 1].bytesRead && seen[i].rowsParsed >= seen[i - 1].rowsParsed);
+    for (let i = 1; i < seen.length; i++)
+      assert.ok(seen[i].bytesRead >= seen[i - 1].bytesRead && seen[i].rowsParsed >= seen[i - 1].rowsParsed);
   }
 });
 
-test('the generator\'s tiny fixture reads', async () => {
+test("the generator's tiny fixture reads", async () => {
   const full = await readTable(path.join(TINY, 'final', 'final_dataset_5T.csv'));
   assert.ok(full.nRows > 0 && full.valueKeys().length > 0);
   assert.equal(full.grid().freq, '5T');
@@ -263,7 +327,11 @@ const BAD_CASES: Array<[string, { line?: number; column?: number }, RegExp]> = [
   ['irregular-windows.csv', { line: 1, column: 4 }, /irregular window spacing: .*09:40:00 and 2019-02-01 09:55:00/],
   ['row-too-few-cells.csv', { line: 3, column: 6 }, /row has 5 fields, expected 6/],
   ['row-too-many-cells.csv', { line: 3, column: 7 }, /row has 7 fields, expected 6/],
-  ['cell-not-a-number.csv', { line: 3, column: 3 }, /cell "1,5" in column 3 \(\('avg_Length', 'avg_2019-02-01 09:40:00'\)\) is not a number/],
+  [
+    'cell-not-a-number.csv',
+    { line: 3, column: 3 },
+    /cell "1,5" in column 3 \(\('avg_Length', 'avg_2019-02-01 09:40:00'\)\) is not a number/,
+  ],
   ['hex-number.csv', { line: 2, column: 2 }, /cell "0x10" in column 2 .* is not a number/],
   ['duplicate-index.csv', { line: 5, column: 1 }, /"1\.2\.3\.4source" appears twice, on lines 2 and 5/],
   ['label-without-role.csv', { line: 3, column: 1 }, /"5\.6\.7\.8" ends with neither 'source' nor 'dst'/],
@@ -294,7 +362,15 @@ for (const [name, position, pattern] of BAD_CASES) {
 
 test('a missing file is an InputError naming it', async () => {
   const file = path.join(tmp, 'nope', 'missing.csv');
-  for (const read of [() => readTable(file), () => readHeader(file), () => evaluateFull(file, { exclude: new Set(), sampleSize: 1, seed: 1 })]) {
-    await assert.rejects(read, (error: unknown) => error instanceof InputError && error.position.file === file && /file not found/.test(error.message));
+  for (const read of [
+    () => readTable(file),
+    () => readHeader(file),
+    () => evaluateFull(file, { exclude: new Set(), sampleSize: 1, seed: 1 }),
+  ]) {
+    await assert.rejects(
+      read,
+      (error: unknown) =>
+        error instanceof InputError && error.position.file === file && /file not found/.test(error.message),
+    );
   }
 });

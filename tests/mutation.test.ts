@@ -51,7 +51,23 @@ function windowHeader(family: string, start: number): string {
 }
 
 /** Cell texts pandas writes (and a few it reads), valid ones only. */
-const GOOD_CELLS = ['0.0', '0.0', '0.0', '1.0', '-0.0', '', 'nan', 'inf', '-inf', '61.333333333333336', '1e-05', '2.5e+20', '0.30000000000000004', '123456789.0', '-7.25'];
+const GOOD_CELLS = [
+  '0.0',
+  '0.0',
+  '0.0',
+  '1.0',
+  '-0.0',
+  '',
+  'nan',
+  'inf',
+  '-inf',
+  '61.333333333333336',
+  '1e-05',
+  '2.5e+20',
+  '0.30000000000000004',
+  '123456789.0',
+  '-7.25',
+];
 
 /** A small valid table written as pandas writes it: index, tuple headers, metadata columns; some labels need quotes. */
 function generatedTable(seed: number): string {
@@ -60,7 +76,11 @@ function generatedTable(seed: number): string {
   const step = pick(rand, [300_000, 600_000, 1_800_000]);
   const t0 = Date.UTC(2019, 1, 1, 9, 35);
   const families = FAMILIES.slice(0, 1 + int(rand, FAMILIES.length));
-  const headers = [...families.flatMap((f) => Array.from({ length: windows }, (_, w) => windowHeader(f, t0 + w * step))), 'host0', 'is_src'];
+  const headers = [
+    ...families.flatMap((f) => Array.from({ length: windows }, (_, w) => windowHeader(f, t0 + w * step))),
+    'host0',
+    'is_src',
+  ];
   const rows = 4 + int(rand, 20);
   const lines = [['', ...headers].join('\t')];
   for (let r = 0; r < rows; r++) {
@@ -83,7 +103,10 @@ interface Base {
 function bases(): Base[] {
   const tiny = [
     { name: 'tiny full', text: fs.readFileSync(path.join(TINY, 'final', 'final_dataset_5T.csv'), 'utf8') },
-    ...RUN_FOLDERS.map((folder) => ({ name: `tiny ${folder}`, text: fs.readFileSync(path.join(TINY, 'models', folder, 'detected_anomalies.csv'), 'utf8') })),
+    ...RUN_FOLDERS.map((folder) => ({
+      name: `tiny ${folder}`,
+      text: fs.readFileSync(path.join(TINY, 'models', folder, 'detected_anomalies.csv'), 'utf8'),
+    })),
   ];
   return [...tiny, ...[1, 2, 3, 4].map((k) => ({ name: `generated ${k}`, text: generatedTable(k) }))];
 }
@@ -124,13 +147,71 @@ function randomCell(rand: Rand, text: string): [number, number] {
   return [l, 1 + int(rand, Math.max(1, fields - 1))];
 }
 
-const BAD_NUMBERS = ['1,5', '0x10', '1e', '--1', '1..2', ' 1', '1 ', '1_000', 'e5', '.', '-', '+', 'inf1', 'nan nan', 'True', '1e+', '½', '0.0.0'];
-const ODD_NUMBERS = ['NaN', '-NaN', 'NULL', 'None', '#N/A', 'n/a', '<NA>', 'Infinity', '-INF', '+inf', 'iNf', '.5', '5.', '+.5e-3', '-0', '0e0', '00012', '"1.5"', '""', '"nan"', '"""1"""'];
+const BAD_NUMBERS = [
+  '1,5',
+  '0x10',
+  '1e',
+  '--1',
+  '1..2',
+  ' 1',
+  '1 ',
+  '1_000',
+  'e5',
+  '.',
+  '-',
+  '+',
+  'inf1',
+  'nan nan',
+  'True',
+  '1e+',
+  '½',
+  '0.0.0',
+];
+const ODD_NUMBERS = [
+  'NaN',
+  '-NaN',
+  'NULL',
+  'None',
+  '#N/A',
+  'n/a',
+  '<NA>',
+  'Infinity',
+  '-INF',
+  '+inf',
+  'iNf',
+  '.5',
+  '5.',
+  '+.5e-3',
+  '-0',
+  '0e0',
+  '00012',
+  '"1.5"',
+  '""',
+  '"nan"',
+  '"""1"""',
+];
 const HUGE_NUMBERS = [
-  '1e308', '1.7976931348623157e308', '1.7976931348623159e308', '2e308', '1e400', '-1e400', '4.9e-324', '2.4703282292062327e-324', '1e-400',
-  '9007199254740993', '123456789012345678901234567890', '0.1234567890123456789012345', `1${'0'.repeat(400)}`, `0.${'0'.repeat(400)}1`,
+  '1e308',
+  '1.7976931348623157e308',
+  '1.7976931348623159e308',
+  '2e308',
+  '1e400',
+  '-1e400',
+  '4.9e-324',
+  '2.4703282292062327e-324',
+  '1e-400',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  '0.1234567890123456789012345',
+  `1${'0'.repeat(400)}`,
+  `0.${'0'.repeat(400)}1`,
   '179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791.9999999999999999999999999999999999999999999999999999999999999999999999',
-  '9.999999999999999e22', '1e23', '8.98846567431158e307', '2.2250738585072011e-308', '2.2250738585072014e-308', '0.000000000000000000000000000001e30',
+  '9.999999999999999e22',
+  '1e23',
+  '8.98846567431158e307',
+  '2.2250738585072011e-308',
+  '2.2250738585072014e-308',
+  '0.000000000000000000000000000001e30',
 ];
 const CONTROL_BYTES = [0, 1, 7, 8, 11, 12, 13, 14, 27, 31, 127];
 
@@ -159,7 +240,10 @@ const MUTATIONS: Record<string, Mutation> = {
   hugeNumber(rand, text) {
     const [l, f] = randomCell(rand, text);
     const value = pick(rand, HUGE_NUMBERS);
-    return { text: editField(text, l, f, () => value), did: `cell ${l + 1}:${f + 1} := ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}` };
+    return {
+      text: editField(text, l, f, () => value),
+      did: `cell ${l + 1}:${f + 1} := ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`,
+    };
   },
   crlf(rand, text) {
     const kind = int(rand, 3);
@@ -167,7 +251,10 @@ const MUTATIONS: Record<string, Mutation> = {
     if (kind === 1) {
       const spans = lineSpans(text);
       const span = pick(rand, spans);
-      return { text: `${text.slice(0, span.end)}\r${text.slice(span.end)}`, did: `CR before the LF of line ${spans.indexOf(span) + 1}` };
+      return {
+        text: `${text.slice(0, span.end)}\r${text.slice(span.end)}`,
+        did: `CR before the LF of line ${spans.indexOf(span) + 1}`,
+      };
     }
     return { text: text.endsWith('\n') ? `${text.slice(0, -1)}\r` : `${text}\r`, did: 'CR ending the file' };
   },
@@ -175,13 +262,19 @@ const MUTATIONS: Record<string, Mutation> = {
     if (rand() < 0.7) return { text: `\ufeff${text}`, did: 'BOM at the start' };
     const spans = lineSpans(text);
     const span = pick(rand, spans);
-    return { text: `${text.slice(0, span.start)}\ufeff${text.slice(span.start)}`, did: `BOM at the start of line ${spans.indexOf(span) + 1}` };
+    return {
+      text: `${text.slice(0, span.start)}\ufeff${text.slice(span.start)}`,
+      did: `BOM at the start of line ${spans.indexOf(span) + 1}`,
+    };
   },
   blankLines(rand, text) {
     const spans = lineSpans(text);
     const span = pick(rand, [...spans, { start: text.length, end: text.length }]);
     const blank = pick(rand, ['\n', '\n\n', '\r\n', '\n\r\n']);
-    return { text: text.slice(0, span.start) + blank + text.slice(span.start), did: `${JSON.stringify(blank)} before character ${span.start}` };
+    return {
+      text: text.slice(0, span.start) + blank + text.slice(span.start),
+      did: `${JSON.stringify(blank)} before character ${span.start}`,
+    };
   },
   duplicateRow(rand, text) {
     const lines = text.split('\n');
@@ -204,7 +297,9 @@ const MUTATIONS: Record<string, Mutation> = {
     return { text: lines.join('\n'), did: `swap lines ${a + 1} and ${b + 1}` };
   },
   finalNewline(_rand, text) {
-    return text.endsWith('\n') ? { text: text.slice(0, -1), did: 'drop the final newline' } : { text: `${text}\n`, did: 'add a final newline' };
+    return text.endsWith('\n')
+      ? { text: text.slice(0, -1), did: 'drop the final newline' }
+      : { text: `${text}\n`, did: 'add a final newline' };
   },
   badHeader(rand, text) {
     const fields = text.split('\n')[0].split('\t');
@@ -248,7 +343,12 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   labelRole(rand, text) {
     const [l] = randomCell(rand, text);
-    const change = pick(rand, [(s: string) => s.replace(/(source|dst)$/, ''), (s: string) => s.replace(/source$/, 'src'), (s: string) => `${s} `, (s: string) => s.replace(/(source|dst)$/, 'dst')]);
+    const change = pick(rand, [
+      (s: string) => s.replace(/(source|dst)$/, ''),
+      (s: string) => s.replace(/source$/, 'src'),
+      (s: string) => `${s} `,
+      (s: string) => s.replace(/(source|dst)$/, 'dst'),
+    ]);
     return { text: editField(text, l, 0, change), did: `label of line ${l + 1} changed` };
   },
   controlByte(rand, text) {
@@ -257,13 +357,23 @@ const MUTATIONS: Record<string, Mutation> = {
     const spans = lineSpans(text);
     const span = pick(rand, spans);
     const labelEnd = text.indexOf('\t', span.start);
-    const at = rand() < 0.4 && labelEnd > span.start && labelEnd < span.end ? span.start + int(rand, labelEnd - span.start + 1) : int(rand, text.length + 1);
-    return { text: text.slice(0, at) + String.fromCharCode(byte) + text.slice(at), did: `byte 0x${byte.toString(16).padStart(2, '0')} at character ${at}` };
+    const at =
+      rand() < 0.4 && labelEnd > span.start && labelEnd < span.end
+        ? span.start + int(rand, labelEnd - span.start + 1)
+        : int(rand, text.length + 1);
+    return {
+      text: text.slice(0, at) + String.fromCharCode(byte) + text.slice(at),
+      did: `byte 0x${byte.toString(16).padStart(2, '0')} at character ${at}`,
+    };
   },
   longLine(rand, text) {
     const [l, f] = randomCell(rand, text);
     const long = rand() < 0.5 ? `1.${'0'.repeat(1_100_000)}1` : `${'7'.repeat(1_100_000)}`;
-    if (rand() < 0.3) return { text: editField(text, l, 0, (s) => `${'x'.repeat(1_100_000)}${s}`), did: `label of line ${l + 1} made 1.1 MB long` };
+    if (rand() < 0.3)
+      return {
+        text: editField(text, l, 0, (s) => `${'x'.repeat(1_100_000)}${s}`),
+        did: `label of line ${l + 1} made 1.1 MB long`,
+      };
     return { text: editField(text, l, f, () => long), did: `cell ${l + 1}:${f + 1} made 1.1 MB long` };
   },
   oddWindows(rand, text) {
@@ -271,8 +381,13 @@ const MUTATIONS: Record<string, Mutation> = {
     const header = lines[0].split('\t');
     const valueColumns = header.map((h, i) => (h.startsWith('(') ? i : -1)).filter((i) => i > 0);
     if (valueColumns.length === 0) return { text, did: 'no value column' };
-    const shift = (h: string, minutes: number): string => h.replace(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/, (time) =>
-      new Date(Date.parse(`${time.replace(' ', 'T')}Z`) + minutes * 60_000).toISOString().slice(0, 19).replace('T', ' '));
+    const shift = (h: string, minutes: number): string =>
+      h.replace(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/, (time) =>
+        new Date(Date.parse(`${time.replace(' ', 'T')}Z`) + minutes * 60_000)
+          .toISOString()
+          .slice(0, 19)
+          .replace('T', ' '),
+      );
     const kind = int(rand, 4);
     if (kind === 0) {
       const c = pick(rand, valueColumns);
@@ -292,13 +407,19 @@ const MUTATIONS: Record<string, Mutation> = {
     if (time === undefined) return { text, did: 'no window in the column picked' };
     const keep = header.map((h, i) => (kind === 2 ? i === 0 || !h.includes(time) : true));
     const order = header.map((_, i) => i);
-    if (kind === 3) for (let i = order.length - 1; i > 1; i--) {
-      const j = 1 + int(rand, i);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    if (kind === 3)
+      for (let i = order.length - 1; i > 1; i--) {
+        const j = 1 + int(rand, i);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
     const rebuilt = lines.map((line) => {
       const fields = line.split('\t');
-      return line === '' ? line : order.filter((i) => keep[i]).map((i) => fields[i] ?? '').join('\t');
+      return line === ''
+        ? line
+        : order
+            .filter((i) => keep[i])
+            .map((i) => fields[i] ?? '')
+            .join('\t');
     });
     return { text: rebuilt.join('\n'), did: kind === 2 ? `columns of window ${time} dropped` : 'columns shuffled' };
   },
@@ -310,43 +431,67 @@ const KINDS = Object.keys(MUTATIONS);
 
 function assertSameTable(frame: Frame, table: Table, what: string): void {
   assert.deepEqual(frame.index, table.index, `${what}: index`);
-  assert.deepEqual(frame.columns.map((k) => k.header), table.headers, `${what}: headers`);
+  assert.deepEqual(
+    frame.columns.map((k) => k.header),
+    table.headers,
+    `${what}: headers`,
+  );
   for (let r = 0; r < table.rows.length; r++) {
     for (let c = 0; c < table.headers.length; c++) {
       const want = table.rows[r][c];
       const got = frame.get(r, c);
-      if (!Object.is(got, want)) assert.fail(`${what}: row ${r + 1} (${table.index[r]}) column ${c + 1}: read ${got}, the strict reader reads ${want}`);
+      if (!Object.is(got, want))
+        assert.fail(
+          `${what}: row ${r + 1} (${table.index[r]}) column ${c + 1}: read ${got}, the strict reader reads ${want}`,
+        );
     }
   }
 }
 
 /** The outcome of one reader on a mutant against the strict reading: the same table, or an InputError at a defect. */
-async function checkReader(what: string, file: string, strict: StrictRead, read: () => Promise<unknown>, same: (result: unknown, table: Table) => void): Promise<InputError | undefined> {
+async function checkReader(
+  what: string,
+  file: string,
+  strict: StrictRead,
+  read: () => Promise<unknown>,
+  same: (result: unknown, table: Table) => void,
+): Promise<InputError | undefined> {
   let result: unknown;
   try {
     result = await read();
   } catch (error) {
-    if (!(error instanceof InputError)) assert.fail(`${what}: threw ${error instanceof Error ? error.stack : String(error)}`);
+    if (!(error instanceof InputError))
+      assert.fail(`${what}: threw ${error instanceof Error ? error.stack : String(error)}`);
     assert.equal(error.position.file, file, `${what}: ${error.message}`);
     assert.ok(error.message.startsWith(`${file}:`), `${what}: ${error.message}`);
     if (!strict.defects) assert.fail(`${what}: refused a file the strict reader reads: ${error.message}`);
     const lines = strict.defects.map((d) => d.line);
     const rowDefectsOnly = lines.every((line) => line > 1);
-    if (rowDefectsOnly) assert.ok(error.position.line !== undefined && error.position.line > 1, `${what}: a row defect without its line: ${error.message}; strict: ${JSON.stringify(strict.defects.slice(0, 3))}`);
+    if (rowDefectsOnly)
+      assert.ok(
+        error.position.line !== undefined && error.position.line > 1,
+        `${what}: a row defect without its line: ${error.message}; strict: ${JSON.stringify(strict.defects.slice(0, 3))}`,
+      );
     const line = error.position.line;
     if (line !== undefined) {
       const defect = strict.defects.find((d) => d.line === line);
-      assert.ok(defect, `${what}: error at line ${error.position.line}, but the strict reader finds defects on lines ${lines.slice(0, 10).join(', ')}: ${error.message}`);
+      assert.ok(
+        defect,
+        `${what}: error at line ${error.position.line}, but the strict reader finds defects on lines ${lines.slice(0, 10).join(', ')}: ${error.message}`,
+      );
       if (defect.columns) {
-        assert.ok(error.position.column !== undefined && defect.columns.includes(error.position.column),
-          `${what}: error at column ${error.position.column}, but the strict reader finds columns ${defect.columns.join(', ')} defective: ${error.message}`);
+        assert.ok(
+          error.position.column !== undefined && defect.columns.includes(error.position.column),
+          `${what}: error at column ${error.position.column}, but the strict reader finds columns ${defect.columns.join(', ')} defective: ${error.message}`,
+        );
       }
       const count = /row has (\d+) fields?/.exec(error.message);
       if (count) assert.equal(Number(count[1]), defect.fields, `${what}: field count in ${error.message}`);
     }
     return error;
   }
-  if (strict.defects) assert.fail(`${what}: read a file the strict reader refuses: ${JSON.stringify(strict.defects.slice(0, 3))}`);
+  if (strict.defects)
+    assert.fail(`${what}: read a file the strict reader refuses: ${JSON.stringify(strict.defects.slice(0, 3))}`);
   same(result, strict.table);
   return undefined;
 }
@@ -362,19 +507,31 @@ function evaluationMatches(what: string, exclude: ReadonlySet<string>) {
     assert.equal(ev.rows, table.index.length, `${what}: rows`);
     assert.equal(ev.normalRows, normal.length, `${what}: normal rows`);
     assert.equal(ev.sample.nRows, Math.min(5, normal.length), `${what}: sample rows`);
-    for (const label of ev.sample.index) assert.ok(normal.includes(label), `${what}: sampled ${label} is not a normal row`);
+    for (const label of ev.sample.index)
+      assert.ok(normal.includes(label), `${what}: sampled ${label} is not a normal row`);
     ev.sample.index.forEach((label, r) => {
       const row = table.rows[table.index.indexOf(label)];
-      row.forEach((want, c) => assert.ok(Object.is(ev.sample.get(r, c), want), `${what}: sample ${label} column ${c + 1}: ${ev.sample.get(r, c)} vs ${want}`));
+      row.forEach((want, c) =>
+        assert.ok(
+          Object.is(ev.sample.get(r, c), want),
+          `${what}: sample ${label} column ${c + 1}: ${ev.sample.get(r, c)} vs ${want}`,
+        ),
+      );
     });
   };
 }
 
 /** Kinds of refusal, for the tally printed at the end. */
 const REFUSALS: Array<[string, RegExp]> = [
-  ['control character', /holds a control character/], ['not a number', /is not a number/], ['field count', /: row has \d+ field/],
-  ['label twice', /appears twice/], ['no role', /ends with neither/], ['open quote', /not closed/], ['windows', /irregular window|window .*timestamp/],
-  ['empty', /file is empty/], ['header', /header/],
+  ['control character', /holds a control character/],
+  ['not a number', /is not a number/],
+  ['field count', /: row has \d+ field/],
+  ['label twice', /appears twice/],
+  ['no role', /ends with neither/],
+  ['open quote', /not closed/],
+  ['windows', /irregular window|window .*timestamp/],
+  ['empty', /file is empty/],
+  ['header', /header/],
 ];
 
 interface Mutant {
@@ -395,7 +552,11 @@ function makeMutant(n: number, all: readonly Base[]): Mutant {
   for (let k = 0; k < count; k++) {
     // Long lines are slow to compare: rarer than the rest.
     let kind = pick(rand, KINDS);
-    if (kind === 'longLine' && rand() < 0.7) kind = pick(rand, KINDS.filter((k2) => k2 !== 'longLine'));
+    if (kind === 'longLine' && rand() < 0.7)
+      kind = pick(
+        rand,
+        KINDS.filter((k2) => k2 !== 'longLine'),
+      );
     const result = MUTATIONS[kind](rand, text);
     text = result.text;
     did.push(`${kind}: ${result.did}`);
@@ -428,16 +589,40 @@ test(`${MUTANTS} seeded mutants: read as the strict reader reads them, or refuse
     if (process.env.MUTATION_KEEP === String(n)) fs.copyFileSync(file, path.join(os.tmpdir(), `mutant-${n}.tsv`));
     const strict = readStrict(file);
     const exclude = new Set(strict.table ? strict.table.index.filter((_, r) => r % 3 === 0) : []);
-    const refused = await checkReader(`${what}\n  readTable`, file, strict, () => readTable(file), frameMatches(`${what}\n  readTable`));
-    await checkReader(`${what}\n  evaluateFull`, file, strict, () => evaluateFull(file, { exclude, sampleSize: 5, seed: 3 }), evaluationMatches(`${what}\n  evaluateFull`, exclude));
+    const refused = await checkReader(
+      `${what}\n  readTable`,
+      file,
+      strict,
+      () => readTable(file),
+      frameMatches(`${what}\n  readTable`),
+    );
+    await checkReader(
+      `${what}\n  evaluateFull`,
+      file,
+      strict,
+      () => evaluateFull(file, { exclude, sampleSize: 5, seed: 3 }),
+      evaluationMatches(`${what}\n  evaluateFull`, exclude),
+    );
     if (n % THREADED_EVERY === 0) {
-      await checkReader(`${what}\n  readTable, 2 threads`, file, strict, () => readTable(file, { workers: 2, float32: n % 2 === 0 }),
+      await checkReader(
+        `${what}\n  readTable, 2 threads`,
+        file,
+        strict,
+        () => readTable(file, { workers: 2, float32: n % 2 === 0 }),
         (result, table) => {
           const frame = result as Frame;
-          const expected = n % 2 === 0 ? { ...table, rows: table.rows.map((row) => row.map((v) => Math.fround(v))) } : table;
+          const expected =
+            n % 2 === 0 ? { ...table, rows: table.rows.map((row) => row.map((v) => Math.fround(v))) } : table;
           assertSameTable(frame, expected, `${what}\n  readTable, 2 threads`);
-        });
-      await checkReader(`${what}\n  evaluateFull, 2 threads`, file, strict, () => evaluateFull(file, { exclude, sampleSize: 5, seed: 3, workers: 2 }), evaluationMatches(`${what}\n  evaluateFull, 2 threads`, exclude));
+        },
+      );
+      await checkReader(
+        `${what}\n  evaluateFull, 2 threads`,
+        file,
+        strict,
+        () => evaluateFull(file, { exclude, sampleSize: 5, seed: 3, workers: 2 }),
+        evaluationMatches(`${what}\n  evaluateFull, 2 threads`, exclude),
+      );
     }
     if (refused && process.env.MUTATION_TRACE) process.stderr.write(`  -> ${refused.message.slice(0, 300)}\n`);
     if (refused) {
@@ -449,7 +634,9 @@ test(`${MUTANTS} seeded mutants: read as the strict reader reads them, or refuse
   }
   // The mutations must exercise both outcomes, or the test proves little.
   assert.ok(tally.read > MUTANTS / 10 && tally.refused > MUTANTS / 10, JSON.stringify(tally));
-  process.stdout.write(`# ${tally.read} mutants read, ${tally.refused} refused: ${[...refusedBy].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  process.stdout.write(
+    `# ${tally.read} mutants read, ${tally.refused} refused: ${[...refusedBy].map(([k, v]) => `${k} ${v}`).join(', ')}\n`,
+  );
 });
 
 test(`${SUMMARY_RUNS} mutants through npm run summary: summary.json, or exit 1 with the reader's message and no file left`, async () => {
@@ -464,7 +651,10 @@ test(`${SUMMARY_RUNS} mutants through npm run summary: summary.json, or exit 1 w
     const models = RUN_FOLDERS.map((folder) => path.join(work, 'models', folder));
     models.forEach((dir, i) => {
       fs.mkdirSync(dir, { recursive: true });
-      fs.copyFileSync(path.join(TINY, 'models', RUN_FOLDERS[i], 'detected_anomalies.csv'), path.join(dir, 'detected_anomalies.csv'));
+      fs.copyFileSync(
+        path.join(TINY, 'models', RUN_FOLDERS[i], 'detected_anomalies.csv'),
+        path.join(dir, 'detected_anomalies.csv'),
+      );
     });
     const full = path.join(work, 'final_dataset_5T.csv');
     fs.copyFileSync(path.join(TINY, 'final', 'final_dataset_5T.csv'), full);
@@ -480,7 +670,11 @@ test(`${SUMMARY_RUNS} mutants through npm run summary: summary.json, or exit 1 w
     }
     const outDir = path.join(work, 'out');
     fs.mkdirSync(outDir);
-    const run = spawnSync(process.execPath, [SUMMARY, '--models', ...models, '--full', full, '--sample', '3', '--out', path.join(outDir, 'summary.json')], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      [SUMMARY, '--models', ...models, '--full', full, '--sample', '3', '--out', path.join(outDir, 'summary.json')],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     if (run.status === 0) {
       assert.equal(readerError, undefined, `${what}: summary succeeded on a file readTable refuses`);
       assert.deepEqual(fs.readdirSync(outDir), ['summary.json'], what);
@@ -493,9 +687,15 @@ test(`${SUMMARY_RUNS} mutants through npm run summary: summary.json, or exit 1 w
         // The streaming pass may meet another defect first (labels are read before cells): any defective line will do.
         refused++;
         const strict = readStrict(target);
-        const named = new RegExp(`^summary: ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)?`, 'm').exec(run.stderr);
+        const named = new RegExp(`^summary: ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)?`, 'm').exec(
+          run.stderr,
+        );
         assert.ok(named, `${what}: summary does not name ${target}:\n${run.stderr}`);
-        if (named[1] !== undefined) assert.ok(strict.defects?.some((d) => d.line === Number(named[1])), `${what}: summary names line ${named[1]}, not a defect:\n${run.stderr}`);
+        if (named[1] !== undefined)
+          assert.ok(
+            strict.defects?.some((d) => d.line === Number(named[1])),
+            `${what}: summary names line ${named[1]}, not a defect:\n${run.stderr}`,
+          );
       }
     }
     fs.rmSync(work, { recursive: true, force: true });

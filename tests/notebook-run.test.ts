@@ -4,7 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INITIAL_RUN_STATE, type RunState, exportSeconds, kernelStartSeconds, nextRunState, progressLine } from '../lib/notebook-run';
+import {
+  INITIAL_RUN_STATE,
+  type RunState,
+  exportSeconds,
+  kernelStartSeconds,
+  nextRunState,
+  progressLine,
+} from '../lib/notebook-run';
 import { parseRunnerEvent } from '../lib/report';
 
 /** Folds runner lines, each at its time (ms), returning the state and the lines printed. */
@@ -24,7 +31,10 @@ test('a run: cells timed in order, progress lines numbered, kernel start and exp
   const { state, printed } = fold([
     [1000, '{"event": "start", "cells": 14, "code": 12}'],
     [1500, 'kernel log line, not an event'],
-    [4000, '{"event": "cell", "index": 2, "code": 1, "first": "const models = [", "tags": ["parameters", "phase-setup"]}'],
+    [
+      4000,
+      '{"event": "cell", "index": 2, "code": 1, "first": "const models = [", "tags": ["parameters", "phase-setup"]}',
+    ],
     [4100, '{"event": "cell-done", "index": 2, "seconds": 0.13}'],
     [4200, '{"event": "cell", "index": 4, "code": 2, "first": "import {"}'],
     [4300, '{"event": "cell-done", "index": 3, "seconds": 9}'],

@@ -9,10 +9,36 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  type CellOutput, OptionError, type SeedData, campaignsMarkdown, changesOutputs, evaluateFrame, figureMarkdown, findCampaigns, findingContext, explainRows,
-  missingFamilyNote, plotAllIps, profileOutputs, profileTargets, progressPrinter, seedCells, seedFigureOutputs, seedSummaryOutputs, SEED_SECTIONS,
-  standoutOutputs, triageTableHtml, uniqueLabelsMarkdown, writeSummaryFile, NO_BASELINE_MARKDOWN, levelsFigure, evaluateFindings, findingsMarkdown,
-  tallyMarkdown, anomaliesJson, type Summary,
+  type CellOutput,
+  OptionError,
+  type SeedData,
+  campaignsMarkdown,
+  changesOutputs,
+  evaluateFrame,
+  figureMarkdown,
+  findCampaigns,
+  findingContext,
+  explainRows,
+  missingFamilyNote,
+  plotAllIps,
+  profileOutputs,
+  profileTargets,
+  progressPrinter,
+  seedCells,
+  seedFigureOutputs,
+  seedSummaryOutputs,
+  SEED_SECTIONS,
+  standoutOutputs,
+  triageTableHtml,
+  uniqueLabelsMarkdown,
+  writeSummaryFile,
+  NO_BASELINE_MARKDOWN,
+  levelsFigure,
+  evaluateFindings,
+  findingsMarkdown,
+  tallyMarkdown,
+  anomaliesJson,
+  type Summary,
 } from '../lib/index';
 import { type Timeline, prng, timelineFrame } from './frames';
 import { writeTinyFixture } from '../data/synth/tiny';
@@ -33,13 +59,25 @@ function seedData(): SeedData {
     '10.0.0.2dst': { avg_Length: noise(2, 900), count_Length: pair },
   };
   for (let i = 3; i < 12; i++) {
-    anomalousRows[`10.0.0.${i}${i % 2 ? 'source' : 'dst'}`] = { avg_Length: noise(i, 900), count_Length: noise(100 + i, 3) };
+    anomalousRows[`10.0.0.${i}${i % 2 ? 'source' : 'dst'}`] = {
+      avg_Length: noise(i, 900),
+      count_Length: noise(100 + i, 3),
+    };
   }
   const normalRows: Record<string, Record<string, Timeline>> = {};
-  for (let i = 0; i < 40; i++) normalRows[`192.168.0.${i}${i % 2 ? 'source' : 'dst'}`] = { avg_Length: noise(200 + i, 90), count_Length: noise(300 + i, 2) };
+  for (let i = 0; i < 40; i++)
+    normalRows[`192.168.0.${i}${i % 2 ? 'source' : 'dst'}`] = {
+      avg_Length: noise(200 + i, 90),
+      count_Length: noise(300 + i, 2),
+    };
   const anomalous = timelineFrame(anomalousRows, WINDOWS);
   const sample = timelineFrame(normalRows, WINDOWS);
-  return { anomalous, referenceName: '5T', sample, context: findingContext({ anomalous, normalSample: sample, seed: 42 }) };
+  return {
+    anomalous,
+    referenceName: '5T',
+    sample,
+    context: findingContext({ anomalous, normalSample: sample, seed: 42 }),
+  };
 }
 
 const DATA = seedData();
@@ -53,24 +91,40 @@ describe('the seed figure cell', () => {
     const section = SEED_SECTIONS.find((s) => s.figures.includes('avg_Length'))!;
     assert.deepEqual(outputs[1], { kind: 'markdown', text: figureMarkdown(section, 'avg_Length', DATA.context) });
     assert.deepEqual(seedFigureOutputs(DATA, 'avg_Length', { normal: 'lines' })[0], {
-      kind: 'figure', figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length', { normal: 'lines' }),
+      kind: 'figure',
+      figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length', { normal: 'lines' }),
     });
   });
 
   test('a family missing from the reference run or the full dataset: the note alone, naming where', () => {
     assert.equal(missingFamilyNote(DATA, 'avg_Length'), undefined);
-    assert.equal(missingFamilyNote(DATA, 'sum_Port1_last_1'), '_sum\\_Port1\\_last\\_1 is missing from the reference run 5T and the full dataset: no figure._');
+    assert.equal(
+      missingFamilyNote(DATA, 'sum_Port1_last_1'),
+      '_sum\\_Port1\\_last\\_1 is missing from the reference run 5T and the full dataset: no figure._',
+    );
     const onlyAnomalous = { ...DATA, sample: timelineFrame({ '1.1.1.1source': { avg_Length: noise(9, 5) } }, WINDOWS) };
-    assert.equal(missingFamilyNote(onlyAnomalous, 'count_Length'), '_count\\_Length is missing from the full dataset: no figure._');
-    assert.deepEqual(seedFigureOutputs(DATA, 'sum_Port1_last_1'), [{ kind: 'markdown', text: missingFamilyNote(DATA, 'sum_Port1_last_1') }]);
+    assert.equal(
+      missingFamilyNote(onlyAnomalous, 'count_Length'),
+      '_count\\_Length is missing from the full dataset: no figure._',
+    );
+    assert.deepEqual(seedFigureOutputs(DATA, 'sum_Port1_last_1'), [
+      { kind: 'markdown', text: missingFamilyNote(DATA, 'sum_Port1_last_1') },
+    ]);
   });
 
   test('unknown options, unknown words and bad numbers are refused, naming what is allowed', () => {
     const refused = (options: object, pattern: RegExp) =>
-      assert.throws(() => seedFigureOutputs(DATA, 'avg_Length', options as never), (e: unknown) => e instanceof OptionError && pattern.test(e.message), JSON.stringify(options));
+      assert.throws(
+        () => seedFigureOutputs(DATA, 'avg_Length', options as never),
+        (e: unknown) => e instanceof OptionError && pattern.test(e.message),
+        JSON.stringify(options),
+      );
     refused({ normal: 'line' }, /^invalid normal "line"; expected one of "auto", "lines", "density"$/);
     refused({ lineTraces: 'grouped-ish' }, /^invalid lineTraces "grouped-ish"; expected one of "per-ip", "grouped"$/);
-    refused({ lineTrace: 'grouped' }, /^unknown option "lineTrace" of plotAllIps; expected one of yScale, normal, maxLines, bins, lineTraces, hoverStride, height, title$/);
+    refused(
+      { lineTrace: 'grouped' },
+      /^unknown option "lineTrace" of plotAllIps; expected one of yScale, normal, maxLines, bins, lineTraces, hoverStride, height, title$/,
+    );
     refused({ bins: 1 }, /^invalid bins 1; expected a whole number ≥ 2$/);
     refused({ bins: 7.5 }, /^invalid bins 7.5; expected a whole number ≥ 2$/);
     refused({ hoverStride: 0 }, /^invalid hoverStride 0; expected a whole number ≥ 1$/);
@@ -80,7 +134,7 @@ describe('the seed figure cell', () => {
 });
 
 describe('the seed summary cell', () => {
-  test('the levels of the section\'s first family, then its summary findings and their tally', () => {
+  test("the levels of the section's first family, then its summary findings and their tally", () => {
     const section = SEED_SECTIONS.find((s) => s.feature === 'Length')!;
     const results = evaluateFindings(section.summary, DATA.context);
     assert.deepEqual(seedSummaryOutputs(DATA, 'Length'), [
@@ -90,7 +144,11 @@ describe('the seed summary cell', () => {
   });
 
   test('a feature that is no seed section is refused, naming the sections', () => {
-    assert.throws(() => seedSummaryOutputs(DATA, 'lenght'), (e: unknown) => e instanceof OptionError && /^invalid feature "lenght"; expected one of "Length", /.test(e.message));
+    assert.throws(
+      () => seedSummaryOutputs(DATA, 'lenght'),
+      (e: unknown) =>
+        e instanceof OptionError && /^invalid feature "lenght"; expected one of "Length", /.test(e.message),
+    );
   });
 });
 
@@ -105,7 +163,7 @@ describe('the standouts cell', () => {
 });
 
 describe('seedCells', () => {
-  test('shows each cell\'s outputs in order through the display it is given', async () => {
+  test("shows each cell's outputs in order through the display it is given", async () => {
     const shown: CellOutput[] = [];
     const seed = seedCells(DATA, async (output) => {
       shown.push(output);
@@ -113,7 +171,11 @@ describe('seedCells', () => {
     await seed.figure('avg_Length');
     await seed.summary('Length');
     await seed.figure('sum_Port1_last_1');
-    assert.deepEqual(shown, [...seedFigureOutputs(DATA, 'avg_Length'), ...seedSummaryOutputs(DATA, 'Length'), ...seedFigureOutputs(DATA, 'sum_Port1_last_1')]);
+    assert.deepEqual(shown, [
+      ...seedFigureOutputs(DATA, 'avg_Length'),
+      ...seedSummaryOutputs(DATA, 'Length'),
+      ...seedFigureOutputs(DATA, 'sum_Port1_last_1'),
+    ]);
     assert.equal(seed.missingFamily('count_Length'), undefined);
   });
 });
@@ -122,12 +184,23 @@ describe('the other cells', () => {
   test('progressPrinter prints once per further tenth of the file', () => {
     const lines: string[] = [];
     const onProgress = progressPrinter((line) => lines.push(line));
-    for (const [bytesRead, rowsParsed] of [[5, 1], [10, 2], [12, 3], [35, 7], [36, 8], [100, 20]]) onProgress({ bytesRead, bytesTotal: 100, rowsParsed });
+    for (const [bytesRead, rowsParsed] of [
+      [5, 1],
+      [10, 2],
+      [12, 3],
+      [35, 7],
+      [36, 8],
+      [100, 20],
+    ])
+      onProgress({ bytesRead, bytesTotal: 100, rowsParsed });
     assert.deepEqual(lines, ['  read 10% (2 rows)', '  read 30% (7 rows)', '  read 100% (20 rows)']);
   });
 
   test('uniqueLabelsMarkdown lists what only one run flagged, escaped and cut at the limit', () => {
-    const unique = new Map([['5T', ['a_1source', 'b*2dst', 'c3dst']], ['10T', []]]);
+    const unique = new Map([
+      ['5T', ['a_1source', 'b*2dst', 'c3dst']],
+      ['10T', []],
+    ]);
     assert.equal(
       uniqueLabelsMarkdown([{ name: '10T' }, { name: '5T' }, { name: '30T' }], unique, 2),
       '- **only in 10T** (0): none\n- **only in 5T** (3): a\\_1source, b\\*2dst, …\n- **only in 30T** (0): none',
@@ -135,10 +208,28 @@ describe('the other cells', () => {
   });
 
   test('triageTableHtml escapes the labels attackers wrote', () => {
-    const frame = timelineFrame({ '<b>x</b>source': { avg_Length: (w) => (w === 3 ? 1e6 : 0) }, '1.2.3.4dst': { avg_Length: (w) => w } }, WINDOWS);
-    const full = evaluateFrame(timelineFrame({ ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`9.9.9.${i}${i % 2 ? 'source' : 'dst'}`, { avg_Length: noise(i, 5) }])) }, WINDOWS), {
-      exclude: new Set(), sampleSize: 10, seed: 1,
-    });
+    const frame = timelineFrame(
+      { '<b>x</b>source': { avg_Length: (w) => (w === 3 ? 1e6 : 0) }, '1.2.3.4dst': { avg_Length: (w) => w } },
+      WINDOWS,
+    );
+    const full = evaluateFrame(
+      timelineFrame(
+        {
+          ...Object.fromEntries(
+            Array.from({ length: 20 }, (_, i) => [
+              `9.9.9.${i}${i % 2 ? 'source' : 'dst'}`,
+              { avg_Length: noise(i, 5) },
+            ]),
+          ),
+        },
+        WINDOWS,
+      ),
+      {
+        exclude: new Set(),
+        sampleSize: 10,
+        seed: 1,
+      },
+    );
     const entries = anomaliesJson(explainRows(frame, full.normalBaseline), [{ name: '5T', labels: frame.index }]);
     const html = triageTableHtml(entries);
     assert.ok(html.includes('&lt;b&gt;x&lt;/b&gt;') && !html.includes('<b>x'), html);
@@ -150,7 +241,11 @@ describe('the other cells', () => {
     const campaigns = findCampaigns(explainRows(DATA.anomalous, full.normalBaseline));
     const text = campaignsMarkdown(campaigns);
     assert.equal(text.split('\n').length, campaigns.groups.length);
-    assert.ok(text.split('\n').every((line, i) => line.startsWith('- ') && line.length > 2 && campaigns.groups[i] !== undefined));
+    assert.ok(
+      text
+        .split('\n')
+        .every((line, i) => line.startsWith('- ') && line.length > 2 && campaigns.groups[i] !== undefined),
+    );
   });
 
   test('changesOutputs without a baseline: the note that none was given', () => {
@@ -159,19 +254,30 @@ describe('the other cells', () => {
 
   test('profileOutputs: a figure per kept target up to the limit, the rest counted, unknown focus names listed', () => {
     const rows: Record<string, Record<string, Timeline>> = {};
-    for (let i = 0; i < 30; i++) rows[`172.16.0.${i}${i % 2 ? 'source' : 'dst'}`] = { avg_Length: noise(400 + i, 50), count_Length: noise(500 + i, 3) };
+    for (let i = 0; i < 30; i++)
+      rows[`172.16.0.${i}${i % 2 ? 'source' : 'dst'}`] = {
+        avg_Length: noise(400 + i, 50),
+        count_Length: noise(500 + i, 3),
+      };
     rows['172.16.1.1source'] = { avg_Length: (w) => (w > 10 ? 5000 : 0), count_Length: (w) => (w > 10 ? 40 : 0) };
     rows['172.16.1.2dst'] = { avg_Length: (w) => (w < 5 ? 3000 : 0), count_Length: (w) => w };
     const table = timelineFrame(rows, WINDOWS);
     const targets = profileTargets(new Map([['5T', ['172.16.1.1source', '172.16.1.2dst']]]), ['172.16.0.3', '8.8.8.8']);
-    const full = evaluateFrame(table, { exclude: new Set(['172.16.1.1source', '172.16.1.2dst']), sampleSize: 10, seed: 1, keepLabels: new Set(targets.map((t) => t.label)) });
+    const full = evaluateFrame(table, {
+      exclude: new Set(['172.16.1.1source', '172.16.1.2dst']),
+      sampleSize: 10,
+      seed: 1,
+      keepLabels: new Set(targets.map((t) => t.label)),
+    });
     const all = profileOutputs(full, targets, ['172.16.0.3', '8.8.8.8']);
     assert.deepEqual(kinds(all), ['figure', 'figure', 'figure', 'markdown']);
     assert.deepEqual(all[3], { kind: 'markdown', text: '_Not in the full dataset: 8\\.8\\.8\\.8._' });
     const capped = profileOutputs(full, targets, [], 2);
     assert.deepEqual(kinds(capped), ['figure', 'figure', 'markdown']);
     assert.deepEqual(capped[2], { kind: 'markdown', text: '_1 more profiles not drawn._' });
-    assert.deepEqual(profileOutputs(full, [], []), [{ kind: 'markdown', text: '_No IP is unique to one run, and focusIps names none._' }]);
+    assert.deepEqual(profileOutputs(full, [], []), [
+      { kind: 'markdown', text: '_No IP is unique to one run, and focusIps names none._' },
+    ]);
   });
 
   test('writeSummaryFile writes the summary whole under its name and says where it ends up', () => {
@@ -181,7 +287,10 @@ describe('the other cells', () => {
       const base = { models: ['m'], full: 'f', sampleSize: 1, seed: 1 };
       assert.equal(writeSummaryFile(base, summary), 'summary not written (no summaryOut / EVAL_SUMMARY_OUT)');
       const out = path.join(dir, '.summary.tmp');
-      assert.equal(writeSummaryFile({ ...base, summaryOut: out, summaryFinal: path.join(dir, 'summary.json') }, summary), `summary written to ${path.join(dir, 'summary.json')}`);
+      assert.equal(
+        writeSummaryFile({ ...base, summaryOut: out, summaryFinal: path.join(dir, 'summary.json') }, summary),
+        `summary written to ${path.join(dir, 'summary.json')}`,
+      );
       assert.equal(fs.readFileSync(out, 'utf8'), `${JSON.stringify(summary, null, 2)}\n`);
       assert.deepEqual(fs.readdirSync(dir), ['.summary.tmp'], 'no temp file left');
     } finally {
@@ -199,7 +308,12 @@ describe('reading the full dataset', () => {
       const params = { full: files[3], sampleSize: 3, seed: 42 };
       const targets = profileTargets(new Map([['5T', reference.frame.index.slice(0, 1)]]), []);
       const printed: string[] = [];
-      const streamed = await readFullDataset(params, reference.frame.index, targets, progressPrinter((line) => printed.push(line)));
+      const streamed = await readFullDataset(
+        params,
+        reference.frame.index,
+        targets,
+        progressPrinter((line) => printed.push(line)),
+      );
       const whole = await readFullDataset({ ...params, loadWhole: true }, reference.frame.index, targets);
       assert.equal(streamed.table, undefined);
       assert.equal(whole.table?.nRows, whole.full.rows);

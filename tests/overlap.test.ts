@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  commonCount, describeOverlaps, exclusiveIntersections, referenceOverlaps, uniqueToRun,
-} from '../lib/overlap';
+import { commonCount, describeOverlaps, exclusiveIntersections, referenceOverlaps, uniqueToRun } from '../lib/overlap';
 
 const runs = [
   { name: '30T', labels: ['a source', 'b dst', 'c source', 'x source'].map((s) => s.replace(' ', '')) },
@@ -14,7 +12,13 @@ test('commonCount counts labels present in every run, role suffix included', () 
   assert.equal(commonCount([runs[0], runs[2]]), 2); // asource, bdst
   assert.equal(commonCount([runs[1], runs[2]]), 4); // asource, bdst, ysource, bsource
   assert.equal(commonCount(runs), 2);
-  assert.equal(commonCount([{ name: 'p', labels: ['1.2.3.4dst'] }, { name: 'q', labels: ['1.2.3.4source'] }]), 0);
+  assert.equal(
+    commonCount([
+      { name: 'p', labels: ['1.2.3.4dst'] },
+      { name: 'q', labels: ['1.2.3.4source'] },
+    ]),
+    0,
+  );
   assert.equal(commonCount([]), 0);
 });
 
@@ -25,7 +29,14 @@ test('referenceOverlaps lists pairs with the reference, then all runs, in run or
     { runs: ['30T', '10T', '5T'], common: 2 },
   ]);
   assert.deepEqual(referenceOverlaps(runs.slice(1), '5T'), [{ runs: ['10T', '5T'], common: 4 }]);
-  assert.deepEqual(referenceOverlaps(runs, '30T').map((o) => o.runs), [['30T', '10T'], ['30T', '5T'], ['30T', '10T', '5T']]);
+  assert.deepEqual(
+    referenceOverlaps(runs, '30T').map((o) => o.runs),
+    [
+      ['30T', '10T'],
+      ['30T', '5T'],
+      ['30T', '10T', '5T'],
+    ],
+  );
   assert.throws(() => referenceOverlaps(runs, '1H'), /1H.*30T, 10T, 5T/);
 });
 

@@ -77,7 +77,9 @@ export function syntheticFrame(options: SyntheticOptions): Frame {
 /** An HTML page whose outputs are display bundles' text/html, in order, as an nbconvert export holds them. */
 export function pageOf(outputs: readonly string[], head = ''): string {
   return (
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>figures</title>' + head + '</head><body>' +
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>figures</title>' +
+    head +
+    '</head><body>' +
     outputs.map((html) => `<div class="jp-OutputArea-output">${html}</div>`).join('\n') +
     '</body></html>'
   );
@@ -95,8 +97,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Chromium flags: headless, no sandbox (root), no network chatter. */
 export const CHROMIUM_ARGS: readonly string[] = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A fresh empty directory under the OS temp dir. */

@@ -34,7 +34,11 @@ import { syntheticFrame } from './plot-fixtures';
 const root = findProjectRoot(__dirname);
 const LAB_PLOTLY = labPlotlyPath(root);
 // In CI a missing build is a failure, never a silent skip.
-const skip = !hasChromium() ? 'no /usr/bin/chromium' : !fs.existsSync(LAB_PLOTLY) && process.env.CI !== 'true' ? 'lab/ not built (no plotly.js 2.35): npm run lab -- --build-only' : false;
+const skip = !hasChromium()
+  ? 'no /usr/bin/chromium'
+  : !fs.existsSync(LAB_PLOTLY) && process.env.CI !== 'true'
+    ? 'lab/ not built (no plotly.js 2.35): npm run lab -- --build-only'
+    : false;
 
 /** The normal baseline of `normal` (every row), as the evaluation builds it from the full table. */
 function baselineFrom(normal: Frame) {
@@ -65,13 +69,35 @@ function changesWithMoves(withZero: boolean): Changes {
  * the evaluation's own steps (baseline sketch, explainRows, findCampaigns, findingContext).
  */
 function figures(): Record<string, PlotlyFigure> {
-  const anomalous = syntheticFrame({ sources: 14, destinations: 9, anomalous: true, windows: 40, seed: 3, extraLabels: ['<b>evil</b>%{y}source'] });
+  const anomalous = syntheticFrame({
+    sources: 14,
+    destinations: 9,
+    anomalous: true,
+    windows: 40,
+    seed: 3,
+    extraLabels: ['<b>evil</b>%{y}source'],
+  });
   const normal = syntheticFrame({ sources: 80, destinations: 30, windows: 40, seed: 4 });
   // Several families, for reasons, campaigns and profiles.
   const families = ['avg_Length', 'count_Length', 'sum_Length'];
-  const flagged = syntheticFrame({ sources: 14, destinations: 9, anomalous: true, windows: 40, seed: 6, families, extraLabels: ['<b>evil</b>%{y}source'] });
+  const flagged = syntheticFrame({
+    sources: 14,
+    destinations: 9,
+    anomalous: true,
+    windows: 40,
+    seed: 6,
+    families,
+    extraLabels: ['<b>evil</b>%{y}source'],
+  });
   const normalRows = syntheticFrame({ sources: 80, destinations: 30, windows: 40, seed: 7, families });
-  const manyFlagged = syntheticFrame({ sources: 50, destinations: 30, anomalous: true, windows: 40, seed: 8, families });
+  const manyFlagged = syntheticFrame({
+    sources: 50,
+    destinations: 30,
+    anomalous: true,
+    windows: 40,
+    seed: 8,
+    families,
+  });
   const baseline = baselineFrom(normalRows);
   const explanations = explainRows(flagged, baseline);
   const top = rankExplanations(explanations)[0];
@@ -86,14 +112,26 @@ function figures(): Record<string, PlotlyFigure> {
     ]),
     evidence: evidenceFigure({
       family: 'avg_Length',
-      cells: (['anomalous', 'normal'] as const).flatMap((group) => (['source', 'dst'] as const).map((role) => ({
-        group, role, ips: 10, values: 100, mean: group === 'anomalous' ? 5 : 1, median: 1, p95: 9, max: 12, nonzeroShare: 0.4,
-      }))),
+      cells: (['anomalous', 'normal'] as const).flatMap((group) =>
+        (['source', 'dst'] as const).map((role) => ({
+          group,
+          role,
+          ips: 10,
+          values: 100,
+          mean: group === 'anomalous' ? 5 : 1,
+          median: 1,
+          p95: 9,
+          max: 12,
+          nonzeroShare: 0.4,
+        })),
+      ),
     }),
     levels: levelsFigure(findingContext({ anomalous: flagged, normalSample: normalRows }), 'avg_Length'),
     'campaigns, IP names shown': campaignsFigure(findCampaigns(explanations, { groups: 3 })),
     'campaigns, 80 IPs without names': campaignsFigure(findCampaigns(explainRows(manyFlagged, baseline))),
-    profile: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons, { note: 'only the <b>5T</b> run flagged it' }),
+    profile: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons, {
+      note: 'only the <b>5T</b> run flagged it',
+    }),
     'changes, log axis': changesFigure(changesWithMoves(false)),
     'changes, linear axis': changesFigure(changesWithMoves(true)),
   };
@@ -107,13 +145,25 @@ interface Drawing {
   svgTraces: number;
 }
 
-async function drawAll(page: OfflinePage['page'], specs: Record<string, PlotlyFigure>): Promise<Record<string, Drawing>> {
+async function drawAll(
+  page: OfflinePage['page'],
+  specs: Record<string, PlotlyFigure>,
+): Promise<Record<string, Drawing>> {
   return page.evaluate(async (all) => {
-    const P = (window as unknown as { Plotly: {
-      validate(data: unknown, layout: unknown): unknown;
-      newPlot(div: HTMLElement, data: unknown, layout: unknown, config: unknown): Promise<HTMLElement & { _fullData: Record<string, unknown>[]; _fullLayout: Record<string, unknown> }>;
-      purge(div: HTMLElement): void;
-    } }).Plotly;
+    const P = (
+      window as unknown as {
+        Plotly: {
+          validate(data: unknown, layout: unknown): unknown;
+          newPlot(
+            div: HTMLElement,
+            data: unknown,
+            layout: unknown,
+            config: unknown,
+          ): Promise<HTMLElement & { _fullData: Record<string, unknown>[]; _fullLayout: Record<string, unknown> }>;
+          purge(div: HTMLElement): void;
+        };
+      }
+    ).Plotly;
     const out: Record<string, Drawing> = {};
     for (const [name, fig] of Object.entries(all)) {
       const div = document.createElement('div');
@@ -125,7 +175,14 @@ async function drawAll(page: OfflinePage['page'], specs: Record<string, PlotlyFi
         if (!value || typeof value !== 'object') return value;
         const spec = value as { dtype?: string; bdata?: string; shape?: string };
         if (typeof spec.bdata === 'string' && typeof spec.dtype === 'string') {
-          const kinds: Record<string, { new (b: ArrayBuffer): ArrayLike<number> }> = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+          const kinds: Record<string, { new (b: ArrayBuffer): ArrayLike<number> }> = {
+            f4: Float32Array,
+            f8: Float64Array,
+            u1: Uint8Array,
+            u2: Uint16Array,
+            i4: Int32Array,
+            u4: Uint32Array,
+          };
           const bin = atob(spec.bdata);
           const bytes = new Uint8Array(bin.length);
           for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -144,7 +201,9 @@ async function drawAll(page: OfflinePage['page'], specs: Record<string, PlotlyFi
         const n = (t._length as number | undefined) ?? -1;
         return `${String(t.type)}|${String(t.name)}|${String(t.visible)}|${n}|${String(t.mode ?? '')}|${String(t.hovertemplate ?? '')}`;
       });
-      const axes = Object.keys(gd._fullLayout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
+      const axes = Object.keys(gd._fullLayout)
+        .filter((k) => /^[xy]axis\d*$/.test(k))
+        .sort()
         .map((k) => `${k}:${String((gd._fullLayout[k] as { type: string }).type)}`);
       const svgTraces = div.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace').length;
       out[name] = { errors: errors ?? null, traces, axes, svgTraces };
@@ -160,7 +219,8 @@ let v2: OfflinePage | undefined;
 
 before(async () => {
   if (skip) return;
-  const page = (source: string) => `<!doctype html><html><body><script>${source.replace(/<\/script/gi, '<\\/script')}</script></body></html>`;
+  const page = (source: string) =>
+    `<!doctype html><html><body><script>${source.replace(/<\/script/gi, '<\\/script')}</script></body></html>`;
   v4 = await openOffline(page(plotlySource('cartesian')));
   v2 = await openOffline(page(fs.readFileSync(LAB_PLOTLY, 'utf8')));
 });
@@ -170,9 +230,14 @@ after(async () => {
   await v2?.close();
 });
 
-test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the same traces in both', { skip, timeout: 120_000 }, async () => {
+test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the same traces in both', {
+  skip,
+  timeout: 120_000,
+}, async () => {
   assert.match(plotlyPath(), /plotly/);
-  const versions = await Promise.all([v4!, v2!].map((p) => p.page.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version)));
+  const versions = await Promise.all(
+    [v4!, v2!].map((p) => p.page.evaluate(() => (window as unknown as { Plotly: { version: string } }).Plotly.version)),
+  );
   assert.match(versions[0], /^4\.1\./);
   assert.match(versions[1], /^2\.35\./);
   const specs = figures();
@@ -189,9 +254,24 @@ test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the sam
   const line = newer['timeline, density'].traces.find((t) => t.includes('evil'))!;
   assert.match(line, /^scatter\|&lt;b&gt;evil&lt;\/b&gt;%\{y\}source\|true\|40\|lines\|<b>%\{fullData\.name\}<\/b>/);
   // the figures made from data are the real thing: reasons found, groups cut, IP names hidden past 60 rows
-  assert.ok(newer.profile.traces.length >= 4 && newer.profile.traces.length % 4 === 0, `profile: band, median and the IP per family (${newer.profile.traces.length} traces)`);
-  assert.ok((specs['campaigns, IP names shown'].layout.annotations as unknown[]).length >= 2, 'campaigns: several groups');
-  assert.equal((specs['campaigns, 80 IPs without names'].layout.yaxis as { showticklabels?: boolean }).showticklabels, false);
-  assert.deepEqual([newer['changes, log axis'].axes, newer['changes, linear axis'].axes], [['xaxis:log', 'yaxis:category'], ['xaxis:linear', 'yaxis:category']]);
+  assert.ok(
+    newer.profile.traces.length >= 4 && newer.profile.traces.length % 4 === 0,
+    `profile: band, median and the IP per family (${newer.profile.traces.length} traces)`,
+  );
+  assert.ok(
+    (specs['campaigns, IP names shown'].layout.annotations as unknown[]).length >= 2,
+    'campaigns: several groups',
+  );
+  assert.equal(
+    (specs['campaigns, 80 IPs without names'].layout.yaxis as { showticklabels?: boolean }).showticklabels,
+    false,
+  );
+  assert.deepEqual(
+    [newer['changes, log axis'].axes, newer['changes, linear axis'].axes],
+    [
+      ['xaxis:log', 'yaxis:category'],
+      ['xaxis:linear', 'yaxis:category'],
+    ],
+  );
   assert.deepEqual([v4!.errors, v2!.errors], [[], []], 'no console error');
 });

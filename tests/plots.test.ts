@@ -4,7 +4,14 @@ import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import type { FamilyEvidence } from '../lib/types';
 import * as vm from 'node:vm';
-import { type PlotlyFigure, type PlotlyTrace, type TypedArraySpec, decodeTypedArray, compactTypedArraySpec, typedArraySpec } from '../lib/figures/spec';
+import {
+  type PlotlyFigure,
+  type PlotlyTrace,
+  type TypedArraySpec,
+  decodeTypedArray,
+  compactTypedArraySpec,
+  typedArraySpec,
+} from '../lib/figures/spec';
 import { combinationWords, overlapFigure, uniqueToRunRows } from '../lib/figures/overlap';
 import { evidenceFigure } from '../lib/figures/evidence';
 import { groupLines } from '../lib/figures/group-lines';
@@ -17,7 +24,9 @@ const HOSTILE = '<img src=x onerror=alert(1)>source';
 
 function tinyFrame(index: string[], rows: number[][], family = 'avg_Length'): Frame {
   const stat = family.split('_')[0];
-  const columns = rows[0].map((_, w) => parseColumnKey(`('${family}', '${stat}_2019-02-01 09:${String(35 + 5 * w).padStart(2, '0')}:00')`));
+  const columns = rows[0].map((_, w) =>
+    parseColumnKey(`('${family}', '${stat}_2019-02-01 09:${String(35 + 5 * w).padStart(2, '0')}:00')`),
+  );
   return new Frame({ index, columns, values: Float64Array.from(rows.flat()) });
 }
 
@@ -25,7 +34,8 @@ function annotationTexts(layout: Record<string, unknown>): string[] {
   return (layout.annotations as { text: string }[]).map((a) => a.text);
 }
 
-const isPerIpLine = (t: PlotlyTrace) => t.type === 'scatter' && t.hovertemplate !== undefined && String(t.hovertemplate).includes('%{fullData.name}');
+const isPerIpLine = (t: PlotlyTrace) =>
+  t.type === 'scatter' && t.hovertemplate !== undefined && String(t.hovertemplate).includes('%{fullData.name}');
 /** The per-IP line traces of a figure, with what they leave to the figure's template filled in. */
 const lineTracesOf = (fig: PlotlyFigure) => fig.data.map((t) => traceWithTemplate(fig, t)).filter(isPerIpLine);
 
@@ -47,26 +57,48 @@ test('four panels in the seed order with plain-English titles and a date axis ea
     if (suffix) assert.equal(xaxis.matches, 'x');
   }
   const domains = ['', '2', '3', '4'].map((s) => (fig.layout[`yaxis${s}`] as { domain: number[] }).domain);
-  for (let i = 1; i < domains.length; i++) assert.ok(domains[i][1] < domains[i - 1][0], 'panels stack top to bottom without overlap');
+  for (let i = 1; i < domains.length; i++)
+    assert.ok(domains[i][1] < domains[i - 1][0], 'panels stack top to bottom without overlap');
   // one line per IP that is not 0 throughout, on the panel of its role and group; the others are counted in a note
   const perAxis = new Map<string, number>();
   for (const t of lineTracesOf(fig)) perAxis.set(String(t.yaxis), (perAxis.get(String(t.yaxis)) ?? 0) + 1);
-  const panels = [[anomalous, 'source', 'y'], [normal, 'source', 'y2'], [anomalous, 'dst', 'y3'], [normal, 'dst', 'y4']] as const;
+  const panels = [
+    [anomalous, 'source', 'y'],
+    [normal, 'source', 'y2'],
+    [anomalous, 'dst', 'y3'],
+    [normal, 'dst', 'y4'],
+  ] as const;
   for (const [frame, role, axis] of panels) {
     const rows = frame.rowsWithRole(role);
-    const silent = rows.filter((r) => Array.from(frame.family('avg_Length').series(r)).every((v) => v === 0 || Number.isNaN(v))).length;
+    const silent = rows.filter((r) =>
+      Array.from(frame.family('avg_Length').series(r)).every((v) => v === 0 || Number.isNaN(v)),
+    ).length;
     assert.equal(perAxis.get(axis) ?? 0, rows.length - silent, axis);
-    if (silent > 0) assert.ok(annotationTexts(fig.layout).includes(`${silent} of ${rows.length} IPs 0 in every window: no line drawn`), axis);
+    if (silent > 0)
+      assert.ok(
+        annotationTexts(fig.layout).includes(`${silent} of ${rows.length} IPs 0 in every window: no line drawn`),
+        axis,
+      );
   }
   assert.ok([...perAxis.values()].reduce((a, b) => a + b, 0) > 0);
 });
 
 test('each line carries its IP values in the smallest exact dtype on the window grid, hover naming IP and window', () => {
-  const a = tinyFrame(['1.2.3.4source', '5.6.7.8dst'], [[1, 2.5, NaN, 4], [0, 0, 7, 0]]);
+  const a = tinyFrame(
+    ['1.2.3.4source', '5.6.7.8dst'],
+    [
+      [1, 2.5, NaN, 4],
+      [0, 0, 7, 0],
+    ],
+  );
   const n = tinyFrame(['9.9.9.9source'], [[3, 3, 3, 3]]);
   const fig = plotAllIps(a, n, 'avg_Length');
   const own = fig.data.find((t) => t.name === '1.2.3.4source')!;
-  assert.deepEqual(Object.keys(own).sort(), ['name', 'type', 'xaxis', 'y', 'yaxis'], 'a trace holds only what is its own');
+  assert.deepEqual(
+    Object.keys(own).sort(),
+    ['name', 'type', 'xaxis', 'y', 'yaxis'],
+    'a trace holds only what is its own',
+  );
   const src = traceWithTemplate(fig, own);
   assert.equal(src.x0, '2019-02-01 09:35:00');
   assert.equal(src.dx, 300_000);
@@ -79,12 +111,16 @@ test('each line carries its IP values in the smallest exact dtype on the window 
   assert.match(String(src.hovertemplate), /window %\{x\|%Y-%m-%d %H:%M\}/);
   const dst = fig.data.find((t) => t.name === '5.6.7.8dst')!;
   assert.equal(dst.yaxis, 'y3');
-  assert.deepEqual(dst.y, { dtype: 'u1', bdata: Buffer.from([0, 7, 0]).toString('base64') }, 'small integers take a byte each');
+  assert.deepEqual(
+    dst.y,
+    { dtype: 'u1', bdata: Buffer.from([0, 7, 0]).toString('base64') },
+    'small integers take a byte each',
+  );
   assert.equal(dst.x0, '2019-02-01 09:40:00', 'a line starts one window before its first value other than 0');
   assert.equal((fig.data.find((t) => t.name === '9.9.9.9source')!.y as TypedArraySpec).dtype, 'u1');
 });
 
-test('a line spans its IP\'s values other than 0, with the window before and after', () => {
+test("a line spans its IP's values other than 0, with the window before and after", () => {
   assert.deepEqual(drawnSpan([0, 0, 3, 0, 0, 5, 0, 0]), { from: 1, to: 6 });
   assert.deepEqual(drawnSpan([2, 0, 0]), { from: 0, to: 1 });
   assert.deepEqual(drawnSpan([0, NaN, 1]), { from: 1, to: 2 });
@@ -94,11 +130,22 @@ test('a line spans its IP\'s values other than 0, with the window before and aft
 });
 
 test('compact typed arrays: integers in u1, u2 or i4, anything else f4, values unchanged', () => {
-  const cases: [number[], string][] = [[[0, 255], 'u1'], [[0, 256], 'u2'], [[-1, 3], 'i4'], [[70000, 1], 'i4'], [[0.5, 1], 'f4'], [[1, NaN], 'f4'], [[1e10], 'f4']];
+  const cases: [number[], string][] = [
+    [[0, 255], 'u1'],
+    [[0, 256], 'u2'],
+    [[-1, 3], 'i4'],
+    [[70000, 1], 'i4'],
+    [[0.5, 1], 'f4'],
+    [[1, NaN], 'f4'],
+    [[1e10], 'f4'],
+  ];
   for (const [values, dtype] of cases) {
     const spec = compactTypedArraySpec(values);
     assert.equal(spec.dtype, dtype, String(values));
-    assert.deepEqual([...decodeTypedArray(spec)], values.map((v) => Math.fround(v)));
+    assert.deepEqual(
+      [...decodeTypedArray(spec)],
+      values.map((v) => Math.fround(v)),
+    );
   }
   assert.equal(compactTypedArraySpec([1, 2, 3, 4], [2, 2]).shape, '2,2');
 });
@@ -108,12 +155,22 @@ test('irregular windows fall back to explicit x values', () => {
   const a = new Frame({ index: ['1.1.1.1source'], columns, values: Float64Array.from([1, 2, 3]) });
   const fig = plotAllIps(a, a, 'avg_Length');
   const x = decodeTypedArray(fig.data[0].x as TypedArraySpec);
-  assert.deepEqual([...x], columns.map((c) => (c.kind === 'value' ? c.start : NaN)));
+  assert.deepEqual(
+    [...x],
+    columns.map((c) => (c.kind === 'value' ? c.start : NaN)),
+  );
 });
 
 test('hostile labels and family names are escaped in names, titles and hover templates', () => {
   const family = 'avg_<b>%{y}';
-  const a = tinyFrame([HOSTILE, '2.2.2.2dst'], [[1, 2], [3, 4]], family);
+  const a = tinyFrame(
+    [HOSTILE, '2.2.2.2dst'],
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    family,
+  );
   const fig = plotAllIps(a, a, family, { normal: 'density' });
   const json = JSON.stringify(fig);
   assert.ok(!json.includes('<img'), 'no raw tag from a label');
@@ -122,9 +179,14 @@ test('hostile labels and family names are escaped in names, titles and hover tem
   assert.equal(line.name, '&lt;img src=x onerror=alert(1)&gt;source');
   for (const t of fig.data) {
     const template = String(t.hovertemplate ?? '');
-    assert.ok(!template.includes('%{y}</b>') && !template.includes('<b>%{y}'), 'family text cannot inject a %{} placeholder');
+    assert.ok(
+      !template.includes('%{y}</b>') && !template.includes('<b>%{y}'),
+      'family text cannot inject a %{} placeholder',
+    );
   }
-  assert.ok(annotationTexts(fig.layout).some((t) => t.includes('avg_&lt;b&gt;&#37;{y}') || t.includes('avg_&lt;b&gt;%{y}')));
+  assert.ok(
+    annotationTexts(fig.layout).some((t) => t.includes('avg_&lt;b&gt;&#37;{y}') || t.includes('avg_&lt;b&gt;%{y}')),
+  );
   const max = fig.data.find((t) => t.name === 'max')!;
   assert.ok((max.text as string[]).every((s) => !s.includes('<')));
 });
@@ -145,15 +207,20 @@ test('auto switches large normal panels to a density layer whose bins cover the 
   let finite = 0;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rows) for (let w = 0; w < 20; w++) {
-    const v = view.value(r, w);
-    if (Number.isFinite(v)) {
-      finite++;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
+  for (const r of rows)
+    for (let w = 0; w < 20; w++) {
+      const v = view.value(r, w);
+      if (Number.isFinite(v)) {
+        finite++;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
     }
-  }
-  assert.equal(counts.reduce((s, c) => s + c, 0), finite, 'every value is counted once');
+  assert.equal(
+    counts.reduce((s, c) => s + c, 0),
+    finite,
+    'every value is counted once',
+  );
   assert.equal(z.dtype, 'u1', 'counts are small integers');
   assert.equal(heat[0].zmax, Math.max(...counts));
   const scale = heat[0].colorscale as [number, string][];
@@ -177,7 +244,13 @@ test('auto switches large normal panels to a density layer whose bins cover the 
 });
 
 test('log scale: log axes, values ≤ 0 dropped from lines, density bins in log space', () => {
-  const a = tinyFrame(['1.1.1.1source', '2.2.2.2dst'], [[0, 10, 100, -1], [1, 1000, 0, 10]]);
+  const a = tinyFrame(
+    ['1.1.1.1source', '2.2.2.2dst'],
+    [
+      [0, 10, 100, -1],
+      [1, 1000, 0, 10],
+    ],
+  );
   const fig = plotAllIps(a, a, 'avg_Length', { yScale: 'log', normal: 'density', bins: 3 });
   assert.equal((fig.layout.yaxis as { type: string }).type, 'log');
   const y = decodeTypedArray(fig.data.find((t) => t.name === '1.1.1.1source')!.y as TypedArraySpec);
@@ -192,7 +265,10 @@ test('an empty role gets a note instead of a blank panel', () => {
   const a = tinyFrame(['1.1.1.1source'], [[1, 2]]);
   const fig = plotAllIps(a, a, 'avg_Length');
   assert.ok(annotationTexts(fig.layout).includes('no anomalous destination IPs'));
-  assert.equal(panelTitle('dst', 'normal', 'x', 1234), 'Destination IPs along the timeline for x — normal (sample of 1,234)');
+  assert.equal(
+    panelTitle('dst', 'normal', 'x', 1234),
+    'Destination IPs along the timeline for x — normal (sample of 1,234)',
+  );
 });
 
 test('typed array specs round-trip and name their dtype', () => {
@@ -211,8 +287,15 @@ test('overlap figure: bars are exclusive intersections that add up to the union;
   const fig = overlapFigure(runs);
   const bars = fig.data[0];
   const heights = bars.y as number[];
-  assert.equal(heights.reduce((s, h) => s + h, 0), new Set(runs.flatMap((r) => r.labels)).size);
-  assert.deepEqual([...heights].sort((p, q) => q - p), heights, 'largest first');
+  assert.equal(
+    heights.reduce((s, h) => s + h, 0),
+    new Set(runs.flatMap((r) => r.labels)).size,
+  );
+  assert.deepEqual(
+    [...heights].sort((p, q) => q - p),
+    heights,
+    'largest first',
+  );
   assert.equal(heights[0], 2);
   assert.equal((bars.customdata as string[])[0], 'all of 30T, 10T, 5T');
   const sizes = fig.data.find((t) => t.orientation === 'h')!;
@@ -224,22 +307,40 @@ test('overlap figure: bars are exclusive intersections that add up to the union;
     { run: '10T', labels: [] },
     { run: '5T', labels: [HOSTILE, 'e'].sort() },
   ]);
-  const hostileRuns = overlapFigure([{ name: '<script>1</script>', labels: ['a'] }, { name: 'b', labels: ['a'] }]);
+  const hostileRuns = overlapFigure([
+    { name: '<script>1</script>', labels: ['a'] },
+    { name: 'b', labels: ['a'] },
+  ]);
   assert.ok(!JSON.stringify(hostileRuns).includes('<script>'));
 });
 
 test('evidence figure: mean, median and non-zero share per group and role, gaps for empty groups', () => {
   const cell = (group: 'anomalous' | 'normal', role: 'source' | 'dst', mean: number) => ({
-    group, role, ips: 3, mean, median: mean / 2, p95: mean * 2, max: mean * 3, nonzeroShare: 0.25,
+    group,
+    role,
+    ips: 3,
+    mean,
+    median: mean / 2,
+    p95: mean * 2,
+    max: mean * 3,
+    nonzeroShare: 0.25,
   });
   const ev: FamilyEvidence = {
     family: 'avg_<i>Length',
-    cells: [cell('anomalous', 'source', 60), cell('anomalous', 'dst', 12), cell('normal', 'source', 5), cell('normal', 'dst', NaN)],
+    cells: [
+      cell('anomalous', 'source', 60),
+      cell('anomalous', 'dst', 12),
+      cell('normal', 'source', 5),
+      cell('normal', 'dst', NaN),
+    ],
   };
   const fig = evidenceFigure(ev);
   assert.equal(fig.data.length, 6);
   const means = fig.data.filter((t) => t.xaxis === 'x');
-  assert.deepEqual(means.map((t) => t.name), ['anomalous', 'normal']);
+  assert.deepEqual(
+    means.map((t) => t.name),
+    ['anomalous', 'normal'],
+  );
   assert.deepEqual(means[0].y, [60, 12]);
   assert.deepEqual(means[1].y, [5, null]);
   assert.deepEqual(means[0].x, ['source', 'destination']);
@@ -264,7 +365,11 @@ function groupedSegments(traces: readonly PlotlyTrace[]): Map<string, { x: numbe
       const label = text[start];
       assert.ok(!out.has(label), `${label} is drawn once`);
       for (let k = start; k < i; k++) assert.equal(text[k], label, 'every point of a line names its IP');
-      out.set(label, { x: Array.from(x.subarray(start, i)), y: Array.from(y.subarray(start, i)), color: String((t.line as { color: string }).color) });
+      out.set(label, {
+        x: Array.from(x.subarray(start, i)),
+        y: Array.from(y.subarray(start, i)),
+        color: String((t.line as { color: string }).color),
+      });
       start = i + 1;
     }
     assert.equal(start, y.length, 'the last line ends with a gap too');
@@ -281,20 +386,47 @@ function along(xs: readonly number[], ys: readonly number[], at: number): number
 }
 
 test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged, hover within a window', () => {
-  const a = syntheticFrame({ sources: 23, destinations: 4, windows: 40, anomalous: true, seed: 21, extraLabels: [HOSTILE] });
+  const a = syntheticFrame({
+    sources: 23,
+    destinations: 4,
+    windows: 40,
+    anomalous: true,
+    seed: 21,
+    extraLabels: [HOSTILE],
+  });
   const perIp = plotAllIps(a, a, 'avg_Length', { normal: 'lines' });
   const fig = plotAllIps(a, a, 'avg_Length', { lineTraces: 'grouped', normal: 'lines' });
   const view = a.family('avg_Length');
-  const drawn = (role: 'source' | 'dst') => a.rowsWithRole(role).filter((row) => Array.from(view.series(row)).some((v) => v !== 0)).length;
-  assert.ok(drawn('source') > 10 && drawn('dst') < 10 && drawn('dst') > 0, 'the fixture has more source lines than colours, fewer destination lines');
+  const drawn = (role: 'source' | 'dst') =>
+    a.rowsWithRole(role).filter((row) => Array.from(view.series(row)).some((v) => v !== 0)).length;
+  assert.ok(
+    drawn('source') > 10 && drawn('dst') < 10 && drawn('dst') > 0,
+    'the fixture has more source lines than colours, fewer destination lines',
+  );
   assert.equal(fig.data.filter((t) => t.yaxis === 'y').length, 10, 'ten colours for the source lines');
-  assert.equal(fig.data.filter((t) => t.yaxis === 'y3').length, drawn('dst'), 'fewer lines than colours: one trace each');
-  const colorway = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  assert.equal(
+    fig.data.filter((t) => t.yaxis === 'y3').length,
+    drawn('dst'),
+    'fewer lines than colours: one trace each',
+  );
+  const colorway = [
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+  ];
   let kept = 0;
   let all = 0;
   for (const axis of ['y', 'y3']) {
     const traces = fig.data.filter((t) => t.yaxis === axis);
-    for (const t of traces) assert.match(String(t.hovertemplate), /^<b>%\{text\}<\/b><br>window %\{x\|%Y-%m-%d %H:%M\}/);
+    for (const t of traces)
+      assert.match(String(t.hovertemplate), /^<b>%\{text\}<\/b><br>window %\{x\|%Y-%m-%d %H:%M\}/);
     const lines = groupedSegments(traces);
     const rows = a.rowsWithRole(axis === 'y' ? 'source' : 'dst');
     const silent = rows.filter((row) => Array.from(view.series(row)).every((v) => v === 0));
@@ -320,7 +452,10 @@ test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged
           continue;
         }
         assert.equal(along(line.x, line.y, at), series[w], `${a.index[row]} window ${w}`);
-        assert.ok(line.x.some((x, k) => Math.abs(x - at) <= 300_000 && line.y[k] === series[w]), 'hover finds the value within a window');
+        assert.ok(
+          line.x.some((x, k) => Math.abs(x - at) <= 300_000 && line.y[k] === series[w]),
+          'hover finds the value within a window',
+        );
       }
     }
   }
@@ -333,21 +468,40 @@ test('grouped lines: colour traces with gaps, each IP once, drawn line unchanged
     const last = values.length - 1 - [...values].reverse().findIndex((v) => v !== 0);
     return first < 0 ? 0 : Math.min(values.length - 1, last + 1) - Math.max(0, first - 1) + 1 + 1;
   });
-  assert.equal(points, spans.reduce((x, y) => x + y, 0), 'stride 1 keeps every drawn point (and one gap per IP)');
+  assert.equal(
+    points,
+    spans.reduce((x, y) => x + y, 0),
+    'stride 1 keeps every drawn point (and one gap per IP)',
+  );
 });
 
 test('groupLines leaves other traces in place and runs from its own source (as the HTML twin embeds it)', () => {
-  const a = syntheticFrame({ sources: 12, destinations: 3, windows: 30, anomalous: true, seed: 5, extraLabels: [HOSTILE] });
+  const a = syntheticFrame({
+    sources: 12,
+    destinations: 3,
+    windows: 30,
+    anomalous: true,
+    seed: 5,
+    extraLabels: [HOSTILE],
+  });
   const n = syntheticFrame({ sources: 40, destinations: 2, windows: 30, seed: 6 });
   const perIp = plotAllIps(a, n, 'avg_Length', { maxLines: 20, yScale: 'log' });
   const grouped = groupLines(perIp, 3, (v) => typedArraySpec(v));
-  assert.deepEqual(grouped.data.filter((t) => !String(t.name).endsWith(' lines')), perIp.data.filter((t) => !isPerIpLine(traceWithTemplate(perIp, t))), 'density, median, p95, max untouched');
-  assert.ok(grouped.data.some((t) => t.type === 'heatmap') && grouped.data.some((t) => String(t.name).endsWith(' lines')));
+  assert.deepEqual(
+    grouped.data.filter((t) => !String(t.name).endsWith(' lines')),
+    perIp.data.filter((t) => !isPerIpLine(traceWithTemplate(perIp, t))),
+    'density, median, p95, max untouched',
+  );
+  assert.ok(
+    grouped.data.some((t) => t.type === 'heatmap') && grouped.data.some((t) => String(t.name).endsWith(' lines')),
+  );
   assert.deepEqual(grouped.layout, perIp.layout);
   // the compiled function, evaluated alone in a fresh context with only atob, gives the same figure
   const isolated = vm.runInNewContext(`(${groupLines.toString()})`, { atob }) as typeof groupLines;
   // (its arrays come from another realm: compare their JSON)
-  const browser = JSON.parse(JSON.stringify(isolated(JSON.parse(JSON.stringify(perIp)) as PlotlyFigure, 3, (v) => Array.from(v)))) as PlotlyFigure;
+  const browser = JSON.parse(
+    JSON.stringify(isolated(JSON.parse(JSON.stringify(perIp)) as PlotlyFigure, 3, (v) => Array.from(v))),
+  ) as PlotlyFigure;
   assert.equal(browser.data.length, grouped.data.length);
   browser.data.forEach((t, i) => {
     const mine = grouped.data[i];
@@ -359,5 +513,8 @@ test('groupLines leaves other traces in place and runs from its own source (as t
   });
   // figures without per-IP lines come back as they were
   const plain = evidenceFigure({ family: 'x', cells: [] });
-  assert.deepEqual(groupLines(plain, 3, (v) => v), plain);
+  assert.deepEqual(
+    groupLines(plain, 3, (v) => v),
+    plain,
+  );
 });

@@ -25,7 +25,10 @@ function write(name: string, text: string): string {
 
 async function refusal(file: string): Promise<InputError[]> {
   const errors: InputError[] = [];
-  for (const read of [() => readTable(file), () => evaluateFull(file, { exclude: new Set(), sampleSize: 1, seed: 1 })]) {
+  for (const read of [
+    () => readTable(file),
+    () => evaluateFull(file, { exclude: new Set(), sampleSize: 1, seed: 1 }),
+  ]) {
     await assert.rejects(read(), (error: unknown) => {
       assert.ok(error instanceof InputError, String(error));
       errors.push(error);

@@ -15,23 +15,33 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reasons-test-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const FAMILIES = ['count_Length', 'avg_Length', 'std_IP_distance'];
-const STARTS = Array.from({ length: 8 }, (_, w) => `2019-02-01 ${String(9 + Math.floor((35 + 5 * w) / 60)).padStart(2, '0')}:${String((35 + 5 * w) % 60).padStart(2, '0')}:00`);
+const STARTS = Array.from(
+  { length: 8 },
+  (_, w) =>
+    `2019-02-01 ${String(9 + Math.floor((35 + 5 * w) / 60)).padStart(2, '0')}:${String((35 + 5 * w) % 60).padStart(2, '0')}:00`,
+);
 
 /** Writes a table in pandas' to_csv(sep='\t') layout: tuple headers, then is_src (and is_anomaly). */
-function writeTable(file: string, labels: string[], values: (label: string, family: string, w: number) => number, anomaly: boolean): void {
+function writeTable(
+  file: string,
+  labels: string[],
+  values: (label: string, family: string, w: number) => number,
+  anomaly: boolean,
+): void {
   const headers = FAMILIES.flatMap((f) => STARTS.map((s) => `('${f}', '${f.split('_')[0]}_${s}')`));
   const lines = [['', ...headers, 'is_src', ...(anomaly ? ['is_anomaly'] : [])].join('\t')];
   for (const label of labels) {
-    const cells = FAMILIES.flatMap((f) => STARTS.map((_, w) => {
-      const v = values(label, f, w);
-      return Number.isNaN(v) ? '' : v === Infinity ? 'inf' : String(v);
-    }));
+    const cells = FAMILIES.flatMap((f) =>
+      STARTS.map((_, w) => {
+        const v = values(label, f, w);
+        return Number.isNaN(v) ? '' : v === Infinity ? 'inf' : String(v);
+      }),
+    );
     lines.push([label, ...cells, label.endsWith('source') ? '1' : '0', ...(anomaly ? ['-1'] : [])].join('\t'));
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
 }
-
 
 // The straightforward computation, from the files, with plain arrays.
 const slog = (x: number): number => Math.sign(x) * Math.log1p(Math.abs(x));
@@ -42,7 +52,12 @@ function median(xs: number[]): number {
   return s[Math.floor(h)] + (h - Math.floor(h)) * (s[Math.ceil(h)] - s[Math.floor(h)]);
 }
 
-interface PlainReason { family: string; direction: string; score: number; windows: { from: number; to: number } | null }
+interface PlainReason {
+  family: string;
+  direction: string;
+  score: number;
+  windows: { from: number; to: number } | null;
+}
 
 function straightforwardReasons(fullFile: string, anomalyFile: string): Map<string, PlainReason[]> {
   const full = readTsv(fullFile);
@@ -51,14 +66,22 @@ function straightforwardReasons(fullFile: string, anomalyFile: string): Map<stri
   const role = (label: string): string => (label.endsWith('source') ? 'source' : 'dst');
   const fullCols = valueHeaders(full);
   const normalValues = (col: number, r: string): number[] =>
-    full.rows.filter((_, i) => !anomalous.has(full.index[i]) && role(full.index[i]) === r).map((row) => row[col]).filter((v) => !Number.isNaN(v));
+    full.rows
+      .filter((_, i) => !anomalous.has(full.index[i]) && role(full.index[i]) === r)
+      .map((row) => row[col])
+      .filter((v) => !Number.isNaN(v));
   const out = new Map<string, PlainReason[]>();
   anomalies.index.forEach((label, i) => {
     const r = role(label);
     const reasons: PlainReason[] = [];
     for (const family of FAMILIES) {
-      const cols = valueHeaders(anomalies).filter((h) => h.family === family).sort((a, b) => a.start - b.start);
-      const pooled = fullCols.filter((h) => h.family === family).flatMap((h) => normalValues(h.col, r)).map(slog);
+      const cols = valueHeaders(anomalies)
+        .filter((h) => h.family === family)
+        .sort((a, b) => a.start - b.start);
+      const pooled = fullCols
+        .filter((h) => h.family === family)
+        .flatMap((h) => normalValues(h.col, r))
+        .map(slog);
       const centre = median(pooled);
       const typical = median(pooled.filter((x) => x !== centre).map((x) => Math.abs(x - centre)));
       const floor = typical > 0 ? typical : 1;
@@ -164,11 +187,16 @@ test('a window where every normal value is 0 measures in units of the family flo
   const anomalous = await readTable(anomalyFile);
   const full = await evaluateFull(fullFile, { exclude: new Set(anomalous.index), sampleSize: 5, seed: 1 });
   const baseline = full.normalBaseline;
-  const j = baseline.columns.findIndex((k) => k.family === 'count_Length' && k.start === Date.parse('2019-02-01T09:50:00Z'));
+  const j = baseline.columns.findIndex(
+    (k) => k.family === 'count_Length' && k.start === Date.parse('2019-02-01T09:50:00Z'),
+  );
   assert.equal(baseline.logSpread.source[j], 0);
   assert.equal(baseline.median.source[j], 0);
   // floor: the median |slog| of the non-zero normal values 1, 2, 3, 4 (each 7 windows × 2-3 rows)
-  const nonzero = normal.flatMap((label) => STARTS.map((_, w) => value(label, 'count_Length', w))).filter((v) => v !== 0).map(slog);
+  const nonzero = normal
+    .flatMap((label) => STARTS.map((_, w) => value(label, 'count_Length', w)))
+    .filter((v) => v !== 0)
+    .map(slog);
   const floor = median(nonzero);
   assert.ok(Math.abs(baseline.floor.get('count_Length')!.source - floor) < 1e-12);
   const [row] = explainRows(anomalous, baseline);
@@ -176,7 +204,10 @@ test('a window where every normal value is 0 measures in units of the family flo
   assert.equal(row.reasons[0].direction, 'high');
   assert.ok(Math.abs(row.reasons[0].score - Math.log1p(54) / floor) < 1e-12);
   assert.ok(Number.isFinite(row.score));
-  assert.deepEqual(row.reasons[0].windows, { from: Date.parse('2019-02-01T09:50:00Z'), to: Date.parse('2019-02-01T09:50:00Z') });
+  assert.deepEqual(row.reasons[0].windows, {
+    from: Date.parse('2019-02-01T09:50:00Z'),
+    to: Date.parse('2019-02-01T09:50:00Z'),
+  });
   // cellDeviation itself: a 0 spread falls back to the floor
   assert.equal(cellDeviation(54, 0, 0, floor), Math.log1p(54) / floor);
   assert.equal(cellDeviation(0, 0, 0, floor), 0);
@@ -192,7 +223,10 @@ test('a family deviation spans the consecutive windows at or beyond the standout
   // window 6 starts after a gap (no window 5): the span starts at the peak
   assert.deepEqual(low.windows, { from: 6 * 300_000, to: 7 * 300_000 });
   const high = familyDeviation('f', z.slice(0, 5), starts.slice(0, 5), 300_000);
-  assert.deepEqual({ ...high }, { family: 'f', direction: 'high', score: 9, windows: { from: 300_000, to: 3 * 300_000 } });
+  assert.deepEqual(
+    { ...high },
+    { family: 'f', direction: 'high', score: 9, windows: { from: 300_000, to: 3 * 300_000 } },
+  );
   const weak = familyDeviation('f', [1, 2, NaN], starts.slice(0, 3), 300_000);
   assert.equal(weak.windows, null);
   assert.equal(weak.score, 2);
@@ -231,21 +265,32 @@ test('a planted deviation in generated data comes out first, high, over the plan
   fs.writeFileSync(fullFile, fullLines.join('\n'));
   // The 5T run flags it too (its row aligned to the run's own header).
   const fiveHeader = fiveLines[0].split('\t');
-  const row = fiveHeader.map((h, k) => (k === 0 ? fields[0] : h === 'is_anomaly' ? '-1' : fields[fullHeader.indexOf(h)]));
+  const row = fiveHeader.map((h, k) =>
+    k === 0 ? fields[0] : h === 'is_anomaly' ? '-1' : fields[fullHeader.indexOf(h)],
+  );
   fs.writeFileSync(fiveFile, `${[...fiveLines.filter((l) => l !== ''), row.join('\t')].join('\n')}\n`);
 
-  const evaluation = await evaluate({ models: RUNS.map((r) => runDir(r.name)), full: fullFile, sampleSize: 100, seed: 42 });
+  const evaluation = await evaluate({
+    models: RUNS.map((r) => runDir(r.name)),
+    full: fullFile,
+    sampleSize: 100,
+    seed: 42,
+  });
   const label = fields[0];
   const entry = evaluation.summary.anomalies!.find((a) => a.label === label)!;
   assert.equal(entry.reasons[0].family, 'count_Length');
   assert.equal(entry.reasons[0].direction, 'high');
-  assert.deepEqual(entry.reasons[0].windows, { from: startOf(40).replace(' ', 'T'), to: startOf(43).replace(' ', 'T') });
+  assert.deepEqual(entry.reasons[0].windows, {
+    from: startOf(40).replace(' ', 'T'),
+    to: startOf(43).replace(' ', 'T'),
+  });
   assert.equal(entry.score, entry.reasons[0].score);
   assert.deepEqual(entry.runs, ['5T']);
   assert.equal(evaluation.summary.schemaVersion, 2);
   // every flagged row has an entry, by descending score, each with at most 5 reasons
   const anomalies = evaluation.summary.anomalies!;
   assert.equal(anomalies.length, evaluation.anomalous.nRows);
-  for (let i = 1; i < anomalies.length; i++) assert.ok((anomalies[i - 1].score as number) >= (anomalies[i].score as number));
+  for (let i = 1; i < anomalies.length; i++)
+    assert.ok((anomalies[i - 1].score as number) >= (anomalies[i].score as number));
   assert.ok(anomalies.every((a) => a.reasons.length <= 5 && a.runs.includes('5T')));
 });

@@ -17,7 +17,16 @@ import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
 import { type NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
-import { HEADER, type Stats, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+import {
+  HEADER,
+  type Stats,
+  assertStatsClose,
+  commonCount,
+  familyStatsOf,
+  freqOf,
+  readTsv,
+  valueHeaders,
+} from './independent';
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');
@@ -55,11 +64,16 @@ function readNotebook(file: string): { cells: ExecutedCell[] } {
 function loadedUrls(html: string): string[] {
   const withoutScriptBodies = html.replace(/(<script\b[^>]*>)[\s\S]*?(<\/script>)/gi, '$1$2');
   const urls: string[] = [];
-  for (const m of withoutScriptBodies.matchAll(/<(script|link|img|iframe)\b[^>]*?\b(src|href)\s*=\s*["']([^"']*)["']/gi)) urls.push(m[3]);
+  for (const m of withoutScriptBodies.matchAll(
+    /<(script|link|img|iframe)\b[^>]*?\b(src|href)\s*=\s*["']([^"']*)["']/gi,
+  ))
+    urls.push(m[3]);
   return urls;
 }
 
-describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbclient) and the built data generator' }, () => {
+describe('report on generated demo data', {
+  skip: !canRun && 'needs Jupyter (nbclient) and the built data generator',
+}, () => {
   let work = '';
   let data = '';
   let out = '';
@@ -72,9 +86,12 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     assert.equal(gen.status, 0, gen.stderr);
     out = path.join(work, 'out');
     first = report([
-      '--models', ...RUNS.map((r) => path.join(data, 'models', r)),
-      '--full', path.join(data, 'final', 'final_dataset_5T.csv'),
-      '--out', out,
+      '--models',
+      ...RUNS.map((r) => path.join(data, 'models', r)),
+      '--full',
+      path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--out',
+      out,
     ]);
   });
 
@@ -86,32 +103,58 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /\[\s*1\/\d+\]/, 'progress lines per cell');
     const written = first.stdout.trim().split('\n');
-    assert.deepEqual(written, [path.join(out, 'evaluation_5T.ipynb'), path.join(out, 'evaluation_5T.html'), path.join(out, 'summary.json'), path.join(out, 'anomalies.csv')]);
-    assert.deepEqual(fs.readdirSync(out).sort(), ['anomalies.csv', 'evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'], 'no temp files left');
+    assert.deepEqual(written, [
+      path.join(out, 'evaluation_5T.ipynb'),
+      path.join(out, 'evaluation_5T.html'),
+      path.join(out, 'summary.json'),
+      path.join(out, 'anomalies.csv'),
+    ]);
+    assert.deepEqual(
+      fs.readdirSync(out).sort(),
+      ['anomalies.csv', 'evaluation_5T.html', 'evaluation_5T.ipynb', 'summary.json'],
+      'no temp files left',
+    );
   });
 
   test('"Why these IPs": the triage table, campaigns and profiles in the page; anomalies.csv lists summary.json anomalies in order', () => {
-    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as { schemaVersion: number; anomalies: { label: string; score: number }[] };
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
+      schemaVersion: number;
+      anomalies: { label: string; score: number }[];
+    };
     assert.equal(summary.schemaVersion, 2);
-    const csv = fs.readFileSync(path.join(out, 'anomalies.csv'), 'utf8').split('\r\n').filter((line) => line !== '');
+    const csv = fs
+      .readFileSync(path.join(out, 'anomalies.csv'), 'utf8')
+      .split('\r\n')
+      .filter((line) => line !== '');
     assert.equal(csv.length - 1, summary.anomalies.length);
     csv.slice(1).forEach((line, i) => assert.ok(line.startsWith(`${i + 1},${summary.anomalies[i].label},`), line));
     const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
     const cell = (id: string) => nb.cells.find((c) => (c as { id?: string }).id === id)!;
     const triage = JSON.stringify(cell('triage').outputs);
-    assert.equal((triage.match(/<tr>/g) ?? []).length, Math.min(25, summary.anomalies.length), 'the top 25 (the header row has a style)');
+    assert.equal(
+      (triage.match(/<tr>/g) ?? []).length,
+      Math.min(25, summary.anomalies.length),
+      'the top 25 (the header row has a style)',
+    );
     assert.ok(triage.includes(summary.anomalies[0].label.replace(/(source|dst)$/, '')), 'the top IP is in the table');
     assert.ok(JSON.stringify(cell('campaigns').outputs).includes('application/vnd.plotly.v1+json'));
     assert.ok(JSON.stringify(cell('profiles').outputs).includes('only'), 'a profile of an IP unique to one run');
     const html = fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8');
-    for (const heading of ['Why these IPs', 'Campaigns: IPs that deviate alike', 'Profiles: the special cases']) assert.ok(html.includes(heading), heading);
+    for (const heading of ['Why these IPs', 'Campaigns: IPs that deviate alike', 'Profiles: the special cases'])
+      assert.ok(html.includes(heading), heading);
   });
 
   test('the shared outputs name the final summary.json, never a temp file', () => {
     const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
-    const printed = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join('\n');
+    const printed = nb.cells
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => JSON.stringify(o))
+      .join('\n');
     assert.doesNotMatch(printed, /\.tmp\b/, 'no output names a temp file');
-    assert.ok(printed.includes(JSON.stringify(`summary written to ${path.join(out, 'summary.json')}`).slice(1, -1)), 'the last cell names the final summary.json');
+    assert.ok(
+      printed.includes(JSON.stringify(`summary written to ${path.join(out, 'summary.json')}`).slice(1, -1)),
+      'the last cell names the final summary.json',
+    );
     assert.doesNotMatch(fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8'), /summary\.json\.\d+\.tmp/);
   });
 
@@ -121,21 +164,36 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     const code = nb.cells.filter((c) => c.cell_type === 'code');
     assert.ok(code.length > 20);
     for (const cell of code) assert.equal(typeof cell.execution_count, 'number');
-    const figures = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'display_data' && (o.data as Record<string, unknown>)['application/vnd.plotly.v1+json']);
+    const figures = nb.cells
+      .flatMap((c) => c.outputs ?? [])
+      .filter(
+        (o) =>
+          o.output_type === 'display_data' && (o.data as Record<string, unknown>)['application/vnd.plotly.v1+json'],
+      );
     assert.ok(figures.length >= 28, `${figures.length} figures (27 seed figures + the overlap figure)`);
     // Signed: Jupyter (same user) opens it trusted, so its HTML outputs run.
     const check = spawnSync(
       findJupyterPython()!,
-      ['-c', 'import sys, nbformat; from nbformat.sign import NotebookNotary; print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))', path.join(out, 'evaluation_5T.ipynb')],
+      [
+        '-c',
+        'import sys, nbformat; from nbformat.sign import NotebookNotary; print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))',
+        path.join(out, 'evaluation_5T.ipynb'),
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(check.stdout.trim(), 'True', check.stderr);
   });
 
-  test('the HTML references no local file and no CDN, and every figure draws offline in Chromium', { skip: !hasChromium() && 'no /usr/bin/chromium' }, async () => {
+  test('the HTML references no local file and no CDN, and every figure draws offline in Chromium', {
+    skip: !hasChromium() && 'no /usr/bin/chromium',
+  }, async () => {
     const html = fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8');
     const loaded = loadedUrls(html);
-    assert.deepEqual(loaded.filter((u) => /^(file:|https?:|\/\/)/i.test(u)), [], 'scripts/links loading from disk or network');
+    assert.deepEqual(
+      loaded.filter((u) => /^(file:|https?:|\/\/)/i.test(u)),
+      [],
+      'scripts/links loading from disk or network',
+    );
     assert.deepEqual(externalResources(html), []);
     const page = await openOffline(html);
     try {
@@ -144,9 +202,15 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
       await scrollUntilAllDrawn(page.page, 120_000);
       // Far figures are released again by design (lib/display): each must have drawn once, none failed.
       const undrawn = await page.page.$$eval('div[data-anomaly-eval-figure]', (divs) =>
-        divs.map((d, i) => `${i}:${d.getAttribute('data-state')}`).filter((_, i) => !divs[i].hasAttribute('data-drawn-ms') || divs[i].getAttribute('data-state') === 'error'));
+        divs
+          .map((d, i) => `${i}:${d.getAttribute('data-state')}`)
+          .filter((_, i) => !divs[i].hasAttribute('data-drawn-ms') || divs[i].getAttribute('data-state') === 'error'),
+      );
       assert.deepEqual(undrawn, [], 'every figure drew');
-      const svgs = await page.page.$$eval('div[data-anomaly-eval-figure][data-state="drawn"] .main-svg', (els) => els.length);
+      const svgs = await page.page.$$eval(
+        'div[data-anomaly-eval-figure][data-state="drawn"] .main-svg',
+        (els) => els.length,
+      );
       assert.ok(svgs > 0, 'the figures in view hold their SVG');
       assert.deepEqual(page.blocked, [], 'no network request');
       assert.deepEqual(page.errors, [], 'no console error');
@@ -201,8 +265,16 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     assert.deepEqual(summary.sample, { size: Math.min(4000, summary.full.normalRows), seed: 42 });
     for (const family of ['avg_Length', 'count_Length', 'std_IP_distance', 'sum_is_enable']) {
       for (const role of ['source', 'dst'] as const) {
-        assertStatsClose(summary.families[family].anomalous[role], familyStatsOf(t5, family, role, () => true), `${family} anomalous ${role}`);
-        assertStatsClose(summary.families[family].normal[role], familyStatsOf(full, family, role, (l) => !anomalous.has(l)), `${family} normal ${role}`);
+        assertStatsClose(
+          summary.families[family].anomalous[role],
+          familyStatsOf(t5, family, role, () => true),
+          `${family} anomalous ${role}`,
+        );
+        assertStatsClose(
+          summary.families[family].normal[role],
+          familyStatsOf(full, family, role, (l) => !anomalous.has(l)),
+          `${family} normal ${role}`,
+        );
       }
     }
   });
@@ -210,15 +282,22 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
   test('--whole reads the full dataset into memory and gives the same summary.json', () => {
     const wholeOut = path.join(work, 'out-whole');
     const run = report([
-      '--models', ...RUNS.map((r) => path.join(data, 'models', r)),
-      '--full', path.join(data, 'final', 'final_dataset_5T.csv'),
-      '--whole', '--out', wholeOut,
+      '--models',
+      ...RUNS.map((r) => path.join(data, 'models', r)),
+      '--full',
+      path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--whole',
+      '--out',
+      wholeOut,
     ]);
     assert.equal(run.status, 0, run.stderr);
     const streamed = fs.readFileSync(path.join(out, 'summary.json'), 'utf8');
     assert.equal(fs.readFileSync(path.join(wholeOut, 'summary.json'), 'utf8'), streamed);
     const nb = readNotebook(path.join(wholeOut, 'evaluation_5T.ipynb'));
-    const printed = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join('\n');
+    const printed = nb.cells
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => JSON.stringify(o))
+      .join('\n');
     assert.match(printed, /full read:\s+whole, in memory/);
   });
 
@@ -226,10 +305,20 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     // A 15T run: the 5T run's 15-minute windows, every column shuffled; a 30T run with columns reversed.
     const src5 = readTsv(path.join(data, 'models', RUNS[2], 'detected_anomalies.csv'));
     const src30 = readTsv(path.join(data, 'models', RUNS[0], 'detected_anomalies.csv'));
-    const lines5 = fs.readFileSync(path.join(data, 'models', RUNS[2], 'detected_anomalies.csv'), 'utf8').split('\n').filter((l) => l !== '');
-    const lines30 = fs.readFileSync(path.join(data, 'models', RUNS[0], 'detected_anomalies.csv'), 'utf8').split('\n').filter((l) => l !== '');
+    const lines5 = fs
+      .readFileSync(path.join(data, 'models', RUNS[2], 'detected_anomalies.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    const lines30 = fs
+      .readFileSync(path.join(data, 'models', RUNS[0], 'detected_anomalies.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     // ... and without the is_enable families: the notebook notes the missing family instead of failing.
-    const quarter = new Set(valueHeaders(src5).filter((v) => new Date(v.start).getUTCMinutes() % 15 === 0 && !v.family.endsWith('_is_enable')).map((v) => v.col));
+    const quarter = new Set(
+      valueHeaders(src5)
+        .filter((v) => new Date(v.start).getUTCMinutes() % 15 === 0 && !v.family.endsWith('_is_enable'))
+        .map((v) => v.col),
+    );
     const meta = src5.headers.map((h, c) => (HEADER.test(h) ? -1 : c)).filter((c) => c >= 0);
     const order = [...quarter, ...meta];
     let state = 7;
@@ -240,10 +329,12 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     }
     const write = (dir: string, lines: string[], cols: number[]) => {
       fs.mkdirSync(dir, { recursive: true });
-      const text = `${lines.map((line) => {
-        const f = line.split('\t');
-        return [f[0], ...cols.map((c) => f[c + 1])].join('\t');
-      }).join('\n')}\n`;
+      const text = `${lines
+        .map((line) => {
+          const f = line.split('\t');
+          return [f[0], ...cols.map((c) => f[c + 1])].join('\t');
+        })
+        .join('\n')}\n`;
       fs.writeFileSync(path.join(dir, 'detected_anomalies.csv'), text);
     };
     const run15 = path.join(work, 'other', 'run_15');
@@ -251,23 +342,55 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     write(run15, lines5, order);
     write(run30, lines30, src30.headers.map((_, c) => c).reverse());
     const out2 = path.join(work, 'out2');
-    const result = report(['--models', run15, run30, '--full', path.join(data, 'final', 'final_dataset_5T.csv'), '--out', out2, '--sample', '50', '--seed', '7', '--fold-code']);
+    const result = report([
+      '--models',
+      run15,
+      run30,
+      '--full',
+      path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--out',
+      out2,
+      '--sample',
+      '50',
+      '--seed',
+      '7',
+      '--fold-code',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     const nb = readNotebook(path.join(out2, 'evaluation_5T.ipynb'));
     assert.deepEqual(findProblemOutputs(nb), []);
     const summary = JSON.parse(fs.readFileSync(path.join(out2, 'summary.json'), 'utf8')) as SummaryJson;
     const t15 = readTsv(path.join(run15, 'detected_anomalies.csv'));
     const t30 = readTsv(path.join(run30, 'detected_anomalies.csv'));
-    assert.deepEqual(summary.runs.map((r) => r.name), ['15T', '30T']);
+    assert.deepEqual(
+      summary.runs.map((r) => r.name),
+      ['15T', '30T'],
+    );
     assert.equal(summary.reference, '15T');
     assert.equal(summary.runs[0].windows, new Set(valueHeaders(t15).map((v) => v.start)).size);
     assert.deepEqual(summary.overlaps, [{ runs: ['15T', '30T'], common: commonCount([t15, t30]) }]);
     assert.deepEqual(summary.sample, { size: 50, seed: 7 });
-    assertStatsClose(summary.families.avg_Length.anomalous.source, familyStatsOf(t15, 'avg_Length', 'source', () => true), '15T avg_Length anomalous source');
-    assert.deepEqual(summary.families.avg_is_enable.anomalous.source, { ips: t15.index.filter((l) => l.endsWith('source')).length, values: 0, mean: null, max: null, nonzeroShare: null });
-    const printed = nb.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join('\n');
+    assertStatsClose(
+      summary.families.avg_Length.anomalous.source,
+      familyStatsOf(t15, 'avg_Length', 'source', () => true),
+      '15T avg_Length anomalous source',
+    );
+    assert.deepEqual(summary.families.avg_is_enable.anomalous.source, {
+      ips: t15.index.filter((l) => l.endsWith('source')).length,
+      values: 0,
+      mean: null,
+      max: null,
+      nonzeroShare: null,
+    });
+    const printed = nb.cells
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => JSON.stringify(o))
+      .join('\n');
     for (const family of ['avg_is_enable', 'std_is_enable', 'sum_is_enable']) {
-      assert.ok(printed.includes(`${family.replace(/_/g, '\\\\_')} is missing from the reference run 15T: no figure.`), `a note for ${family}`);
+      assert.ok(
+        printed.includes(`${family.replace(/_/g, '\\\\_')} is missing from the reference run 15T: no figure.`),
+        `a note for ${family}`,
+      );
     }
     const html = fs.readFileSync(path.join(out2, 'evaluation_5T.html'), 'utf8');
     assert.ok(html.includes('<details class="ae-code">'), '--fold-code folds the code');
@@ -275,7 +398,14 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
 
   test('a missing input exits non-zero with a clear message and leaves no file', () => {
     const out3 = path.join(work, 'out3');
-    const result = report(['--models', path.join(data, 'models', RUNS[2]), '--full', path.join(work, 'nope.csv'), '--out', out3]);
+    const result = report([
+      '--models',
+      path.join(data, 'models', RUNS[2]),
+      '--full',
+      path.join(work, 'nope.csv'),
+      '--out',
+      out3,
+    ]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, /full dataset not found: .*nope\.csv/);
     assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
@@ -286,7 +416,15 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
     const out5 = path.join(work, 'out5');
     const run = spawnSync(
       process.execPath,
-      [REPORT, '--models', path.join(data, 'models', RUNS[2]), '--full', path.join(data, 'final', 'final_dataset_5T.csv'), '--out', out5],
+      [
+        REPORT,
+        '--models',
+        path.join(data, 'models', RUNS[2]),
+        '--full',
+        path.join(data, 'final', 'final_dataset_5T.csv'),
+        '--out',
+        out5,
+      ],
       { encoding: 'utf8', env: { ...process.env, JUPYTER_PYTHON: path.join(work, 'no-python-here') } },
     );
     assert.equal(run.status, 1);
@@ -298,16 +436,34 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
   test('--notebook runs another notebook; a cell writing to stderr is reported as a warning; --hide-code drops code', () => {
     const nbFile = path.join(work, 'tiny.ipynb');
     const cell = (source: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source });
-    fs.writeFileSync(nbFile, JSON.stringify({
-      nbformat: 4, nbformat_minor: 4,
-      metadata: { kernelspec: { name: 'tslab-anomaly-eval', display_name: 'TypeScript', language: 'typescript' } },
-      cells: [
-        cell("import * as fs from 'fs';\nconsole.error('careful: odd input');"),
-        cell("fs.writeFileSync(process.env.EVAL_SUMMARY_OUT!, JSON.stringify({ sample: Number(process.env.EVAL_SAMPLE) }));"),
-      ],
-    }));
+    fs.writeFileSync(
+      nbFile,
+      JSON.stringify({
+        nbformat: 4,
+        nbformat_minor: 4,
+        metadata: { kernelspec: { name: 'tslab-anomaly-eval', display_name: 'TypeScript', language: 'typescript' } },
+        cells: [
+          cell("import * as fs from 'fs';\nconsole.error('careful: odd input');"),
+          cell(
+            'fs.writeFileSync(process.env.EVAL_SUMMARY_OUT!, JSON.stringify({ sample: Number(process.env.EVAL_SAMPLE) }));',
+          ),
+        ],
+      }),
+    );
     const out6 = path.join(work, 'out6');
-    const result = report(['--notebook', nbFile, '--models', path.join(data, 'models', RUNS[2]), '--full', path.join(data, 'final', 'final_dataset_5T.csv'), '--sample', '9', '--out', out6, '--hide-code']);
+    const result = report([
+      '--notebook',
+      nbFile,
+      '--models',
+      path.join(data, 'models', RUNS[2]),
+      '--full',
+      path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--sample',
+      '9',
+      '--out',
+      out6,
+      '--hide-code',
+    ]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /warning: cell 1 \(import \* as fs from 'fs';\) wrote to stderr: careful: odd input/);
     assert.deepEqual(fs.readdirSync(out6).sort(), ['summary.json', 'tiny.html', 'tiny.ipynb']);
@@ -320,9 +476,19 @@ describe('report on generated demo data', { skip: !canRun && 'needs Jupyter (nbc
   test('a failing cell exits non-zero naming the cell and its error, and leaves no file', () => {
     const broken = path.join(work, 'broken');
     fs.mkdirSync(broken, { recursive: true });
-    fs.writeFileSync(path.join(broken, 'detected_anomalies.csv'), "\t('avg_Length', 'avg_2019-02-01 09:35:00')\n1.2.3.4source\tnot-a-number\n");
+    fs.writeFileSync(
+      path.join(broken, 'detected_anomalies.csv'),
+      "\t('avg_Length', 'avg_2019-02-01 09:35:00')\n1.2.3.4source\tnot-a-number\n",
+    );
     const out4 = path.join(work, 'out4');
-    const result = report(['--models', broken, '--full', path.join(data, 'final', 'final_dataset_5T.csv'), '--out', out4]);
+    const result = report([
+      '--models',
+      broken,
+      '--full',
+      path.join(data, 'final', 'final_dataset_5T.csv'),
+      '--out',
+      out4,
+    ]);
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /failed in cell \d+ \(const runs = await loadRuns\(params\.models\);\)/);
     assert.match(result.stderr, /detected_anomalies\.csv/, 'the error names the file');
@@ -338,20 +504,50 @@ describe('notebook parameters', () => {
     const p = resolveParams(defaults, {}, cwd);
     assert.deepEqual(p.models, [path.join(root, 'data', 'models', 'a')]);
     assert.equal(p.full, path.join(root, 'data', 'final', 'f.csv'));
-    const q = resolveParams(defaults, { EVAL_MODELS: '["/x/1", "/x/2"]', EVAL_SAMPLE: '10', EVAL_SEED: '0', EVAL_REFERENCE: '10T', EVAL_SUMMARY_OUT: '/o/s.json' }, cwd);
-    assert.deepEqual([q.models, q.sampleSize, q.seed, q.reference, q.summaryOut], [['/x/1', '/x/2'], 10, 0, '10T', '/o/s.json']);
+    const q = resolveParams(
+      defaults,
+      {
+        EVAL_MODELS: '["/x/1", "/x/2"]',
+        EVAL_SAMPLE: '10',
+        EVAL_SEED: '0',
+        EVAL_REFERENCE: '10T',
+        EVAL_SUMMARY_OUT: '/o/s.json',
+      },
+      cwd,
+    );
+    assert.deepEqual(
+      [q.models, q.sampleSize, q.seed, q.reference, q.summaryOut],
+      [['/x/1', '/x/2'], 10, 0, '10T', '/o/s.json'],
+    );
     assert.deepEqual(resolveParams(defaults, { EVAL_MODELS: `/a${path.delimiter}/b` }, cwd).models, ['/a', '/b']);
     // The report's own encoding round-trips.
-    const back = resolveParams(defaults, paramsToEnv({ models: ['/m/1'], full: '/f.csv', sampleSize: 5, seed: 3, loadWhole: true }), cwd);
-    assert.deepEqual([back.models, back.full, back.sampleSize, back.seed, back.loadWhole], [['/m/1'], '/f.csv', 5, 3, true]);
+    const back = resolveParams(
+      defaults,
+      paramsToEnv({ models: ['/m/1'], full: '/f.csv', sampleSize: 5, seed: 3, loadWhole: true }),
+      cwd,
+    );
+    assert.deepEqual(
+      [back.models, back.full, back.sampleSize, back.seed, back.loadWhole],
+      [['/m/1'], '/f.csv', 5, 3, true],
+    );
   });
 
   test('EVAL_LOAD_WHOLE takes true/false, 1/0, yes/no and nothing else', () => {
     assert.equal(resolveParams(defaults, {}, cwd).loadWhole, undefined);
-    for (const [text, value] of [['true', true], ['1', true], ['YES', true], ['false', false], ['0', false], ['no', false]] as const) {
+    for (const [text, value] of [
+      ['true', true],
+      ['1', true],
+      ['YES', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+    ] as const) {
       assert.equal(resolveParams(defaults, { EVAL_LOAD_WHOLE: text }, cwd).loadWhole, value, text);
     }
-    assert.throws(() => resolveParams(defaults, { EVAL_LOAD_WHOLE: 'maybe' }, cwd), /EVAL_LOAD_WHOLE: expected true or false \(or 1\/0, yes\/no\), found "maybe"/);
+    assert.throws(
+      () => resolveParams(defaults, { EVAL_LOAD_WHOLE: 'maybe' }, cwd),
+      /EVAL_LOAD_WHOLE: expected true or false \(or 1\/0, yes\/no\), found "maybe"/,
+    );
   });
 
   test('a JSON file named by EVAL_PARAMS sets values relative to itself, under the variables', () => {
@@ -363,19 +559,34 @@ describe('notebook parameters', () => {
       assert.deepEqual(p.models, [path.join(dir, 'runs', 'a'), path.join(dir, 'runs', 'b')]);
       assert.equal(p.sampleSize, 13);
       fs.writeFileSync(file, '{"sampleSize": 1,}');
-      assert.throws(() => resolveParams(defaults, { EVAL_PARAMS: file }, cwd), (e: unknown) => e instanceof ParamError && e.message.includes(file) && /invalid JSON/.test(e.message));
+      assert.throws(
+        () => resolveParams(defaults, { EVAL_PARAMS: file }, cwd),
+        (e: unknown) => e instanceof ParamError && e.message.includes(file) && /invalid JSON/.test(e.message),
+      );
       fs.writeFileSync(file, '{"sample": 1}');
-      assert.throws(() => resolveParams(defaults, { EVAL_PARAMS: file }, cwd), /unknown parameter "sample"; expected one of models, full/);
+      assert.throws(
+        () => resolveParams(defaults, { EVAL_PARAMS: file }, cwd),
+        /unknown parameter "sample"; expected one of models, full/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test('bad values name the variable, what was found and what was expected', () => {
-    assert.throws(() => resolveParams(defaults, { EVAL_SAMPLE: 'many' }, cwd), /^ParamError: EVAL_SAMPLE: expected a whole number ≥ 0, found "many"$/m);
+    assert.throws(
+      () => resolveParams(defaults, { EVAL_SAMPLE: 'many' }, cwd),
+      /^ParamError: EVAL_SAMPLE: expected a whole number ≥ 0, found "many"$/m,
+    );
     assert.throws(() => resolveParams(defaults, { EVAL_SEED: '-1' }, cwd), /EVAL_SEED: expected a whole number/);
-    assert.throws(() => resolveParams(defaults, { EVAL_MODELS: '["a", 3]' }, cwd), /EVAL_MODELS: expected one or more run folders/);
-    assert.throws(() => resolveParams(defaults, { EVAL_PARAMS: '/no/such/params.json' }, cwd), /EVAL_PARAMS=\/no\/such\/params\.json: cannot read the parameters file .*ENOENT/);
+    assert.throws(
+      () => resolveParams(defaults, { EVAL_MODELS: '["a", 3]' }, cwd),
+      /EVAL_MODELS: expected one or more run folders/,
+    );
+    assert.throws(
+      () => resolveParams(defaults, { EVAL_PARAMS: '/no/such/params.json' }, cwd),
+      /EVAL_PARAMS=\/no\/such\/params\.json: cannot read the parameters file .*ENOENT/,
+    );
   });
 });
 
@@ -383,15 +594,26 @@ describe('the committed notebook', () => {
   const file = path.join(root, 'notebooks', 'evaluation_5T.ipynb');
 
   test('is what scripts/build-notebook.ts writes, outputs cleared, on the project kernel, with a parameters cell', () => {
-    const check = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'build-notebook.js'), '--check'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, [path.join(root, 'dist', 'scripts', 'build-notebook.js'), '--check'], {
+      encoding: 'utf8',
+    });
     assert.equal(check.status, 0, `${check.stderr} (rebuild it with node dist/scripts/build-notebook.js)`);
     const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
       metadata: { kernelspec: { name: string } };
-      cells: { cell_type: string; metadata: { tags?: string[] }; outputs?: unknown[]; execution_count?: number | null; source: string[] }[];
+      cells: {
+        cell_type: string;
+        metadata: { tags?: string[] };
+        outputs?: unknown[];
+        execution_count?: number | null;
+        source: string[];
+      }[];
     };
     assert.equal(nb.metadata.kernelspec.name, 'tslab-anomaly-eval');
     const code = nb.cells.filter((c) => c.cell_type === 'code');
-    assert.ok(code.every((c) => (c.outputs ?? []).length === 0 && c.execution_count === null), 'outputs cleared');
+    assert.ok(
+      code.every((c) => (c.outputs ?? []).length === 0 && c.execution_count === null),
+      'outputs cleared',
+    );
     const parameters = code.filter((c) => c.metadata.tags?.includes('parameters'));
     assert.equal(parameters.length, 1);
     assert.match(parameters[0].source.join(''), /sampleSize = 4000/);

@@ -20,7 +20,10 @@ test('two readers interleaved keep their own label, values and problem', () => {
   assert.equal(b.parseRow(bad, 0, bad.length - 1, 2, new Float64Array(2), 0), false);
   assert.equal(a.label, '1.2.3.4source');
   assert.equal(b.label, '5.6.7.8dst');
-  assert.deepEqual([...out].map((v) => (Object.is(v, -0) ? '-0' : String(v))), ['0', '0.022977126507556064', '-0', '0.00001']);
+  assert.deepEqual(
+    [...out].map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+    ['0', '0.022977126507556064', '-0', '0.00001'],
+  );
   assert.deepEqual(b.problem, { kind: 'number', column: 3, fields: 0, text: 'x1' });
   // A later good line on `a` does not touch `b`'s problem; the problem given out is a copy.
   const problem = b.problem;

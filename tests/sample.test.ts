@@ -20,7 +20,10 @@ test('labelHash is a deterministic 53-bit integer that depends on label and seed
 });
 
 test('labelHash spreads similar labels evenly (chi-square over 64 buckets, top and bottom bits)', () => {
-  for (const [name, bucket] of [['top', (h: number) => Math.floor(h / 2 ** 47)], ['bottom', (h: number) => h % 64]] as const) {
+  for (const [name, bucket] of [
+    ['top', (h: number) => Math.floor(h / 2 ** 47)],
+    ['bottom', (h: number) => h % 64],
+  ] as const) {
     const counts = new Array(64).fill(0);
     for (const label of labels) counts[bucket(labelHash(label, 7))]++;
     const mean = labels.length / 64;
@@ -61,11 +64,17 @@ test('sampleFrame picks the sampleRows rows of a frame read from a file', async 
   try {
     const file = path.join(dir, 't.tsv');
     const head = ['', "('avg_Length', 'avg_2019-02-01 09:35:00')", "('avg_Length', 'avg_2019-02-01 09:40:00')"];
-    fs.writeFileSync(file, `${[head.join('\t'), ...labels.slice(0, 300).map((l, i) => `${l}\t${i}.0\t${i * 2}`)].join('\n')}\n`);
+    fs.writeFileSync(
+      file,
+      `${[head.join('\t'), ...labels.slice(0, 300).map((l, i) => `${l}\t${i}.0\t${i * 2}`)].join('\n')}\n`,
+    );
     const frame = await readTable(file);
     const sample = sampleFrame(frame, 30, 9);
     const rows = sampleRows(frame.index, 30, 9);
-    assert.deepEqual(sample.index, Array.from(rows, (r) => labels[r]));
+    assert.deepEqual(
+      sample.index,
+      Array.from(rows, (r) => labels[r]),
+    );
     rows.forEach((r, i) => assert.deepEqual(Array.from(sample.row(i)), [r, 2 * r]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

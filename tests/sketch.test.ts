@@ -8,10 +8,11 @@ import { prng as random } from './frames';
 
 const WINDOWS = ['2019-02-01 09:35:00', '2019-02-01 09:40:00', '2019-02-01 09:45:00'];
 const COLUMNS: ColumnKey[] = [
-  ...['count_Length', 'avg_Length'].flatMap((f) => WINDOWS.map((w) => parseColumnKey(`('${f}', '${f.split('_')[0]}_${w}')`))),
+  ...['count_Length', 'avg_Length'].flatMap((f) =>
+    WINDOWS.map((w) => parseColumnKey(`('${f}', '${f.split('_')[0]}_${w}')`)),
+  ),
   parseColumnKey('is_src'),
 ];
-
 
 /** Rows of mostly zeros, small integers (both signs), a few missing and infinite values. */
 function rows(count: number, seed: number, value: (rnd: () => number) => number): { role: Role; row: Float64Array }[] {
@@ -34,7 +35,11 @@ function sketchOf(data: { role: Role; row: Float64Array }[]): ValueSketch {
 }
 
 /** The exact sorted distinct values and counts of one column and role, missing values skipped. */
-function exactCounts(data: { role: Role; row: Float64Array }[], col: number, role: Role): { values: number[]; counts: number[] } {
+function exactCounts(
+  data: { role: Role; row: Float64Array }[],
+  col: number,
+  role: Role,
+): { values: number[]; counts: number[] } {
   const counts = new Map<number, number>();
   for (const d of data) {
     const v = d.row[col];
@@ -55,7 +60,10 @@ test('a column with few distinct values is held exactly: values, counts, zeros a
       const got = dists[role][j];
       assert.deepEqual([...got.values], exact.values, `${role} ${j} values`);
       assert.deepEqual([...got.counts], exact.counts, `${role} ${j} counts`);
-      assert.equal(got.n, exact.counts.reduce((a, b) => a + b, 0));
+      assert.equal(
+        got.n,
+        exact.counts.reduce((a, b) => a + b, 0),
+      );
     }
   }
 });
@@ -116,8 +124,15 @@ test('the baseline: medians, spreads and the floor rule against a direct computa
       assert.ok(Math.abs(baseline.logMedian[role][j] - m) < 1e-12);
       assert.ok(Math.abs(baseline.logSpread[role][j] - MAD_SCALE * median(logs.map((x) => Math.abs(x - m)))) < 1e-12);
     }
-    for (const [family, cols] of [['count_Length', [0, 1, 2]], ['avg_Length', [3, 4, 5]]] as const) {
-      const pooled = data.filter((d) => d.role === role).flatMap((d) => cols.map((c) => d.row[c])).filter((v) => !Number.isNaN(v)).map(slog);
+    for (const [family, cols] of [
+      ['count_Length', [0, 1, 2]],
+      ['avg_Length', [3, 4, 5]],
+    ] as const) {
+      const pooled = data
+        .filter((d) => d.role === role)
+        .flatMap((d) => cols.map((c) => d.row[c]))
+        .filter((v) => !Number.isNaN(v))
+        .map(slog);
       const centre = median(pooled);
       const floor = median(pooled.filter((x) => x !== centre).map((x) => Math.abs(x - centre)));
       assert.ok(Math.abs(baseline.floor.get(family)![role] - floor) < 1e-12, `${family} ${role}`);

@@ -3,12 +3,20 @@ import assert from 'node:assert/strict';
 import type { Frame } from '../lib/frame';
 import { prng, timelineFrame } from './frames';
 import {
-  matchingPairs, pairsMarkdown, robustZ, singularIps, singularIpsMarkdown, standoutIps, standoutsMarkdown,
+  matchingPairs,
+  pairsMarkdown,
+  robustZ,
+  singularIps,
+  singularIpsMarkdown,
+  standoutIps,
+  standoutsMarkdown,
 } from '../lib/standouts';
 
 /** A frame of one family, a timeline per row. */
 function frameOf(rows: Record<string, readonly number[]>, family = 'count_Length'): Frame {
-  return timelineFrame(Object.fromEntries(Object.entries(rows).map(([label, timeline]) => [label, { [family]: timeline }])));
+  return timelineFrame(
+    Object.fromEntries(Object.entries(rows).map(([label, timeline]) => [label, { [family]: timeline }])),
+  );
 }
 const HOSTILE_SOURCE = '<img src=x onerror=alert(1)>source';
 
@@ -50,8 +58,17 @@ test('standoutIps finds exactly the planted source and destination', () => {
   const s = found.find((x) => x.label === source)!;
   assert.equal(s.role, 'source');
   assert.ok(s.score >= 3.5);
-  assert.equal(s.total, frame.family('count_Length').series(frame.rowOf(source)).reduce((a, b) => a + b, 0));
-  assert.deepEqual(standoutIps(frame, 'count_Length', { roles: ['dst'] }).map((x) => x.label), [dst]);
+  assert.equal(
+    s.total,
+    frame
+      .family('count_Length')
+      .series(frame.rowOf(source))
+      .reduce((a, b) => a + b, 0),
+  );
+  assert.deepEqual(
+    standoutIps(frame, 'count_Length', { roles: ['dst'] }).map((x) => x.label),
+    [dst],
+  );
 });
 
 test('standoutIps finds nobody in a homogeneous group', () => {
@@ -75,9 +92,17 @@ test('matchingPairs ranks the planted pair first, with its correlation and share
   assert.equal(best.sameHost, false);
   for (let i = 1; i < pairs.length; i++) assert.ok(pairs[i - 1].score >= pairs[i].score);
   // Restricting the candidates keeps only pairs of those IPs.
-  const others = matchingPairs(frame, 'count_Length', { sources: ['10.0.0.1source', '10.0.0.2source'], dsts: ['10.9.0.3dst', dst], minCorrelation: -1 });
+  const others = matchingPairs(frame, 'count_Length', {
+    sources: ['10.0.0.1source', '10.0.0.2source'],
+    dsts: ['10.9.0.3dst', dst],
+    minCorrelation: -1,
+  });
   assert.ok(others.length > 0);
-  assert.ok(others.every((p) => ['10.0.0.1source', '10.0.0.2source'].includes(p.source) && ['10.9.0.3dst', dst].includes(p.dst)));
+  assert.ok(
+    others.every(
+      (p) => ['10.0.0.1source', '10.0.0.2source'].includes(p.source) && ['10.9.0.3dst', dst].includes(p.dst),
+    ),
+  );
 });
 
 test('matchingPairs flags a host matching itself on both ends', () => {

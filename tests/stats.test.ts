@@ -8,7 +8,8 @@ import { FamilyStatsAccumulator, familyStats } from '../lib/stats';
 import { readTable } from '../lib/loaders';
 import type { Frame } from '../lib/frame';
 
-const H = (family: string, minute: number) => `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
+const H = (family: string, minute: number) =>
+  `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;
 
 async function frameOf(lines: string[][]): Promise<Frame> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stats-test-'));
@@ -35,8 +36,20 @@ test('missing values skipped, zeros counted, max and nonzeroShare per family and
   // An empty group: rows but no values.
   assert.deepEqual(stats.get('avg_X')!.dst, { ips: 1, values: 0, mean: NaN, max: NaN, nonzeroShare: NaN });
   // Only some rows.
-  assert.deepEqual(familyStats(frame, [1]).get('avg_X')!.source, { ips: 1, values: 2, mean: 2, max: 4, nonzeroShare: 0.5 });
-  assert.deepEqual(familyStats(frame, []).get('avg_X')!.source, { ips: 0, values: 0, mean: NaN, max: NaN, nonzeroShare: NaN });
+  assert.deepEqual(familyStats(frame, [1]).get('avg_X')!.source, {
+    ips: 1,
+    values: 2,
+    mean: 2,
+    max: 4,
+    nonzeroShare: 0.5,
+  });
+  assert.deepEqual(familyStats(frame, []).get('avg_X')!.source, {
+    ips: 0,
+    values: 0,
+    mean: NaN,
+    max: NaN,
+    nonzeroShare: NaN,
+  });
 });
 
 test('infinities propagate: inf mean and max, -inf mean, both give NaN mean', async () => {
@@ -63,13 +76,24 @@ test('sums are compensated: 1e16 plus a thousand ones keeps the ones', async () 
 });
 
 test('merging partial accumulators gives the single-pass result (to 1e-12 relative)', async () => {
-  const header = ['', ...Array.from({ length: 8 }, (_, m) => H('avg_X', m * 5)), ...Array.from({ length: 8 }, (_, m) => H('sum_X', m * 5))];
+  const header = [
+    '',
+    ...Array.from({ length: 8 }, (_, m) => H('avg_X', m * 5)),
+    ...Array.from({ length: 8 }, (_, m) => H('sum_X', m * 5)),
+  ];
   let x = 12345;
-  const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const rows = Array.from({ length: 500 }, (_, r) => [`${r}${r % 2 ? 'dst' : 'source'}`, ...header.slice(1).map(() => (next() < 0.5 ? '0.0' : String(next() * 10 ** Math.floor(next() * 8))))]);
+  const next = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rows = Array.from({ length: 500 }, (_, r) => [
+    `${r}${r % 2 ? 'dst' : 'source'}`,
+    ...header.slice(1).map(() => (next() < 0.5 ? '0.0' : String(next() * 10 ** Math.floor(next() * 8)))),
+  ]);
   const frame = await frameOf([header, ...rows]);
   const whole = familyStats(frame);
-  const parts = [new FamilyStatsAccumulator(frame.columns), new FamilyStatsAccumulator(frame.columns), new FamilyStatsAccumulator(frame.columns)];
+  const parts = [
+    new FamilyStatsAccumulator(frame.columns),
+    new FamilyStatsAccumulator(frame.columns),
+    new FamilyStatsAccumulator(frame.columns),
+  ];
   for (let r = 0; r < frame.nRows; r++) parts[r % 3].addRow(frame.roles[r], frame.row(r));
   parts[0].merge(parts[1]);
   parts[0].merge(parts[2]);

@@ -9,7 +9,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VERDICT_STATUSES, allFindings } from '../lib/findings';
-import { type Stats, type Table, assertStatsClose, commonCount, familyStatsOf, freqOf, readTsv, valueHeaders } from './independent';
+import {
+  type Stats,
+  type Table,
+  assertStatsClose,
+  commonCount,
+  familyStatsOf,
+  freqOf,
+  readTsv,
+  valueHeaders,
+} from './independent';
 
 const root = path.resolve(__dirname, '..', '..');
 const SUMMARY = path.join(root, 'dist', 'cli', 'summary.js');
@@ -19,7 +28,18 @@ const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019
 interface SummaryJson {
   schemaVersion: number;
   reference: string;
-  runs: { name: string; path: string; rows: number; valueColumns: number; columns: number; windows: number; freq: string; start: string; end: string; families: string[] }[];
+  runs: {
+    name: string;
+    path: string;
+    rows: number;
+    valueColumns: number;
+    columns: number;
+    windows: number;
+    freq: string;
+    start: string;
+    end: string;
+    families: string[];
+  }[];
   overlaps: { runs: string[]; common: number }[];
   full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
   sample: { size: number; seed: number };
@@ -48,7 +68,18 @@ describe('npm run summary on generated demo data', () => {
     const fullPath = path.join(data, 'final', 'final_dataset_5T.csv');
     full = readTsv(fullPath);
     outFile = path.join(work, 'out', 'summary.json');
-    const run = summary(['--models', ...models, '--full', fullPath, '--sample', '300', '--seed', '7', '--out', outFile]);
+    const run = summary([
+      '--models',
+      ...models,
+      '--full',
+      fullPath,
+      '--sample',
+      '300',
+      '--seed',
+      '7',
+      '--out',
+      outFile,
+    ]);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /\[summary\] full: .*100%/, 'progress on stderr');
     json = JSON.parse(fs.readFileSync(outFile, 'utf8')) as SummaryJson;
@@ -59,16 +90,23 @@ describe('npm run summary on generated demo data', () => {
   });
 
   test('every finding of the seed, by id, with its verdict and evidence', () => {
-    assert.deepEqual(json.findings.map((f) => f.id), allFindings().map((f) => f.id));
+    assert.deepEqual(
+      json.findings.map((f) => f.id),
+      allFindings().map((f) => f.id),
+    );
     for (const f of json.findings) {
       assert.ok(VERDICT_STATUSES.includes(f.verdict as never), f.verdict);
       assert.ok(f.evidence.length > 0);
       assert.ok(f.section === 'overlap' ? f.family === null : typeof f.family === 'string', f.id);
-      }
-    });
+    }
+  });
 
   test('anomalies: every reference row once, by descending score, with the runs that flag it', () => {
-    const anomalies = (json as unknown as { anomalies: { label: string; role: string; runs: string[]; score: number; reasons: { score: number }[] }[] }).anomalies;
+    const anomalies = (
+      json as unknown as {
+        anomalies: { label: string; role: string; runs: string[]; score: number; reasons: { score: number }[] }[];
+      }
+    ).anomalies;
     const reference = tables[2];
     assert.deepEqual(anomalies.map((a) => a.label).sort(), [...reference.index].sort());
     for (let i = 1; i < anomalies.length; i++) assert.ok(anomalies[i - 1].score >= anomalies[i].score);
@@ -83,8 +121,14 @@ describe('npm run summary on generated demo data', () => {
 
   test('runs, names, windows and the finest run as reference', () => {
     assert.equal(json.schemaVersion, 2);
-    assert.deepEqual(json.runs.map((r) => r.name), tables.map(freqOf));
-    assert.deepEqual(json.runs.map((r) => r.name), ['30T', '10T', '5T']);
+    assert.deepEqual(
+      json.runs.map((r) => r.name),
+      tables.map(freqOf),
+    );
+    assert.deepEqual(
+      json.runs.map((r) => r.name),
+      ['30T', '10T', '5T'],
+    );
     assert.equal(json.reference, '5T');
     json.runs.forEach((run, i) => {
       const values = valueHeaders(tables[i]);
@@ -108,8 +152,18 @@ describe('npm run summary on generated demo data', () => {
     const anomalous = new Set(tables[2].index);
     const inFull = full.index.filter((label) => anomalous.has(label)).length;
     assert.deepEqual(
-      { rows: json.full.rows, valueColumns: json.full.valueColumns, normalRows: json.full.normalRows, anomalousNotInFull: json.full.anomalousNotInFull },
-      { rows: full.index.length, valueColumns: valueHeaders(full).length, normalRows: full.index.length - inFull, anomalousNotInFull: anomalous.size - inFull },
+      {
+        rows: json.full.rows,
+        valueColumns: json.full.valueColumns,
+        normalRows: json.full.normalRows,
+        anomalousNotInFull: json.full.anomalousNotInFull,
+      },
+      {
+        rows: full.index.length,
+        valueColumns: valueHeaders(full).length,
+        normalRows: full.index.length - inFull,
+        anomalousNotInFull: anomalous.size - inFull,
+      },
     );
     assert.deepEqual(json.sample, { size: Math.min(300, full.index.length - inFull), seed: 7 });
   });
@@ -120,8 +174,16 @@ describe('npm run summary on generated demo data', () => {
     assert.deepEqual(Object.keys(json.families), families);
     for (const family of families) {
       for (const role of ['source', 'dst'] as const) {
-        assertStatsClose(json.families[family].anomalous[role], familyStatsOf(tables[2], family, role, () => true), `${family} anomalous ${role}`);
-        assertStatsClose(json.families[family].normal[role], familyStatsOf(full, family, role, (l) => !anomalous.has(l)), `${family} normal ${role}`);
+        assertStatsClose(
+          json.families[family].anomalous[role],
+          familyStatsOf(tables[2], family, role, () => true),
+          `${family} anomalous ${role}`,
+        );
+        assertStatsClose(
+          json.families[family].normal[role],
+          familyStatsOf(full, family, role, (l) => !anomalous.has(l)),
+          `${family} normal ${role}`,
+        );
       }
     }
   });

@@ -6,7 +6,14 @@
 import * as path from 'node:path';
 import { aggregateRow, AggregateScratch } from './aggregate';
 import {
-  ANOMALY_FILE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, type RunName, RUNS, type ScaleSpec,
+  ANOMALY_FILE,
+  FAMILY_COUNT,
+  FULL_FILE,
+  GRID_5T,
+  headerLine,
+  type RunName,
+  RUNS,
+  type ScaleSpec,
 } from './layout';
 import { PacketBuffer } from './packets';
 import { buildPopulation, FLAG_10T, FLAG_30T, FLAG_5T, type RowSpec } from './population';
@@ -66,7 +73,8 @@ function metaCells(row: RowSpec, anomaly: boolean): number[] {
 /** Leaves the generator's mark (lib/provenance) in every folder written, so evaluations say the data are generated. */
 function markGenerated(folders: readonly string[], options: GenerateOptions): void {
   const mark: GeneratedMark = { generator: 'anomaly-eval data', fullRows: options.scale.fullRows, seed: options.seed };
-  for (const folder of new Set(folders)) writeFileAtomic(path.join(folder, GENERATED_MARK), `${JSON.stringify(mark, null, 2)}\n`);
+  for (const folder of new Set(folders))
+    writeFileAtomic(path.join(folder, GENERATED_MARK), `${JSON.stringify(mark, null, 2)}\n`);
 }
 
 /** Generates the four files of a scale. Synchronous; memory stays bounded by one row's packets. */
@@ -104,11 +112,20 @@ export function generateDataset(options: GenerateOptions): GenerateResult {
       if (options.onProgress && (index + 1) % every === 0) options.onProgress(index + 1, rows.length);
     });
     for (const writer of writers) writer.commit();
-    markGenerated(writers.map((w) => path.dirname(w.finalPath)), options);
+    markGenerated(
+      writers.map((w) => path.dirname(w.finalPath)),
+      options,
+    );
     const describe = (w: TableWriter, windows: number, extra: number): WrittenFile => ({
-      path: w.finalPath, rows: w.rows, columns: FAMILY_COUNT * windows + extra, bytes: w.bytes,
+      path: w.finalPath,
+      rows: w.rows,
+      columns: FAMILY_COUNT * windows + extra,
+      bytes: w.bytes,
     });
-    const runs = Object.fromEntries(runWriters.map((r) => [r.name, describe(r.writer, r.grid.windows, 10)])) as Record<RunName, WrittenFile>;
+    const runs = Object.fromEntries(runWriters.map((r) => [r.name, describe(r.writer, r.grid.windows, 10)])) as Record<
+      RunName,
+      WrittenFile
+    >;
     return { full: describe(full, GRID_5T.windows, 9), runs, packets };
   } catch (error) {
     for (const writer of writers) writer.abort();

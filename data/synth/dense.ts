@@ -9,7 +9,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostBits } from './dataset';
 import {
-  ANOMALY_FILE, DEMO_SCALE, FAMILY_COUNT, FULL_FILE, GRID_5T, headerLine, type RunGrid, type RunName, RUNS,
+  ANOMALY_FILE,
+  DEMO_SCALE,
+  FAMILY_COUNT,
+  FULL_FILE,
+  GRID_5T,
+  headerLine,
+  type RunGrid,
+  type RunName,
+  RUNS,
 } from './layout';
 import { compareLabels, FLAG_10T, FLAG_30T, FLAG_5T } from './population';
 import { Rng } from './prng';
@@ -73,8 +81,13 @@ export function denseLabels(rows: number, seed: number): string[] {
 export function denseFlags(rows: number): Uint8Array {
   const v = DEMO_SCALE.venn;
   const regions: Array<[number, number]> = [
-    [v.all, FLAG_30T | FLAG_10T | FLAG_5T], [v.only30and5, FLAG_30T | FLAG_5T], [v.only10and5, FLAG_10T | FLAG_5T],
-    [v.only30and10, FLAG_30T | FLAG_10T], [v.only30, FLAG_30T], [v.only10, FLAG_10T], [v.only5, FLAG_5T],
+    [v.all, FLAG_30T | FLAG_10T | FLAG_5T],
+    [v.only30and5, FLAG_30T | FLAG_5T],
+    [v.only10and5, FLAG_10T | FLAG_5T],
+    [v.only30and10, FLAG_30T | FLAG_10T],
+    [v.only30, FLAG_30T],
+    [v.only10, FLAG_10T],
+    [v.only5, FLAG_5T],
   ];
   const flags = regions.flatMap(([count, flag]) => Array<number>(count).fill(flag));
   if (flags.length > rows) throw new RangeError(`a dense table needs at least ${flags.length} rows, got ${rows}`);
@@ -118,9 +131,15 @@ export function generateDense(options: DenseOptions): GenerateResult {
     });
     for (const writer of writers) writer.commit();
     const describe = (w: TableWriter, windows: number, extra: number): WrittenFile => ({
-      path: w.finalPath, rows: w.rows, columns: FAMILY_COUNT * windows + extra, bytes: w.bytes,
+      path: w.finalPath,
+      rows: w.rows,
+      columns: FAMILY_COUNT * windows + extra,
+      bytes: w.bytes,
     });
-    const written = Object.fromEntries(runs.map((r) => [r.name, describe(r.writer, r.grid.windows, 10)])) as Record<RunName, WrittenFile>;
+    const written = Object.fromEntries(runs.map((r) => [r.name, describe(r.writer, r.grid.windows, 10)])) as Record<
+      RunName,
+      WrittenFile
+    >;
     return { full: describe(full, GRID_5T.windows, 9), runs: written, packets: 0 };
   } catch (error) {
     for (const writer of writers) writer.abort();

@@ -85,7 +85,10 @@ function gap(now: number, before: number): number {
 
 /** A uniformly random instant inside the union of `spans` (disjoint [start, end) pairs). */
 function timeWithin(rng: Rng, spans: readonly [number, number][]): number {
-  let at = rng.uniform(0, spans.reduce((a, [s, e]) => a + (e - s), 0));
+  let at = rng.uniform(
+    0,
+    spans.reduce((a, [s, e]) => a + (e - s), 0),
+  );
   for (const [s, e] of spans) {
     if (at <= e - s) return s + at;
     at -= e - s;
@@ -97,10 +100,17 @@ function timeWithin(rng: Rng, spans: readonly [number, number][]): number {
 class EpisodeBuilder {
   readonly episodes: Episode[] = [];
   private peerIds = 0;
-  constructor(readonly rng: Rng, readonly role: Role) {}
+  constructor(
+    readonly rng: Rng,
+    readonly role: Role,
+  ) {}
 
   /** Adds an episode, allocating `peerCount` fresh peer ids unless `reusePeer` is given. */
-  add(partial: Partial<Episode> & Pick<Episode, 'kind' | 'start' | 'end' | 'rate' | 'length'>, peerCount = 1, reusePeer?: number): Episode {
+  add(
+    partial: Partial<Episode> & Pick<Episode, 'kind' | 'start' | 'end' | 'rate' | 'length'>,
+    peerCount = 1,
+    reusePeer?: number,
+  ): Episode {
     if (this.episodes.length >= MAX_EPISODES) throw new Error('too many episodes in one row');
     const episode: Episode = {
       peerBase: reusePeer ?? this.peerIds,
@@ -140,14 +150,25 @@ class EpisodeBuilder {
       const duration = Math.min(900, rng.logNormal(8, 1.2));
       const packets = 1 + Math.min(200, rng.geometric(0.12));
       const reuse = earlier.length > 0 && rng.chance(0.3) ? rng.pick(earlier).peerBase : undefined;
-      const episode = this.add({
-        kind: 'session', start, end: start + duration, rate: Math.max(packets - 1, 0.01) / duration,
-        length: this.role === 'source' ? 'client' : 'server',
-        service: rng.pick([80, 443, 443, 443, 53, 123, 22, 8080]),
-        port1: 1 + rng.geometric(0.8), port2: 1 + rng.geometric(0.9),
-        otherGap: rng.logNormal(300, 1.5), forceFirst: true,
-        busybox: 0.002, enable: 0.003, sh: 0.004,
-      }, 1, reuse);
+      const episode = this.add(
+        {
+          kind: 'session',
+          start,
+          end: start + duration,
+          rate: Math.max(packets - 1, 0.01) / duration,
+          length: this.role === 'source' ? 'client' : 'server',
+          service: rng.pick([80, 443, 443, 443, 53, 123, 22, 8080]),
+          port1: 1 + rng.geometric(0.8),
+          port2: 1 + rng.geometric(0.9),
+          otherGap: rng.logNormal(300, 1.5),
+          forceFirst: true,
+          busybox: 0.002,
+          enable: 0.003,
+          sh: 0.004,
+        },
+        1,
+        reuse,
+      );
       earlier.push(episode);
     }
   }
@@ -190,7 +211,7 @@ export function campaignTempo(seed: number): Float64Array {
   const tempo = new Float64Array(SLOTS);
   const levels = [0.4, 1, 2.5, 6];
   let previous = -1;
-  for (let slot = 0; slot < SLOTS;) {
+  for (let slot = 0; slot < SLOTS; ) {
     const length = rng.int(4, 12);
     let level = rng.pick(levels);
     while (level === previous) level = rng.pick(levels);
@@ -222,17 +243,28 @@ function scanParams(rng: Rng, role: Role, rate: number): Partial<Episode> & Pick
   const perWindow = rate * 300;
   return role === 'source'
     ? {
-        kind: 'scan', length: 'syn', synLength: rng.pick([40, 40, 44, 60]), localShare: rng.uniform(0.05, 0.4),
+        kind: 'scan',
+        length: 'syn',
+        synLength: rng.pick([40, 40, 44, 60]),
+        localShare: rng.uniform(0.05, 0.4),
         port1: rng.chance(0.25) ? 1 : Math.min(perWindow, rng.uniform(30, 600)),
         port2: rng.chance(0.5) ? rng.int(1, 4) : Math.min(perWindow, rng.uniform(50, 1000)),
-        otherGap: rng.uniform(5, 60), revisit: rng.uniform(40, 150), paced: true,
+        otherGap: rng.uniform(5, 60),
+        revisit: rng.uniform(40, 150),
+        paced: true,
         // Each target gets a SYN on two ports back to back, some retransmitted.
         stickiness: rng.uniform(0.3, 0.5),
       }
     : {
-        kind: 'scan', length: 'synMix', localShare: rng.uniform(0.05, 0.3),
-        port1: rng.uniform(20, 120), port2: rng.uniform(20, 300), otherGap: rng.uniform(1, 5),
-        revisit: rng.uniform(40, 150), paced: true, stickiness: rng.uniform(0.3, 0.5),
+        kind: 'scan',
+        length: 'synMix',
+        localShare: rng.uniform(0.05, 0.3),
+        port1: rng.uniform(20, 120),
+        port2: rng.uniform(20, 300),
+        otherGap: rng.uniform(1, 5),
+        revisit: rng.uniform(40, 150),
+        paced: true,
+        stickiness: rng.uniform(0.3, 0.5),
       };
 }
 
@@ -243,10 +275,15 @@ function scanParams(rng: Rng, role: Role, rate: number): Partial<Episode> & Pick
  */
 function bruteForceParams(rng: Rng, role: Role): Partial<Episode> & Pick<Episode, 'kind' | 'length'> {
   return {
-    kind: 'infect', length: 'login', stickiness: rng.uniform(0.6, 0.8),
-    port1: role === 'source' ? rng.uniform(5, 80) : rng.uniform(5, 60), port2: rng.int(1, 3),
-    otherGap: role === 'source' ? rng.uniform(10, 120) : rng.uniform(1, 5), localShare: rng.uniform(0.1, 0.3),
-    revisit: rng.uniform(40, 150), paced: true,
+    kind: 'infect',
+    length: 'login',
+    stickiness: rng.uniform(0.6, 0.8),
+    port1: role === 'source' ? rng.uniform(5, 80) : rng.uniform(5, 60),
+    port2: rng.int(1, 3),
+    otherGap: role === 'source' ? rng.uniform(10, 120) : rng.uniform(1, 5),
+    localShare: rng.uniform(0.1, 0.3),
+    revisit: rng.uniform(40, 150),
+    paced: true,
   };
 }
 
@@ -256,8 +293,15 @@ function bruteForceParams(rng: Rng, role: Role): Partial<Episode> & Pick<Episode
  */
 function loaderParams(rng: Rng, weight: number): Partial<Episode> & Pick<Episode, 'kind' | 'length'> {
   return {
-    kind: 'loader', length: 'loader', stickiness: 1, port1: 1, port2: 1, otherGap: rng.uniform(0.5, 3),
-    busybox: weight * rng.uniform(0.15, 0.45), enable: weight * rng.uniform(0.1, 0.35), sh: weight * rng.uniform(0.15, 0.45),
+    kind: 'loader',
+    length: 'loader',
+    stickiness: 1,
+    port1: 1,
+    port2: 1,
+    otherGap: rng.uniform(0.5, 3),
+    busybox: weight * rng.uniform(0.15, 0.45),
+    enable: weight * rng.uniform(0.1, 0.35),
+    sh: weight * rng.uniform(0.15, 0.45),
   };
 }
 
@@ -279,7 +323,15 @@ function addLoaders(b: EpisodeBuilder, spans: readonly [number, number][], count
 
 /** Bulk transfer, as sender or receiver. */
 function bulkParams(rng: Rng): Partial<Episode> & Pick<Episode, 'kind' | 'length'> {
-  return { kind: 'bulk', length: 'bulk', stickiness: 0.98, port1: rng.int(1, 4), port2: rng.int(1, 2), otherGap: 0.05, localShare: 0.2 };
+  return {
+    kind: 'bulk',
+    length: 'bulk',
+    stickiness: 0.98,
+    port1: rng.int(1, 4),
+    port2: rng.int(1, 2),
+    otherGap: 0.05,
+    localShare: 0.2,
+  };
 }
 
 /**
@@ -325,7 +377,7 @@ function probeSchedule(rng: Rng): Float64Array {
   if (rng.chance(0.4)) modules.push(rng.pick([48, 56, 78]));
   const schedule = new Float64Array(SLOTS);
   let module = rng.int(0, modules.length - 1);
-  for (let slot = 0; slot < SLOTS;) {
+  for (let slot = 0; slot < SLOTS; ) {
     const length = rng.int(2, 8);
     schedule.fill(modules[module], slot, Math.min(SLOTS, slot + length));
     slot += length;
@@ -385,9 +437,13 @@ function buildEpisodes(spec: RowSpec, rng: Rng, tempo: Float64Array): Episode[] 
     }
     case 'infector':
     case 'victim': {
-      const rate = source ? Math.min(2, Math.max(0.2, rng.logNormal(0.8, 0.4))) : Math.min(1.5, Math.max(0.1, rng.logNormal(0.5, 0.5)));
+      const rate = source
+        ? Math.min(2, Math.max(0.2, rng.logNormal(0.8, 0.4)))
+        : Math.min(1.5, Math.max(0.1, rng.logNormal(0.5, 0.5)));
       const params = bruteForceParams(rng, role);
-      const spans = source ? b.spans(rng.uniform(0.4, 0.9), rng.int(1, 4)) : b.spans(rng.uniform(0.3, 0.8), rng.int(2, 6));
+      const spans = source
+        ? b.spans(rng.uniform(0.4, 0.9), rng.int(1, 4))
+        : b.spans(rng.uniform(0.3, 0.8), rng.int(2, 6));
       let first: number | undefined;
       for (const [start, end] of spans) {
         const e = b.add({ ...params, ...paced(rate), start, end, rate }, 1, first);
@@ -407,7 +463,11 @@ function buildEpisodes(spec: RowSpec, rng: Rng, tempo: Float64Array): Episode[] 
       const spans: [number, number][] = [];
       for (let k = 0; k < pieces; k++) {
         const start = rng.uniform(0, SIM_SECONDS - 300);
-        const e = b.add({ ...params, start, end: start + rng.uniform(120, 1500), rate: rng.uniform(1, 4) }, peers, first);
+        const e = b.add(
+          { ...params, start, end: start + rng.uniform(120, 1500), rate: rng.uniform(1, 4) },
+          peers,
+          first,
+        );
         spans.push([e.start, e.end]);
         first ??= e.peerBase;
       }
@@ -417,7 +477,10 @@ function buildEpisodes(spec: RowSpec, rng: Rng, tempo: Float64Array): Episode[] 
     case 'pair': {
       // Both ends' generators are seeded from the pair key, so their packets are the same stream.
       const rates = pairShape(rng);
-      b.add({ kind: 'flood', length: 'flood', start: 0, end: SIM_SECONDS, rate: 0, slotRates: rates, port1: 2, port2: 1 }, 1);
+      b.add(
+        { kind: 'flood', length: 'flood', start: 0, end: SIM_SECONDS, rate: 0, slotRates: rates, port1: 2, port2: 1 },
+        1,
+      );
       break;
     }
     case 'burst': {
@@ -430,7 +493,18 @@ function buildEpisodes(spec: RowSpec, rng: Rng, tempo: Float64Array): Episode[] 
     case 'slow': {
       const rate = rng.uniform(0.03, 0.12);
       const params = scanParams(rng, role, rate);
-      b.add({ ...params, ...paced(rate), start: 0, end: SIM_SECONDS, rate, port1: Math.max(params.port1 ?? 1, 20), port2: Math.max(params.port2 ?? 1, 20) }, 1);
+      b.add(
+        {
+          ...params,
+          ...paced(rate),
+          start: 0,
+          end: SIM_SECONDS,
+          rate,
+          port1: Math.max(params.port1 ?? 1, 20),
+          port2: Math.max(params.port2 ?? 1, 20),
+        },
+        1,
+      );
       b.sessions(rng.int(0, 2));
       break;
     }
@@ -452,8 +526,14 @@ function buildEpisodes(spec: RowSpec, rng: Rng, tempo: Float64Array): Episode[] 
     }
     case 'periodic': {
       const rate = rng.uniform(2, 5);
-      const length = source ? 'loader' as const : 'login' as const;
-      const params = { ...bruteForceParams(rng, role), ...loaderParams(rng, source ? 1 : 0.3), kind: 'infect' as const, length, stickiness: 0.8 };
+      const length = source ? ('loader' as const) : ('login' as const);
+      const params = {
+        ...bruteForceParams(rng, role),
+        ...loaderParams(rng, source ? 1 : 0.3),
+        kind: 'infect' as const,
+        length,
+        stickiness: 0.8,
+      };
       const offset = rng.uniform(0, 1500);
       let first: number | undefined;
       for (let start = offset; start < SIM_SECONDS - 120; start += 1800) {

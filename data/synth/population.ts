@@ -15,8 +15,19 @@ import type { ScaleSpec, VennCounts } from './layout';
  * `slow` (30T/10T only), `episodic` (10T and 5T), `periodic` (30T and 5T).
  */
 export type Behaviour =
-  | 'normal' | 'scanner' | 'infector' | 'bulk' | 'targeted' | 'hotspot' | 'victim' | 'bulkDst' | 'pair'
-  | 'burst' | 'slow' | 'episodic' | 'periodic';
+  | 'normal'
+  | 'scanner'
+  | 'infector'
+  | 'bulk'
+  | 'targeted'
+  | 'hotspot'
+  | 'victim'
+  | 'bulkDst'
+  | 'pair'
+  | 'burst'
+  | 'slow'
+  | 'episodic'
+  | 'periodic';
 
 /** Bit of each run in `RowSpec.flags`. */
 export const FLAG_30T = 1;
@@ -40,7 +51,11 @@ export interface RowSpec {
 
 const RESERVED_V4: readonly [number, number, number][] = [
   // [first octet, second octet low, second octet high] of ranges that are not public unicast
-  [100, 64, 127], [169, 254, 254], [172, 16, 31], [192, 168, 168], [198, 18, 19],
+  [100, 64, 127],
+  [169, 254, 254],
+  [172, 16, 31],
+  [192, 168, 168],
+  [198, 18, 19],
 ];
 
 /** A random public unicast IPv4 address (no private, loopback, CGN, link-local, multicast). */
@@ -86,7 +101,10 @@ function slotsFor(venn: VennCounts): Slot[] {
   const bulkDst = Math.max(1, Math.round(venn.all * 0.006));
   const rest = venn.all - 2 - bulkDst;
   const shares: [Behaviour, Role, number][] = [
-    ['scanner', 'source', 0.36], ['infector', 'source', 0.18], ['bulk', 'source', 0.06], ['targeted', 'dst', 0.25],
+    ['scanner', 'source', 0.36],
+    ['infector', 'source', 0.18],
+    ['bulk', 'source', 0.06],
+    ['targeted', 'dst', 0.25],
   ];
   let placed = 0;
   for (const [behaviour, role, share] of shares) {
@@ -155,8 +173,14 @@ export function buildPopulation(scale: ScaleSpec, seed: number): RowSpec[] {
 
   const pick = new Rng(seed, 'detectors');
   const byRole: Record<Role, RowSpec[]> = {
-    source: shuffle(rows.filter((r) => r.role === 'source'), pick),
-    dst: shuffle(rows.filter((r) => r.role === 'dst'), pick),
+    source: shuffle(
+      rows.filter((r) => r.role === 'source'),
+      pick,
+    ),
+    dst: shuffle(
+      rows.filter((r) => r.role === 'dst'),
+      pick,
+    ),
   };
   // One IPv6 row among the persistent anomalies, so every scale exercises IPv6 labels.
   for (const role of ['dst', 'source'] as const) {
@@ -189,7 +213,10 @@ export function buildPopulation(scale: ScaleSpec, seed: number): RowSpec[] {
   let dst = take('dst');
   while (dst.ip === src.ip || dst.ip.includes(':')) dst = take('dst');
   const key = `pair:${src.ip}>${dst.ip}`;
-  for (const [row, peerIp] of [[src, dst.ip], [dst, src.ip]] as const) {
+  for (const [row, peerIp] of [
+    [src, dst.ip],
+    [dst, src.ip],
+  ] as const) {
     row.behaviour = 'pair';
     row.flags = all;
     row.pair = { key, peerIp };

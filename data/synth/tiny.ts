@@ -22,7 +22,20 @@ export const TINY_GRIDS: Readonly<Record<RunName, RunGrid>> = {
  * One packet: [t (s since 09:30), peer, Length, IP1_IP2_diff, IP1_diff, IP2_diff, IP_distance,
  * Port1_last_1, Port2_last_1, is_busybox, is_enable, is_sh].
  */
-export type TinyPacket = readonly [number, number, number, number, number, number, number, number, number, number, number, number];
+export type TinyPacket = readonly [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** One fixture row: label parts, the runs that flag it, its packets. */
 export interface TinyRow {
@@ -35,7 +48,10 @@ export interface TinyRow {
 /** The six rows, in label order. */
 export const TINY_ROWS: readonly TinyRow[] = [
   {
-    ip: '192.0.2.10', role: 'source', runs: ['30T', '10T', '5T'], packets: [
+    ip: '192.0.2.10',
+    role: 'source',
+    runs: ['30T', '10T', '5T'],
+    packets: [
       [310, 0, 40, 0, 0, 2.5, 0.25, 1, 1, 0, 0, 0],
       [320, 1, 44, 0, 10, 0.5, 1, 2, 2, 0, 0, 0],
       [330, 0, 100, 20, 10, 1.5, 0.25, 3, 2, 1, 1, 0],
@@ -45,7 +61,10 @@ export const TINY_ROWS: readonly TinyRow[] = [
     ],
   },
   {
-    ip: '198.51.100.7', role: 'dst', runs: ['30T', '10T', '5T'], packets: [
+    ip: '198.51.100.7',
+    role: 'dst',
+    runs: ['30T', '10T', '5T'],
+    packets: [
       [310, 0, 40, 0, 0, 0, 0.25, 1, 1, 0, 0, 0],
       [330, 0, 100, 20, 10, 20, 0.25, 3, 2, 1, 1, 0],
       [340, 1, 52, 0, 4, 10, 0.75, 1, 1, 0, 0, 0],
@@ -54,26 +73,36 @@ export const TINY_ROWS: readonly TinyRow[] = [
     ],
   },
   {
-    ip: '198.51.100.99', role: 'dst', runs: [], packets: [
-      [100, 0, 60, 0, 3.25, 0, 0.5, 1, 1, 0, 0, 0],
-    ],
+    ip: '198.51.100.99',
+    role: 'dst',
+    runs: [],
+    packets: [[100, 0, 60, 0, 3.25, 0, 0.5, 1, 1, 0, 0, 0]],
   },
   {
-    ip: '2001:db8::7', role: 'dst', runs: ['30T', '10T'], packets: [
+    ip: '2001:db8::7',
+    role: 'dst',
+    runs: ['30T', '10T'],
+    packets: [
       [450, 0, 40, 0, 0.5, 0, 1, 30, 25, 0, 0, 0],
       [900, 1, 40, 0, 0.75, 450, 1, 32, 25, 0, 0, 0],
       [1350, 2, 44, 0, 0.5, 450, 1, 28, 27, 0, 0, 0],
     ],
   },
   {
-    ip: '203.0.113.200', role: 'source', runs: [], packets: [
+    ip: '203.0.113.200',
+    role: 'source',
+    runs: [],
+    packets: [
       [700, 0, 60, 0, 0, 120, 1, 1, 1, 0, 0, 0],
       [700.5, 0, 52, 0.5, 0.5, 0.5, 1, 1, 1, 0, 0, 0],
       [701, 0, 40, 0.5, 0.5, 0.5, 1, 1, 1, 0, 0, 0],
     ],
   },
   {
-    ip: '203.0.113.5', role: 'source', runs: ['5T'], packets: [
+    ip: '203.0.113.5',
+    role: 'source',
+    runs: ['5T'],
+    packets: [
       [905, 0, 44, 0, 0, 2, 0.5, 4, 1, 0, 0, 0],
       [906, 1, 44, 0, 1, 2, 0.5, 4, 1, 0, 0, 0],
       [907, 2, 44, 0, 1, 2, 0.5, 4, 1, 0, 0, 0],
@@ -92,7 +121,11 @@ const TINY_DIRS: Readonly<Record<RunName, string>> = {
 /** Writes the fixture's four files under `dir`; returns their paths (30T, 10T, 5T, full). */
 export function writeTinyFixture(dir: string): string[] {
   const targets: { run?: RunName; grid: RunGrid; file: string }[] = [
-    ...(['30T', '10T', '5T'] as const).map((run) => ({ run, grid: TINY_GRIDS[run], file: path.join(dir, TINY_DIRS[run], ANOMALY_FILE) })),
+    ...(['30T', '10T', '5T'] as const).map((run) => ({
+      run,
+      grid: TINY_GRIDS[run],
+      file: path.join(dir, TINY_DIRS[run], ANOMALY_FILE),
+    })),
     { grid: TINY_GRIDS['5T'], file: path.join(dir, FULL_FILE) },
   ];
   const writers = targets.map((target) => new TableWriter(target.file, 1 << 16));
@@ -105,7 +138,12 @@ export function writeTinyFixture(dir: string): string[] {
       const packets = buffer.view();
       targets.forEach((target, k) => {
         if (target.run && !row.runs.includes(target.run)) return;
-        const values = aggregateRow(packets, row.role, target.grid, new Float64Array(FAMILY_COUNT * target.grid.windows));
+        const values = aggregateRow(
+          packets,
+          row.role,
+          target.grid,
+          new Float64Array(FAMILY_COUNT * target.grid.windows),
+        );
         const meta = [...hostBits(row.ip), row.role === 'source' ? 1 : 0, ...(target.run ? [-1] : [])];
         writers[k].writeRow(row.ip + row.role, values, meta);
       });

@@ -24,7 +24,10 @@ export class TableWriter {
   private pos = 0;
 
   /** Opens `<finalPath>.<pid>.tmp` for writing, creating parent folders. */
-  constructor(readonly finalPath: string, chunkBytes = 8 << 20) {
+  constructor(
+    readonly finalPath: string,
+    chunkBytes = 8 << 20,
+  ) {
     fs.mkdirSync(path.dirname(finalPath), { recursive: true });
     this.tmpPath = `${finalPath}.${process.pid}.tmp`;
     this.fd = fs.openSync(this.tmpPath, 'w');

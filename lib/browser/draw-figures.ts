@@ -19,7 +19,11 @@ export interface DrawSettings {
 }
 
 /** groupLines as the twin passes it: the figure, the stride, and an encoder of merged arrays. */
-export type GroupLines = (fig: PlotlyFigure, stride: number, encode: (values: Float64Array | Float32Array) => unknown) => PlotlyFigure;
+export type GroupLines = (
+  fig: PlotlyFigure,
+  stride: number,
+  encode: (values: Float64Array | Float32Array) => unknown,
+) => PlotlyFigure;
 
 /**
  * Draws every not-yet-drawn div carrying figure id `id`: waits for `window.Plotly` (queued in the
@@ -40,7 +44,8 @@ export function drawFigures(id: string, settings: DrawSettings, groupLines: Grou
 
   function specOf(script: Element): Promise<PlotlyFigure> {
     const text = script.textContent ?? '';
-    if (script.getAttribute('data-encoding') !== 'gzip-base64') return Promise.resolve(JSON.parse(text) as PlotlyFigure);
+    if (script.getAttribute('data-encoding') !== 'gzip-base64')
+      return Promise.resolve(JSON.parse(text) as PlotlyFigure);
     if (typeof DecompressionStream === 'undefined') {
       return Promise.reject(new Error('this browser cannot inflate the figure (no DecompressionStream)'));
     }
@@ -67,7 +72,8 @@ export function drawFigures(id: string, settings: DrawSettings, groupLines: Grou
         const spec = groupLines ? groupLines(built, settings.groupStride, (values) => values) : built;
         div.innerHTML = '';
         return plotly.newPlot(div, spec.data, spec.layout, spec.config ?? {}).then(() => {
-          if (!div.hasAttribute('data-drawn-ms')) div.setAttribute('data-drawn-ms', String(Math.round(performance.now())));
+          if (!div.hasAttribute('data-drawn-ms'))
+            div.setAttribute('data-drawn-ms', String(Math.round(performance.now())));
           div.setAttribute('data-draws', String(Number(div.getAttribute('data-draws') ?? 0) + 1));
           div.setAttribute('data-state', 'drawn');
           keepWhileNear(div, plotly);

@@ -16,7 +16,11 @@ export interface CampaignsFigureOptions {
 
 /** Plotly's RdBu, reversed: blue for low, white at 0, red for high. */
 const DIVERGING = [
-  [0, '#2166ac'], [0.25, '#92c5de'], [0.5, '#f7f7f7'], [0.75, '#f4a582'], [1, '#b2182b'],
+  [0, '#2166ac'],
+  [0.25, '#92c5de'],
+  [0.5, '#f7f7f7'],
+  [0.75, '#f4a582'],
+  [1, '#b2182b'],
 ];
 
 /** The heatmap of a campaigns result. */
@@ -38,10 +42,26 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
   groups.forEach((group) => {
     const end = start + group.size;
     if (end < order.length) {
-      shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: end - 0.5, y1: end - 0.5, line: { color: '#222222', width: 1 } });
+      shapes.push({
+        type: 'line',
+        xref: 'paper',
+        x0: 0,
+        x1: 1,
+        yref: 'y',
+        y0: end - 0.5,
+        y1: end - 0.5,
+        line: { color: '#222222', width: 1 },
+      });
     }
     annotations.push({
-      xref: 'paper', x: 1.01, xanchor: 'left', yref: 'y', y: (start + end - 1) / 2, yanchor: 'middle', showarrow: false, align: 'left',
+      xref: 'paper',
+      x: 1.01,
+      xanchor: 'left',
+      yref: 'y',
+      y: (start + end - 1) / 2,
+      yanchor: 'middle',
+      showarrow: false,
+      align: 'left',
       // One line, so that small neighbouring groups stay readable; the list under the figure has every family.
       text: `<b>${escapeHtml(group.name)}</b> · ${group.size} IP${group.size === 1 ? '' : 's'}${group.defining.length > 0 ? ` · ${group.defining[0].direction} ${escapeHtml(group.defining[0].family)}` : ''}`,
       font: { size: 10 },
@@ -50,23 +70,51 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
   });
   const groupNames = order.map((r) => escapeHtml(groups[groupOf[r]].name));
   return {
-    data: [{
-      type: 'heatmap', z: typedArraySpec(z, [order.length, nf]), x: matrix.families.map(escapeHtml), y: order.map((_, i) => i),
-      customdata: labels.map((label, i) => [label, groupNames[i]]),
-      // No colour bar: plotly.js 2.35 (JupyterLab's renderer) fails to draw a horizontal one into a cell
-      // that is not laid out yet, and a vertical one would cover the group names; the title says the scale.
-      colorscale: DIVERGING, zmin: -Math.max(top, 1), zmax: Math.max(top, 1), showscale: false,
-      hovertemplate: '%{customdata[0]} (group %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
-    }],
+    data: [
+      {
+        type: 'heatmap',
+        z: typedArraySpec(z, [order.length, nf]),
+        x: matrix.families.map(escapeHtml),
+        y: order.map((_, i) => i),
+        customdata: labels.map((label, i) => [label, groupNames[i]]),
+        // No colour bar: plotly.js 2.35 (JupyterLab's renderer) fails to draw a horizontal one into a cell
+        // that is not laid out yet, and a vertical one would cover the group names; the title says the scale.
+        colorscale: DIVERGING,
+        zmin: -Math.max(top, 1),
+        zmax: Math.max(top, 1),
+        showscale: false,
+        hovertemplate: '%{customdata[0]} (group %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
+      },
+    ],
     layout: {
-      title: { text: escapeHtml(options.title ?? `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups (red: above normal, blue: below; score ±${Math.round(Math.max(top, 1))})`), x: 0.01, xanchor: 'left' },
-      height, margin: { l: showNames ? 170 : 40, r: 260, t: 110, b: 150 },
+      title: {
+        text: escapeHtml(
+          options.title ??
+            `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups (red: above normal, blue: below; score ±${Math.round(Math.max(top, 1))})`,
+        ),
+        x: 0.01,
+        xanchor: 'left',
+      },
+      height,
+      margin: { l: showNames ? 170 : 40, r: 260, t: 110, b: 150 },
       xaxis: { tickangle: -60, tickfont: { size: 9 }, side: 'bottom' },
       yaxis: {
-        autorange: 'reversed', showgrid: false, zeroline: false,
-        ...(showNames ? { tickmode: 'array', tickvals: order.map((_, i) => i), ticktext: labels.map(escapeHtml), tickfont: { size: 9 } } : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
+        autorange: 'reversed',
+        showgrid: false,
+        zeroline: false,
+        ...(showNames
+          ? {
+              tickmode: 'array',
+              tickvals: order.map((_, i) => i),
+              ticktext: labels.map(escapeHtml),
+              tickfont: { size: 9 },
+            }
+          : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
       },
-      shapes, annotations, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+      shapes,
+      annotations,
+      plot_bgcolor: '#ffffff',
+      paper_bgcolor: '#ffffff',
     },
     config: { responsive: true, displaylogo: false },
   };

@@ -14,7 +14,14 @@ import { quantileSorted } from '../evidence';
 function densityColorscale(peak: number): [number, string][] {
   const at = (share: number): number => (1 + share * (peak - 1)) / peak;
   const empty = 0.5 / peak;
-  return [[0, 'rgba(255,255,255,0)'], [empty, 'rgba(255,255,255,0)'], [empty, '#c6dbef'], [Math.max(empty, at(0.05)), '#6baed6'], [Math.max(empty, at(0.3)), '#2171b5'], [1, '#08306b']];
+  return [
+    [0, 'rgba(255,255,255,0)'],
+    [empty, 'rgba(255,255,255,0)'],
+    [empty, '#c6dbef'],
+    [Math.max(empty, at(0.05)), '#6baed6'],
+    [Math.max(empty, at(0.3)), '#2171b5'],
+    [1, '#08306b'],
+  ];
 }
 
 /**
@@ -86,23 +93,42 @@ export function densityTraces(panel: Panel, family: string, axes: Axes, log: boo
   const common = { xaxis: axes.x, yaxis: axes.y, showlegend: false, ...x };
   return [
     {
-      type: 'heatmap', ...common, y: typedArraySpec(edges), z: compactTypedArraySpec(counts, [nBins, nW]),
-      zmin: 0, zmax: peak, colorscale: densityColorscale(peak),
-      showscale: false, name: 'density',
+      type: 'heatmap',
+      ...common,
+      y: typedArraySpec(edges),
+      z: compactTypedArraySpec(counts, [nBins, nW]),
+      zmin: 0,
+      zmax: peak,
+      colorscale: densityColorscale(peak),
+      showscale: false,
+      name: 'density',
       hovertemplate: `window ${HOVER_TIME}<br>${fam} ≈ %{y:.4g}<br>%{z} normal IPs in this bin<extra></extra>`,
     },
     {
-      type: 'scatter', mode: 'lines', ...common, name: 'median', y: typedArraySpec(median),
+      type: 'scatter',
+      mode: 'lines',
+      ...common,
+      name: 'median',
+      y: typedArraySpec(median),
       line: { width: 1.5, color: '#111111' },
       hovertemplate: `median<br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
     },
     {
-      type: 'scatter', mode: 'lines', ...common, name: 'p95', y: typedArraySpec(p95),
+      type: 'scatter',
+      mode: 'lines',
+      ...common,
+      name: 'p95',
+      y: typedArraySpec(p95),
       line: { width: 1.2, color: '#e6550d', dash: 'dash' },
       hovertemplate: `95th percentile<br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
     },
     {
-      type: 'scatter', mode: 'lines', ...common, name: 'max', y: typedArraySpec(max), text: maxIp,
+      type: 'scatter',
+      mode: 'lines',
+      ...common,
+      name: 'max',
+      y: typedArraySpec(max),
+      text: maxIp,
       line: { width: 1, color: '#a50f15', dash: 'dot' },
       hovertemplate: `max: <b>%{text}</b><br>window ${HOVER_TIME}<br>${fam} = %{y:.6g}<extra></extra>`,
     },

@@ -22,16 +22,40 @@ import type { PlotlyFigure } from './spec';
  * the ES2022 target of tsconfig.json leaves its syntax as written (no module-level helpers).
  */
 export function groupLines(
-  fig: PlotlyFigure, stride: number, encode: (values: Float64Array | Float32Array) => unknown,
+  fig: PlotlyFigure,
+  stride: number,
+  encode: (values: Float64Array | Float32Array) => unknown,
 ): PlotlyFigure {
   type Json = Record<string, unknown>;
-  const colorway = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  const colorway = [
+    '#1f77b4',
+    '#ff7f0e',
+    '#2ca02c',
+    '#d62728',
+    '#9467bd',
+    '#8c564b',
+    '#e377c2',
+    '#7f7f7f',
+    '#bcbd22',
+    '#17becf',
+  ];
   const numbers = (v: unknown): ArrayLike<number> | undefined => {
     if (Array.isArray(v)) return v.map((n) => (typeof n === 'number' ? n : NaN));
     if (ArrayBuffer.isView(v)) return v as unknown as ArrayLike<number>;
     const spec = v as Json | null;
     if (!spec || typeof spec.bdata !== 'string') return undefined;
-    const C = ({ f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array } as const)[String(spec.dtype) as 'f4'];
+    const C = (
+      {
+        f4: Float32Array,
+        f8: Float64Array,
+        i1: Int8Array,
+        u1: Uint8Array,
+        i2: Int16Array,
+        u2: Uint16Array,
+        i4: Int32Array,
+        u4: Uint32Array,
+      } as const
+    )[String(spec.dtype) as 'f4'];
     if (!C) return undefined;
     const bin = atob(spec.bdata);
     const bytes = new Uint8Array(bin.length);
@@ -39,9 +63,22 @@ export function groupLines(
     return new C(bytes.buffer, 0, Math.floor(bytes.length / C.BYTES_PER_ELEMENT));
   };
   const dateMs = (v: unknown): number =>
-    typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v.trim().replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z')) : NaN;
-  interface Member { name: string; x: ArrayLike<number> | undefined; x0: number; dx: number; y: ArrayLike<number> }
-  interface Group { trace: Json; members: Member[] }
+    typeof v === 'number'
+      ? v
+      : typeof v === 'string'
+        ? Date.parse(v.trim().replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z'))
+        : NaN;
+  interface Member {
+    name: string;
+    x: ArrayLike<number> | undefined;
+    x0: number;
+    dx: number;
+    y: ArrayLike<number>;
+  }
+  interface Group {
+    trace: Json;
+    members: Member[];
+  }
   const step = Math.max(1, Math.floor(stride));
   const out: (Json | Group)[] = [];
   const groups = new Map<string, Group>();
@@ -50,17 +87,25 @@ export function groupLines(
   const scatterTemplates = templateData && Array.isArray(templateData.scatter) ? (templateData.scatter as Json[]) : [];
   const shared: Json = scatterTemplates.length === 1 ? scatterTemplates[0] : {};
   fig.data.forEach((own, i) => {
-    const t: Json = own.type === 'scatter'
-      ? Object.assign({}, shared, own, { line: Object.assign({}, (shared.line || {}) as Json, (own.line || {}) as Json) })
-      : own;
+    const t: Json =
+      own.type === 'scatter'
+        ? Object.assign({}, shared, own, {
+            line: Object.assign({}, (shared.line || {}) as Json, (own.line || {}) as Json),
+          })
+        : own;
     const template = t.hovertemplate;
     const y = numbers(t.y);
     const line = (t.line || {}) as Json;
     const x = t.x === undefined ? undefined : numbers(t.x);
     const x0 = dateMs(t.x0 === undefined ? 0 : t.x0);
     const dx = typeof t.dx === 'number' ? t.dx : 1;
-    const groupable = t.type === 'scatter' && t.mode === 'lines' && typeof template === 'string' &&
-      template.includes('%{fullData.name}') && t.text === undefined && y !== undefined &&
+    const groupable =
+      t.type === 'scatter' &&
+      t.mode === 'lines' &&
+      typeof template === 'string' &&
+      template.includes('%{fullData.name}') &&
+      t.text === undefined &&
+      y !== undefined &&
       (t.x === undefined ? Number.isFinite(x0) : x !== undefined);
     if (!groupable) {
       out.push(own);
@@ -72,9 +117,14 @@ export function groupLines(
     if (!group) {
       group = {
         trace: {
-          type: 'scatter', mode: 'lines', xaxis: t.xaxis, yaxis: t.yaxis,
+          type: 'scatter',
+          mode: 'lines',
+          xaxis: t.xaxis,
+          yaxis: t.yaxis,
           hovertemplate: template.split('%{fullData.name}').join('%{text}'),
-          line: Object.assign({}, line, { color }), showlegend: false, connectgaps: false,
+          line: Object.assign({}, line, { color }),
+          showlegend: false,
+          connectgaps: false,
         },
         members: [],
       };
@@ -108,8 +158,12 @@ export function groupLines(
       ys[at++] = NaN;
       text.push('');
     }
-    return Object.assign({}, trace, { name: `${members.length} lines`, x: encode(xs.slice(0, at)), y: encode(ys.slice(0, at)), text });
+    return Object.assign({}, trace, {
+      name: `${members.length} lines`,
+      x: encode(xs.slice(0, at)),
+      y: encode(ys.slice(0, at)),
+      text,
+    });
   });
   return Object.assign({}, fig, { data });
 }
-

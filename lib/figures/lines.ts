@@ -14,7 +14,9 @@ import { formatNaiveTimestamp } from '../types';
  */
 export function lineTemplate(family: string, x: Record<string, unknown>): PlotlyTrace {
   return {
-    mode: 'lines', line: { width: 1 }, showlegend: false,
+    mode: 'lines',
+    line: { width: 1 },
+    showlegend: false,
     hovertemplate: `<b>%{fullData.name}</b><br>window ${HOVER_TIME}<br>${escapeTemplate(family)} = %{y:.6g}<extra></extra>`,
     ...(x.x0 !== undefined ? { x0: x.x0, dx: x.dx } : {}),
   };
@@ -28,7 +30,11 @@ export function traceWithTemplate(fig: PlotlyFigure, trace: PlotlyTrace): Plotly
   const template = fig.layout.template as { data?: { scatter?: PlotlyTrace[] } } | undefined;
   const shared = template?.data?.scatter?.length === 1 ? template.data.scatter[0] : undefined;
   if (!shared || (trace.type ?? 'scatter') !== 'scatter') return trace;
-  return { ...shared, ...trace, line: { ...(shared.line as object | undefined), ...(trace.line as object | undefined) } };
+  return {
+    ...shared,
+    ...trace,
+    line: { ...(shared.line as object | undefined), ...(trace.line as object | undefined) },
+  };
 }
 
 /**
@@ -81,10 +87,13 @@ export function lineTraces(panel: Panel, family: string, axes: Axes, log: boolea
     const x0 = formatNaiveTimestamp(starts[span.from]);
     const own = !regular
       ? { x: typedArraySpec(starts.slice(span.from, span.to + 1)) }
-      : x0 === template.x0 && sameDx ? {} : sameDx ? { x0 } : { x0, dx: grid.dx };
+      : x0 === template.x0 && sameDx
+        ? {}
+        : sameDx
+          ? { x0 }
+          : { x0, dx: grid.dx };
     const y = compactTypedArraySpec(series.subarray(span.from, span.to + 1));
     traces.push({ type: 'scatter', xaxis: axes.x, yaxis: axes.y, name: escapeHtml(panel.frame.index[row]), ...own, y });
   }
   return { traces, flat };
 }
-

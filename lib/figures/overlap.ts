@@ -20,12 +20,22 @@ export function combinationWords(names: readonly string[], inside: readonly stri
  * UpSet-style overlap figure: bars of exclusive intersection sizes over a dot matrix saying
  * which runs each bar combines, and each run's total on the left.
  */
-export function overlapFigure(runs: readonly LabelledRun[], options: { title?: string; height?: number } = {}): PlotlyFigure {
+export function overlapFigure(
+  runs: readonly LabelledRun[],
+  options: { title?: string; height?: number } = {},
+): PlotlyFigure {
   const names = runs.map((r) => escapeHtml(r.name));
   const inter = exclusiveIntersections(runs);
   const sizes = runs.map((r) => new Set(r.labels).size);
   const cols = inter.map((_, i) => i);
-  const words = inter.map((x) => escapeHtml(combinationWords(runs.map((r) => r.name), x.runs)));
+  const words = inter.map((x) =>
+    escapeHtml(
+      combinationWords(
+        runs.map((r) => r.name),
+        x.runs,
+      ),
+    ),
+  );
   const memberX: number[] = [];
   const memberY: string[] = [];
   const otherX: number[] = [];
@@ -47,39 +57,101 @@ export function overlapFigure(runs: readonly LabelledRun[], options: { title?: s
   });
   const data: PlotlyTrace[] = [
     {
-      type: 'bar', x: cols, y: inter.map((x) => x.labels.length), text: inter.map((x) => String(x.labels.length)),
-      textposition: 'outside', cliponaxis: false, customdata: words, marker: { color: '#3b3b3b' }, xaxis: 'x', yaxis: 'y',
-      hovertemplate: '%{customdata}: %{y} IPs<extra></extra>', name: 'intersection',
+      type: 'bar',
+      x: cols,
+      y: inter.map((x) => x.labels.length),
+      text: inter.map((x) => String(x.labels.length)),
+      textposition: 'outside',
+      cliponaxis: false,
+      customdata: words,
+      marker: { color: '#3b3b3b' },
+      xaxis: 'x',
+      yaxis: 'y',
+      hovertemplate: '%{customdata}: %{y} IPs<extra></extra>',
+      name: 'intersection',
     },
     {
-      type: 'scatter', mode: 'lines', x: linkX, y: linkY, xaxis: 'x', yaxis: 'y2',
-      line: { color: '#3b3b3b', width: 3 }, hoverinfo: 'skip', name: 'links',
+      type: 'scatter',
+      mode: 'lines',
+      x: linkX,
+      y: linkY,
+      xaxis: 'x',
+      yaxis: 'y2',
+      line: { color: '#3b3b3b', width: 3 },
+      hoverinfo: 'skip',
+      name: 'links',
     },
     {
-      type: 'scatter', mode: 'markers', x: otherX, y: otherY, xaxis: 'x', yaxis: 'y2',
-      marker: { color: '#dddddd', size: 13 }, hoverinfo: 'skip', name: 'not in run',
+      type: 'scatter',
+      mode: 'markers',
+      x: otherX,
+      y: otherY,
+      xaxis: 'x',
+      yaxis: 'y2',
+      marker: { color: '#dddddd', size: 13 },
+      hoverinfo: 'skip',
+      name: 'not in run',
     },
     {
-      type: 'scatter', mode: 'markers', x: memberX, y: memberY, xaxis: 'x', yaxis: 'y2',
-      marker: { color: '#3b3b3b', size: 13 }, hovertemplate: 'in %{y}<extra></extra>', name: 'in run',
+      type: 'scatter',
+      mode: 'markers',
+      x: memberX,
+      y: memberY,
+      xaxis: 'x',
+      yaxis: 'y2',
+      marker: { color: '#3b3b3b', size: 13 },
+      hovertemplate: 'in %{y}<extra></extra>',
+      name: 'in run',
     },
     {
-      type: 'bar', orientation: 'h', x: sizes, y: names, xaxis: 'x2', yaxis: 'y2',
-      marker: { color: '#6baed6' }, text: sizes.map(String), textposition: 'outside', cliponaxis: false,
-      hovertemplate: '%{y}: %{x} IPs in total<extra></extra>', name: 'run size',
+      type: 'bar',
+      orientation: 'h',
+      x: sizes,
+      y: names,
+      xaxis: 'x2',
+      yaxis: 'y2',
+      marker: { color: '#6baed6' },
+      text: sizes.map(String),
+      textposition: 'outside',
+      cliponaxis: false,
+      hovertemplate: '%{y}: %{x} IPs in total<extra></extra>',
+      name: 'run size',
     },
   ];
   const layout: Record<string, unknown> = {
     title: { text: escapeHtml(options.title ?? 'Anomalies per run and their overlaps'), x: 0.01, xanchor: 'left' },
     height: options.height ?? 260 + 28 * runs.length,
-    showlegend: false, bargap: 0.35, margin: { l: 20, r: 20, t: 60, b: 30 },
-    plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
-    xaxis: { domain: [0.3, 1], anchor: 'y2', showticklabels: false, range: [-0.6, inter.length - 0.4], zeroline: false, showgrid: false },
+    showlegend: false,
+    bargap: 0.35,
+    margin: { l: 20, r: 20, t: 60, b: 30 },
+    plot_bgcolor: '#ffffff',
+    paper_bgcolor: '#ffffff',
+    xaxis: {
+      domain: [0.3, 1],
+      anchor: 'y2',
+      showticklabels: false,
+      range: [-0.6, inter.length - 0.4],
+      zeroline: false,
+      showgrid: false,
+    },
     yaxis: { domain: [0.45, 1], anchor: 'x', title: { text: 'IPs in exactly these runs' }, rangemode: 'tozero' },
-    yaxis2: { domain: [0, 0.4], anchor: 'x', type: 'category', categoryorder: 'array', categoryarray: [...names].reverse(), automargin: true, showgrid: false },
+    yaxis2: {
+      domain: [0, 0.4],
+      anchor: 'x',
+      type: 'category',
+      categoryorder: 'array',
+      categoryarray: [...names].reverse(),
+      automargin: true,
+      showgrid: false,
+    },
     // Reversed, with room on the left for the labels of the longest bar.
-    xaxis2: { domain: [0.03, 0.22], anchor: 'y2', range: [Math.max(1, ...sizes) * 1.3, 0], title: { text: 'IPs per run' }, showgrid: false },
+    xaxis2: {
+      domain: [0.03, 0.22],
+      anchor: 'y2',
+      range: [Math.max(1, ...sizes) * 1.3, 0],
+      title: { text: 'IPs per run' },
+      showgrid: false,
+    },
   };
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
-

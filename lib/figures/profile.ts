@@ -21,23 +21,36 @@ export interface ProfileOptions {
 }
 
 /** The profile of row `row` of `frame` (any run or the full table, same window grid as the baseline). */
-export function profileFigure(frame: Frame, row: number, baseline: NormalBaseline, reasons: readonly FamilyDeviation[], options: ProfileOptions = {}): PlotlyFigure {
+export function profileFigure(
+  frame: Frame,
+  row: number,
+  baseline: NormalBaseline,
+  reasons: readonly FamilyDeviation[],
+  options: ProfileOptions = {},
+): PlotlyFigure {
   const label = frame.index[row];
   const role = frame.roles[row];
   const index = baselineIndex(baseline);
   const known = frame.families().filter((f) => baseline.floor.has(f));
-  const families = (options.families ?? (reasons.length > 0 ? reasons.map((r) => r.family) : known.slice(0, 4))).filter((f) => known.includes(f));
+  const families = (options.families ?? (reasons.length > 0 ? reasons.map((r) => r.family) : known.slice(0, 4))).filter(
+    (f) => known.includes(f),
+  );
   const cols = Math.max(1, Math.min(options.columns ?? 2, families.length));
   const rows = Math.max(1, Math.ceil(families.length / cols));
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {
     title: {
       text: `${escapeHtml(options.title ?? `${label}: its values against normal ${role === 'source' ? 'sources' : 'destinations'}`)}${options.note ? `<br><sup>${escapeHtml(options.note)}</sup>` : ''}`,
-      x: 0.01, xanchor: 'left',
+      x: 0.01,
+      xanchor: 'left',
     },
-    height: 120 + 230 * rows, showlegend: true, hovermode: 'x unified',
+    height: 120 + 230 * rows,
+    showlegend: true,
+    hovermode: 'x unified',
     legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.06, yanchor: 'top' },
-    margin: { l: 55, r: 20, t: 90, b: 60 }, plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+    margin: { l: 55, r: 20, t: 90, b: 60 },
+    plot_bgcolor: '#ffffff',
+    paper_bgcolor: '#ffffff',
   };
   const annotations: Record<string, unknown>[] = [];
   const gap = 0.08;
@@ -50,18 +63,58 @@ export function profileFigure(frame: Frame, row: number, baseline: NormalBaselin
     const first = k === 0;
     const reason = reasons.find((r) => r.family === family);
     data.push(
-      { type: 'scatter', mode: 'lines', x, y: typedArraySpec(pick(baseline.p5[role])), xaxis: `x${axis}`, yaxis: `y${axis}`, line: { width: 0 }, hoverinfo: 'skip', showlegend: false, legendgroup: 'band' },
       {
-        type: 'scatter', mode: 'lines', x, y: typedArraySpec(pick(baseline.p95[role])), xaxis: `x${axis}`, yaxis: `y${axis}`, line: { width: 0 }, fill: 'tonexty',
-        fillcolor: 'rgba(31,119,180,0.18)', name: 'normal p5–p95', legendgroup: 'band', showlegend: first, hovertemplate: 'normal p95 %{y:.4g}<extra></extra>',
+        type: 'scatter',
+        mode: 'lines',
+        x,
+        y: typedArraySpec(pick(baseline.p5[role])),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { width: 0 },
+        hoverinfo: 'skip',
+        showlegend: false,
+        legendgroup: 'band',
       },
       {
-        type: 'scatter', mode: 'lines', x, y: typedArraySpec(pick(baseline.median[role])), xaxis: `x${axis}`, yaxis: `y${axis}`,
-        line: { color: '#1f77b4', width: 1, dash: 'dot' }, name: 'normal median', legendgroup: 'median', showlegend: first, hovertemplate: 'normal median %{y:.4g}<extra></extra>',
+        type: 'scatter',
+        mode: 'lines',
+        x,
+        y: typedArraySpec(pick(baseline.p95[role])),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { width: 0 },
+        fill: 'tonexty',
+        fillcolor: 'rgba(31,119,180,0.18)',
+        name: 'normal p5–p95',
+        legendgroup: 'band',
+        showlegend: first,
+        hovertemplate: 'normal p95 %{y:.4g}<extra></extra>',
       },
       {
-        type: 'scatter', mode: 'lines', x, y: typedArraySpec(view.series(row)), xaxis: `x${axis}`, yaxis: `y${axis}`,
-        line: { color: '#d62728', width: 1.5 }, name: escapeHtml(label), legendgroup: 'ip', showlegend: first, hovertemplate: `${escapeHtml(label)} %{y:.4g}<extra></extra>`,
+        type: 'scatter',
+        mode: 'lines',
+        x,
+        y: typedArraySpec(pick(baseline.median[role])),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { color: '#1f77b4', width: 1, dash: 'dot' },
+        name: 'normal median',
+        legendgroup: 'median',
+        showlegend: first,
+        hovertemplate: 'normal median %{y:.4g}<extra></extra>',
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x,
+        y: typedArraySpec(view.series(row)),
+        xaxis: `x${axis}`,
+        yaxis: `y${axis}`,
+        line: { color: '#d62728', width: 1.5 },
+        name: escapeHtml(label),
+        legendgroup: 'ip',
+        showlegend: first,
+        hovertemplate: `${escapeHtml(label)} %{y:.4g}<extra></extra>`,
       },
     );
     const c = k % cols;
@@ -73,14 +126,32 @@ export function profileFigure(frame: Frame, row: number, baseline: NormalBaselin
     layout[`xaxis${axis}`] = { domain: [x0, x1], anchor: `y${axis}`, type: 'date', showgrid: false };
     layout[`yaxis${axis}`] = { domain: [y0, y1], anchor: `x${axis}`, gridcolor: '#eeeeee', rangemode: 'tozero' };
     if (reason?.windows) {
-      (layout.shapes ??= [] as unknown[]);
+      layout.shapes ??= [] as unknown[];
       (layout.shapes as unknown[]).push({
-        type: 'rect', xref: `x${axis}`, yref: `y${axis} domain`, x0: reason.windows.from, x1: reason.windows.to + frame.grid().stepMs,
-        y0: 0, y1: 1, fillcolor: 'rgba(214,39,40,0.08)', line: { width: 0 }, layer: 'below',
+        type: 'rect',
+        xref: `x${axis}`,
+        yref: `y${axis} domain`,
+        x0: reason.windows.from,
+        x1: reason.windows.to + frame.grid().stepMs,
+        y0: 0,
+        y1: 1,
+        fillcolor: 'rgba(214,39,40,0.08)',
+        line: { width: 0 },
+        layer: 'below',
       });
     }
     const why = reason ? ` (${reason.direction} ${reason.score.toFixed(1)})` : '';
-    annotations.push({ text: `<b>${escapeHtml(family)}</b>${why}`, xref: 'paper', yref: 'paper', x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 11 } });
+    annotations.push({
+      text: `<b>${escapeHtml(family)}</b>${why}`,
+      xref: 'paper',
+      yref: 'paper',
+      x: (x0 + x1) / 2,
+      y: y1,
+      xanchor: 'center',
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 11 },
+    });
   });
   layout.annotations = annotations;
   return { data, layout, config: { responsive: true, displaylogo: false } };

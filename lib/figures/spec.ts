@@ -26,11 +26,17 @@ export function typedArraySpec(
   shape?: readonly [number, number],
 ): TypedArraySpec {
   const dtype: TypedArraySpec['dtype'] =
-    values instanceof Float32Array ? 'f4'
-      : values instanceof Float64Array ? 'f8'
-        : values instanceof Uint8Array ? 'u1'
-          : values instanceof Uint16Array ? 'u2'
-            : values instanceof Uint32Array ? 'u4' : 'i4';
+    values instanceof Float32Array
+      ? 'f4'
+      : values instanceof Float64Array
+        ? 'f8'
+        : values instanceof Uint8Array
+          ? 'u1'
+          : values instanceof Uint16Array
+            ? 'u2'
+            : values instanceof Uint32Array
+              ? 'u4'
+              : 'i4';
   const bdata = Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
   return shape ? { dtype, bdata, shape: `${shape[0]},${shape[1]}` } : { dtype, bdata };
 }
@@ -65,7 +71,8 @@ export function compactTypedArraySpec(values: ArrayLike<number>, shape?: readonl
 export function decodeTypedArray(spec: TypedArraySpec): Float64Array {
   const bytes = Buffer.from(spec.bdata, 'base64');
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  const Ctor = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i4: Int32Array }[spec.dtype];
+  const Ctor = { f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array, i4: Int32Array }[
+    spec.dtype
+  ];
   return Float64Array.from(new Ctor(buffer));
 }
-

@@ -65,7 +65,12 @@ function flatNote(flat: number, ips: number, log: boolean): string {
  * destination IPs — one line per IP (hover names the IP and window). Normal panels with more
  * than `maxLines` IPs draw as a density layer with median/p95/max lines unless `normal: 'lines'`.
  */
-export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string, given: AllIpsOptions = {}): PlotlyFigure {
+export function plotAllIps(
+  anomalous: Frame,
+  normalSample: Frame,
+  family: string,
+  given: AllIpsOptions = {},
+): PlotlyFigure {
   const options = checkAllIpsOptions(given);
   const log = options.yScale === 'log';
   const maxLines = options.maxLines ?? TIMELINE_DEFAULTS.maxLines;
@@ -81,9 +86,12 @@ export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string
   const data: PlotlyTrace[] = [];
   const layout: Record<string, unknown> = {
     title: { text: escapeHtml(options.title ?? `${family} along the timeline`), x: 0.01, xanchor: 'left' },
-    height, hovermode: 'closest', showlegend: false,
+    height,
+    hovermode: 'closest',
+    showlegend: false,
     margin: { l: 70, r: 20, t: 70, b: 40 },
-    plot_bgcolor: '#ffffff', paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    paper_bgcolor: '#ffffff',
   };
   const lines = lineTemplate(family, xEncoding(anomalous.family(family).starts));
   layout.template = { data: { scatter: [lines] } };
@@ -94,38 +102,67 @@ export function plotAllIps(anomalous: Frame, normalSample: Frame, family: string
     const axes: Axes = { x: `x${suffix}`, y: `y${suffix}` };
     const top = 1 - i * (panelHeight + gap);
     const domain = [Math.max(0, top - panelHeight), top];
-    const density = panel.group === 'normal' && (options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines));
+    const density =
+      panel.group === 'normal' &&
+      (options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines));
     const drawn = density
       ? { traces: densityTraces(panel, family, axes, log, nBins), flat: 0 }
       : lineTraces(panel, family, axes, log, lines);
     data.push(...drawn.traces);
     layout[`xaxis${suffix}`] = {
-      type: 'date', anchor: axes.y, ...(n > 1 ? { matches: 'x' } : {}),
-      showgrid: true, gridcolor: '#eeeeee', linecolor: '#888888', ticks: 'outside',
+      type: 'date',
+      anchor: axes.y,
+      ...(n > 1 ? { matches: 'x' } : {}),
+      showgrid: true,
+      gridcolor: '#eeeeee',
+      linecolor: '#888888',
+      ticks: 'outside',
     };
     layout[`yaxis${suffix}`] = {
-      type: log ? 'log' : 'linear', anchor: axes.x, domain, exponentformat: 'SI',
-      showgrid: true, gridcolor: '#eeeeee', linecolor: '#888888', zeroline: false,
+      type: log ? 'log' : 'linear',
+      anchor: axes.x,
+      domain,
+      exponentformat: 'SI',
+      showgrid: true,
+      gridcolor: '#eeeeee',
+      linecolor: '#888888',
+      zeroline: false,
     };
     const title = panelTitle(panel.role, panel.group, family, panel.rows.length);
     annotations.push({
-      text: `<b>${escapeHtml(title)}</b>`, xref: 'paper', yref: 'paper', x: 0, y: top,
-      xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 13 },
+      text: `<b>${escapeHtml(title)}</b>`,
+      xref: 'paper',
+      yref: 'paper',
+      x: 0,
+      y: top,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { size: 13 },
     });
-    const note = panel.rows.length === 0
-      ? `no ${panel.group} ${roleWord(panel.role)} IPs`
-      : density
-        ? `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`
-        : flatNote(drawn.flat, panel.rows.length, log);
+    const note =
+      panel.rows.length === 0
+        ? `no ${panel.group} ${roleWord(panel.role)} IPs`
+        : density
+          ? `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`
+          : flatNote(drawn.flat, panel.rows.length, log);
     if (note) {
       annotations.push({
-        text: escapeHtml(note), xref: 'paper', yref: 'paper', x: 1, y: top,
-        xanchor: 'right', yanchor: 'bottom', showarrow: false, font: { size: 10, color: '#555555' },
+        text: escapeHtml(note),
+        xref: 'paper',
+        yref: 'paper',
+        x: 1,
+        y: top,
+        xanchor: 'right',
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 10, color: '#555555' },
       });
     }
   });
   layout.annotations = annotations;
   const fig: PlotlyFigure = { data, layout, config: { responsive: true, displaylogo: false } };
-  return options.lineTraces === 'grouped' ? groupLines(fig, options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride, (v) => typedArraySpec(v)) : fig;
+  return options.lineTraces === 'grouped'
+    ? groupLines(fig, options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride, (v) => typedArraySpec(v))
+    : fig;
 }
-

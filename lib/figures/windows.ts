@@ -22,9 +22,7 @@ export function xEncoding(starts: Float64Array): Record<string, unknown> {
   const dx = starts.length > 1 ? starts[1] - starts[0] : 300_000;
   let regular = true;
   for (let i = 2; i < starts.length; i++) if (starts[i] - starts[i - 1] !== dx) regular = false;
-  return regular
-    ? { x0: formatNaiveTimestamp(starts[0]), dx }
-    : { x: typedArraySpec(Float64Array.from(starts)) };
+  return regular ? { x0: formatNaiveTimestamp(starts[0]), dx } : { x: typedArraySpec(Float64Array.from(starts)) };
 }
 
 /** One panel of a timeline figure: a role and group, the frame and its rows to draw. */
@@ -36,4 +34,7 @@ export interface Panel {
 }
 
 /** The axes a panel draws on (`x2`, `y2`...). */
-export interface Axes { readonly x: string; readonly y: string }
+export interface Axes {
+  readonly x: string;
+  readonly y: string;
+}

@@ -16,7 +16,10 @@ import type { Group } from '../types';
 /** Families of `families` missing from the anomalous rows or the normal sample, with where. */
 export function missingFamilies(families: readonly string[], ctx: FindingContext): string[] {
   const out: string[] = [];
-  const where: [Group, string][] = [['anomalous', 'the anomalous rows'], ['normal', 'the normal rows']];
+  const where: [Group, string][] = [
+    ['anomalous', 'the anomalous rows'],
+    ['normal', 'the normal rows'],
+  ];
   for (const family of families) {
     const lacking = where.filter(([group]) => !ctx.frame(group).families().includes(family)).map(([, what]) => what);
     if (lacking.length > 0) out.push(`${family} (not in ${lacking.join(' nor ')})`);

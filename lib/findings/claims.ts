@@ -29,7 +29,9 @@ export const ASSOCIATION: Readonly<Record<'pattern' | 'same' | 'form', Threshold
 };
 
 /** Counting words: the count that holds, and the counts one off that are inconclusive. */
-export const COUNT_WORDS: Readonly<Record<'a couple' | 'three' | 'four', { readonly holds: readonly number[]; readonly near: readonly number[] }>> = {
+export const COUNT_WORDS: Readonly<
+  Record<'a couple' | 'three' | 'four', { readonly holds: readonly number[]; readonly near: readonly number[] }>
+> = {
   'a couple': { holds: [2], near: [1, 3] },
   three: { holds: [3], near: [2, 4] },
   four: { holds: [4], near: [3, 5] },
@@ -48,11 +50,25 @@ export interface Selection {
 /** What a finding asserts, one kind of measurable property each. */
 export type Claim =
   /** Anomalous IPs' level (median over IPs of `reducer`) above or below normal IPs', per role. */
-  | { readonly kind: 'contrast'; readonly family: string; readonly roles: readonly Role[]; readonly reducer: Reducer; readonly direction: 'higher' | 'lower'; readonly degree: Degree }
+  | {
+      readonly kind: 'contrast';
+      readonly family: string;
+      readonly roles: readonly Role[];
+      readonly reducer: Reducer;
+      readonly direction: 'higher' | 'lower';
+      readonly degree: Degree;
+    }
   /** Anomalous and normal levels similar for one role. */
   | { readonly kind: 'similar'; readonly family: string; readonly role: Role; readonly reducer: Reducer }
   /** Within a group, the `lower` role's level below the other role's. */
-  | { readonly kind: 'roles'; readonly family: string; readonly groups: readonly Group[]; readonly reducer: Reducer; readonly lower: Role; readonly degree: Degree }
+  | {
+      readonly kind: 'roles';
+      readonly family: string;
+      readonly groups: readonly Group[];
+      readonly reducer: Reducer;
+      readonly lower: Role;
+      readonly degree: Degree;
+    }
   /** A group's timelines share (or do not share) one shape. */
   | { readonly kind: 'pattern'; readonly selection: Selection; readonly present: boolean }
   /** One selection's timelines share a shape more than another's. */
@@ -60,7 +76,13 @@ export type Claim =
   /** The mean timelines of two selections follow the same pattern. */
   | { readonly kind: 'timelines'; readonly a: Selection; readonly b: Selection }
   /** Per IP, two families' timelines follow each other over its active windows. */
-  | { readonly kind: 'agree'; readonly family: string; readonly other: string; readonly group: Group; readonly roles: readonly Role[] }
+  | {
+      readonly kind: 'agree';
+      readonly family: string;
+      readonly other: string;
+      readonly group: Group;
+      readonly roles: readonly Role[];
+    }
   /** The IPs of a group/role fall into two clusters (large and very low levels). */
   | { readonly kind: 'bimodal'; readonly selection: Selection; readonly reducer: Reducer }
   /** How many anomalous IPs stand out in a family, per role. */
@@ -134,7 +156,14 @@ const BOTH: readonly Role[] = ['source', 'dst'];
 
 /** Anomalous IPs' level of `family` higher than normal IPs' ("higher", "much higher"...). */
 export function higher(family: string, options: LevelOptions = {}): Claim {
-  return { kind: 'contrast', family, roles: options.roles ?? BOTH, reducer: options.reducer ?? 'activeMean', direction: 'higher', degree: options.degree ?? 'plain' };
+  return {
+    kind: 'contrast',
+    family,
+    roles: options.roles ?? BOTH,
+    reducer: options.reducer ?? 'activeMean',
+    direction: 'higher',
+    degree: options.degree ?? 'plain',
+  };
 }
 
 /** Anomalous IPs' level of `family` lower than normal IPs'. */
@@ -148,8 +177,19 @@ export function similar(family: string, role: Role, reducer: Reducer = 'activeMe
 }
 
 /** Within each group, the `lowerRole`'s level below the other role's. */
-export function roleBelow(family: string, lowerRole: Role, options: { groups?: readonly Group[]; reducer?: Reducer; degree?: Degree } = {}): Claim {
-  return { kind: 'roles', family, lower: lowerRole, groups: options.groups ?? ['anomalous', 'normal'], reducer: options.reducer ?? 'activeMean', degree: options.degree ?? 'plain' };
+export function roleBelow(
+  family: string,
+  lowerRole: Role,
+  options: { groups?: readonly Group[]; reducer?: Reducer; degree?: Degree } = {},
+): Claim {
+  return {
+    kind: 'roles',
+    family,
+    lower: lowerRole,
+    groups: options.groups ?? ['anomalous', 'normal'],
+    reducer: options.reducer ?? 'activeMean',
+    degree: options.degree ?? 'plain',
+  };
 }
 
 /** A group's timelines share one shape. */

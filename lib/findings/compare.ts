@@ -8,7 +8,14 @@ import type { Group, Role } from '../types';
 import { type Claim, DEGREES, NOT_SIMILAR, SIMILAR } from './claims';
 import type { FindingContext } from './context';
 import { countFinite, meanAt, REDUCER_WORDS } from './measures';
-import { matchedGroupsBand, matchedGroupsDraws, medianDraw, permutationBand, randomGroupsBand, upperQuantile } from './nulls';
+import {
+  matchedGroupsBand,
+  matchedGroupsDraws,
+  medianDraw,
+  permutationBand,
+  randomGroupsBand,
+  upperQuantile,
+} from './nulls';
 import { type Random, streamFor } from './random';
 import { type Verdict, capital, conjunction, judge } from './verdict';
 import { forRoles, groupRole, humanNumber as n, humanShare, ratio, reached, roleWord, times } from './format';
@@ -25,7 +32,12 @@ export const TOP_SHARE = 0.05;
 export const TOP_LIFT = { holdsAt: 2, failsAt: 1 } as const;
 
 /** Both nulls of one group statistic: random and activity-matched normal groups of the anomalous group's size. */
-function groupNulls(ctx: FindingContext, random: Random, role: Role, statistic: (normalPositions: Int32Array) => number): { random: number; matched: number } {
+function groupNulls(
+  ctx: FindingContext,
+  random: Random,
+  role: Role,
+  statistic: (normalPositions: Int32Array) => number,
+): { random: number; matched: number } {
   const size = ctx.rows('anomalous', role).length;
   const pool = ctx.rows('normal', role).length;
   return {
@@ -42,7 +54,10 @@ function activeShare(ctx: FindingContext, group: Group, role: Role): number {
 
 /** The activity line: how busy each group is, reported beside (never inside) a level comparison. */
 function activityNote(ctx: FindingContext, roles: readonly Role[]): string {
-  const parts = roles.map((role) => `${roleWord(role)} ${humanShare(activeShare(ctx, 'anomalous', role))} vs ${humanShare(activeShare(ctx, 'normal', role))}`);
+  const parts = roles.map(
+    (role) =>
+      `${roleWord(role)} ${humanShare(activeShare(ctx, 'anomalous', role))} vs ${humanShare(activeShare(ctx, 'normal', role))}`,
+  );
   return `Active windows, anomalous vs normal: ${parts.join(', ')}.`;
 }
 
@@ -62,7 +77,10 @@ export function checkContrast(claim: ContrastClaim, ctx: FindingContext, name: s
     const level = meanAt(mine);
     const base = meanAt(normal);
     if (Number.isNaN(level) || Number.isNaN(base)) {
-      parts.push({ status: 'inconclusive', evidence: `${roleWord(role)}: ${countFinite(mine)} anomalous and ${countFinite(normal)} normal IPs measurable, too few to compare` });
+      parts.push({
+        status: 'inconclusive',
+        evidence: `${roleWord(role)}: ${countFinite(mine)} anomalous and ${countFinite(normal)} normal IPs measurable, too few to compare`,
+      });
       continue;
     }
     const effect = directed(level, base);
@@ -72,10 +90,15 @@ export function checkContrast(claim: ContrastClaim, ctx: FindingContext, name: s
     const matched = matchedGroupsDraws(random, ctx.activity('anomalous', role), ctx.activity('normal', role), ofGroup);
     const matchedBand = upperQuantile(matched);
     const overMatched = effect / medianDraw(matched);
-    const status = judge(effect, thresholds, effect > randomBand && effect > matchedBand && overMatched >= thresholds.holdsAt);
+    const status = judge(
+      effect,
+      thresholds,
+      effect > randomBand && effect > matchedBand && overMatched >= thresholds.holdsAt,
+    );
     parts.push({
       status,
-      evidence: `${roleWord(role)} ${n(level)} vs ${n(base)} (${countFinite(mine)} and ${countFinite(normal)} IPs; ${direction === 'higher' ? 'anomalous/normal' : 'normal/anomalous'} ${times(effect)}, ` +
+      evidence:
+        `${roleWord(role)} ${n(level)} vs ${n(base)} (${countFinite(mine)} and ${countFinite(normal)} IPs; ${direction === 'higher' ? 'anomalous/normal' : 'normal/anomalous'} ${times(effect)}, ` +
         `normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched; over the typical activity-matched group ${times(overMatched)})`,
     });
   }
@@ -95,17 +118,22 @@ export function checkSimilar(claim: SimilarClaim, ctx: FindingContext, name: str
   const level = meanAt(mine);
   const base = meanAt(normal);
   const head = `Mean over ${roleWord(role)} IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, anomalous vs normal sample`;
-  if (Number.isNaN(level) || Number.isNaN(base)) return { status: 'inconclusive', evidence: `${head}: too few measurable IPs to compare.` };
+  if (Number.isNaN(level) || Number.isNaN(base))
+    return { status: 'inconclusive', evidence: `${head}: too few measurable IPs to compare.` };
   const spread = (a: number, b: number): number => Math.abs(Math.log(ratio(a, b)));
   const effect = spread(level, base);
   const nulls = groupNulls(ctx, streamFor(ctx.seed, name), role, (g) => spread(meanAt(normal, g), base));
-  const status = effect <= Math.log(SIMILAR) ? 'holds'
-    : effect > Math.log(NOT_SIMILAR) && effect > nulls.random && effect > nulls.matched ? 'does not hold'
-    : 'inconclusive';
+  const status =
+    effect <= Math.log(SIMILAR)
+      ? 'holds'
+      : effect > Math.log(NOT_SIMILAR) && effect > nulls.random && effect > nulls.matched
+        ? 'does not hold'
+        : 'inconclusive';
   const nullRatio = (band: number): string => reached(band, (x) => times(Math.exp(x)));
   return {
     status,
-    evidence: `${head}: ${n(level)} vs ${n(base)} (${times(ratio(level, base))}; normal groups differ from the sample by up to ${nullRatio(nulls.random)} random, ${nullRatio(nulls.matched)} activity-matched); ` +
+    evidence:
+      `${head}: ${n(level)} vs ${n(base)} (${times(ratio(level, base))}; normal groups differ from the sample by up to ${nullRatio(nulls.random)} random, ${nullRatio(nulls.matched)} activity-matched); ` +
       `holds within a factor ${SIMILAR}, does not hold beyond ${NOT_SIMILAR} and beyond both nulls. ${activityNote(ctx, [role])}`,
   };
 }
@@ -129,7 +157,9 @@ export function checkRoles(claim: RolesClaim, ctx: FindingContext, name: string)
     pooled.set(up);
     pooled.set(down, up.length);
     const effect = ratio(upLevel, downLevel);
-    const band = permutationBand(streamFor(ctx.seed, `${name}|${group}`), pooled.length, up.length, (a, b) => ratio(meanAt(pooled, a), meanAt(pooled, b)));
+    const band = permutationBand(streamFor(ctx.seed, `${name}|${group}`), pooled.length, up.length, (a, b) =>
+      ratio(meanAt(pooled, a), meanAt(pooled, b)),
+    );
     parts.push({
       status: judge(effect, thresholds, effect > band),
       evidence: `${group} ${roleWord(lower)} ${n(downLevel)} vs ${roleWord(higher)} ${n(upLevel)} (${times(effect)}; shuffled roles reach ${reached(band)})`,
@@ -138,7 +168,8 @@ export function checkRoles(claim: RolesClaim, ctx: FindingContext, name: string)
   const verdict = conjunction(parts);
   return {
     status: verdict.status,
-    evidence: `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, ${roleWord(lower)} vs ${roleWord(higher)}: ${verdict.evidence.replace(/\.$/, '')}; ` +
+    evidence:
+      `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, ${roleWord(lower)} vs ${roleWord(higher)}: ${verdict.evidence.replace(/\.$/, '')}; ` +
       `holds if ${roleWord(higher)}/${roleWord(lower)} is ${times(thresholds.holdsAt)} or more beyond the shuffled roles, does not hold at ${times(thresholds.failsAt)} or less.`,
   };
 }
@@ -202,12 +233,18 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
     const top = topOf(pooled);
     const normalTop = topOf(normal);
     const real = top ? lift(mine, top) : NaN;
-    if (!top || !normalTop || Number.isNaN(real)) return { status: 'inconclusive', evidence: `${family}: fewer than 20 measurable IPs` };
+    if (!top || !normalTop || Number.isNaN(real))
+      return { status: 'inconclusive', evidence: `${family}: fewer than 20 measurable IPs` };
     // Null groups are drawn from the normal sample and ranked within it.
     const random = streamFor(ctx.seed, `${name}|${family}`);
-    const ofGroup = (g: Int32Array): number => lift(Float64Array.from(g, (p) => normal[p]), normalTop);
+    const ofGroup = (g: Int32Array): number =>
+      lift(
+        Float64Array.from(g, (p) => normal[p]),
+        normalTop,
+      );
     const randomBand = randomGroupsBand(random, normal.length, mine.length, ofGroup);
-    const activity = (group: Group): Float64Array => Float64Array.from([...ctx.activity(group, 'source'), ...ctx.activity(group, 'dst')]);
+    const activity = (group: Group): Float64Array =>
+      Float64Array.from([...ctx.activity(group, 'source'), ...ctx.activity(group, 'dst')]);
     const matchedBand = matchedGroupsBand(random, activity('anomalous'), activity('normal'), ofGroup);
     return {
       status: judge(real, TOP_LIFT, real > randomBand && real > matchedBand),
@@ -217,7 +254,8 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
   const verdict = conjunction(parts);
   return {
     status: verdict.status,
-    evidence: `Among the ${humanShare(TOP_SHARE)} of IPs (anomalous + normal sample, both roles) with the highest mean over their active windows, the anomalous share over its overall share: ` +
+    evidence:
+      `Among the ${humanShare(TOP_SHARE)} of IPs (anomalous + normal sample, both roles) with the highest mean over their active windows, the anomalous share over its overall share: ` +
       `${verdict.evidence.replace(/\.$/, '')}; holds at ${times(TOP_LIFT.holdsAt)} or more beyond both nulls, does not hold at ${times(TOP_LIFT.failsAt)} or less.`,
   };
 }
@@ -248,7 +286,8 @@ export function checkExceed(claim: ExceedClaim, ctx: FindingContext, name: strin
   });
   return {
     status: judge(count, { holdsAt: 1, failsAt: 0 }, count > nulls.random && count > nulls.matched),
-    evidence: `${capital(groupRole('anomalous', role))} IPs whose ${family} peaks above every normal sample IP (largest ${n(normalMax)}): ${count} of ${mine.length} ` +
+    evidence:
+      `${capital(groupRole('anomalous', role))} IPs whose ${family} peaks above every normal sample IP (largest ${n(normalMax)}): ${count} of ${mine.length} ` +
       `(normal groups of the same size above the rest of the sample: up to ${reached(nulls.random, String)} random, ${reached(nulls.matched, String)} activity-matched); holds if at least one, beyond both nulls.`,
   };
 }

@@ -52,15 +52,19 @@ export function findingContext(init: FindingInputs): FindingContext {
     return memo.get(key) as T;
   };
   const frame = (group: Group): Frame => (group === 'anomalous' ? init.anomalous : init.normalSample);
-  const rows = (group: Group, role: Role): Int32Array => once(`rows|${group}|${role}`, () => frame(group).rowsWithRole(role));
+  const rows = (group: Group, role: Role): Int32Array =>
+    once(`rows|${group}|${role}`, () => frame(group).rowsWithRole(role));
   return {
     ...init,
     seed: init.seed ?? DEFAULT_NULL_SEED,
-    evidence: (family) => once(`evidence|${family}`, () => familyEvidence(family, init.anomalous, init.normalSample, init.normalStats)),
+    evidence: (family) =>
+      once(`evidence|${family}`, () => familyEvidence(family, init.anomalous, init.normalSample, init.normalStats)),
     frame,
     rows,
     perIp: (group, role, family, reducer) =>
-      once(`perIp|${group}|${role}|${family}|${reducer}`, () => perIp(frame(group), family, rows(group, role), reducer)),
+      once(`perIp|${group}|${role}|${family}|${reducer}`, () =>
+        perIp(frame(group), family, rows(group, role), reducer),
+      ),
     activity: (group, role) =>
       once(`activity|${group}|${role}`, () => {
         const all = once(`shares|${group}`, () => activeShares(frame(group)));

@@ -19,12 +19,16 @@ export function describe(what: Description, ctx: FindingContext): Verdict {
       return describeSpecialCases(ctx);
     case 'level': {
       const other: Group = what.group === 'anomalous' ? 'normal' : 'anomalous';
-      const levels = (group: Group): Float64Array => Float64Array.from(ROLES.flatMap((role) => [...ctx.perIp(group, role, what.family, 'activeMean')]).filter(Number.isFinite)).sort();
+      const levels = (group: Group): Float64Array =>
+        Float64Array.from(
+          ROLES.flatMap((role) => [...ctx.perIp(group, role, what.family, 'activeMean')]).filter(Number.isFinite),
+        ).sort();
       const mine = levels(what.group);
       const theirs = levels(other);
       return {
         status: 'descriptive',
-        evidence: `${what.family} over each IP's active windows, ${what.group} IPs: median ${n(quantileSorted(mine, 0.5))}, 90th percentile ${n(quantileSorted(mine, 0.9))} over ${mine.length} IPs; ` +
+        evidence:
+          `${what.family} over each IP's active windows, ${what.group} IPs: median ${n(quantileSorted(mine, 0.5))}, 90th percentile ${n(quantileSorted(mine, 0.9))} over ${mine.length} IPs; ` +
           `${other} IPs: median ${n(quantileSorted(theirs, 0.5))}, 90th percentile ${n(quantileSorted(theirs, 0.9))}.`,
       };
     }

@@ -27,7 +27,11 @@ export function evaluateFinding(finding: Finding, ctx: FindingContext): Verdict 
 }
 
 function checkFinding(finding: Finding, ctx: FindingContext): Verdict {
-  if (!finding.claim) return { status: 'not checkable', evidence: `${capital(finding.why ?? 'interpretation, not a measurable claim')}.` };
+  if (!finding.claim)
+    return {
+      status: 'not checkable',
+      evidence: `${capital(finding.why ?? 'interpretation, not a measurable claim')}.`,
+    };
   const missing = missingFamilies(claimFamilies(finding.claim), ctx);
   if (missing.length > 0) return { status: 'not checkable', evidence: `This data lacks ${missing.join(', ')}.` };
   return checkClaim(finding.claim, ctx, finding.id);

@@ -24,7 +24,13 @@ export function findingsJson(ctx: FindingContext): SummaryFinding[] {
   return [OVERLAP_SECTION, ...SEED_SECTIONS].flatMap((section) =>
     [...section.notes.flatMap((note) => note.findings), ...section.summary].map((finding) => {
       const verdict = evaluateFinding(finding, ctx);
-      return { id: finding.id, section: section.feature, family: finding.family, verdict: verdict.status, evidence: verdict.evidence };
+      return {
+        id: finding.id,
+        section: section.feature,
+        family: finding.family,
+        verdict: verdict.status,
+        evidence: verdict.evidence,
+      };
     }),
   );
 }

@@ -13,7 +13,10 @@ import { VERDICT_MARKS, VERDICT_STATUSES } from './verdict';
 /** Markdown bullets, one per finding: `✔ holds — text — evidence`. */
 export function findingsMarkdown(results: readonly FindingResult[]): string {
   return results
-    .map(({ finding, verdict }) => `- ${VERDICT_MARKS[verdict.status]} — ${escapeMarkdown(finding.text)} — ${escapeMarkdown(verdict.evidence)}`)
+    .map(
+      ({ finding, verdict }) =>
+        `- ${VERDICT_MARKS[verdict.status]} — ${escapeMarkdown(finding.text)} — ${escapeMarkdown(verdict.evidence)}`,
+    )
     .join('\n');
 }
 
@@ -37,7 +40,10 @@ export function tallyMarkdown(results: readonly FindingResult[]): string {
 export function figureMarkdown(section: SeedSection, family: string, ctx: FindingContext): string {
   const parts: string[] = [];
   const findings = figureFindings(section, family);
-  if (findings.length > 0) parts.push(`**Findings of the seed, checked on this data**\n\n${findingsMarkdown(evaluateFindings(findings, ctx))}`);
+  if (findings.length > 0)
+    parts.push(
+      `**Findings of the seed, checked on this data**\n\n${findingsMarkdown(evaluateFindings(findings, ctx))}`,
+    );
   parts.push(evidenceTableMarkdown(ctx.evidence(family)));
   return parts.join('\n\n');
 }
@@ -45,5 +51,11 @@ export function figureMarkdown(section: SeedSection, family: string, ctx: Findin
 /** Markdown for a section's summary: a heading, its findings with verdicts, and a tally. */
 export function summaryMarkdown(section: SeedSection, ctx: FindingContext): string {
   const results = evaluateFindings(section.summary, ctx);
-  return [`### ${escapeMarkdown(section.title)} summary`, '', findingsMarkdown(results), '', tallyMarkdown(results)].join('\n');
+  return [
+    `### ${escapeMarkdown(section.title)} summary`,
+    '',
+    findingsMarkdown(results),
+    '',
+    tallyMarkdown(results),
+  ].join('\n');
 }

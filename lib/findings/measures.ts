@@ -30,18 +30,32 @@ export const REDUCER_WORDS: Readonly<Record<Reducer, string>> = {
 };
 
 /** Active windows needed for a reducer to say something about an IP. */
-const MIN_ACTIVE: Readonly<Record<Reducer, number>> = { activeMean: 1, activeStd: 2, activeCv: 2, markerShare: 1, peak: 1, total: 1 };
+const MIN_ACTIVE: Readonly<Record<Reducer, number>> = {
+  activeMean: 1,
+  activeStd: 2,
+  activeCv: 2,
+  markerShare: 1,
+  peak: 1,
+  total: 1,
+};
 
 /** The family that counts an IP's packets per window: where it is non-zero, the IP is active. */
 export const ACTIVITY_FAMILY = 'count_Length';
 
-const masks = new WeakMap<Frame, { readonly active: Uint8Array; readonly windows: number; readonly slot: Map<number, number> }>();
+const masks = new WeakMap<
+  Frame,
+  { readonly active: Uint8Array; readonly windows: number; readonly slot: Map<number, number> }
+>();
 
 /**
  * Which windows each row is active in, row-major (`active[row * windows + slot]`), with the slot of
  * every window start. Computed once per frame.
  */
-export function activity(frame: Frame): { readonly active: Uint8Array; readonly windows: number; readonly slot: Map<number, number> } {
+export function activity(frame: Frame): {
+  readonly active: Uint8Array;
+  readonly windows: number;
+  readonly slot: Map<number, number>;
+} {
   let memo = masks.get(frame);
   if (memo) return memo;
   const slot = new Map<number, number>();
@@ -120,10 +134,15 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
     const mean = sum / n;
     const std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
     out[i] =
-      reducer === 'activeMean' ? mean
-      : reducer === 'activeStd' ? std
-      : reducer === 'activeCv' ? (mean !== 0 ? std / Math.abs(mean) : NaN)
-      : nonzero / n;
+      reducer === 'activeMean'
+        ? mean
+        : reducer === 'activeStd'
+          ? std
+          : reducer === 'activeCv'
+            ? mean !== 0
+              ? std / Math.abs(mean)
+              : NaN
+            : nonzero / n;
   }
   return out;
 }

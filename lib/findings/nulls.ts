@@ -28,7 +28,12 @@ export function upperQuantile(draws: ArrayLike<number>): number {
 }
 
 /** The 95th percentile of `statistic` over random groups of `size` positions in a pool of `poolSize`. */
-export function randomGroupsBand(random: Random, poolSize: number, size: number, statistic: (group: Int32Array) => number): number {
+export function randomGroupsBand(
+  random: Random,
+  poolSize: number,
+  size: number,
+  statistic: (group: Int32Array) => number,
+): number {
   if (poolSize === 0 || size === 0) return Infinity;
   const draws = new Float64Array(NULL_DRAWS);
   for (let d = 0; d < NULL_DRAWS; d++) draws[d] = statistic(drawPositions(random, poolSize, size));
@@ -78,7 +83,8 @@ export function matchedGroupsDraws(
     let free = sortedPool.length - 1;
     for (let k = 0; k < targetOrder.length; k++) {
       let p: number;
-      if (free < 0) p = randomIndex(random, sortedPool.length); // more targets than pool members: reuse at random
+      if (free < 0)
+        p = randomIndex(random, sortedPool.length); // more targets than pool members: reuse at random
       else {
         const top = Math.min(nearest[k], free);
         p = top - randomIndex(random, Math.min(MATCH_WIDTH, top + 1));
@@ -121,7 +127,12 @@ export function permutationBand(
  * by its own random shift (at least a tenth of the timeline away from its place): same values,
  * timing destroyed. A null for "these timelines share a shape".
  */
-export function shiftBand(random: Random, count: number, length: number, statistic: (shifts: Int32Array) => number): number {
+export function shiftBand(
+  random: Random,
+  count: number,
+  length: number,
+  statistic: (shifts: Int32Array) => number,
+): number {
   const margin = Math.max(1, Math.floor(length / 10));
   if (count === 0 || length < 2 * margin + 1) return Infinity;
   const draws = new Float64Array(NULL_DRAWS);

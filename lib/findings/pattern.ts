@@ -173,11 +173,18 @@ export function checkPattern(claim: PatternClaim, ctx: FindingContext, id: strin
   const beyond = c > band;
   const status: VerdictStatus = claim.present
     ? judge(c, { holdsAt, failsAt }, beyond)
-    : c < failsAt || !beyond ? 'holds' : c >= holdsAt ? 'does not hold' : 'inconclusive';
+    : c < failsAt || !beyond
+      ? 'holds'
+      : c >= holdsAt
+        ? 'does not hold'
+        : 'inconclusive';
   const rule = claim.present
     ? `a clear pattern holds at ${holdsAt} or more beyond the shifted null, does not hold below ${failsAt}`
     : `"no clear pattern" holds below ${failsAt} or within the shifted null, does not hold at ${holdsAt} or more beyond it`;
-  return { status, evidence: `${head}: ${corr(c)} over ${timelines.length} varying IPs; the same timelines shifted in time reach ${corr(band)}; ${rule}.` };
+  return {
+    status,
+    evidence: `${head}: ${corr(c)} over ${timelines.length} varying IPs; the same timelines shifted in time reach ${corr(band)}; ${rule}.`,
+  };
 }
 
 /** One selection's timelines share a shape more than another's, beyond a permutation of the two. */
@@ -188,14 +195,20 @@ export function checkMorePattern(claim: MorePatternClaim, ctx: FindingContext, i
   const a = coherenceOf(more);
   const b = coherenceOf(less);
   const head = `Coherence of ${name(claim.more)} vs ${name(claim.less)} timelines`;
-  if (Number.isNaN(a) || Number.isNaN(b)) return { status: 'inconclusive', evidence: `${head}: fewer than 2 varying IPs on one side.` };
+  if (Number.isNaN(a) || Number.isNaN(b))
+    return { status: 'inconclusive', evidence: `${head}: fewer than 2 varying IPs on one side.` };
   const pooled = [...more, ...less];
-  const band = permutationBand(random, pooled.length, more.length, (x, y) =>
-    coherenceOf(Array.from(x, (i) => pooled[i])) - coherenceOf(Array.from(y, (i) => pooled[i])));
+  const band = permutationBand(
+    random,
+    pooled.length,
+    more.length,
+    (x, y) => coherenceOf(Array.from(x, (i) => pooled[i])) - coherenceOf(Array.from(y, (i) => pooled[i])),
+  );
   const difference = a - b;
   return {
     status: judge(difference, MORE_PATTERN, difference > band),
-    evidence: `${head}: ${corr(a)} vs ${corr(b)} (difference ${corr(difference)}; the IPs shuffled between the two reach ${corr(band)}); ` +
+    evidence:
+      `${head}: ${corr(a)} vs ${corr(b)} (difference ${corr(difference)}; the IPs shuffled between the two reach ${corr(band)}); ` +
       `holds if higher by ${MORE_PATTERN.holdsAt} or more beyond the shuffle, does not hold if not higher.`,
   };
 }
@@ -217,7 +230,8 @@ export function checkTimelines(claim: TimelinesClaim, ctx: FindingContext, id: s
   });
   const head = `Correlation of the mean timelines of ${name(claim.a)} and ${name(claim.b)}`;
   const r = pearson(xs, ys);
-  if (Number.isNaN(r)) return { status: 'inconclusive', evidence: `${head}: too few shared windows, or a flat timeline.` };
+  if (Number.isNaN(r))
+    return { status: 'inconclusive', evidence: `${head}: too few shared windows, or a flat timeline.` };
   const y = Float64Array.from(ys);
   const band = shiftBand(streamFor(ctx.seed, id), 1, y.length, (shifts) => {
     const rotated = Float64Array.from(y, (_, w) => y[(w - shifts[0] + y.length) % y.length]);
@@ -274,7 +288,10 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
     }
     const m = medianAgreement(pairs);
     if (Number.isNaN(m) || pairs.length < MIN_IPS) {
-      return { status: 'inconclusive', evidence: `${roleWord(role)}: ${pairs.length} IPs (fewer than ${MIN_IPS}) vary in both over ${MIN_SHARED_WINDOWS} or more active windows` };
+      return {
+        status: 'inconclusive',
+        evidence: `${roleWord(role)}: ${pairs.length} IPs (fewer than ${MIN_IPS}) vary in both over ${MIN_SHARED_WINDOWS} or more active windows`,
+      };
     }
     const random = streamFor(ctx.seed, `${id}|${role}`);
     const draws = new Float64Array(NULL_DRAWS);
@@ -291,7 +308,8 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
   const { holdsAt, failsAt } = ASSOCIATION.pattern;
   return {
     status: verdict.status,
-    evidence: `Median over ${claim.group} IPs of the correlation of ${claim.family} with ${claim.other} over each IP's active windows: ${verdict.evidence.replace(/\.$/, '')}; ` +
+    evidence:
+      `Median over ${claim.group} IPs of the correlation of ${claim.family} with ${claim.other} over each IP's active windows: ${verdict.evidence.replace(/\.$/, '')}; ` +
       `holds at ${holdsAt} or more beyond the shuffle, does not hold below ${failsAt}.`,
   };
 }
@@ -343,21 +361,27 @@ export function checkBimodal(claim: BimodalClaim, ctx: FindingContext, id: strin
   const values = Array.from(ctx.perIp(group, role, family, claim.reducer)).filter(Number.isFinite);
   const bc = bimodalityCoefficient(values);
   const head = `Bimodality coefficient of each ${groupRole(group, role)} IP's ${family} ${REDUCER_WORDS[claim.reducer]}`;
-  if (Number.isNaN(bc)) return { status: 'inconclusive', evidence: `${capital(head)}: fewer than 4 measurable IPs, or all equal.` };
+  if (Number.isNaN(bc))
+    return { status: 'inconclusive', evidence: `${capital(head)}: fewer than 4 measurable IPs, or all equal.` };
   const random = streamFor(ctx.seed, id);
   const draws = new Float64Array(NULL_DRAWS);
-  for (let d = 0; d < NULL_DRAWS; d++) draws[d] = bimodalityCoefficient(Array.from({ length: values.length }, () => gaussian(random)));
+  for (let d = 0; d < NULL_DRAWS; d++)
+    draws[d] = bimodalityCoefficient(Array.from({ length: values.length }, () => gaussian(random)));
   const gaussianBand = upperQuantile(draws);
   // Skewed, zero-heavy measures look bimodal in any group: the anomalous group must also beat normal groups of its size.
   const pool = Array.from(ctx.perIp('normal', role, family, claim.reducer)).filter(Number.isFinite);
-  const normalBand = group === 'anomalous'
-    ? randomGroupsBand(random, pool.length, values.length, (g) => bimodalityCoefficient(Array.from(g, (p) => pool[p])))
-    : -Infinity;
+  const normalBand =
+    group === 'anomalous'
+      ? randomGroupsBand(random, pool.length, values.length, (g) =>
+          bimodalityCoefficient(Array.from(g, (p) => pool[p])),
+        )
+      : -Infinity;
   const beyond = bc > gaussianBand && bc > normalBand;
   const normalText = group === 'anomalous' ? `, random normal groups of as many IPs ${corr(normalBand)}` : '';
   return {
     status: judge(bc, { holdsAt: BIMODAL, failsAt: BIMODAL }, beyond),
-    evidence: `${capital(head)}: ${corr(bc)} over ${values.length} IPs; one Gaussian cluster of as many IPs reaches ${corr(gaussianBand)}${normalText}; ` +
+    evidence:
+      `${capital(head)}: ${corr(bc)} over ${values.length} IPs; one Gaussian cluster of as many IPs reaches ${corr(gaussianBand)}${normalText}; ` +
       `holds above ${corr(BIMODAL)} (Sarle's two-cluster line) beyond those nulls, does not hold at or below it.`,
   };
 }

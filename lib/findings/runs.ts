@@ -18,9 +18,10 @@ function referenceOf(ctx: FindingContext): { runs: readonly LabelledRun[]; ref: 
   const runs = ctx.runs ?? [];
   if (runs.length < 2) return 'Needs two or more runs to compare.';
   const mine = new Set(ctx.anomalous.index);
-  const ref = ctx.reference !== undefined
-    ? runs.find((r) => r.name === ctx.reference)
-    : runs.find((r) => r.labels.length === mine.size && r.labels.every((l) => mine.has(l)));
+  const ref =
+    ctx.reference !== undefined
+      ? runs.find((r) => r.name === ctx.reference)
+      : runs.find((r) => r.labels.length === mine.size && r.labels.every((l) => mine.has(l)));
   return ref ? { runs, ref } : 'The reference run is not among the runs given.';
 }
 
@@ -34,14 +35,24 @@ export function commonToAll(runs: readonly LabelledRun[]): Set<string> {
  * The 95th percentile of `share(runs)` over runs of the same sizes drawn at random from
  * `population` rows (row numbers stand for labels: only which rows coincide matters).
  */
-function randomRunsBand(ctx: FindingContext, runs: readonly LabelledRun[], name: string, share: (runs: LabelledRun[]) => number): number {
+function randomRunsBand(
+  ctx: FindingContext,
+  runs: readonly LabelledRun[],
+  name: string,
+  share: (runs: LabelledRun[]) => number,
+): number {
   const population = ctx.population;
   if (population === undefined || runs.some((r) => r.labels.length > population)) return Infinity;
   const random = streamFor(ctx.seed, name);
   const draws = new Float64Array(NULL_DRAWS);
   const label = (row: number): string => String(row);
   for (let d = 0; d < NULL_DRAWS; d++) {
-    draws[d] = share(runs.map((r) => ({ name: r.name, labels: Array.from(drawPositions(random, population, r.labels.length), label) })));
+    draws[d] = share(
+      runs.map((r) => ({
+        name: r.name,
+        labels: Array.from(drawPositions(random, population, r.labels.length), label),
+      })),
+    );
   }
   return upperQuantile(draws);
 }
@@ -57,7 +68,8 @@ export function checkCommonToAll(ctx: FindingContext, id: string): Verdict {
   const found = referenceOf(ctx);
   if (typeof found === 'string') return { status: 'not checkable', evidence: found };
   const { runs, ref } = found;
-  const shareOf = (rs: readonly LabelledRun[]): number => commonToAll(rs).size / rs.find((r) => r.name === ref.name)!.labels.length;
+  const shareOf = (rs: readonly LabelledRun[]): number =>
+    commonToAll(rs).size / rs.find((r) => r.name === ref.name)!.labels.length;
   const share = shareOf(runs);
   const band = randomRunsBand(ctx, runs, id, shareOf);
   return {
@@ -81,7 +93,8 @@ export function checkReferenceCovers(ctx: FindingContext, id: string): Verdict {
   const band = randomRunsBand(ctx, runs, id, shareOf);
   return {
     status: judge(share, { holdsAt: RUN_SHARES.coverage, failsAt: RUN_SHARES.most }, share > band),
-    evidence: `The reference run ${ref.name} holds ${Math.round(share * union)} of the ${union} IPs flagged by any run (${humanShare(share)}; ${nullText(ctx, band)}); ` +
+    evidence:
+      `The reference run ${ref.name} holds ${Math.round(share * union)} of the ${union} IPs flagged by any run (${humanShare(share)}; ${nullText(ctx, band)}); ` +
       `holds at ${humanShare(RUN_SHARES.coverage)} or more beyond that, does not hold at ${humanShare(RUN_SHARES.most)} or less.`,
   };
 }

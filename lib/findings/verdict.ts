@@ -44,11 +44,15 @@ export function judge(effect: number, thresholds: Thresholds, beyondNull: boolea
  */
 export function conjunction(parts: readonly Verdict[]): Verdict {
   const has = (s: VerdictStatus): boolean => parts.some((p) => p.status === s);
-  const status: VerdictStatus = has('does not hold') ? 'does not hold'
-    : has('inconclusive') ? 'inconclusive'
-    : has('not checkable') ? 'not checkable'
-    : has('holds') ? 'holds'
-    : 'descriptive';
+  const status: VerdictStatus = has('does not hold')
+    ? 'does not hold'
+    : has('inconclusive')
+      ? 'inconclusive'
+      : has('not checkable')
+        ? 'not checkable'
+        : has('holds')
+          ? 'holds'
+          : 'descriptive';
   const evidence = `${parts.map((p, i) => (i === 0 ? p.evidence : lowerFirst(p.evidence)).replace(/\.$/, '')).join('; ')}.`;
   return { status, evidence };
 }
