@@ -196,8 +196,8 @@ export interface CommandOptions {
  * command: the number `main` returns (0 when it returns nothing); a UsageError prints its message
  * and the usage, status 2; an expected error its message, any other its stack, status 1.
  */
-// biome-ignore lint/suspicious/noConfusingVoidType: a command's main may return nothing (status 0) or a status
 export function runCommand(
+  // biome-ignore lint/suspicious/noConfusingVoidType: a command's main may return nothing (status 0) or a status
   main: (argv: readonly string[]) => Promise<number | void>,
   options: CommandOptions = {},
 ): void {
