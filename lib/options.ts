@@ -68,20 +68,26 @@ export type OptionCheckers<T> = { readonly [K in keyof Required<T>]: (value: unk
 
 /**
  * `options` unchanged when every name is known and every value passes its checker; else an
- * OptionError (`unknown option "lineTrace" of plotAllIps; expected one of ...`). `what` names the
- * function the options are for.
+ * OptionError whose message starts with the function the options are for (`what`), as every
+ * option error does: `plotAllIps: unknown option "lineTrace"; expected one of ...`,
+ * `plotAllIps: invalid normal "line"; expected one of "auto", "lines", "density"`.
  */
 export function checkOptions<T extends object>(options: T | undefined, checkers: OptionCheckers<T>, what: string): T {
   if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new OptionError(`invalid options of ${what} ${shown(options)}; expected an object`);
+    throw new OptionError(`${what}: invalid options ${shown(options)}; expected an object`);
   }
   const names = Object.keys(checkers);
   for (const [name, value] of Object.entries(options)) {
     if (!names.includes(name)) {
-      throw new OptionError(`unknown option ${JSON.stringify(name)} of ${what}; expected one of ${names.join(', ')}`);
+      throw new OptionError(`${what}: unknown option ${JSON.stringify(name)}; expected one of ${names.join(', ')}`);
     }
-    (checkers as Record<string, (value: unknown, name: string) => unknown>)[name](value, name);
+    try {
+      (checkers as Record<string, (value: unknown, name: string) => unknown>)[name](value, name);
+    } catch (error) {
+      if (error instanceof OptionError) throw new OptionError(`${what}: ${error.message}`);
+      throw error;
+    }
   }
   return options;
 }

@@ -119,17 +119,20 @@ describe('the seed figure cell', () => {
         (e: unknown) => e instanceof OptionError && pattern.test(e.message),
         JSON.stringify(options),
       );
-    refused({ normal: 'line' }, /^invalid normal "line"; expected one of "auto", "lines", "density"$/);
-    refused({ lineTraces: 'grouped-ish' }, /^invalid lineTraces "grouped-ish"; expected one of "per-ip", "grouped"$/);
+    refused({ normal: 'line' }, /^plotAllIps: invalid normal "line"; expected one of "auto", "lines", "density"$/);
+    refused(
+      { lineTraces: 'grouped-ish' },
+      /^plotAllIps: invalid lineTraces "grouped-ish"; expected one of "per-ip", "grouped"$/,
+    );
     refused(
       { lineTrace: 'grouped' },
-      /^unknown option "lineTrace" of plotAllIps; expected one of yScale, normal, maxLines, bins, lineTraces, hoverStride, height, title$/,
+      /^plotAllIps: unknown option "lineTrace"; expected one of yScale, normal, maxLines, bins, lineTraces, hoverStride, height, title$/,
     );
-    refused({ bins: 1 }, /^invalid bins 1; expected a whole number ≥ 2$/);
-    refused({ bins: 7.5 }, /^invalid bins 7.5; expected a whole number ≥ 2$/);
-    refused({ hoverStride: 0 }, /^invalid hoverStride 0; expected a whole number ≥ 1$/);
-    refused({ maxLines: -1 }, /^invalid maxLines -1/);
-    refused({ height: 0 }, /^invalid height 0; expected a number > 0$/);
+    refused({ bins: 1 }, /^plotAllIps: invalid bins 1; expected a whole number ≥ 2$/);
+    refused({ bins: 7.5 }, /^plotAllIps: invalid bins 7.5; expected a whole number ≥ 2$/);
+    refused({ hoverStride: 0 }, /^plotAllIps: invalid hoverStride 0; expected a whole number ≥ 1$/);
+    refused({ maxLines: -1 }, /^plotAllIps: invalid maxLines -1/);
+    refused({ height: 0 }, /^plotAllIps: invalid height 0; expected a number > 0$/);
   });
 });
 
@@ -147,7 +150,7 @@ describe('the seed summary cell', () => {
     assert.throws(
       () => seedSummaryOutputs(DATA, 'lenght'),
       (e: unknown) =>
-        e instanceof OptionError && /^invalid feature "lenght"; expected one of "Length", /.test(e.message),
+        e instanceof OptionError && /^summary: invalid feature "lenght"; expected one of "Length", /.test(e.message),
     );
   });
 });

@@ -57,11 +57,11 @@ describe('keyword, wholeNumber, positiveNumber', () => {
     assert.deepEqual(checkOptions(undefined, checkers, 'f'), {});
     assert.throws(
       () => checkOptions({ c: 1 } as never, checkers, 'f'),
-      refusedWith(/^unknown option "c" of f; expected one of a, b$/),
+      refusedWith(/^f: unknown option "c"; expected one of a, b$/),
     );
     assert.throws(
       () => checkOptions('a' as never, checkers, 'f'),
-      refusedWith(/^invalid options of f "a"; expected an object$/),
+      refusedWith(/^f: invalid options "a"; expected an object$/),
     );
   });
 });
@@ -81,9 +81,9 @@ describe('figure options', () => {
     assert.deepEqual(checkAllIpsOptions(ok), ok);
     assert.throws(
       () => checkAllIpsOptions({ normal: 'line' } as never),
-      refusedWith(/^invalid normal "line"; expected one of "auto", "lines", "density"$/),
+      refusedWith(/^plotAllIps: invalid normal "line"; expected one of "auto", "lines", "density"$/),
     );
-    assert.throws(() => checkAllIpsOptions({ bins: 60.5 }), refusedWith(/^invalid bins 60.5/));
+    assert.throws(() => checkAllIpsOptions({ bins: 60.5 }), refusedWith(/^plotAllIps: invalid bins 60.5/));
   });
 
   test('showFigure: lines, release and hoverStride are checked, release false allowed', () => {
@@ -94,17 +94,20 @@ describe('figure options', () => {
     });
     assert.throws(
       () => checkFigureBundleOptions({ lines: 'grouped-ish' } as never),
-      refusedWith(/^invalid lines "grouped-ish"; expected one of "grouped", "as-built"$/),
+      refusedWith(/^showFigure: invalid lines "grouped-ish"; expected one of "grouped", "as-built"$/),
     );
     assert.throws(
       () => checkFigureBundleOptions({ release: -5 }),
-      refusedWith(/^invalid release -5; expected a whole number ≥ 0$/),
+      refusedWith(/^showFigure: invalid release -5; expected a whole number ≥ 0$/),
     );
-    assert.throws(() => checkFigureBundleOptions({ hoverStride: 2.5 }), refusedWith(/^invalid hoverStride 2.5/));
+    assert.throws(
+      () => checkFigureBundleOptions({ hoverStride: 2.5 }),
+      refusedWith(/^showFigure: invalid hoverStride 2.5/),
+    );
     assert.throws(
       () => checkFigureBundleOptions({ lineTraces: 'grouped' } as never),
       refusedWith(
-        /^unknown option "lineTraces" of showFigure; expected one of lazy, description, compress, lines, hoverStride, release$/,
+        /^showFigure: unknown option "lineTraces"; expected one of lazy, description, compress, lines, hoverStride, release$/,
       ),
     );
   });
@@ -119,20 +122,20 @@ describe('table options', () => {
     assert.match(frameTableHtml(frame, { rows: 10 }), /<p>2 rows × 3 columns<\/p>/);
     assert.throws(
       () => frameTableHtml(frame, { rows: -1 }),
-      refusedWith(/^invalid rows -1; expected a whole number ≥ 0$/),
+      refusedWith(/^showTable: invalid rows -1; expected a whole number ≥ 0$/),
     );
-    assert.throws(() => frameTableHtml(frame, { rows: 1.5 }), refusedWith(/^invalid rows 1.5/));
+    assert.throws(() => frameTableHtml(frame, { rows: 1.5 }), refusedWith(/^showTable: invalid rows 1.5/));
     assert.throws(
       () => frameTableHtml(frame, { maxColumns: 1 }),
-      refusedWith(/^invalid maxColumns 1; expected a whole number ≥ 2$/),
+      refusedWith(/^showTable: invalid maxColumns 1; expected a whole number ≥ 2$/),
     );
     assert.throws(
       () => frameTableHtml(frame, { decimals: 101 }),
-      refusedWith(/^invalid decimals 101; expected a whole number from 0 to 100$/),
+      refusedWith(/^showTable: invalid decimals 101; expected a whole number from 0 to 100$/),
     );
     assert.throws(
       () => frameTableHtml(frame, { head: 3 } as never),
-      refusedWith(/^unknown option "head" of showTable; expected one of rows, maxColumns, decimals$/),
+      refusedWith(/^showTable: unknown option "head"; expected one of rows, maxColumns, decimals$/),
     );
   });
 });
