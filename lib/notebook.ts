@@ -252,7 +252,9 @@ export function seedSummaryOutputs(data: SeedData, feature: string): CellOutput[
   const section = seedSection(feature);
   if (!section) {
     const features = [...SEED_SECTIONS, OVERLAP_SECTION].map((s) => JSON.stringify(s.feature));
-    throw new OptionError(`summary: invalid feature ${JSON.stringify(feature)}; expected one of ${features.join(', ')}`);
+    throw new OptionError(
+      `summary: invalid feature ${JSON.stringify(feature)}; expected one of ${features.join(', ')}`,
+    );
   }
   const outputs: CellOutput[] = [];
   if (!missingFamilyNote(data, section.figures[0]))
