@@ -123,9 +123,10 @@ export class DecimalScanner {
   /**
    * `value[0]`: the value the last `scan` read (a typed array, not a return value: the scanner is
    * too big to be inlined, and a double returned from a call is boxed, one heap allocation per cell).
-   * `value[1..2]`: scratch (the significand's two halves on the slow paths).
+   * `value[1..2]`: scratch (the significand's two halves on the slow paths); `value[3]`: the
+   * exponent {@link readExponent} read.
    */
-  readonly value = new Float64Array(3);
+  readonly value = new Float64Array(4);
   private viewOf: Uint8Array | undefined;
   private view = new DataView(new ArrayBuffer(8));
 
@@ -210,18 +211,9 @@ export class DecimalScanner {
     if (digits === 0) return -1;
     b = buf[p];
     if (b === 101 /* e */ || b === 69 /* E */) {
-      let q = p + 1;
-      let expNegative = false;
-      if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
-      let d = buf[q] - 48;
-      if (!(d >= 0 && d <= 9)) return -1;
-      let exponent = 0;
-      while (d >= 0 && d <= 9) {
-        if (exponent < 100000) exponent = exponent * 10 + d;
-        d = buf[++q] - 48;
-      }
-      scale += expNegative ? -exponent : exponent;
-      p = q;
+      p = readExponent(buf, p, out);
+      if (p < 0) return -1;
+      scale += out[EXPONENT_SLOT];
     }
     if (!inexact && scale <= 0 && scale >= -22) {
       // The commonest case, inline: a significand below 2^53 over an exact power of ten (Clinger).
@@ -237,6 +229,31 @@ export class DecimalScanner {
     if (!settle(out, negative, wide, scale, inexact)) out[0] = numberOfText(buf, start, p);
     return p;
   }
+}
+
+/** The value slot where {@link readExponent} leaves the exponent it read. */
+const EXPONENT_SLOT = 3;
+
+/**
+ * Reads the exponent of a decimal, `(e|E)[+-]digits` with the `e` at `buf[p]`: leaves its signed
+ * value (the digits' magnitude capped at 100000, beyond any double's range) in
+ * `out[EXPONENT_SLOT]` and returns the position after its last digit, or -1 when no digit follows.
+ * Shared by the word-at-a-time scanner and the byte-at-a-time tail; exponents are rare, so the call
+ * costs nothing measurable.
+ */
+function readExponent(buf: Uint8Array, p: number, out: Float64Array): number {
+  let q = p + 1;
+  let negative = false;
+  if (buf[q] === 45 /* - */ || buf[q] === 43 /* + */) negative = buf[q++] === 45;
+  let d = buf[q] - 48;
+  if (!(d >= 0 && d <= 9)) return -1;
+  let exponent = 0;
+  while (d >= 0 && d <= 9) {
+    if (exponent < 100000) exponent = exponent * 10 + d;
+    d = buf[++q] - 48;
+  }
+  out[EXPONENT_SLOT] = negative ? -exponent : exponent;
+  return q;
 }
 
 /** `scanDecimal` one byte at a time: near the end of the buffer, where two words cannot be read. */
@@ -279,18 +296,9 @@ function scanDecimalBytes(buf: Uint8Array, p: number, out: Float64Array): number
   if (digits === 0) return -1;
   b = buf[p];
   if (b === 101 /* e */ || b === 69 /* E */) {
-    let q = p + 1;
-    let expNegative = false;
-    if (buf[q] === 45 || buf[q] === 43) expNegative = buf[q++] === 45;
-    let d = buf[q] - 48;
-    if (!(d >= 0 && d <= 9)) return -1;
-    let exponent = 0;
-    while (d >= 0 && d <= 9) {
-      if (exponent < 100000) exponent = exponent * 10 + d;
-      d = buf[++q] - 48;
-    }
-    scale += expNegative ? -exponent : exponent;
-    p = q;
+    p = readExponent(buf, p, out);
+    if (p < 0) return -1;
+    scale += out[EXPONENT_SLOT];
   }
   out[1] = hi;
   out[2] = lo;
