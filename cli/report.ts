@@ -1,6 +1,6 @@
 /**
  * `npm run report -- [--models DIR ...] [--full FILE] [--reference NAME] [--sample N] [--seed N] [--whole]
- *  [--out DIR] [--hide-code|--fold-code] [--notebook FILE] [--timeout SECONDS]`
+ *  [--anomalous lines|density] [--out DIR] [--hide-code|--fold-code] [--notebook FILE] [--timeout SECONDS]`
  *
  * Executes notebooks/evaluation_5T.ipynb headlessly through Jupyter (nbclient, driven by
  * scripts/run_notebook.py) with the project's tslab kernel, and writes into `--out` (default
@@ -34,7 +34,15 @@ import {
   KERNEL_NAME,
   projectJupyterDir,
 } from '../lib/kernel';
-import { type NotebookParams, PARAM_ENV, ParamError, paramsToEnv, parseIpList } from '../lib/params';
+import {
+  ANOMALOUS_PANELS,
+  type AnomalousPanels,
+  type NotebookParams,
+  PARAM_ENV,
+  ParamError,
+  paramsToEnv,
+  parseIpList,
+} from '../lib/params';
 import {
   type CodeDisplay,
   type NotebookJson,
@@ -75,6 +83,12 @@ const OPTIONS: OptionTable = {
   baseline: { kind: 'value', value: 'FILE', help: 'an earlier summary.json: say what changed since' },
   focus: { kind: 'value', value: 'IP,...', help: 'IPs (or row labels) to profile beside the IPs only one run flagged' },
   whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
+  anomalous: {
+    kind: 'value',
+    value: 'lines|density',
+    help: 'anomalous panels of the timelines: a line per IP, or a density with the standout IPs as lines (light in JupyterLab)',
+    default: 'lines',
+  },
   out: { kind: 'value', value: 'DIR', help: 'output folder', default: 'reports/' },
   'hide-code': { kind: 'boolean', help: 'leave code cells out of the HTML' },
   'fold-code': { kind: 'boolean', help: 'fold code cells under "Code" in the HTML' },
@@ -108,6 +122,8 @@ export interface ReportOptions {
   readonly focusIps?: readonly string[];
   /** An earlier summary.json: the report says what changed since (the notebook's baseline). */
   readonly baseline?: string;
+  /** How the timelines draw their anomalous panels (the notebook's anomalousPanels). */
+  readonly anomalousPanels?: AnomalousPanels;
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -255,6 +271,7 @@ function resolveInputs(options: ReportOptions, log: (line: string) => void): Rep
     loadWhole: options.loadWhole ?? false,
     focusIps: options.focusIps,
     baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+    anomalousPanels: options.anomalousPanels,
   };
   for (const model of params.models) {
     checkInput(
@@ -534,6 +551,19 @@ function focusOption(args: ParsedArgs): string[] | undefined {
   }
 }
 
+/** `--anomalous lines|density`, or undefined. */
+function anomalousOption(args: ParsedArgs): AnomalousPanels | undefined {
+  const raw = single(args, 'anomalous');
+  if (raw === undefined) return undefined;
+  const word = ANOMALOUS_PANELS.find((w) => w === raw);
+  if (word === undefined) {
+    throw new UsageError(
+      `--anomalous: expected one of ${ANOMALOUS_PANELS.map((w) => JSON.stringify(w)).join(', ')}, found ${JSON.stringify(raw)}`,
+    );
+  }
+  return word;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseOptions(argv, OPTIONS);
   if (wantsHelp(args)) {
@@ -550,6 +580,7 @@ async function main(argv: readonly string[]): Promise<void> {
     loadWhole: args.has('whole'),
     focusIps: focusOption(args),
     baseline: single(args, 'baseline'),
+    anomalousPanels: anomalousOption(args),
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_CELL_TIMEOUT_SECONDS) : undefined,

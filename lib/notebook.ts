@@ -208,6 +208,8 @@ export interface SeedData {
   readonly sample: Frame;
   /** What the findings are checked against (lib/findings). */
   readonly context: FindingContext;
+  /** Options of every figure cell (e.g. `{ anomalous: 'density' }`); a cell's own options win. */
+  readonly figureOptions?: AllIpsOptions;
 }
 
 /**
@@ -232,10 +234,11 @@ function sectionOfFigure(family: string): SeedSection | undefined {
 /**
  * One of the seed's figures (anomalous and normal IPs of both roles along the timeline), then the
  * seed's written findings on it with their verdicts; a family the seed did not draw gets the figure
- * alone. Options are checked first (an unknown option or word is an OptionError).
+ * alone. Options are `data.figureOptions` overridden by the cell's own, checked first (an unknown option or
+ * word is an OptionError).
  */
 export function seedFigureOutputs(data: SeedData, family: string, options: AllIpsOptions = {}): CellOutput[] {
-  const checked = checkAllIpsOptions(options);
+  const checked = checkAllIpsOptions({ ...data.figureOptions, ...options });
   const note = missingFamilyNote(data, family);
   if (note) return [markdown(note)];
   const outputs = [figure(plotAllIps(data.anomalous, data.sample, family, checked))];

@@ -40,7 +40,19 @@ export interface NotebookParams {
   readonly focusIps?: readonly string[];
   /** An earlier summary.json to compare with (what changed since the last evaluation); undefined: none. */
   readonly baseline?: string;
+  /**
+   * How the timelines draw their anomalous panels: `lines` (default) one line per IP; `density` a
+   * density with median, p95 and max, plus the lines of the IPs that stand out in the family (the
+   * figure option `anomalous` of plotAllIps). `density` keeps a seed-scale notebook light in
+   * JupyterLab with the Plotly extension, which draws every figure when it opens.
+   */
+  readonly anomalousPanels?: AnomalousPanels;
 }
+
+/** The words of {@link NotebookParams.anomalousPanels}. */
+export const ANOMALOUS_PANELS = ['lines', 'density'] as const;
+/** How the timelines draw their anomalous panels. */
+export type AnomalousPanels = (typeof ANOMALOUS_PANELS)[number];
 
 /** The environment variables read, each overriding one parameter (and the JSON file's value). */
 export const PARAM_ENV = {
@@ -58,6 +70,8 @@ export const PARAM_ENV = {
   /** IPs or labels to profile: a JSON array, or separated by commas or spaces. */
   focusIps: 'EVAL_FOCUS',
   baseline: 'EVAL_BASELINE',
+  /** `lines` or `density`. */
+  anomalousPanels: 'EVAL_ANOMALOUS',
 } as const;
 
 /** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
@@ -93,6 +107,18 @@ function parseFlag(origin: string, raw: unknown): boolean {
   if (text === 'true' || text === '1' || text === 'yes') return true;
   if (text === 'false' || text === '0' || text === 'no') return false;
   throw new ParamError(origin, `expected true or false (or 1/0, yes/no), found ${JSON.stringify(raw)}`);
+}
+
+function parseWord<T extends string>(origin: string, raw: unknown, allowed: readonly T[]): T {
+  const text = typeof raw === 'string' ? raw.trim() : undefined;
+  const found = allowed.find((word) => word === text);
+  if (found === undefined) {
+    throw new ParamError(
+      origin,
+      `expected one of ${allowed.map((w) => JSON.stringify(w)).join(', ')}, found ${JSON.stringify(raw)}`,
+    );
+  }
+  return found;
 }
 
 function parseText(origin: string, raw: unknown): string {
@@ -209,6 +235,9 @@ function applyField(
     case 'baseline':
       out.baseline = raw === null ? undefined : resolve(parseText(origin, raw));
       break;
+    case 'anomalousPanels':
+      out.anomalousPanels = parseWord(origin, raw, ANOMALOUS_PANELS);
+      break;
   }
 }
 
@@ -223,6 +252,7 @@ const FIELDS: readonly (keyof NotebookParams)[] = [
   'summaryFinal',
   'focusIps',
   'baseline',
+  'anomalousPanels',
 ];
 
 /**
@@ -301,6 +331,7 @@ export function paramsToEnv(params: Partial<NotebookParams>): Record<string, str
   if (params.focusIps !== undefined && params.focusIps.length > 0)
     env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
   if (params.baseline !== undefined) env[PARAM_ENV.baseline] = path.resolve(params.baseline);
+  if (params.anomalousPanels !== undefined) env[PARAM_ENV.anomalousPanels] = params.anomalousPanels;
   return env;
 }
 
@@ -316,6 +347,7 @@ export function describeParams(params: NotebookParams): string {
     `summary:     ${summaryPath(params) ?? '(not written)'}`,
     ...(params.focusIps && params.focusIps.length > 0 ? [`focus IPs:   ${params.focusIps.join(', ')}`] : []),
     `baseline:    ${params.baseline ?? '(none)'}`,
+    ...(params.anomalousPanels === 'density' ? ['anomalous:   density, with the standout IPs as lines'] : []),
   ].join('\n');
 }
 

@@ -15,7 +15,7 @@ import { campaignsFigure } from '../lib/figures/campaigns';
 import { profileFigure } from '../lib/figures/profile';
 import { findCampaigns } from '../lib/campaigns';
 import { labelsFor, profileTargets } from '../lib/profiles';
-import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
+import { ParamError, describeParams, paramsToEnv, resolveParams } from '../lib/params';
 import { Frame } from '../lib/frame';
 import { parseColumnKey } from '../lib/columns';
 import { ValueSketch } from '../lib/sketch';
@@ -176,8 +176,10 @@ test("figures escape attacker-written labels; the profile draws the IP against i
   const series = (k: number): number[] => [...decodeTypedArray((profile.data[k] as { y: TypedArraySpec }).y)];
   // count_Length of the normal sources: 0 everywhere but window 2 (1, 2, 3 packets)
   assert.deepEqual(series(2), [0, 2, 0], 'the normal median per window');
-  assert.deepEqual(series(0), [0, 1.1, 0], 'p5');
-  assert.deepEqual(series(1), [0, 2.9, 0], 'p95');
+  // stored as f4 (compactTypedArraySpec): the hover's 4 significant digits read the same
+  assert.deepEqual(series(0), [0, Math.fround(1.1), 0], 'p5');
+  assert.deepEqual(series(1), [0, Math.fround(2.9), 0], 'p95');
+  assert.equal((profile.data[0] as { x0?: string }).x0 !== undefined, true, 'the window grid as x0/dx');
   assert.deepEqual(series(3), [0, 500, 0], "the IP's own count_Length");
   assert.equal((profile.layout.shapes as unknown[]).length, 1, 'the windows carrying the reason are shaded');
 });
@@ -215,4 +217,21 @@ test('focusIps: from the defaults, EVAL_FOCUS as a list or JSON, back to the env
     (e: unknown) => e instanceof ParamError && /EVAL_FOCUS/.test(e.message),
   );
   assert.deepEqual(paramsToEnv({ focusIps: ['1.2.3.4'] }), { EVAL_FOCUS: '["1.2.3.4"]' });
+});
+
+test('anomalousPanels: lines unless the defaults or EVAL_ANOMALOUS say density; other words refused', () => {
+  const defaults = { models: ['/m'], full: '/f', sampleSize: 1, seed: 1 };
+  assert.equal(resolveParams(defaults, {}, '/').anomalousPanels, undefined);
+  assert.equal(resolveParams({ ...defaults, anomalousPanels: 'density' }, {}, '/').anomalousPanels, 'density');
+  assert.equal(
+    resolveParams({ ...defaults, anomalousPanels: 'density' }, { EVAL_ANOMALOUS: 'lines' }, '/').anomalousPanels,
+    'lines',
+  );
+  assert.throws(
+    () => resolveParams(defaults, { EVAL_ANOMALOUS: 'heatmap' }, '/'),
+    (e: unknown) =>
+      e instanceof ParamError && e.message === 'EVAL_ANOMALOUS: expected one of "lines", "density", found "heatmap"',
+  );
+  assert.deepEqual(paramsToEnv({ anomalousPanels: 'density' }), { EVAL_ANOMALOUS: 'density' });
+  assert.match(describeParams(resolveParams(defaults, { EVAL_ANOMALOUS: 'density' }, '/')), /anomalous: +density/);
 });

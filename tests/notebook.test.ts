@@ -96,6 +96,19 @@ describe('the seed figure cell', () => {
     });
   });
 
+  test("the evaluation's figure options apply to every figure cell; a cell's own options win", () => {
+    const dense = { ...DATA, figureOptions: { anomalous: 'density' as const } };
+    assert.deepEqual(seedFigureOutputs(dense, 'avg_Length')[0], {
+      kind: 'figure',
+      figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length', { anomalous: 'density' }),
+    });
+    assert.deepEqual(seedFigureOutputs(dense, 'avg_Length', { anomalous: 'lines' })[0], {
+      kind: 'figure',
+      figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length'),
+    });
+    assert.notDeepEqual(seedFigureOutputs(dense, 'avg_Length')[0], seedFigureOutputs(DATA, 'avg_Length')[0]);
+  });
+
   test('a family missing from the reference run or the full dataset: the note alone, naming where', () => {
     assert.equal(missingFamilyNote(DATA, 'avg_Length'), undefined);
     assert.equal(
@@ -126,13 +139,14 @@ describe('the seed figure cell', () => {
     );
     refused(
       { lineTrace: 'grouped' },
-      /^plotAllIps: unknown option "lineTrace"; expected one of yScale, normal, maxLines, bins, lineTraces, hoverStride, height, title$/,
+      /^plotAllIps: unknown option "lineTrace"; expected one of yScale, normal, maxLines, anomalous, standoutLines, bins, lineTraces, hoverStride, height, title$/,
     );
     refused({ bins: 1 }, /^plotAllIps: invalid bins 1; expected a whole number ≥ 2$/);
     refused({ bins: 7.5 }, /^plotAllIps: invalid bins 7.5; expected a whole number ≥ 2$/);
     refused({ hoverStride: 0 }, /^plotAllIps: invalid hoverStride 0; expected a whole number ≥ 1$/);
     refused({ maxLines: -1 }, /^plotAllIps: invalid maxLines -1/);
     refused({ height: 0 }, /^plotAllIps: invalid height 0; expected a number > 0$/);
+    refused({ standoutLines: 2.5 }, /^plotAllIps: invalid standoutLines 2.5; expected a whole number ≥ 0$/);
   });
 });
 

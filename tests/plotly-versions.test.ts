@@ -105,6 +105,7 @@ function figures(): Record<string, PlotlyFigure> {
     'timeline, density': plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50 }),
     'timeline, every normal line': plotAllIps(anomalous, normal, 'avg_Length', { normal: 'lines' }),
     'timeline, log scale': plotAllIps(anomalous, normal, 'avg_Length', { yScale: 'log', maxLines: 50 }),
+    'timeline, anomalous density': plotAllIps(anomalous, normal, 'avg_Length', { anomalous: 'density', maxLines: 50 }),
     overlaps: overlapFigure([
       { name: '30T', labels: ['a', 'b', 'c', 'd'] },
       { name: '10T', labels: ['a', 'b', 'e'] },

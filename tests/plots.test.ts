@@ -518,3 +518,80 @@ test('groupLines leaves other traces in place and runs from its own source (as t
     plain,
   );
 });
+
+test('anomalous: density draws anomalous panels as a density with the lines of their standout IPs on top', () => {
+  // 30 quiet sources (values 1–3), three loud ones (peaks 50, 80, 120); 12 quiet destinations, one loud.
+  const index: string[] = [];
+  const rows: number[][] = [];
+  for (let i = 0; i < 30; i++) {
+    index.push(`10.0.0.${i}source`);
+    rows.push([1 + (i % 3), 2, 1 + ((i + 1) % 3), 2, 1]);
+  }
+  const loud: [string, number][] = [
+    ['10.9.9.1source', 50],
+    ['10.9.9.2source', 120],
+    ['10.9.9.3source', 80],
+  ];
+  for (const [label, peak] of loud) {
+    index.push(label);
+    rows.push([0, 2, peak, 3, 0]);
+  }
+  for (let i = 0; i < 12; i++) {
+    index.push(`10.1.0.${i}dst`);
+    rows.push([2, 1 + (i % 2), 2, 2, 1]);
+  }
+  index.push('10.9.9.9dst');
+  rows.push([2, 40, 2, 2, 2]);
+  const a = tinyFrame(index, rows);
+  const normal = syntheticFrame({ sources: 5, destinations: 5, seed: 3, windows: 5 });
+
+  const fig = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density', standoutLines: 2 });
+  const heat = fig.data.filter((t) => t.type === 'heatmap');
+  assert.deepEqual(
+    heat.map((t) => t.yaxis),
+    ['y', 'y3'],
+    'both anomalous panels are densities; the small normal ones stay lines',
+  );
+  assert.match(String(heat[0].hovertemplate), /anomalous IPs in this bin/);
+  const counts = decodeTypedArray(heat[0].z as TypedArraySpec);
+  assert.equal(
+    counts.reduce((s, c) => s + c, 0),
+    33 * 5,
+    'the density counts every anomalous source value, the loud ones too',
+  );
+  const lines = lineTracesOf(fig);
+  assert.deepEqual(
+    lines.filter((t) => t.yaxis === 'y').map((t) => t.name),
+    ['10.9.9.2source', '10.9.9.3source'],
+    'the two loudest sources, loudest first',
+  );
+  assert.deepEqual(
+    lines.filter((t) => t.yaxis === 'y3').map((t) => t.name),
+    ['10.9.9.9dst'],
+  );
+  const notes = annotationTexts(fig.layout).filter((t) => !t.startsWith('<b>'));
+  assert.ok(
+    notes.includes(
+      '33 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 2 that stand out in avg_Length as lines',
+    ),
+  );
+  assert.ok(
+    notes.includes(
+      '13 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 1 that stand out in avg_Length as lines',
+    ),
+  );
+  const max = fig.data.find((t) => t.name === 'max' && t.yaxis === 'y')!;
+  assert.equal((max.text as string[])[2], '10.9.9.2source', 'the max line names the loudest IP');
+
+  const every = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density' });
+  assert.equal(lineTracesOf(every).filter((t) => t.yaxis === 'y').length, 3, 'default: up to 10 standouts a role');
+  const none = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density', standoutLines: 0 });
+  assert.equal(lineTracesOf(none).filter((t) => t.yaxis === 'y' || t.yaxis === 'y3').length, 0);
+  const byDefault = plotAllIps(a, normal, 'avg_Length');
+  assert.equal(byDefault.data.filter((t) => t.type === 'heatmap').length, 0, 'lines stay the default');
+  assert.equal(lineTracesOf(byDefault).filter((t) => t.yaxis === 'y').length, 33);
+  assert.throws(
+    () => plotAllIps(a, normal, 'avg_Length', { anomalous: 'line' as 'lines' }),
+    /plotAllIps: invalid anomalous "line"; expected one of "lines", "density"/,
+  );
+});

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { findProjectRoot } from '../lib/kernel';
 import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
 import { type NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
+import type { PlotlyFigure } from '../lib/figures/spec';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
 import {
@@ -355,6 +356,8 @@ describe('report on generated demo data', {
       '--seed',
       '7',
       '--fold-code',
+      '--anomalous',
+      'density',
     ]);
     assert.equal(result.status, 0, result.stderr);
     const nb = readNotebook(path.join(out2, 'evaluation_5T.ipynb'));
@@ -394,6 +397,22 @@ describe('report on generated demo data', {
     }
     const html = fs.readFileSync(path.join(out2, 'evaluation_5T.html'), 'utf8');
     assert.ok(html.includes('<details class="ae-code">'), '--fold-code folds the code');
+    const timelines = nb.cells
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => (o as { data?: Record<string, unknown> }).data?.['application/vnd.plotly.v1+json'] as PlotlyFigure)
+      .filter((f) => f?.layout?.template !== undefined);
+    assert.ok(timelines.length > 0);
+    for (const fig of timelines) {
+      const heat = fig.data.filter((t) => t.type === 'heatmap').map((t) => t.yaxis);
+      assert.ok(heat.includes('y') && heat.includes('y3'), '--anomalous density: both anomalous panels are densities');
+    }
+  });
+
+  test('--anomalous takes lines or density, and says so', () => {
+    const result = report(['--anomalous', 'heatmap', '--out', path.join(work, 'out-bad')]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--anomalous: expected one of "lines", "density", found "heatmap"/);
+    assert.equal(fs.existsSync(path.join(work, 'out-bad')), false);
   });
 
   test('a missing input exits non-zero with a clear message and leaves no file', () => {

@@ -1,5 +1,5 @@
 /**
- * A normal panel with too many IPs to draw as lines: a density of IPs per value bin and window,
+ * A panel with too many IPs to draw as lines: a density of IPs per value bin and window,
  * with median, p95 and max lines.
  */
 import { type PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
@@ -25,7 +25,7 @@ function densityColorscale(peak: number): [number, string][] {
 }
 
 /**
- * A normal panel with too many lines to draw: a heatmap counting the IPs in each value bin per
+ * A panel with too many lines to draw: a heatmap counting the IPs in each value bin per
  * window (bins span the actual minimum to maximum, so extremes stay visible), with the median,
  * 95th percentile and maximum per window as lines; the max line's hover names the IP.
  */
@@ -102,7 +102,7 @@ export function densityTraces(panel: Panel, family: string, axes: Axes, log: boo
       colorscale: densityColorscale(peak),
       showscale: false,
       name: 'density',
-      hovertemplate: `window ${HOVER_TIME}<br>${fam} ≈ %{y:.4g}<br>%{z} normal IPs in this bin<extra></extra>`,
+      hovertemplate: `window ${HOVER_TIME}<br>${fam} ≈ %{y:.4g}<br>%{z} ${panel.group} IPs in this bin<extra></extra>`,
     },
     {
       type: 'scatter',

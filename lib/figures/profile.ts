@@ -6,7 +6,8 @@
 import { type NormalBaseline, baselineColumn, baselineIndex } from '../baseline';
 import type { Frame } from '../frame';
 import { escapeHtml } from '../html';
-import { type PlotlyFigure, type PlotlyTrace, typedArraySpec } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec } from './spec';
+import { xEncoding } from './windows';
 import type { FamilyDeviation } from '../reasons';
 
 /** Options of {@link profileFigure}. */
@@ -58,7 +59,9 @@ export function profileFigure(
     const view = frame.family(family);
     const at = Array.from(view.starts, (s) => baselineColumn(index, family, s));
     const pick = (arr: Float64Array): Float64Array => Float64Array.from(at, (j) => (j < 0 ? NaN : arr[j]));
-    const x = typedArraySpec(view.starts);
+    // The window grid once per trace as x0/dx (explicit x only when uneven), values in their smallest
+    // exact dtype: a profile's traces share one grid, so explicit x would repeat it 4× a family.
+    const x = xEncoding(view.starts);
     const axis = k === 0 ? '' : String(k + 1);
     const first = k === 0;
     const reason = reasons.find((r) => r.family === family);
@@ -66,8 +69,8 @@ export function profileFigure(
       {
         type: 'scatter',
         mode: 'lines',
-        x,
-        y: typedArraySpec(pick(baseline.p5[role])),
+        ...x,
+        y: compactTypedArraySpec(pick(baseline.p5[role])),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         line: { width: 0 },
@@ -78,8 +81,8 @@ export function profileFigure(
       {
         type: 'scatter',
         mode: 'lines',
-        x,
-        y: typedArraySpec(pick(baseline.p95[role])),
+        ...x,
+        y: compactTypedArraySpec(pick(baseline.p95[role])),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         line: { width: 0 },
@@ -93,8 +96,8 @@ export function profileFigure(
       {
         type: 'scatter',
         mode: 'lines',
-        x,
-        y: typedArraySpec(pick(baseline.median[role])),
+        ...x,
+        y: compactTypedArraySpec(pick(baseline.median[role])),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         line: { color: '#1f77b4', width: 1, dash: 'dot' },
@@ -106,8 +109,8 @@ export function profileFigure(
       {
         type: 'scatter',
         mode: 'lines',
-        x,
-        y: typedArraySpec(view.series(row)),
+        ...x,
+        y: compactTypedArraySpec(view.series(row)),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         line: { color: '#d62728', width: 1.5 },

@@ -12,9 +12,13 @@ import { lineTemplate, lineTraces } from './lines';
 import { densityTraces } from './density';
 import { groupLines } from './group-lines';
 import { checkAllIpsOptions } from '../plot-options';
+import { standoutIps } from '../standouts';
 
-/** What {@link plotAllIps} does unless told otherwise (the seed's figure size, lines up to 500 IPs). */
-export const TIMELINE_DEFAULTS = { maxLines: 500, bins: 60, height: 1000, hoverStride: 3 } as const;
+/**
+ * What {@link plotAllIps} does unless told otherwise: the seed's figure size, normal lines up to 500
+ * IPs, and over an anomalous density the lines of at most 10 standout IPs per role.
+ */
+export const TIMELINE_DEFAULTS = { maxLines: 500, bins: 60, height: 1000, hoverStride: 3, standoutLines: 10 } as const;
 
 /** Options of {@link plotAllIps}, checked where they enter (lib/plot-options.ts). */
 export interface AllIpsOptions {
@@ -28,6 +32,18 @@ export interface AllIpsOptions {
   normal?: 'auto' | 'lines' | 'density';
   /** Most lines a normal panel draws in `auto` mode. Default 500. */
   maxLines?: number;
+  /**
+   * How anomalous panels draw: `lines` (default) one line per IP; `density` as normal density
+   * panels do (IPs per value bin and window, median, p95 and max lines, the max naming its IP),
+   * plus the lines of the IPs that stand out in the family ({@link standoutIps}: robust z of
+   * their total or peak ≥ 3.5 among the anomalous IPs of their role), at most `standoutLines`
+   * per role, highest first. At seed scale a notebook of 27 timelines holds ~9,000 anomalous
+   * lines, which JupyterLab's Plotly renderer draws all at once when it opens: `density` keeps
+   * it light there (bench/README.md, bench:lab).
+   */
+  anomalous?: 'lines' | 'density';
+  /** Most standout lines an anomalous density panel draws per role. Default 10; 0 draws none. */
+  standoutLines?: number;
   /** Value bins of a density panel. Default 60. */
   bins?: number;
   /**
@@ -53,6 +69,20 @@ export function panelTitle(role: Role, group: 'anomalous' | 'normal', family: st
   return `${who} IPs along the timeline for ${family} — ${what}`;
 }
 
+/** The rows of the IPs of `role` that stand out in `family`, at most `limit`, highest score first. */
+function standoutRows(frame: Frame, family: string, role: 'source' | 'dst', limit: number): Int32Array {
+  if (limit === 0) return new Int32Array(0);
+  const found = standoutIps(frame, family, { roles: [role] }).slice(0, limit);
+  return Int32Array.from(found, (s) => frame.rowOf(s.label));
+}
+
+function densityNote(panel: Panel, family: string, standouts: number, flat: number): string {
+  const ips = `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`;
+  if (panel.group === 'normal') return ips;
+  const drawn = standouts - flat;
+  return `${ips}; ${drawn.toLocaleString('en-US')} that stand out in ${family} as lines`;
+}
+
 function flatNote(flat: number, ips: number, log: boolean): string {
   if (flat === 0) return '';
   const what = log ? 'no value above 0' : '0 in every window';
@@ -63,7 +93,8 @@ function flatNote(flat: number, ips: number, log: boolean): string {
  * The seed's `plot_all_ips` as an interactive figure: four stacked panels on a shared date axis —
  * anomalous source IPs, a normal sample of source IPs, anomalous destination IPs, normal
  * destination IPs — one line per IP (hover names the IP and window). Normal panels with more
- * than `maxLines` IPs draw as a density layer with median/p95/max lines unless `normal: 'lines'`.
+ * than `maxLines` IPs draw as a density layer with median/p95/max lines unless `normal: 'lines'`;
+ * with `anomalous: 'density'` anomalous panels do too, with the lines of their standout IPs on top.
  */
 export function plotAllIps(
   anomalous: Frame,
@@ -103,11 +134,17 @@ export function plotAllIps(
     const top = 1 - i * (panelHeight + gap);
     const domain = [Math.max(0, top - panelHeight), top];
     const density =
-      panel.group === 'normal' &&
-      (options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines));
+      panel.group === 'normal'
+        ? options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines)
+        : options.anomalous === 'density';
+    const standouts =
+      density && panel.group === 'anomalous'
+        ? standoutRows(panel.frame, family, panel.role, options.standoutLines ?? TIMELINE_DEFAULTS.standoutLines)
+        : new Int32Array(0);
     const drawn = density
-      ? { traces: densityTraces(panel, family, axes, log, nBins), flat: 0 }
+      ? lineTraces({ ...panel, rows: standouts }, family, axes, log, lines)
       : lineTraces(panel, family, axes, log, lines);
+    if (density) data.push(...densityTraces(panel, family, axes, log, nBins));
     data.push(...drawn.traces);
     layout[`xaxis${suffix}`] = {
       type: 'date',
@@ -144,7 +181,7 @@ export function plotAllIps(
       panel.rows.length === 0
         ? `no ${panel.group} ${roleWord(panel.role)} IPs`
         : density
-          ? `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`
+          ? densityNote(panel, family, standouts.length, drawn.flat)
           : flatNote(drawn.flat, panel.rows.length, log);
     if (note) {
       annotations.push({
