@@ -51,6 +51,7 @@ import {
   findProblemOutputs,
   finishHtml,
   firstSourceLine,
+  labWeightHint,
   parseRunnerEvent,
   stripAnsi,
 } from '../lib/report';
@@ -571,6 +572,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (args.has('hide-code') && args.has('fold-code')) throw new UsageError('choose one of --hide-code and --fold-code');
+  const anomalousPanels = anomalousOption(args);
   const result = await runReport({
     models: args.get('models'),
     full: single(args, 'full'),
@@ -580,7 +582,7 @@ async function main(argv: readonly string[]): Promise<void> {
     loadWhole: args.has('whole'),
     focusIps: focusOption(args),
     baseline: single(args, 'baseline'),
-    anomalousPanels: anomalousOption(args),
+    anomalousPanels: anomalousPanels,
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
     timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_CELL_TIMEOUT_SECONDS) : undefined,
@@ -590,6 +592,8 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stderr.write(
     `report: done in ${t.total.toFixed(1)}s (kernel start ${t.kernelStart.toFixed(1)}s, cells ${t.cells.toFixed(1)}s, export ${t.export.toFixed(1)}s, HTML ${t.html.toFixed(1)}s)\n`,
   );
+  const hint = labWeightHint(fs.statSync(result.notebook).size, anomalousPanels);
+  if (hint) process.stderr.write(`${hint}\n`);
   process.stdout.write(
     `${[result.notebook, result.html, result.summary, ...(result.anomalies ? [result.anomalies] : [])].join('\n')}\n`,
   );

@@ -276,3 +276,24 @@ export function describeCellError(event: Extract<RunnerEvent, { event: 'error' }
   if (message > 0) lines.unshift(...lines.splice(message, 1));
   return lines.slice(0, maxLines).join('\n');
 }
+
+/** Notebook size above which the report suggests `--anomalous density`: issue 8's target for Lab. */
+export const LAB_HEAVY_BYTES = 8_000_000;
+
+/**
+ * The line the report prints when its notebook is heavy for JupyterLab with the Plotly extension
+ * (which draws every figure when a notebook opens, ~3 times each) and the anomalous panels are
+ * lines: what `--anomalous density` would change. Undefined when there is nothing to suggest.
+ */
+export function labWeightHint(
+  notebookBytes: number,
+  anomalousPanels: 'lines' | 'density' | undefined,
+): string | undefined {
+  if (notebookBytes <= LAB_HEAVY_BYTES || anomalousPanels === 'density') return undefined;
+  const mb = (notebookBytes / 1e6).toFixed(1);
+  return (
+    `report: the notebook is ${mb} MB; JupyterLab with the Plotly extension draws all its figures when it opens, ` +
+    'which at this size is slow and takes over 1 GB. --anomalous density draws anomalous panels as a density ' +
+    'with the standout IPs as lines (a seed-scale notebook: 17 MB → 7 MB); see README, "In JupyterLab".'
+  );
+}

@@ -14,7 +14,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findProjectRoot } from '../lib/kernel';
 import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
-import { type NotebookJson, externalResources, findProblemOutputs, setCodeDisplay, setTitle } from '../lib/report';
+import {
+  LAB_HEAVY_BYTES,
+  type NotebookJson,
+  externalResources,
+  findProblemOutputs,
+  labWeightHint,
+  setCodeDisplay,
+  setTitle,
+} from '../lib/report';
 import type { PlotlyFigure } from '../lib/figures/spec';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
@@ -648,4 +656,13 @@ describe('HTML post-processing', () => {
     );
     assert.equal(setTitle('<html><head></head></html>', "$' x"), '<html><head><title>$&#39; x</title></head></html>');
   });
+});
+
+test('a notebook heavy for JupyterLab with the Plotly extension gets a hint to use --anomalous density', () => {
+  assert.equal(labWeightHint(LAB_HEAVY_BYTES, undefined), undefined, 'at the target: nothing to say');
+  assert.equal(labWeightHint(17_051_425, 'density'), undefined, 'already density');
+  const hint = labWeightHint(17_051_425, undefined);
+  assert.ok(hint?.startsWith('report: the notebook is 17.1 MB;'), hint);
+  assert.match(hint ?? '', /--anomalous density/);
+  assert.equal(labWeightHint(17_051_425, 'lines'), hint);
 });
