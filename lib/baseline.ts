@@ -67,6 +67,10 @@ interface Weighted {
   readonly counts: ArrayLike<number>;
 }
 
+/** Arrays `medianDistance` reuses (it is called once or twice for every column of the table). */
+let distanceScratch = new Float64Array(0);
+let weightScratch = new Float64Array(0);
+
 /**
  * The median distance from `centre` of a multiset sorted by value, unscaled: the distances of the
  * values below and above the centre form two sorted runs, merged in one pass. With `skipCentre`,
@@ -84,8 +88,12 @@ export function medianDistance(sorted: Weighted, centre: number, skipCentre: boo
   let above = 0;
   while (above < values.length && values[above] < centre) above++;
   let below = above - 1;
-  const distances = new Float64Array(values.length);
-  const weights = new Float64Array(values.length);
+  if (distanceScratch.length < values.length) {
+    distanceScratch = new Float64Array(values.length);
+    weightScratch = new Float64Array(values.length);
+  }
+  const distances = distanceScratch;
+  const weights = weightScratch;
   let size = 0;
   while (below >= 0 || above < values.length) {
     const left = below >= 0 ? centre - values[below] : Infinity;
@@ -112,10 +120,14 @@ export function spreadFloor(pooled: Weighted): number {
   return Number.isFinite(typical) && typical > 0 ? typical : 1;
 }
 
-/** The baseline from per-column distributions in the column's unit (`dists[role][j]` for value column j, sorted). */
+/**
+ * The baseline from per-column distributions in the column's unit: `distribution(role, j)` for value
+ * column j, sorted; its arrays may be reused by the next call (each column is asked for twice:
+ * for its own figures, then for its family's floor).
+ */
 export function baselineFromDistributions(
   columns: readonly ColumnKey[],
-  dists: Readonly<Record<Role, readonly ColumnDistribution[]>>,
+  distribution: (role: Role, j: number) => ColumnDistribution,
 ): NormalBaseline {
   const valueKeys = columns.filter((key): key is ValueKey => key.kind === 'value');
   const m = valueKeys.length;
@@ -132,12 +144,13 @@ export function baselineFromDistributions(
     if (!list) members.set(key.family, (list = []));
     list.push(j);
   });
-  const logValues: Record<Role, Float64Array[]> = { source: [], dst: [] };
+  let logScratch = new Float64Array(0);
   for (const role of ROLES) {
     for (let j = 0; j < m; j++) {
-      const d = dists[role][j];
-      const logs = d.values.map(slog);
-      logValues[role].push(logs);
+      const d = distribution(role, j);
+      if (logScratch.length < d.values.length) logScratch = new Float64Array(d.values.length);
+      const logs = logScratch.subarray(0, d.values.length);
+      for (let i = 0; i < logs.length; i++) logs[i] = slog(d.values[i]);
       n[role][j] = d.n;
       median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
       p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
@@ -155,11 +168,10 @@ export function baselineFromDistributions(
       const values: number[] = [];
       const counts: number[] = [];
       for (const j of list) {
-        const logs = logValues[role][j];
-        const c = dists[role][j].counts;
-        for (let i = 0; i < logs.length; i++) {
-          values.push(logs[i]);
-          counts.push(c[i]);
+        const d = distribution(role, j);
+        for (let i = 0; i < d.values.length; i++) {
+          values.push(slog(d.values[i]));
+          counts.push(d.counts[i]);
         }
       }
       return { values, counts };
@@ -171,5 +183,5 @@ export function baselineFromDistributions(
 
 /** The baseline of a sketch's rows. */
 export function baselineOf(sketch: ValueSketch): NormalBaseline {
-  return baselineFromDistributions(sketch.columns, sketch.distributions());
+  return baselineFromDistributions(sketch.columns, (role, j) => sketch.distribution(role, j));
 }

@@ -244,16 +244,16 @@ export class ValueSketch {
    * cells (grouped by cell when the batch is added); rows with many non-zero values are copied
    * whole into their role's block of rows, read column by column when the block is full.
    */
-  private readonly pendingCells = new Int32Array(PENDING);
-  private readonly pendingValues = new Float64Array(PENDING);
+  private pendingCells = new Int32Array(0);
+  private pendingValues = new Float64Array(0);
   private pending = 0;
   /** Per role: a block of whole rows (value columns only, allocated on the first dense row) and its rows used. */
   private readonly blocks: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
   /** The blocks' and `order`'s 32-bit words (the high word of value i is word 2i + HIGH). */
   private readonly blockWords: [Uint32Array | undefined, Uint32Array | undefined] = [undefined, undefined];
   /** The pending values grouped by cell (reused by every batch). */
-  private readonly order = new Float64Array(PENDING);
-  private readonly orderWords = new Uint32Array(this.order.buffer);
+  private order = new Float64Array(0);
+  private orderWords = new Uint32Array(0);
   private readonly blockRows = new Int32Array(2);
   /** Rows a block holds. */
   private readonly blockCapacity: number;
@@ -269,11 +269,14 @@ export class ValueSketch {
    * Per cell, an open-addressing index of its buckets by key: SLOT_INDEX entries, each 0 (free) or
    * 1 + the bucket's slot. At most half full (B buckets), so a probe sequence always ends.
    */
-  private readonly slots: Uint8Array;
+  private slots = new Uint8Array(0);
   /** Whether `slots` describes the buckets (not after they were sorted or handed out as state). */
   private indexed = false;
   /** Whether every cell's buckets are sorted by key (true of a state given to the constructor). */
   private sorted = true;
+  /** The arrays `distribution` returns (a column's buckets and its zeros). */
+  private readonly distributionValues = new Float64Array(B + 1);
+  private readonly distributionCounts = new Float64Array(B + 1);
 
   constructor(columns: readonly ColumnKey[], state?: SketchState) {
     this.columns = columns;
@@ -308,7 +311,6 @@ export class ValueSketch {
       size: this.size,
       level: this.level,
     } = this.sketchState);
-    this.slots = new Uint8Array(cells * SLOT_INDEX);
     this.blockCapacity = Math.max(1, Math.floor(PENDING / Math.max(1, value.length)));
   }
 
@@ -325,6 +327,7 @@ export class ValueSketch {
     const n = this.valueColumns.length;
     const first = this.contiguousFrom;
     this.sketchState.rows[r]++;
+    if (this.pendingCells.length === 0) this.allocate();
     if (this.denseRows && first >= 0 && row instanceof Float64Array) {
       let block = this.blocks[r];
       if (block === undefined) {
@@ -353,6 +356,15 @@ export class ValueSketch {
       }
     }
     this.denseRows = nonZero > n * DENSE_SHARE;
+  }
+
+  /** Allocates the buffers adding rows needs (~8 MB for a table of 6,309 value columns; none for a sketch only read or merged). */
+  private allocate(): void {
+    this.pendingCells = new Int32Array(PENDING);
+    this.pendingValues = new Float64Array(PENDING);
+    this.order = new Float64Array(PENDING);
+    this.orderWords = new Uint32Array(this.order.buffer);
+    this.slots = new Uint8Array(this.size.length * SLOT_INDEX);
   }
 
   /** Adds every waiting value. */
@@ -576,33 +588,48 @@ export class ValueSketch {
    * Buckets holding one distinct value give it exactly; others their log midpoint.
    */
   distributions(): Record<Role, ColumnDistribution[]> {
-    const s = this.state;
     const n = this.valueColumns.length;
     const out: Record<Role, ColumnDistribution[]> = { source: [], dst: [] };
     for (const role of ['source', 'dst'] as const) {
-      const r = ROLE_INDEX[role];
       for (let j = 0; j < n; j++) {
-        const cell = r * n + j;
-        const from = cell * B;
-        const size = s.size[cell];
-        const nonMissing = s.rows[r] - s.missing[cell];
-        let nonzero = 0;
-        for (let i = from; i < from + size; i++) nonzero += s.counts[i];
-        const zeros = nonMissing - nonzero;
-        const length = size + (zeros > 0 ? 1 : 0);
-        const values = new Float64Array(length);
-        const counts = new Float64Array(length);
-        let at = 0;
-        for (let i = from; i < from + size; i++) {
-          // the zeros sit between the negative and the positive buckets
-          if (zeros > 0 && s.keys[i] > 0 && at === i - from) counts[at++] = zeros;
-          values[at] = Number.isNaN(s.exact[i]) ? bucketValue(s.keys[i], s.level[cell]) : s.exact[i];
-          counts[at++] = s.counts[i];
-        }
-        if (zeros > 0 && at === size) counts[at++] = zeros;
-        out[role].push({ n: nonMissing, values, counts });
+        const d = this.distribution(role, j);
+        out[role].push({ n: d.n, values: d.values.slice(), counts: d.counts.slice() });
       }
     }
     return out;
+  }
+
+  /**
+   * One column's distribution (see `distributions`) in arrays this sketch reuses: valid until its
+   * next call. What reads every column once, as the baseline does, allocates nothing per column.
+   */
+  distribution(role: Role, j: number): ColumnDistribution {
+    const s = this.state;
+    const r = ROLE_INDEX[role];
+    const cell = r * this.valueColumns.length + j;
+    const from = cell * B;
+    const size = s.size[cell];
+    const nonMissing = s.rows[r] - s.missing[cell];
+    let nonzero = 0;
+    for (let i = from; i < from + size; i++) nonzero += s.counts[i];
+    const zeros = nonMissing - nonzero;
+    const length = size + (zeros > 0 ? 1 : 0);
+    const values = this.distributionValues;
+    const counts = this.distributionCounts;
+    let at = 0;
+    for (let i = from; i < from + size; i++) {
+      // the zeros sit between the negative and the positive buckets
+      if (zeros > 0 && s.keys[i] > 0 && at === i - from) {
+        values[at] = 0;
+        counts[at++] = zeros;
+      }
+      values[at] = Number.isNaN(s.exact[i]) ? bucketValue(s.keys[i], s.level[cell]) : s.exact[i];
+      counts[at++] = s.counts[i];
+    }
+    if (zeros > 0 && at === size) {
+      values[at] = 0;
+      counts[at++] = zeros;
+    }
+    return { n: nonMissing, values: values.subarray(0, length), counts: counts.subarray(0, length) };
   }
 }
