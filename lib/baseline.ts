@@ -122,8 +122,8 @@ export function spreadFloor(pooled: Weighted): number {
 
 /**
  * The baseline from per-column distributions in the column's unit: `distribution(role, j)` for value
- * column j, sorted; its arrays may be reused by the next call (each column is asked for twice:
- * for its own figures, then for its family's floor).
+ * column j, sorted; its arrays may be reused by the next call (each column is asked for once, family
+ * by family: its own figures, and its values into the family's pool for the floor).
  */
 export function baselineFromDistributions(
   columns: readonly ColumnKey[],
@@ -144,41 +144,34 @@ export function baselineFromDistributions(
     if (!list) members.set(key.family, (list = []));
     list.push(j);
   });
-  let logScratch = new Float64Array(0);
+  const floors = new Map<string, Record<Role, number>>();
+  for (const family of members.keys()) floors.set(family, { source: 1, dst: 1 });
   for (const role of ROLES) {
-    for (let j = 0; j < m; j++) {
-      const d = distribution(role, j);
-      if (logScratch.length < d.values.length) logScratch = new Float64Array(d.values.length);
-      const logs = logScratch.subarray(0, d.values.length);
-      for (let i = 0; i < logs.length; i++) logs[i] = slog(d.values[i]);
-      n[role][j] = d.n;
-      median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
-      p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
-      p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
-      const centre = quantileOfCounts(logs, d.counts, 0.5);
-      logMedian[role][j] = centre;
-      logSpread[role][j] = Number.isNaN(centre)
-        ? NaN
-        : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
-    }
-  }
-  const floor = new Map<string, Record<Role, number>>();
-  for (const [family, list] of members) {
-    const pooled = (role: Role): Weighted => {
-      const values: number[] = [];
-      const counts: number[] = [];
+    for (const [family, list] of members) {
+      const pooledValues: number[] = [];
+      const pooledCounts: number[] = [];
       for (const j of list) {
         const d = distribution(role, j);
+        const start = pooledValues.length;
         for (let i = 0; i < d.values.length; i++) {
-          values.push(slog(d.values[i]));
-          counts.push(d.counts[i]);
+          pooledValues.push(slog(d.values[i]));
+          pooledCounts.push(d.counts[i]);
         }
+        const logs = pooledValues.slice(start);
+        n[role][j] = d.n;
+        median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
+        p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
+        p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
+        const centre = quantileOfCounts(logs, d.counts, 0.5);
+        logMedian[role][j] = centre;
+        logSpread[role][j] = Number.isNaN(centre)
+          ? NaN
+          : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
       }
-      return { values, counts };
-    };
-    floor.set(family, { source: spreadFloor(pooled('source')), dst: spreadFloor(pooled('dst')) });
+      floors.get(family)![role] = spreadFloor({ values: pooledValues, counts: pooledCounts });
+    }
   }
-  return { columns: valueKeys, n, median, p5, p95, logMedian, logSpread, floor };
+  return { columns: valueKeys, n, median, p5, p95, logMedian, logSpread, floor: floors };
 }
 
 /** The baseline of a sketch's rows. */

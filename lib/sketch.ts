@@ -148,13 +148,16 @@ function coarser(key: number): number {
   return key > 0 ? OFFSET + Math.ceil((key - OFFSET) / 2) : -(OFFSET + Math.ceil((-key - OFFSET) / 2));
 }
 
+/** γ^(2^level) + 1 for every level a cell reaches (at most 12; see `rankKey`). */
+const MIDPOINT_DIVISORS = Float64Array.from({ length: 16 }, (_, level) => Math.exp(LOG_GAMMA * 2 ** level) + 1);
+
 /** The value a bucket stands for when its values differ: its log midpoint. */
 function bucketValue(key: number, level: number): number {
   if (key === INFINITY_KEY) return Infinity;
   if (key === -INFINITY_KEY) return -Infinity;
   const logGamma = LOG_GAMMA * 2 ** level;
   const k = Math.abs(key) - OFFSET;
-  const mid = (2 * Math.exp(k * logGamma)) / (Math.exp(logGamma) + 1);
+  const mid = (2 * Math.exp(k * logGamma)) / MIDPOINT_DIVISORS[level];
   return key > 0 ? mid : -mid;
 }
 
