@@ -67,6 +67,10 @@ interface Weighted {
   readonly counts: ArrayLike<number>;
 }
 
+/** Arrays `medianDistance` reuses (it is called once or twice for every column of the table). */
+let distanceScratch = new Float64Array(0);
+let weightScratch = new Float64Array(0);
+
 /**
  * The median distance from `centre` of a multiset sorted by value, unscaled: the distances of the
  * values below and above the centre form two sorted runs, merged in one pass. With `skipCentre`,
@@ -84,8 +88,12 @@ export function medianDistance(sorted: Weighted, centre: number, skipCentre: boo
   let above = 0;
   while (above < values.length && values[above] < centre) above++;
   let below = above - 1;
-  const distances = new Float64Array(values.length);
-  const weights = new Float64Array(values.length);
+  if (distanceScratch.length < values.length) {
+    distanceScratch = new Float64Array(values.length);
+    weightScratch = new Float64Array(values.length);
+  }
+  const distances = distanceScratch;
+  const weights = weightScratch;
   let size = 0;
   while (below >= 0 || above < values.length) {
     const left = below >= 0 ? centre - values[below] : Infinity;
@@ -112,10 +120,14 @@ export function spreadFloor(pooled: Weighted): number {
   return Number.isFinite(typical) && typical > 0 ? typical : 1;
 }
 
-/** The baseline from per-column distributions in the column's unit (`dists[role][j]` for value column j, sorted). */
+/**
+ * The baseline from per-column distributions in the column's unit: `distribution(role, j)` for value
+ * column j, sorted; its arrays may be reused by the next call (each column is asked for once, family
+ * by family: its own figures, and its values into the family's pool for the floor).
+ */
 export function baselineFromDistributions(
   columns: readonly ColumnKey[],
-  dists: Readonly<Record<Role, readonly ColumnDistribution[]>>,
+  distribution: (role: Role, j: number) => ColumnDistribution,
 ): NormalBaseline {
   const valueKeys = columns.filter((key): key is ValueKey => key.kind === 'value');
   const m = valueKeys.length;
@@ -132,44 +144,37 @@ export function baselineFromDistributions(
     if (!list) members.set(key.family, (list = []));
     list.push(j);
   });
-  const logValues: Record<Role, Float64Array[]> = { source: [], dst: [] };
+  const floors = new Map<string, Record<Role, number>>();
+  for (const family of members.keys()) floors.set(family, { source: 1, dst: 1 });
   for (const role of ROLES) {
-    for (let j = 0; j < m; j++) {
-      const d = dists[role][j];
-      const logs = d.values.map(slog);
-      logValues[role].push(logs);
-      n[role][j] = d.n;
-      median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
-      p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
-      p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
-      const centre = quantileOfCounts(logs, d.counts, 0.5);
-      logMedian[role][j] = centre;
-      logSpread[role][j] = Number.isNaN(centre)
-        ? NaN
-        : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
+    for (const [family, list] of members) {
+      const pooledValues: number[] = [];
+      const pooledCounts: number[] = [];
+      for (const j of list) {
+        const d = distribution(role, j);
+        const start = pooledValues.length;
+        for (let i = 0; i < d.values.length; i++) {
+          pooledValues.push(slog(d.values[i]));
+          pooledCounts.push(d.counts[i]);
+        }
+        const logs = pooledValues.slice(start);
+        n[role][j] = d.n;
+        median[role][j] = quantileOfCounts(d.values, d.counts, 0.5);
+        p5[role][j] = quantileOfCounts(d.values, d.counts, 0.05);
+        p95[role][j] = quantileOfCounts(d.values, d.counts, 0.95);
+        const centre = quantileOfCounts(logs, d.counts, 0.5);
+        logMedian[role][j] = centre;
+        logSpread[role][j] = Number.isNaN(centre)
+          ? NaN
+          : MAD_SCALE * medianDistance({ values: logs, counts: d.counts }, centre, false);
+      }
+      floors.get(family)![role] = spreadFloor({ values: pooledValues, counts: pooledCounts });
     }
   }
-  const floor = new Map<string, Record<Role, number>>();
-  for (const [family, list] of members) {
-    const pooled = (role: Role): Weighted => {
-      const values: number[] = [];
-      const counts: number[] = [];
-      for (const j of list) {
-        const logs = logValues[role][j];
-        const c = dists[role][j].counts;
-        for (let i = 0; i < logs.length; i++) {
-          values.push(logs[i]);
-          counts.push(c[i]);
-        }
-      }
-      return { values, counts };
-    };
-    floor.set(family, { source: spreadFloor(pooled('source')), dst: spreadFloor(pooled('dst')) });
-  }
-  return { columns: valueKeys, n, median, p5, p95, logMedian, logSpread, floor };
+  return { columns: valueKeys, n, median, p5, p95, logMedian, logSpread, floor: floors };
 }
 
 /** The baseline of a sketch's rows. */
 export function baselineOf(sketch: ValueSketch): NormalBaseline {
-  return baselineFromDistributions(sketch.columns, sketch.distributions());
+  return baselineFromDistributions(sketch.columns, (role, j) => sketch.distribution(role, j));
 }

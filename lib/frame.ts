@@ -113,7 +113,12 @@ export class Frame {
       starts,
       columns,
       value: (row, w) => values[row * nCols + columns[w]],
-      series: (row) => Float64Array.from(columns, (c) => values[row * nCols + c]),
+      series: (row) => {
+        const out = new Float64Array(columns.length);
+        const base = row * nCols;
+        for (let w = 0; w < columns.length; w++) out[w] = values[base + columns[w]];
+        return out;
+      },
     };
   }
 

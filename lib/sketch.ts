@@ -10,14 +10,22 @@
  * the same number remembers that number, so a column with few distinct values (counts, flags,
  * steps of 1/32) is held exactly. Counts are integers and a column's level is the lowest at which
  * its values fit, so merging the threads' sketches gives the same sketch however rows were split.
+ *
+ * Cost: a value's bucket key comes from a table indexed by the high bits of the double (no
+ * logarithm), and its bucket from a small per-column hash index (no search). Values wait in
+ * batches so that a column's buckets are fetched into the CPU cache once per batch.
  */
 import type { ColumnKey, Role } from './types';
 
 /** Relative accuracy of a value that shares its bucket with other values, at level 0. */
 export const SKETCH_ACCURACY = 0.01;
-/** Buckets a column (per role) keeps at most; 20 bytes each. */
+/** Buckets a column (per role) keeps at most; 20 bytes each, and 2 bytes of slot index. */
 export const BUCKETS_PER_CELL = 64;
 const B = BUCKETS_PER_CELL;
+/** A row whose share of non-zero values is above this is added through its role's block of whole rows. */
+const DENSE_SHARE = 0.25;
+/** Entries of a cell's slot index (a power of two, at least 2B). */
+const SLOT_INDEX = 2 * B;
 const GAMMA = (1 + SKETCH_ACCURACY) / (1 - SKETCH_ACCURACY);
 const LOG_GAMMA = Math.log(GAMMA);
 /** Level-0 bucket exponents are clamped to ±K (γ^K is far beyond any double). */
@@ -32,8 +40,6 @@ const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
  * of a dense 6,309-column table per batch. (2^16, 2^18 and 2^20 measured within noise of each other.)
  */
 const PENDING = 1 << 18;
-/** 2^-level for every level a cell can reach (each pairing halves at least one of 2K+3 keys). */
-const INVERSE_POWERS_OF_TWO = Float64Array.from({ length: 64 }, (_, l) => 2 ** -l);
 
 /** The raw, mergeable state of a sketch: plain typed arrays (cloned between threads). */
 export interface SketchState {
@@ -51,17 +57,88 @@ export interface SketchState {
 }
 
 /**
- * The rank key of a value at a level. One function with no calls in it (the level-0 exponent
- * inline): it is inlined into the hot loop, where a call would box its double argument.
+ * The level-0 bucket exponent `ceil(ln|v| / ln γ)` of a finite non-zero value, by the libm
+ * logarithm: the definition, used where the table below cannot decide.
  */
-function rankKey(v: number, level: number): number {
+export function logKeyByMath(v: number): number {
+  const e = Math.ceil(Math.log(Math.abs(v)) / LOG_GAMMA);
+  return e > K ? K : Math.max(e, -K);
+}
+
+/**
+ * The level-0 exponent without a logarithm: the high 32 bits of |v| (11 exponent bits, then the
+ * mantissa's) give a slice [a, b) of the number line 2^-6 wide relative to a, narrower than one
+ * bucket (γ − 1 ≈ 2^-5.6), so at most one bucket boundary t = γ^k lies in it or above it within the
+ * slice's bucket. The slice's table entry holds the key up to t and 1/t: the key is one more where
+ * |v|/t ≥ 1 (no branch). Within 2^-33 of t (relatively), where the libm logarithm's own rounding
+ * (below 2^-40 here) could fall either side, and in slices whose lower edge is that close to the
+ * boundary below, the definition decides (`logKeyByMath`); so do subnormal values (1/t is NaN for
+ * them). So the result always equals `logKeyByMath` (tests/sketch.test.ts checks both sides of
+ * every boundary within the doubles' range).
+ */
+const SLICE_SHIFT = 14; // 32 − 1 sign − 11 exponent − 6 mantissa bits
+const SLICE_BITS = 17;
+const GUARD = 2 ** -33;
+/** Per slice: the key up to the boundary, and 1 / the boundary (NaN: ask `logKeyByMath`). */
+let sliceKey = new Int32Array(0);
+let sliceInverse = new Float64Array(0);
+const wordOf = new Float64Array(1);
+const wordsOf = new Uint32Array(wordOf.buffer);
+/** Index of the high word of a double in a Uint32Array over Float64 values (1 on little-endian machines). */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** Fills the slice table (once per thread: 1.5 MB, a few milliseconds). */
+function buildSlices(): void {
+  const keys = new Int32Array(1 << SLICE_BITS);
+  const inverses = new Float64Array(1 << SLICE_BITS).fill(NaN);
+  const words = new Uint32Array(2);
+  const value = new Float64Array(words.buffer);
+  // Normal doubles only: slices of exponent field 0 (subnormals) and 2047 (infinities) keep NaN.
+  for (let slice = 1 << 6; slice < 2047 << 6; slice++) {
+    words[HIGH] = slice << SLICE_SHIFT;
+    words[1 - HIGH] = 0;
+    const a = value[0];
+    // a's bucket: the smallest k with γ^k ≥ a, by the boundaries themselves (computed as
+    // exp(k ln γ), within 2^-43 of the true γ^k).
+    let k = Math.ceil(Math.log(a) / LOG_GAMMA) - 1;
+    while (Math.exp(k * LOG_GAMMA) < a) k++;
+    if (Math.exp((k - 1) * LOG_GAMMA) >= a * (1 - GUARD)) continue;
+    keys[slice] = k;
+    inverses[slice] = 1 / Math.exp(k * LOG_GAMMA);
+  }
+  sliceKey = keys;
+  sliceInverse = inverses;
+}
+
+/**
+ * The level-0 key of a finite non-zero magnitude `a` whose double has the high word `high`:
+ * `logKeyByMath(a)`, by the slice table. Small, to be inlined where it is called.
+ */
+function keyOfMagnitude(a: number, high: number): number {
+  const slice = high >>> SLICE_SHIFT;
+  const q = a * sliceInverse[slice];
+  if (!(Math.abs(q - 1) >= GUARD)) return logKeyByMath(a);
+  return sliceKey[slice] + (q | 0);
+}
+
+/** The level-0 bucket exponent of a finite non-zero value, by the slice table: equal to `logKeyByMath(v)`. */
+export function logKey(v: number): number {
+  if (sliceKey.length === 0) buildSlices();
+  const a = Math.abs(v);
+  wordOf[0] = a;
+  return keyOfMagnitude(a, wordsOf[HIGH]);
+}
+
+/**
+ * The rank key of a non-zero value at a level, given its double's high word. Small enough to be
+ * inlined into the hot loop, where a call would box its double argument. A level never exceeds 12
+ * (at 12 every finite key of a sign is within ⌈±36,900 / 4096⌉, fewer than 64 buckets), so the
+ * pairing is an arithmetic shift: ⌈e / 2^level⌉ = −⌊−e / 2^level⌋.
+ */
+function rankKey(v: number, high: number, level: number): number {
   if (v === Infinity) return INFINITY_KEY;
   if (v === -Infinity) return -INFINITY_KEY;
-  // The level-0 bucket exponent of a finite non-zero value, clamped.
-  let e = Math.ceil(Math.log(Math.abs(v)) / LOG_GAMMA);
-  e = e > K ? K : Math.max(e, -K);
-  // ceil(ceil(x / 2) / 2) = ceil(x / 4): pairing `level` times divides by 2^level, rounding up.
-  const k = Math.ceil(e * INVERSE_POWERS_OF_TWO[level]);
+  const k = 0 - ((0 - keyOfMagnitude(v < 0 ? -v : v, high & 0x7fffffff)) >> level);
   return v > 0 ? OFFSET + k : -(OFFSET + k);
 }
 
@@ -71,14 +148,36 @@ function coarser(key: number): number {
   return key > 0 ? OFFSET + Math.ceil((key - OFFSET) / 2) : -(OFFSET + Math.ceil((-key - OFFSET) / 2));
 }
 
+/** γ^(2^level) + 1 for every level a cell reaches (at most 12; see `rankKey`). */
+const MIDPOINT_DIVISORS = Float64Array.from({ length: 16 }, (_, level) => Math.exp(LOG_GAMMA * 2 ** level) + 1);
+
 /** The value a bucket stands for when its values differ: its log midpoint. */
 function bucketValue(key: number, level: number): number {
   if (key === INFINITY_KEY) return Infinity;
   if (key === -INFINITY_KEY) return -Infinity;
   const logGamma = LOG_GAMMA * 2 ** level;
   const k = Math.abs(key) - OFFSET;
-  const mid = (2 * Math.exp(k * logGamma)) / (Math.exp(logGamma) + 1);
+  const mid = (2 * Math.exp(k * logGamma)) / MIDPOINT_DIVISORS[level];
   return key > 0 ? mid : -mid;
+}
+
+/** Sorts a cell's buckets by key in place (an insertion sort: at most B of them, mostly in order). */
+function sortBuckets(keys: Int32Array, counts: Float64Array, exact: Float64Array, from: number, size: number): void {
+  for (let i = from + 1; i < from + size; i++) {
+    const key = keys[i];
+    if (keys[i - 1] <= key) continue;
+    const count = counts[i];
+    const value = exact[i];
+    let j = i;
+    for (; j > from && keys[j - 1] > key; j--) {
+      keys[j] = keys[j - 1];
+      counts[j] = counts[j - 1];
+      exact[j] = exact[j - 1];
+    }
+    keys[j] = key;
+    counts[j] = count;
+    exact[j] = value;
+  }
 }
 
 /** Pairs up a list of sorted buckets in place (one level up); returns the new size. */
@@ -143,18 +242,44 @@ export class ValueSketch {
   private readonly sketchState: SketchState;
   private readonly contiguousFrom: number;
   /**
-   * Non-zero values waiting to be added, with their cells: added in batches, grouped by cell, so
-   * that each cell's buckets are fetched into the CPU cache once per batch, not once per value.
+   * Values waiting to be added, in batches, so that a cell's buckets are fetched into the CPU cache
+   * once per batch, not once per value. Mostly-zero rows leave their non-zero values with their
+   * cells (grouped by cell when the batch is added); rows with many non-zero values are copied
+   * whole into their role's block of rows, read column by column when the block is full.
    */
-  private readonly pendingCells = new Int32Array(PENDING);
-  private readonly pendingValues = new Float64Array(PENDING);
+  private pendingCells = new Int32Array(0);
+  private pendingValues = new Float64Array(0);
   private pending = 0;
+  /** Per role: a block of whole rows (value columns only, allocated on the first dense row) and its rows used. */
+  private readonly blocks: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
+  /** The blocks' and `order`'s 32-bit words (the high word of value i is word 2i + HIGH). */
+  private readonly blockWords: [Uint32Array | undefined, Uint32Array | undefined] = [undefined, undefined];
+  /** The pending values grouped by cell (reused by every batch). */
+  private order = new Float64Array(0);
+  private orderWords = new Uint32Array(0);
+  private readonly blockRows = new Int32Array(2);
+  /** Rows a block holds. */
+  private readonly blockCapacity: number;
+  /** Whether the next row is likely to have many non-zero values (as the last one seen had). */
+  private denseRows = false;
   // The state's arrays, for the hot loop.
   private readonly keys: Int32Array;
   private readonly counts: Float64Array;
   private readonly exact: Float64Array;
   private readonly size: Uint8Array;
   private readonly level: Uint8Array;
+  /**
+   * Per cell, an open-addressing index of its buckets by key: SLOT_INDEX entries, each 0 (free) or
+   * 1 + the bucket's slot. At most half full (B buckets), so a probe sequence always ends.
+   */
+  private slots = new Uint8Array(0);
+  /** Whether `slots` describes the buckets (not after they were sorted or handed out as state). */
+  private indexed = false;
+  /** Whether every cell's buckets are sorted by key (true of a state given to the constructor). */
+  private sorted = true;
+  /** The arrays `distribution` returns (a column's buckets and its zeros). */
+  private readonly distributionValues = new Float64Array(B + 1);
+  private readonly distributionCounts = new Float64Array(B + 1);
 
   constructor(columns: readonly ColumnKey[], state?: SketchState) {
     this.columns = columns;
@@ -189,11 +314,13 @@ export class ValueSketch {
       size: this.size,
       level: this.level,
     } = this.sketchState);
+    this.blockCapacity = Math.max(1, Math.floor(PENDING / Math.max(1, value.length)));
   }
 
   /** The raw state, every added value in it (to send to another thread, or merge). */
   get state(): SketchState {
     this.drain();
+    this.sortAll();
     return this.sketchState;
   }
 
@@ -201,13 +328,25 @@ export class ValueSketch {
   addRow(role: Role, row: ArrayLike<number>): void {
     const r = ROLE_INDEX[role];
     const n = this.valueColumns.length;
-    const offset = r * n;
     const first = this.contiguousFrom;
+    this.sketchState.rows[r]++;
+    if (this.pendingCells.length === 0) this.allocate();
+    if (this.denseRows && first >= 0 && row instanceof Float64Array) {
+      let block = this.blocks[r];
+      if (block === undefined) {
+        block = this.blocks[r] = new Float64Array(this.blockCapacity * n);
+        this.blockWords[r] = new Uint32Array(block.buffer);
+      }
+      block.set(row.subarray(first, first + n), this.blockRows[r]++ * n);
+      if (this.blockRows[r] === this.blockCapacity) this.addBlock(r);
+      return;
+    }
+    const offset = r * n;
     const cols = this.valueColumns;
     const missing = this.sketchState.missing;
     const cells = this.pendingCells;
     const values = this.pendingValues;
-    this.sketchState.rows[r]++;
+    let nonZero = 0;
     for (let j = 0; j < n; j++) {
       const v = first >= 0 ? row[first + j] : row[cols[j]];
       if (v === 0) continue;
@@ -216,71 +355,184 @@ export class ValueSketch {
         if (this.pending === PENDING) this.drain();
         cells[this.pending] = offset + j;
         values[this.pending++] = v;
+        nonZero++;
       }
     }
+    this.denseRows = nonZero > n * DENSE_SHARE;
+  }
+
+  /** Allocates the buffers adding rows needs (~8 MB for a table of 6,309 value columns; none for a sketch only read or merged). */
+  private allocate(): void {
+    this.pendingCells = new Int32Array(PENDING);
+    this.pendingValues = new Float64Array(PENDING);
+    this.order = new Float64Array(PENDING);
+    this.orderWords = new Uint32Array(this.order.buffer);
+    this.slots = new Uint8Array(this.size.length * SLOT_INDEX);
+  }
+
+  /** Adds every waiting value. */
+  private drain(): void {
+    this.addPending();
+    this.addBlock(0);
+    this.addBlock(1);
   }
 
   /** Adds the pending values, grouped by cell (a counting sort). */
-  private drain(): void {
+  private addPending(): void {
     const count = this.pending;
     if (count === 0) return;
     this.pending = 0;
-    const cells = this.sketchState.missing.length;
+    const cells = this.size.length;
     const starts = new Int32Array(cells + 1);
     for (let i = 0; i < count; i++) starts[this.pendingCells[i] + 1]++;
     for (let c = 0; c < cells; c++) starts[c + 1] += starts[c];
-    const order = new Float64Array(count);
+    const order = this.order;
     for (let i = 0; i < count; i++) order[starts[this.pendingCells[i]]++] = this.pendingValues[i];
     // starts[c] is now the end of cell c's values, and the start of cell c + 1's.
     let from = 0;
     for (let c = 0; c < cells; c++) {
       const to = starts[c];
-      for (let i = from; i < to; i++) this.add(c, order[i]);
+      if (to > from) this.addValues(c, order, this.orderWords, from, to - from, 1);
       from = to;
     }
   }
 
-  /** Adds one finite or infinite non-zero value to a cell. */
-  private add(cell: number, v: number): void {
-    const { keys, counts, exact, size, level } = this;
-    const from = cell * B;
-    for (;;) {
-      const key = rankKey(v, level[cell]);
-      const used = size[cell];
-      // A column's buckets are mostly consecutive keys: try the slot `key - first key` before searching.
-      const guess = from + (key - keys[from]);
-      if (used > 0 && guess >= from && guess < from + used && keys[guess] === key) {
-        counts[guess]++;
-        if (exact[guess] !== v) exact[guess] = NaN; // NaN once two values differ (zeros never come here)
-        return;
+  /** Adds a role's block of rows, column by column; whether the next rows are dense follows this block. */
+  private addBlock(r: number): void {
+    const rows = this.blockRows[r];
+    const block = this.blocks[r];
+    const words = this.blockWords[r];
+    if (rows === 0 || block === undefined || words === undefined) return;
+    this.blockRows[r] = 0;
+    const n = this.valueColumns.length;
+    let nonZero = 0;
+    for (let j = 0; j < n; j++) nonZero += this.addValues(r * n + j, block, words, j, rows, n);
+    this.denseRows = nonZero > rows * n * DENSE_SHARE;
+  }
+
+  /**
+   * Adds `count` values of a cell, `values[from + i·stride]` (`words`: the 32-bit words of `values`'
+   * buffer): zeros are skipped, NaN counted as missing.
+   * A value whose bucket exists is found through the cell's slot index in one or two probes; a new
+   * bucket takes the cell's next free slot (buckets are sorted only when paired up or read).
+   * Returns how many values were neither zero nor missing.
+   */
+  private addValues(
+    cell: number,
+    values: Float64Array,
+    words: Uint32Array,
+    from: number,
+    count: number,
+    stride: number,
+  ): number {
+    if (!this.indexed) this.indexAll();
+    if (sliceKey.length === 0) buildSlices();
+    this.sorted = false;
+    const { keys, counts, exact, slots } = this;
+    const base = cell * B;
+    const slotBase = cell * SLOT_INDEX;
+    let level = this.level[cell];
+    let used = this.size[cell];
+    let missing = 0;
+    let zeros = 0;
+    const end = from + count * stride;
+    for (let i = from; i < end; i += stride) {
+      const v = values[i];
+      if (v === 0) {
+        zeros++;
+        continue;
       }
-      let lo = from;
-      let hi = from + used;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key) lo = mid + 1;
-        else hi = mid;
+      if (v !== v) {
+        missing++;
+        continue;
       }
-      if (lo < from + used && keys[lo] === key) {
-        counts[lo]++;
-        if (!Object.is(exact[lo], v)) exact[lo] = NaN;
-        return;
+      const key = rankKey(v, words[2 * i + HIGH], level);
+      let h = key & (SLOT_INDEX - 1);
+      let slot = slots[slotBase + h];
+      while (slot !== 0 && keys[base + slot - 1] !== key) {
+        h = (h + 1) & (SLOT_INDEX - 1);
+        slot = slots[slotBase + h];
       }
-      if (used < B) {
-        for (let i = from + used; i > lo; i--) {
-          keys[i] = keys[i - 1];
-          counts[i] = counts[i - 1];
-          exact[i] = exact[i - 1];
-        }
-        keys[lo] = key;
-        counts[lo] = 1;
-        exact[lo] = v;
-        size[cell] = used + 1;
-        return;
+      if (slot !== 0) {
+        const at = base + slot - 1;
+        counts[at]++;
+        if (exact[at] !== v) exact[at] = NaN; // NaN once two values differ (zeros never come here)
+      } else if (used < B) {
+        keys[base + used] = key;
+        counts[base + used] = 1;
+        exact[base + used] = v;
+        slots[slotBase + h] = ++used;
+      } else {
+        // No room for another bucket: pair them up (one level up), then add v again.
+        used = this.coarsenCell(cell, used);
+        level++;
+        i -= stride;
       }
-      size[cell] = coarsen(keys, counts, exact, from, used);
-      level[cell]++;
     }
+    this.level[cell] = level;
+    this.size[cell] = used;
+    if (missing > 0) this.sketchState.missing[cell] += missing;
+    return count - missing - zeros;
+  }
+
+  /**
+   * Pairs up a cell's buckets in place, in their slot order (unsorted), merging buckets that meet
+   * through a fresh slot index; returns the new size.
+   */
+  private coarsenCell(cell: number, used: number): number {
+    const { keys, counts, exact, slots } = this;
+    const base = cell * B;
+    const slotBase = cell * SLOT_INDEX;
+    slots.fill(0, slotBase, slotBase + SLOT_INDEX);
+    let out = 0;
+    for (let s = 0; s < used; s++) {
+      const key = coarser(keys[base + s]);
+      let h = key & (SLOT_INDEX - 1);
+      let slot = slots[slotBase + h];
+      while (slot !== 0 && keys[base + slot - 1] !== key) {
+        h = (h + 1) & (SLOT_INDEX - 1);
+        slot = slots[slotBase + h];
+      }
+      if (slot !== 0) {
+        const at = base + slot - 1;
+        counts[at] += counts[base + s];
+        if (!Object.is(exact[at], exact[base + s])) exact[at] = NaN;
+      } else {
+        // out <= s: the bucket moves down to the first free slot (or stays)
+        keys[base + out] = key;
+        counts[base + out] = counts[base + s];
+        exact[base + out] = exact[base + s];
+        slots[slotBase + h] = ++out;
+      }
+    }
+    return out;
+  }
+
+  /** Rebuilds a cell's slot index from its buckets. */
+  private indexCell(cell: number, used: number): void {
+    const { keys, slots } = this;
+    const base = cell * B;
+    const slotBase = cell * SLOT_INDEX;
+    slots.fill(0, slotBase, slotBase + SLOT_INDEX);
+    for (let s = 0; s < used; s++) {
+      let h = keys[base + s] & (SLOT_INDEX - 1);
+      while (slots[slotBase + h] !== 0) h = (h + 1) & (SLOT_INDEX - 1);
+      slots[slotBase + h] = s + 1;
+    }
+  }
+
+  private indexAll(): void {
+    for (let cell = 0; cell < this.size.length; cell++) this.indexCell(cell, this.size[cell]);
+    this.indexed = true;
+  }
+
+  /** Sorts every cell's buckets by key (what the state promises); the slot index is rebuilt on the next add. */
+  private sortAll(): void {
+    if (this.sorted) return;
+    for (let cell = 0; cell < this.size.length; cell++)
+      sortBuckets(this.keys, this.counts, this.exact, cell * B, this.size[cell]);
+    this.sorted = true;
+    this.indexed = false;
   }
 
   /** Adds another sketch's rows (same columns) into this one; the other sketch is consumed. */
@@ -339,33 +591,48 @@ export class ValueSketch {
    * Buckets holding one distinct value give it exactly; others their log midpoint.
    */
   distributions(): Record<Role, ColumnDistribution[]> {
-    const s = this.state;
     const n = this.valueColumns.length;
     const out: Record<Role, ColumnDistribution[]> = { source: [], dst: [] };
     for (const role of ['source', 'dst'] as const) {
-      const r = ROLE_INDEX[role];
       for (let j = 0; j < n; j++) {
-        const cell = r * n + j;
-        const from = cell * B;
-        const size = s.size[cell];
-        const nonMissing = s.rows[r] - s.missing[cell];
-        let nonzero = 0;
-        for (let i = from; i < from + size; i++) nonzero += s.counts[i];
-        const zeros = nonMissing - nonzero;
-        const length = size + (zeros > 0 ? 1 : 0);
-        const values = new Float64Array(length);
-        const counts = new Float64Array(length);
-        let at = 0;
-        for (let i = from; i < from + size; i++) {
-          // the zeros sit between the negative and the positive buckets
-          if (zeros > 0 && s.keys[i] > 0 && at === i - from) counts[at++] = zeros;
-          values[at] = Number.isNaN(s.exact[i]) ? bucketValue(s.keys[i], s.level[cell]) : s.exact[i];
-          counts[at++] = s.counts[i];
-        }
-        if (zeros > 0 && at === size) counts[at++] = zeros;
-        out[role].push({ n: nonMissing, values, counts });
+        const d = this.distribution(role, j);
+        out[role].push({ n: d.n, values: d.values.slice(), counts: d.counts.slice() });
       }
     }
     return out;
+  }
+
+  /**
+   * One column's distribution (see `distributions`) in arrays this sketch reuses: valid until its
+   * next call. What reads every column once, as the baseline does, allocates nothing per column.
+   */
+  distribution(role: Role, j: number): ColumnDistribution {
+    const s = this.state;
+    const r = ROLE_INDEX[role];
+    const cell = r * this.valueColumns.length + j;
+    const from = cell * B;
+    const size = s.size[cell];
+    const nonMissing = s.rows[r] - s.missing[cell];
+    let nonzero = 0;
+    for (let i = from; i < from + size; i++) nonzero += s.counts[i];
+    const zeros = nonMissing - nonzero;
+    const length = size + (zeros > 0 ? 1 : 0);
+    const values = this.distributionValues;
+    const counts = this.distributionCounts;
+    let at = 0;
+    for (let i = from; i < from + size; i++) {
+      // the zeros sit between the negative and the positive buckets
+      if (zeros > 0 && s.keys[i] > 0 && at === i - from) {
+        values[at] = 0;
+        counts[at++] = zeros;
+      }
+      values[at] = Number.isNaN(s.exact[i]) ? bucketValue(s.keys[i], s.level[cell]) : s.exact[i];
+      counts[at++] = s.counts[i];
+    }
+    if (zeros > 0 && at === size) {
+      values[at] = 0;
+      counts[at++] = zeros;
+    }
+    return { n: nonMissing, values: values.subarray(0, length), counts: counts.subarray(0, length) };
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseColumnKey } from '../lib/columns';
-import { ValueSketch, quantileOfCounts } from '../lib/sketch';
+import { BUCKETS_PER_CELL, SKETCH_ACCURACY, ValueSketch, logKey, logKeyByMath, quantileOfCounts } from '../lib/sketch';
 import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/baseline';
 import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
@@ -145,4 +145,139 @@ test('the floor of a family whose normal values are all equal is 1; of one with 
   assert.equal(spreadFloor({ values: [], counts: [] }), 1);
   // 98 zeros and two values: the median is 0; the floor is the median distance of the two non-zeros.
   assert.equal(spreadFloor({ values: [0, 2, 4], counts: [98, 1, 1] }), 3);
+});
+
+const LOG_GAMMA = Math.log((1 + SKETCH_ACCURACY) / (1 - SKETCH_ACCURACY));
+
+/** The doubles `steps` units in the last place either side of x (x > 0). */
+function around(x: number, steps: number): number[] {
+  const f = new Float64Array(1);
+  const bits = new BigInt64Array(f.buffer);
+  f[0] = x;
+  const at = bits[0];
+  const out: number[] = [];
+  for (let s = -steps; s <= steps; s++) {
+    bits[0] = at + BigInt(s);
+    if (f[0] > 0 && Number.isFinite(f[0])) out.push(f[0]);
+  }
+  return out;
+}
+
+test('the bucket of a value found from its bits equals the one of its logarithm, on both sides of every boundary', () => {
+  let checked = 0;
+  // Every bucket boundary γ^k of the doubles' range, subnormals included, and 4 ulps around it.
+  for (let k = -36900; k <= 35200; k++) {
+    const boundary = Math.exp(k * LOG_GAMMA);
+    if (!(boundary > 0) || !Number.isFinite(boundary)) continue;
+    for (const v of around(boundary, 4)) {
+      assert.equal(logKey(v), logKeyByMath(v), `${v}`);
+      assert.equal(logKey(-v), logKeyByMath(-v), `${-v}`);
+      checked++;
+    }
+  }
+  // The edges of the table's slices (a 6-bit mantissa prefix) and the extremes.
+  const f = new Float64Array(1);
+  const words = new Uint32Array(f.buffer);
+  const high = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+  for (let slice = 1; slice < 2047 << 6; slice += 7) {
+    words[high] = slice << 14;
+    words[1 - high] = 0;
+    for (const v of around(f[0], 2)) assert.equal(logKey(v), logKeyByMath(v), `${v}`);
+  }
+  for (const v of [
+    Number.MIN_VALUE,
+    2.2250738585072014e-308,
+    2.225073858507201e-308,
+    Number.MAX_VALUE,
+    1,
+    1e-300,
+    1e300,
+  ])
+    assert.equal(logKey(v), logKeyByMath(v), `${v}`);
+  assert.ok(checked > 500_000);
+});
+
+/**
+ * The sketch by its definition, computed directly: the lowest level at which a column's distinct
+ * bucket keys number at most BUCKETS_PER_CELL, and per bucket its count and its values.
+ */
+function definitionOf(values: number[]): { level: number; buckets: Map<number, number[]> } {
+  for (let level = 0; ; level++) {
+    const buckets = new Map<number, number[]>();
+    for (const v of values) {
+      const key =
+        v === Infinity
+          ? Infinity
+          : v === -Infinity
+            ? -Infinity
+            : Math.sign(v) * (2 ** 20 + Math.ceil(Math.ceil(Math.log(Math.abs(v)) / LOG_GAMMA) / 2 ** level));
+      let list = buckets.get(key);
+      if (!list) buckets.set(key, (list = []));
+      list.push(v);
+    }
+    if (buckets.size <= BUCKETS_PER_CELL) return { level, buckets };
+  }
+}
+
+test('dense and sparse rows, in any order, fill the buckets the definition gives (keys that collide in the slot index too)', () => {
+  const rnd = random(11);
+  const columns: ColumnKey[] = [
+    parseColumnKey('is_src'),
+    ...WINDOWS.map((w) => parseColumnKey(`('count_Length', 'count_${w}')`)),
+  ];
+  // Column 0: values 128 buckets apart (the slot index's size), both signs; 1: a lognormal spread
+  // over 40 orders of magnitude (levels rise); 2: few distinct values, mostly zeros.
+  const draw = [
+    () => (rnd() < 0.5 ? -1 : 1) * Math.exp(LOG_GAMMA * 128 * Math.floor(rnd() * 40 - 20)) * (1 - rnd() * 0.005),
+    () => Math.exp(rnd() * 92 - 46),
+    () => (rnd() < 0.8 ? 0 : Math.floor(rnd() * 5) + 1),
+  ];
+  const data = Array.from({ length: 3000 }, (_, i) => {
+    const row = new Float64Array(columns.length);
+    const dense = Math.floor(i / 50) % 2 === 0; // runs of dense rows (block path) and of sparse ones
+    for (let c = 1; c < columns.length; c++) {
+      const u = rnd();
+      row[c] = u < 0.02 ? NaN : u < 0.03 ? -Infinity : !dense && u < 0.9 ? 0 : draw[c - 1]();
+    }
+    return { role: (i % 5 === 0 ? 'dst' : 'source') as Role, row };
+  });
+  const fill = (rows: typeof data): ValueSketch => {
+    const sketch = new ValueSketch(columns);
+    for (const { role, row } of rows) sketch.addRow(role, row);
+    return sketch;
+  };
+  const dists = fill(data).distributions();
+  assert.deepEqual(fill([...data].reverse()).distributions(), dists);
+  for (const role of ['source', 'dst'] as const) {
+    for (let j = 0; j < WINDOWS.length; j++) {
+      const values = data.filter((d) => d.role === role && !Number.isNaN(d.row[j + 1])).map((d) => d.row[j + 1]);
+      const { level, buckets } = definitionOf(values.filter((v) => v !== 0));
+      const want = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+      const zeros = values.filter((v) => v === 0).length;
+      const got = dists[role][j];
+      assert.equal(got.n, values.length);
+      const gotBuckets = [...got.values]
+        .map((v, i) => ({ v, count: got.counts[i] }))
+        .filter(({ v }) => v !== 0 || zeros === 0);
+      if (zeros > 0) assert.equal(got.counts[[...got.values].indexOf(0)], zeros);
+      assert.equal(gotBuckets.length, want.length, `${role} ${j}: buckets`);
+      want.forEach(([key, members], i) => {
+        assert.equal(gotBuckets[i].count, members.length, `${role} ${j}: bucket ${i} count`);
+        const distinct = new Set(members);
+        if (distinct.size === 1) assert.equal(gotBuckets[i].v, members[0]);
+        else {
+          // a mixed bucket stands for a value between its edges: (γ^((k−1)·2^level), γ^(k·2^level)]
+          const k = Math.abs(key) - 2 ** 20;
+          const lo = Math.exp((k - 1) * 2 ** level * LOG_GAMMA);
+          const hi = Math.exp(k * 2 ** level * LOG_GAMMA);
+          const at = Math.abs(gotBuckets[i].v);
+          assert.ok(
+            at >= lo * (1 - 1e-12) && at <= hi * (1 + 1e-12),
+            `${role} ${j}: bucket ${i} value ${at} in [${lo}, ${hi}]`,
+          );
+          assert.ok(members.every((v) => Math.abs(v) > lo * (1 - 1e-12) && Math.abs(v) <= hi * (1 + 1e-12)));
+        }
+      });
+    }
+  }
 });

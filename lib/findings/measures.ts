@@ -104,8 +104,11 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
   const nw = slots.length;
   const out = new Float64Array(rows.length);
   const minActive = MIN_ACTIVE[reducer];
+  const { values, nCols } = frame;
+  const columns = view.columns;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
+    const base = r * nCols;
     let n = 0;
     let sum = 0;
     let sumSq = 0;
@@ -113,7 +116,7 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
     let peak = -Infinity;
     let total = 0;
     for (let w = 0; w < nw; w++) {
-      const v = view.value(r, w);
+      const v = values[base + columns[w]];
       if (v !== v) continue;
       if (v > peak) peak = v;
       total += v;

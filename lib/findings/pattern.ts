@@ -33,27 +33,34 @@ export const MIN_IPS = 5;
 /** Sarle's bimodality coefficient of a uniform distribution: above it suggests two clusters. */
 export const BIMODAL = 5 / 9;
 
-/** The timelines of a selection whose values vary (a constant timeline has no shape), at most {@link COHERENCE_MAX_IPS}. */
+/**
+ * The timelines of a selection whose values vary (a constant timeline has no shape), at most
+ * {@link COHERENCE_MAX_IPS}. Rows are looked at in place; only the timelines kept are copied.
+ */
 function varyingTimelines(ctx: FindingContext, selection: Selection, random: Random): Float64Array[] {
   const frame = ctx.frame(selection.group);
   const view = frame.family(selection.family);
-  const varying: Float64Array[] = [];
+  const { values, nCols } = frame;
+  const columns = view.columns;
+  const varying: number[] = [];
   for (const r of ctx.rows(selection.group, selection.role)) {
-    const s = view.series(r);
+    const base = r * nCols;
     let first = NaN;
-    let varies = false;
-    for (const v of s) {
+    for (let w = 0; w < columns.length; w++) {
+      const v = values[base + columns[w]];
       if (v !== v) continue;
       if (first !== first) first = v;
       else if (v !== first) {
-        varies = true;
+        varying.push(r);
         break;
       }
     }
-    if (varies) varying.push(s);
   }
-  if (varying.length <= COHERENCE_MAX_IPS) return varying;
-  return Array.from(drawPositions(random, varying.length, COHERENCE_MAX_IPS), (i) => varying[i]);
+  const kept =
+    varying.length <= COHERENCE_MAX_IPS
+      ? varying
+      : Array.from(drawPositions(random, varying.length, COHERENCE_MAX_IPS), (i) => varying[i]);
+  return kept.map((r) => view.series(r));
 }
 
 /**
@@ -70,55 +77,63 @@ function coherenceMeasure(series: readonly Float64Array[]): (shifts?: Int32Array
   if (series.length < 2) return () => NaN;
   let complete = true;
   for (const s of series) for (let w = 0; w < s.length && complete; w++) complete = s[w] === s[w];
-  return complete ? (shifts) => coherenceComplete(series, shifts) : (shifts) => coherenceWithGaps(series, shifts);
+  return complete ? coherenceComplete(series) : (shifts) => coherenceWithGaps(series, shifts);
 }
 
 /**
  * {@link coherenceOf} for timelines without missing values: the mean of the others is (S − s)/(k − 1)
  * with S the sum timeline, so corr(s, S − s) = (cov(s,S) − var(s)) / √(var(s)·(var(S) − 2cov(s,S) + var(s))),
- * one pass per timeline.
+ * one pass per timeline. Each timeline's mean and variance do not change when it is rotated, so they
+ * are computed once for all shifts.
  */
-function coherenceComplete(series: readonly Float64Array[], shifts?: Int32Array): number {
+function coherenceComplete(series: readonly Float64Array[]): (shifts?: Int32Array) => number {
   const k = series.length;
   const nw = series[0].length;
-  const sum = new Float64Array(nw);
   const means = new Float64Array(k);
   const vars = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     const s = series[i];
-    const shift = shifts ? shifts[i] % nw : 0;
     let m = 0;
-    for (let w = 0; w < nw; w++) {
-      const v = s[w];
-      m += v;
-      sum[w + shift < nw ? w + shift : w + shift - nw] += v;
-    }
+    for (let w = 0; w < nw; w++) m += s[w];
     m /= nw;
     let q = 0;
     for (let w = 0; w < nw; w++) q += (s[w] - m) * (s[w] - m);
     means[i] = m;
     vars[i] = q / nw;
   }
-  let mS = 0;
-  for (let w = 0; w < nw; w++) mS += sum[w];
-  mS /= nw;
-  let varS = 0;
-  for (let w = 0; w < nw; w++) varS += (sum[w] - mS) * (sum[w] - mS);
-  varS /= nw;
-  const correlations: number[] = [];
-  for (let i = 0; i < k; i++) {
-    if (!(vars[i] > 0)) continue;
-    const s = series[i];
-    const shift = shifts ? shifts[i] % nw : 0;
-    let c = 0;
-    for (let w = 0; w < nw; w++) c += s[w] * sum[w + shift < nw ? w + shift : w + shift - nw];
-    const cov = c / nw - means[i] * mS;
-    const varOthers = varS - 2 * cov + vars[i];
-    if (!(varOthers > 1e-12 * varS)) continue;
-    correlations.push((cov - vars[i]) / Math.sqrt(vars[i] * varOthers));
-  }
-  correlations.sort((a, b) => a - b);
-  return correlations.length > 0 ? quantileSorted(correlations, 0.5) : NaN;
+  return (shifts) => {
+    // Window w of timeline i lands in window w + shift (mod nw): two runs, [0, nw − shift) and the rest.
+    const sum = new Float64Array(nw);
+    for (let i = 0; i < k; i++) {
+      const s = series[i];
+      const shift = shifts ? shifts[i] % nw : 0;
+      const split = nw - shift;
+      for (let w = 0; w < split; w++) sum[w + shift] += s[w];
+      for (let w = split; w < nw; w++) sum[w - split] += s[w];
+    }
+    let mS = 0;
+    for (let w = 0; w < nw; w++) mS += sum[w];
+    mS /= nw;
+    let varS = 0;
+    for (let w = 0; w < nw; w++) varS += (sum[w] - mS) * (sum[w] - mS);
+    varS /= nw;
+    const correlations: number[] = [];
+    for (let i = 0; i < k; i++) {
+      if (!(vars[i] > 0)) continue;
+      const s = series[i];
+      const shift = shifts ? shifts[i] % nw : 0;
+      const split = nw - shift;
+      let c = 0;
+      for (let w = 0; w < split; w++) c += s[w] * sum[w + shift];
+      for (let w = split; w < nw; w++) c += s[w] * sum[w - split];
+      const cov = c / nw - means[i] * mS;
+      const varOthers = varS - 2 * cov + vars[i];
+      if (!(varOthers > 1e-12 * varS)) continue;
+      correlations.push((cov - vars[i]) / Math.sqrt(vars[i] * varOthers));
+    }
+    correlations.sort((a, b) => a - b);
+    return correlations.length > 0 ? quantileSorted(correlations, 0.5) : NaN;
+  };
 }
 
 /** {@link coherenceOf} when some values are missing: the mean of the others window by window. */

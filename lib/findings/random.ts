@@ -48,7 +48,8 @@ export function drawPositions(random: Random, n: number, k: number): Int32Array 
     }
     return out;
   }
-  const deck = Int32Array.from({ length: n }, (_, i) => i);
+  const deck = new Int32Array(n);
+  for (let i = 0; i < n; i++) deck[i] = i;
   for (let i = 0; i < k; i++) {
     const j = i + randomIndex(random, n - i);
     const t = deck[i];
