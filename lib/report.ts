@@ -6,6 +6,7 @@
  * The report command (cli/report.ts) does the I/O around them.
  */
 import { escapeHtml, unescapeHtml } from './html';
+import type { AnomalousPanels } from './params';
 
 /** How code cells appear in the HTML page. */
 export type CodeDisplay = 'show' | 'fold' | 'hide';
@@ -285,15 +286,12 @@ export const LAB_HEAVY_BYTES = 8_000_000;
  * (which draws every figure when a notebook opens, ~3 times each) and the anomalous panels are
  * lines: what `--anomalous density` would change. Undefined when there is nothing to suggest.
  */
-export function labWeightHint(
-  notebookBytes: number,
-  anomalousPanels: 'lines' | 'density' | undefined,
-): string | undefined {
+export function labWeightHint(notebookBytes: number, anomalousPanels: AnomalousPanels | undefined): string | undefined {
   if (notebookBytes <= LAB_HEAVY_BYTES || anomalousPanels === 'density') return undefined;
   const mb = (notebookBytes / 1e6).toFixed(1);
   return (
     `report: the notebook is ${mb} MB; JupyterLab with the Plotly extension draws all its figures when it opens, ` +
-    'which at this size is slow and takes over 1 GB. --anomalous density draws anomalous panels as a density ' +
+    'which at this size is slow and memory-hungry. --anomalous density draws anomalous panels as a density ' +
     'with the standout IPs as lines (a seed-scale notebook: 17 MB → 7 MB); see README, "In JupyterLab".'
   );
 }

@@ -577,7 +577,7 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   );
   assert.ok(
     notes.includes(
-      '13 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 1 that stand out in avg_Length as lines',
+      '13 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 1 that stands out in avg_Length as lines',
     ),
   );
   const max = fig.data.find((t) => t.name === 'max' && t.yaxis === 'y')!;

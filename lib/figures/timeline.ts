@@ -80,7 +80,7 @@ function densityNote(panel: Panel, family: string, standouts: number, flat: numb
   const ips = `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`;
   if (panel.group === 'normal') return ips;
   const drawn = standouts - flat;
-  return `${ips}; ${drawn.toLocaleString('en-US')} that stand out in ${family} as lines`;
+  return `${ips}; ${drawn.toLocaleString('en-US')} that stand${drawn === 1 ? 's' : ''} out in ${family} as lines`;
 }
 
 function flatNote(flat: number, ips: number, log: boolean): string {
