@@ -35,12 +35,12 @@ import {
   projectJupyterDir,
 } from '../lib/kernel';
 import {
-  ANOMALOUS_PANELS,
   type AnomalousPanels,
   type NotebookParams,
   PARAM_ENV,
   ParamError,
   paramsToEnv,
+  parseAnomalousPanels,
   parseIpList,
 } from '../lib/params';
 import {
@@ -541,28 +541,18 @@ export async function runReport(
   });
 }
 
-/** `--focus IP,...` as a list (commas or spaces, or a JSON array, as EVAL_FOCUS), or undefined. */
-function focusOption(args: ParsedArgs): string[] | undefined {
-  const raw = single(args, 'focus');
+/**
+ * The value of `--name`, read by one of lib/params' parsers (the same rules and messages as its
+ * EVAL_* variable), or undefined when absent; a bad value is a usage error.
+ */
+function paramOption<T>(args: ParsedArgs, name: string, parse: (origin: string, raw: string) => T): T | undefined {
+  const raw = single(args, name);
   if (raw === undefined) return undefined;
   try {
-    return parseIpList('--focus', raw);
+    return parse(`--${name}`, raw);
   } catch (error) {
     throw error instanceof ParamError ? new UsageError(error.message) : error;
   }
-}
-
-/** `--anomalous lines|density`, or undefined. */
-function anomalousOption(args: ParsedArgs): AnomalousPanels | undefined {
-  const raw = single(args, 'anomalous');
-  if (raw === undefined) return undefined;
-  const word = ANOMALOUS_PANELS.find((w) => w === raw);
-  if (word === undefined) {
-    throw new UsageError(
-      `--anomalous: expected one of ${ANOMALOUS_PANELS.map((w) => JSON.stringify(w)).join(', ')}, found ${JSON.stringify(raw)}`,
-    );
-  }
-  return word;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -572,7 +562,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (args.has('hide-code') && args.has('fold-code')) throw new UsageError('choose one of --hide-code and --fold-code');
-  const anomalousPanels = anomalousOption(args);
+  const anomalousPanels = paramOption(args, 'anomalous', parseAnomalousPanels);
   const result = await runReport({
     models: args.get('models'),
     full: single(args, 'full'),
@@ -580,7 +570,7 @@ async function main(argv: readonly string[]): Promise<void> {
     sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
-    focusIps: focusOption(args),
+    focusIps: paramOption(args, 'focus', parseIpList),
     baseline: single(args, 'baseline'),
     anomalousPanels: anomalousPanels,
     out: single(args, 'out'),

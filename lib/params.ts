@@ -196,6 +196,11 @@ export function parseIpList(origin: string, raw: string): string[] {
   return parseStringList(origin, raw, IP_LIST);
 }
 
+/** `lines` or `density` as a user types it (`EVAL_ANOMALOUS`, `--anomalous`); a ParamError naming both otherwise. */
+export function parseAnomalousPanels(origin: string, raw: string): AnomalousPanels {
+  return parseWord(origin, raw, ANOMALOUS_PANELS);
+}
+
 function applyField(
   out: Mutable<NotebookParams>,
   key: keyof NotebookParams,

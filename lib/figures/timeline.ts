@@ -141,9 +141,7 @@ export function plotAllIps(
       density && panel.group === 'anomalous'
         ? standoutRows(panel.frame, family, panel.role, options.standoutLines ?? TIMELINE_DEFAULTS.standoutLines)
         : new Int32Array(0);
-    const drawn = density
-      ? lineTraces({ ...panel, rows: standouts }, family, axes, log, lines)
-      : lineTraces(panel, family, axes, log, lines);
+    const drawn = lineTraces(density ? { ...panel, rows: standouts } : panel, family, axes, log, lines);
     if (density) data.push(...densityTraces(panel, family, axes, log, nBins));
     data.push(...drawn.traces);
     layout[`xaxis${suffix}`] = {
