@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Writes `text` to `file` through a temp file and a rename; creates the folder if needed. */
-export function writeFileAtomic(file: string, text: string): void {
+/** Writes `text` (or bytes) to `file` through a temp file and a rename; creates the folder if needed. */
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
   try {

@@ -6,7 +6,7 @@
  * between readers and nothing mutable is exported.
  */
 import { firstControlCharacter } from './control';
-import { DecimalScanner } from './parse-decimal';
+import { DecimalCells } from './parse-decimal';
 import { parseCellText } from './tsv';
 
 const TAB = 9;
@@ -86,8 +86,7 @@ export function createRowReader(): RowReader {
   let label = '';
   let labelEnd = 0;
   let problem: RowProblem = { kind: 'few', column: 0, fields: 0, text: '' };
-  const scanner = new DecimalScanner();
-  const value = scanner.value;
+  const cells = new DecimalCells();
 
   function fail(kind: RowProblem['kind'], column: number, fields: number, found: string): false {
     problem = { kind, column, fields, text: found };
@@ -123,18 +122,18 @@ export function createRowReader(): RowReader {
     return true;
   }
 
-  /** A cell that is not a plain decimal: pandas' other number texts, or a problem. Returns its end or -1. */
-  function otherCell(buf: Uint8Array, p: number, end: number, column: number): number {
+  /**
+   * A cell the WebAssembly left: pandas' other number texts (missing-value markers, infinities,
+   * quoted numbers), decimals it cannot convert exactly, or a problem. Sets `values[c]`; false on a problem.
+   */
+  function otherCell(buf: Uint8Array, p: number, end: number, c: number, values: Float64Array): boolean {
     let cellEnd = indexOfByte(buf, TAB, p, end);
     if (cellEnd < 0) cellEnd = end;
     const cell = text(buf, p, cellEnd);
     const parsed = parseCellText(cell);
-    if (parsed === undefined) {
-      fail(firstControlCharacter(cell) >= 0 ? 'control' : 'number', column, 0, cell);
-      return -1;
-    }
-    value[0] = parsed;
-    return cellEnd;
+    if (parsed === undefined) return fail(firstControlCharacter(cell) >= 0 ? 'control' : 'number', c + 2, 0, cell);
+    values[c] = parsed;
+    return true;
   }
 
   function parseRow(
@@ -146,34 +145,15 @@ export function createRowReader(): RowReader {
     base: number,
   ): boolean {
     if (!parseLabel(buf, start, end)) return false;
-    let p = labelEnd;
-    const last = nCols - 1;
-    // Each branch stores its own value: one variable joining 0, NaN and the scanned double made V8
-    // box every scanned number (a heap allocation per cell, ~15 bytes, most of the threads' GC).
-    for (let c = 0; c < nCols; c++) {
-      let q: number;
-      const b0 = buf[p];
-      if (b0 === 48 && buf[p + 1] === 46 && buf[p + 2] === 48 && (buf[p + 3] === TAB || p + 3 === end)) {
-        out[base + c] = 0; // "0.0", the commonest cell of sparse tables by far
-        q = p + 3;
-      } else if (b0 === TAB || p === end) {
-        out[base + c] = NaN;
-        q = p;
-      } else {
-        q = scanner.scan(buf, p);
-        if (q < 0 || (buf[q] !== TAB && q !== end)) {
-          q = otherCell(buf, p, end, c + 2);
-          if (q < 0) return false;
-        }
-        out[base + c] = value[0];
-      }
-      if (c < last) {
-        if (q === end) return fail('few', c + 2, c + 2, '');
-        p = q + 1;
-      } else if (q !== end) {
-        return fail('many', nCols + 2, countFields(buf, labelEnd, end) + 1, ''); // not counting tabs inside a quoted index
-      }
+    const reached = cells.read(buf, labelEnd, end, nCols);
+    const values = cells.values;
+    // The cells left to us come in line order, before any miscount: the first problem is the one reported.
+    for (let i = 0, n = cells.fallbacks; i < n; i++) {
+      if (!otherCell(buf, cells.fallbackStart(i), end, cells.fallbackCell(i), values)) return false;
     }
+    if (reached < 0) return fail('few', cells.cellsRead + 1, cells.cellsRead + 1, '');
+    if (reached !== end) return fail('many', nCols + 2, countFields(buf, labelEnd, end) + 1, ''); // not counting tabs inside a quoted index
+    out.set(values.subarray(0, nCols), base);
     return true;
   }
 
