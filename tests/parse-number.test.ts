@@ -16,6 +16,7 @@ const decimalValue = scanner.value;
 const scanDecimal = (buf: Uint8Array, p: number): number => scanner.scan(buf, p);
 import { pythonFloatRepr } from '../data/synth/pyfloat';
 import { evaluateFull, readTable } from '../lib/loaders';
+import { createRowReader } from '../lib/row-reader';
 import { prng } from './frames';
 
 function randomDouble(rand: () => number): number {
@@ -267,25 +268,29 @@ test('a table of random literals reads back as Number(text), with 1 and 2 thread
   }
 });
 
+const rowReader = createRowReader();
+const row = new Float64Array(3);
+
 /**
- * Scans `text` with the word-at-a-time path (the number followed by a tab and `filler` bytes, as
- * inside a table line) and with the byte-at-a-time path (the number at the very end of its buffer);
- * both must give Number(text) and stop just after the number.
+ * Reads `text` both ways into the WebAssembly converter: as one number (`DecimalScanner.scan`, which
+ * copies the number's bytes in), which must stop just after it, and as the middle cell of a table
+ * line (the row reader converts a line's cells in one call, leaving some to `Number()`). Both must
+ * give Number(text).
  */
-function checkBothPaths(text: string, filler = '123456789.0e5\t'): void {
-  const padded = Buffer.from(`${text}\t${filler.repeat(4)}\n`, 'latin1');
+function checkBothPaths(text: string, filler = '123456789.0e5'): void {
+  const padded = Buffer.from(`${text}\t${filler}\n`, 'latin1');
   const end = scanDecimal(padded, 0);
   assert.equal(end, text.length, `${text}: end ${end}`);
   assert.ok(
     Object.is(decimalValue[0], Number(text)),
-    `${text} (words): ${decimalValue[0]}, Number() gives ${Number(text)}`,
+    `${text} (one number): ${decimalValue[0]}, Number() gives ${Number(text)}`,
   );
-  const tight = Buffer.from(`${text}\n`, 'latin1');
-  assert.equal(scanDecimal(tight, 0), text.length, `${text}: end (bytes)`);
+  const line = Buffer.from(`1.2.3.4source\t${filler}\t${text}\t${filler}\n`, 'latin1');
   assert.ok(
-    Object.is(decimalValue[0], Number(text)),
-    `${text} (bytes): ${decimalValue[0]}, Number() gives ${Number(text)}`,
+    rowReader.parseRow(line, 0, line.length - 1, 3, row, 0),
+    `${text} (line): ${JSON.stringify(rowReader.problem)}`,
   );
+  assert.ok(Object.is(row[1], Number(text)), `${text} (line): ${row[1]}, Number() gives ${Number(text)}`);
 }
 
 /** Dense decimals as Python's repr writes them: lognormal, uniform-bits, 17-digit, tiny, huge, subnormal. */
@@ -313,7 +318,7 @@ function* denseLiterals(count: number, seed: number): Generator<string> {
   }
 }
 
-test('dense repr decimals equal Number(text) on both scanning paths (800,000 of them)', () => {
+test('dense repr decimals equal Number(text) as one number and as a cell of a line (800,000 of them)', () => {
   let n = 0;
   for (const text of denseLiterals(800_000, 140)) {
     checkBothPaths(text);
@@ -382,7 +387,7 @@ test('a dense table (every cell a full-precision decimal) reads back as Number(t
   }
 });
 
-test('long, 17-digit and round-half-even boundary literals equal Number(text) on both paths', () => {
+test('long, 17-digit and round-half-even boundary literals equal Number(text) as one number and as a cell of a line', () => {
   const rand = prng(2026);
   const cases: string[] = [...EDGE_CASES, ...exactTies()];
   for (let i = 0; i < 4000; i++) {
