@@ -178,6 +178,13 @@ test('humanNumber and humanShare format for readers', () => {
   assert.equal(humanShare(0.995), '99.5%');
 });
 
+test("humanNumber groups thousands as toLocaleString('en-US') does (without loading the locale data)", () => {
+  const r = rng(23);
+  const values = [1000, -1000, 999_999.5, -999_999.5, 1_000_000, 999_999_999.4, -999_999_999.4, 123_456.49];
+  for (let i = 0; i < 2000; i++) values.push((r() < 0.5 ? -1 : 1) * 10 ** (3 + r() * 6));
+  for (const x of values) assert.equal(humanNumber(x), Math.round(x).toLocaleString('en-US'), String(x));
+});
+
 test('quantiles (linear-time selection) equal the sorted-array quantiles, duplicates and extremes included', () => {
   const r = rng(17);
   for (const n of [1, 2, 3, 10, 101, 5000]) {
