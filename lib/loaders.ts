@@ -95,7 +95,7 @@ export async function readTable(file: string, options?: ReadOptions): Promise<Fr
     const values = new SharedArrayBuffer(rows * nCols * (float32 ? 4 : 8));
     const progress = new ProgressReporter(head.size, options?.onProgress, head.dataStart);
     const jobs: ReadJob[] = ranges.map((range) => ({ ...range, nCols, values, float32 }));
-    const parts = await pool.all<{ labels: string[]; lineOfRow: Int32Array }>('read', jobs, progress.add);
+    const parts = await pool.spread<{ labels: string[]; lineOfRow: Int32Array }>('read', jobs, progress.add);
     const index = parts.flatMap((part) => part.labels);
     const lineOfRow = new Int32Array(rows);
     parts.forEach((part, k) => lineOfRow.set(part.lineOfRow, ranges[k].rowOffset));

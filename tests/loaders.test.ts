@@ -166,6 +166,23 @@ test('readHeader reads only the header: keys and grid', async () => {
   assert.equal(grid.starts.length, WINDOWS);
 });
 
+test('a whole read taken range by range by the free thread: rows in file order, the earliest bad row named', async () => {
+  const t = writeTable('many-ranges.tsv', 600, 9);
+  for (const workers of [2, 3]) assertFrameMatches(await readTable(t.file, { workers }), t);
+  // Two bad cells far apart (in different ranges): whichever thread meets one first, the earlier is reported.
+  const cells = t.cells.map((row) => [...row]);
+  cells[40][3] = '1,5';
+  cells[560][7] = 'x';
+  const bad = writeCells('many-ranges-bad.tsv', t.headers, t.labels, cells);
+  for (const workers of [1, 2, 3]) {
+    await assert.rejects(readTable(bad.file, { workers }), (error: unknown) => {
+      assert.ok(error instanceof InputError, String(error));
+      assert.deepEqual([error.position.line, error.position.column], [42, 5], `${workers} threads: ${error.message}`);
+      return true;
+    });
+  }
+});
+
 test('float32 stores Math.fround of each value', async () => {
   const t = writeTable('f32.tsv', 200, 4);
   const f64 = await readTable(t.file);
