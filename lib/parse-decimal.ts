@@ -84,7 +84,7 @@ class DecimalMachine {
   bytes: Uint8Array;
   private capacity = 0;
   private inputCapacity = 0;
-  valuesAt = REGIONS;
+  readonly valuesAt = REGIONS;
   fallbackAt = REGIONS;
   inputAt = REGIONS;
   values = new Float64Array(0);
