@@ -335,12 +335,8 @@ export class ValueSketch {
         continue;
       }
       const key = rankKey(v, words[2 * i + HIGH], level);
-      let h = key & (SLOT_INDEX - 1);
-      let slot = slots[slotBase + h];
-      while (slot !== 0 && keys[base + slot - 1] !== key) {
-        h = (h + 1) & (SLOT_INDEX - 1);
-        slot = slots[slotBase + h];
-      }
+      const h = this.probe(cell, key);
+      const slot = slots[slotBase + h];
       if (slot !== 0) {
         const at = base + slot - 1;
         counts[at]++;
@@ -364,6 +360,24 @@ export class ValueSketch {
   }
 
   /**
+   * Where `key` is, or would go, in a cell's slot index: the position of the slot holding its bucket,
+   * or of the free slot that ends its probe sequence (linear probing; the index is at most half full).
+   * Small, so that it is inlined into the hot loop.
+   */
+  private probe(cell: number, key: number): number {
+    const { keys, slots } = this;
+    const base = cell * B;
+    const slotBase = cell * SLOT_INDEX;
+    let h = key & (SLOT_INDEX - 1);
+    let slot = slots[slotBase + h];
+    while (slot !== 0 && keys[base + slot - 1] !== key) {
+      h = (h + 1) & (SLOT_INDEX - 1);
+      slot = slots[slotBase + h];
+    }
+    return h;
+  }
+
+  /**
    * Pairs up a cell's buckets in place, in their slot order (unsorted), merging buckets that meet
    * through a fresh slot index; returns the new size.
    */
@@ -375,12 +389,8 @@ export class ValueSketch {
     let out = 0;
     for (let s = 0; s < used; s++) {
       const key = coarser(keys[base + s]);
-      let h = key & (SLOT_INDEX - 1);
-      let slot = slots[slotBase + h];
-      while (slot !== 0 && keys[base + slot - 1] !== key) {
-        h = (h + 1) & (SLOT_INDEX - 1);
-        slot = slots[slotBase + h];
-      }
+      const h = this.probe(cell, key);
+      const slot = slots[slotBase + h];
       if (slot !== 0) {
         const at = base + slot - 1;
         counts[at] += counts[base + s];
