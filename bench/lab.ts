@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { findProjectRoot } from '../lib/kernel';
+import { findProjectRoot } from '../lib/notebook/kernel';
 import { runCommand } from '../cli/args';
 import { type LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
 import { figureOutputCount, scrollThroughFigures, waitForNotebook, watchPlotlyDraws } from '../tests/lab-page';

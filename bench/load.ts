@@ -92,7 +92,7 @@ async function child(kind: string, file: string): Promise<void> {
     // The loaders take one parse thread per core; summary-1 is that command on a one-core machine.
     if (kind === 'summary-1')
       (require('node:os') as { availableParallelism: () => number }).availableParallelism = () => 1;
-    const { evaluate } = await import('../lib/evaluation');
+    const { evaluate } = await import('../lib/summary/evaluate');
     const models = fs
       .readdirSync(modelsBeside(file))
       .sort()

@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_RUN_FOLDERS, type ReportResult, runReport } from '../cli/report';
-import { findProjectRoot } from '../lib/kernel';
-import type { Summary } from '../lib/summary';
+import { findProjectRoot } from '../lib/notebook/kernel';
+import type { Summary } from '../lib/summary/schema';
 import { benchArgs, stringOption, wholeNumber } from './args';
 import { runCommand } from '../cli/args';
 

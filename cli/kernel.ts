@@ -12,7 +12,7 @@ import {
   kernelSpec,
   projectJupyterDir,
   userJupyterDataDir,
-} from '../lib/kernel';
+} from '../lib/notebook/kernel';
 import {
   HELP,
   type OptionTable,

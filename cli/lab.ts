@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findProjectRoot } from '../lib/kernel';
+import { findProjectRoot } from '../lib/notebook/kernel';
 import { runCommand } from './args';
 import { type LabVariant, ensureLabBuild, startLab } from '../lab/harness';
 

@@ -33,7 +33,7 @@ import {
   kernelSpec,
   KERNEL_NAME,
   projectJupyterDir,
-} from '../lib/kernel';
+} from '../lib/notebook/kernel';
 import {
   type AnomalousPanels,
   type NotebookParams,
@@ -42,7 +42,7 @@ import {
   paramsToEnv,
   parseAnomalousPanels,
   parseIpList,
-} from '../lib/params';
+} from '../lib/notebook/params';
 import {
   type CodeDisplay,
   type NotebookJson,
@@ -54,9 +54,9 @@ import {
   labWeightHint,
   parseRunnerEvent,
   stripAnsi,
-} from '../lib/report';
-import { type AnomalyJson, anomaliesCsv } from '../lib/anomalies';
-import { readBaseline } from '../lib/baseline-summary';
+} from '../lib/notebook/report';
+import { type AnomalyJson, anomaliesCsv } from '../lib/triage/anomalies';
+import { readBaseline } from '../lib/summary/baseline-summary';
 import { InputError } from '../lib/types';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 import {
@@ -67,7 +67,7 @@ import {
   kernelStartSeconds,
   nextRunState,
   progressLine,
-} from '../lib/notebook-run';
+} from '../lib/notebook/notebook-run';
 
 const COMMAND = 'npm run report --';
 const OPTIONS: OptionTable = {
@@ -137,7 +137,7 @@ export interface ReportOptions {
 }
 
 /** Time spent in one executed code cell. */
-export type { CellTiming } from '../lib/notebook-run';
+export type { CellTiming } from '../lib/notebook/notebook-run';
 
 /** What a successful report wrote and how long its parts took. */
 export interface ReportResult {
@@ -366,7 +366,7 @@ interface NotebookRun {
 /**
  * Step 3, run the notebook: scripts/run_notebook.py executes it through nbclient, writes the executed
  * notebook and nbconvert's HTML under temp names, and prints one JSON event a line; each event
- * advances the run's state (lib/notebook-run.ts) and may print a progress line.
+ * advances the run's state (lib/notebook/notebook-run.ts) and may print a progress line.
  */
 async function runNotebook(
   inputs: ReportInputs,

@@ -17,8 +17,8 @@ import {
   synopsis,
   wantsHelp,
 } from './args';
-import { evaluate } from '../lib/evaluation';
-import { readBaseline } from '../lib/baseline-summary';
+import { evaluate } from '../lib/summary/evaluate';
+import { readBaseline } from '../lib/summary/baseline-summary';
 import { writeFileAtomic } from '../lib/files';
 import { InputError } from '../lib/types';
 

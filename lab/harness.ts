@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { ensureKernelSpec, kernelSpec, kernelProblems, projectJupyterDir } from '../lib/kernel';
+import { ensureKernelSpec, kernelSpec, kernelProblems, projectJupyterDir } from '../lib/notebook/kernel';
 
 /** `plotly`: Lab with jupyterlab-plotly's renderer; `html`: Lab without it (figures from text/html). */
 export type LabVariant = 'plotly' | 'html';

@@ -10,8 +10,8 @@
 export { DEFAULT_SAMPLE, DEFAULT_SEED, DEFAULT_CELL_TIMEOUT_SECONDS, MAX_PROFILES, TRIAGE_ROWS } from './defaults';
 
 // Rows, columns and input errors.
-export { Frame } from './frame';
-export type { FamilyView, FrameInit, Values } from './frame';
+export { Frame } from './table/frame';
+export type { FamilyView, FrameInit, Values } from './table/frame';
 export { InputError, ROLES, roleOf } from './types';
 export type {
   ColumnKey,
@@ -24,32 +24,44 @@ export type {
   WindowGrid,
 } from './types';
 
-// Reading model runs and the full dataset (streamed, or whole).
-export { ANOMALIES_FILE, anomaliesFile, loadRuns, pickReference } from './runs';
-export type { Run, RunSpec } from './runs';
-export { evaluateFull, readTable } from './loaders';
-export { readHeader } from './table-head';
-export type { EvaluateOptions, FullEvaluation, Progress, ReadOptions } from './loaders';
-export { sampleFrame, sampleNormalRows } from './sample';
-export { toArquero, toDanfo } from './interop';
-export type { InteropOptions } from './interop';
+// Reading model runs and the full dataset (streamed, or whole): lib/loaders.ts names them.
+export {
+  ANOMALIES_FILE,
+  anomaliesFile,
+  evaluateFull,
+  loadRuns,
+  pickReference,
+  readHeader,
+  readTable,
+  sampleFrame,
+  sampleNormalRows,
+} from './loaders';
+export type { EvaluateOptions, FullEvaluation, Progress, ReadOptions, Run, RunSpec } from './loaders';
+export { toArquero, toDanfo } from './notebook/interop';
+export type { InteropOptions } from './notebook/interop';
 
 // Notebook parameters (the parameters cell, EVAL_* variables, a JSON file).
-export { PARAM_ENV, ParamError, describeParams, paramsToEnv, resolveParams, summaryPath } from './params';
-export type { NotebookParams } from './params';
+export { PARAM_ENV, ParamError, describeParams, paramsToEnv, resolveParams, summaryPath } from './notebook/params';
+export type { NotebookParams } from './notebook/params';
 
 // The evaluation end to end, and summary.json.
-export { assess, evaluate, evaluateFrame, fullFacts } from './evaluation';
-export type { AssessInput, Assessment, Evaluation, EvaluationParams, EvaluationProgress } from './evaluation';
-export { familyStats } from './stats';
-export { buildSummary } from './summary';
-export type { FullFacts, Summary } from './summary';
+export { assess, evaluate, evaluateFrame, fullFacts } from './summary/evaluate';
+export type { AssessInput, Assessment, Evaluation, EvaluationParams, EvaluationProgress } from './summary/evaluate';
+export { familyStats } from './table/stats';
+export { buildSummary } from './summary/summary';
+export type { FullFacts, Summary } from './summary/schema';
 export { writeFileAtomic } from './files';
-export { provenanceMarkdown } from './provenance';
+export { provenanceMarkdown } from './evaluation/provenance';
 
 // Runs compared: common anomalies and the IPs only one run flagged.
-export { commonCount, describeOverlaps, exclusiveIntersections, referenceOverlaps, uniqueToRun } from './overlap';
-export type { Intersection, LabelledRun, Overlap } from './overlap';
+export {
+  commonCount,
+  describeOverlaps,
+  exclusiveIntersections,
+  referenceOverlaps,
+  uniqueToRun,
+} from './evaluation/overlap';
+export type { Intersection, LabelledRun, Overlap } from './evaluation/overlap';
 
 // The seed's findings, checked on the data at hand.
 export {
@@ -76,45 +88,55 @@ export type {
 } from './findings';
 
 // Why these IPs: reasons, triage, campaigns, profiles and standouts.
-export { explainRows, rankExplanations } from './reasons';
-export type { FamilyDeviation, RowExplanation } from './reasons';
-export { anomaliesCsv, anomaliesJson, describeReason, triageRows } from './anomalies';
-export type { AnomalyJson, AnomalyReasonJson, TriageRow } from './anomalies';
-export { findCampaigns } from './campaigns';
-export type { CampaignGroup, CampaignOptions, Campaigns } from './campaigns';
-export { labelsFor, profileTargets } from './profiles';
-export type { ProfileTarget } from './profiles';
-export { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from './standouts';
-export type { MatchingPair, Standout } from './standouts';
+export { explainRows, rankExplanations } from './triage/reasons';
+export type { FamilyDeviation, RowExplanation } from './triage/reasons';
+export { anomaliesCsv, anomaliesJson, describeReason, triageRows } from './triage/anomalies';
+export type { AnomalyJson, AnomalyReasonJson, TriageRow } from './triage/anomalies';
+export { findCampaigns } from './triage/campaigns';
+export type { CampaignGroup, CampaignOptions, Campaigns } from './triage/campaigns';
+export { labelsFor, profileTargets } from './triage/profiles';
+export type { ProfileTarget } from './triage/profiles';
+export { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from './triage/standouts';
+export type { MatchingPair, Standout } from './triage/standouts';
 
 // What changed since an earlier summary.json.
-export { readBaseline } from './baseline-summary';
-export type { Baseline } from './baseline-summary';
-export { compareWithBaseline } from './changes';
-export type { Changes } from './changes';
-export { NO_BASELINE_MARKDOWN, anyMove, changesFigure, changesMarkdown } from './changes-view';
+export { readBaseline } from './summary/baseline-summary';
+export type { Baseline } from './summary/baseline-summary';
+export { compareWithBaseline } from './summary/changes';
+export type { Changes } from './summary/schema';
+export { NO_BASELINE_MARKDOWN, anyMove, changesMarkdown } from './notebook/changes-view';
 
-// Figures (pure Plotly specs) and their options.
-export { evidenceFigure } from './figures/evidence';
-export { overlapFigure } from './figures/overlap';
-export { plotAllIps } from './figures/timeline';
-export type { AllIpsOptions } from './figures/timeline';
-export type { PlotlyFigure } from './figures/spec';
-export { levelsFigure } from './figures/levels';
-export { campaignsFigure } from './figures/campaigns';
-export type { CampaignsFigureOptions } from './figures/campaigns';
-export { profileFigure } from './figures/profile';
-export type { ProfileOptions } from './figures/profile';
+// Figures (pure Plotly specs), their options, and showing them: lib/plots.ts names them.
+export {
+  campaignsFigure,
+  changesFigure,
+  checkAllIpsOptions,
+  checkFigureBundleOptions,
+  evidenceFigure,
+  figureBundle,
+  levelsFigure,
+  loadPlotly,
+  overlapFigure,
+  plotAllIps,
+  profileFigure,
+  showFigure,
+} from './plots';
+export type {
+  AllIpsOptions,
+  CampaignsFigureOptions,
+  FigureBundleOptions,
+  PlotlyFigure,
+  ProfileOptions,
+} from './plots';
 export { OptionError } from './options';
-export { checkAllIpsOptions, checkFigureBundleOptions } from './plot-options';
 
 // Showing things in a notebook, and escaping what attackers wrote.
-export { NoKernelError, figureBundle, loadPlotly, showFigure, showHtml, showMarkdown, showTable } from './display';
-export type { FigureBundleOptions } from './display';
-export { escapeHtml, escapeMarkdown, frameTableHtml, simpleTableHtml } from './html';
-export type { FrameTableOptions } from './html';
+export { NoKernelError, showHtml, showMarkdown, showTable } from './notebook/display';
+export { escapeHtml, escapeMarkdown, simpleTableHtml } from './html';
+export { frameTableHtml } from './notebook/frame-table';
+export type { FrameTableOptions } from './notebook/frame-table';
 
-// The evaluation notebook's cells (lib/notebook.ts).
+// The evaluation notebook's cells (lib/notebook/cells.ts).
 export {
   campaignsMarkdown,
   changesOutputs,
@@ -132,5 +154,5 @@ export {
   triageTableHtml,
   uniqueLabelsMarkdown,
   writeSummaryFile,
-} from './notebook';
-export type { CellOutput, Display, FullRead, SeedCells, SeedData } from './notebook';
+} from './notebook/cells';
+export type { CellOutput, Display, FullRead, SeedCells, SeedData } from './notebook/cells';

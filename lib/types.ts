@@ -135,3 +135,14 @@ export interface FamilyEvidence {
   readonly family: string;
   readonly cells: readonly EvidenceCell[];
 }
+
+/** A statistic as JSON allows it: NaN → null, ±Infinity → "Infinity" / "-Infinity". */
+export type JsonNumber = number | null | 'Infinity' | '-Infinity';
+
+/** Converts a statistic to its JSON form (see JsonNumber). */
+export function jsonNumber(x: number): JsonNumber {
+  if (Number.isNaN(x)) return null;
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return x;
+}

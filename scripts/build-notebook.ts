@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEED_SECTIONS } from '../lib/findings';
-import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/kernel';
+import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/notebook/kernel';
 import { writeFileAtomic } from '../lib/files';
 import { DEFAULT_SAMPLE, DEFAULT_SEED, TRIAGE_ROWS } from '../lib/defaults';
 

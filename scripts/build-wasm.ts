@@ -1,5 +1,5 @@
 /**
- * Compiles the WebAssembly text sources of lib/wasm/ (`*.wat`) to dist/lib/wasm/*.wasm with wabt
+ * Compiles the WebAssembly text sources of lib/reader/wasm/ (`*.wat`) to dist/lib/reader/wasm/*.wasm with wabt
  * (a devDependency: the compiled module is part of the build, never committed), validating each.
  * `npm run build` runs it after tsc.
  *
@@ -8,13 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import wabt from 'wabt';
-import { findProjectRoot } from '../lib/kernel';
+import { findProjectRoot } from '../lib/notebook/kernel';
 import { writeFileAtomic } from '../lib/files';
 
 async function main(): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const sources = path.join(root, 'lib', 'wasm');
-  const target = path.join(root, 'dist', 'lib', 'wasm');
+  const sources = path.join(root, 'lib', 'reader', 'wasm');
+  const target = path.join(root, 'dist', 'lib', 'reader', 'wasm');
   const compiler = await wabt();
   fs.mkdirSync(target, { recursive: true });
   for (const name of fs.readdirSync(sources).filter((file) => file.endsWith('.wat'))) {

@@ -9,17 +9,17 @@ import {
   describeReason,
   runsByLabel,
   triageRows,
-} from '../lib/anomalies';
-import type { RowExplanation } from '../lib/reasons';
+} from '../lib/triage/anomalies';
+import type { RowExplanation } from '../lib/triage/reasons';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { profileFigure } from '../lib/figures/profile';
-import { findCampaigns } from '../lib/campaigns';
-import { labelsFor, profileTargets } from '../lib/profiles';
-import { ParamError, describeParams, paramsToEnv, resolveParams } from '../lib/params';
-import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
-import { ValueSketch } from '../lib/sketch';
-import { baselineOf } from '../lib/baseline';
+import { findCampaigns } from '../lib/triage/campaigns';
+import { labelsFor, profileTargets } from '../lib/triage/profiles';
+import { ParamError, describeParams, paramsToEnv, resolveParams } from '../lib/notebook/params';
+import { Frame } from '../lib/table/frame';
+import { parseColumnKey } from '../lib/table/columns';
+import { ValueSketch } from '../lib/table/sketch';
+import { baselineOf } from '../lib/evaluation/baseline';
 import { type TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cutTree, findCampaigns, leafOrder, wardClustering } from '../lib/campaigns';
-import { evaluate } from '../lib/evaluation';
+import { cutTree, findCampaigns, leafOrder, wardClustering } from '../lib/triage/campaigns';
+import { evaluate } from '../lib/summary/evaluate';
 import { generateDataset } from '../data/synth/dataset';
 import { buildPopulation } from '../data/synth/population';
 import { DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
-import type { FamilyDeviation, RowExplanation } from '../lib/reasons';
+import type { FamilyDeviation, RowExplanation } from '../lib/triage/reasons';
 import { prng as random } from './frames';
 
 /** Ward's clustering the textbook way: merge the pair whose union adds least within-cluster sum of squares. */

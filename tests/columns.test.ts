@@ -1,7 +1,7 @@
 /** Column keys and window grids: the tuple headers pandas writes, and everything else rejected. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freqAlias, inferGrid, parseColumnKey, parseHeaderFields, parsePythonPair } from '../lib/columns';
+import { freqAlias, inferGrid, parseColumnKey, parseHeaderFields, parsePythonPair } from '../lib/table/columns';
 import { InputError, type ValueKey } from '../lib/types';
 
 const at = { file: 'f.tsv', line: 1, column: 7 };

@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { readHeader } from '../lib/table-head';
-import { controlCharacterName } from '../lib/control';
+import { readHeader } from '../lib/reader/table-head';
+import { controlCharacterName } from '../lib/reader/control';
 import { InputError } from '../lib/types';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'control-test-'));

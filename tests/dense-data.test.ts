@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDense } from '../data/synth/dense';
-import { evaluate } from '../lib/evaluation';
+import { evaluate } from '../lib/summary/evaluate';
 
 const PYTHON = '/usr/bin/python3';
 const CLI = path.resolve(__dirname, '..', 'data', 'generate.js');

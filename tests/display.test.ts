@@ -16,10 +16,11 @@ import {
   plotlyTextToPlain,
   show,
   tableBundle,
-} from '../lib/display';
-import { escapeHtml, escapeMarkdown, frameTableHtml, unescapeHtml } from '../lib/html';
-import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/plotly-bundle';
-import { drawFigures } from '../lib/browser/draw-figures';
+} from '../lib/notebook/display';
+import { escapeHtml, escapeMarkdown, unescapeHtml } from '../lib/html';
+import { frameTableHtml } from '../lib/notebook/frame-table';
+import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/notebook/plotly-bundle';
+import { drawFigures } from '../lib/notebook/browser/draw-figures';
 import type { PlotlyFigure } from '../lib/figures/spec';
 import { groupLines } from '../lib/figures/group-lines';
 import { plotAllIps } from '../lib/figures/timeline';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { evaluateFrame } from '../lib/evaluation';
+import { evaluateFrame } from '../lib/summary/evaluate';
 import { evaluateFull, readTable } from '../lib/loaders';
 
 const TINY = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'tiny');

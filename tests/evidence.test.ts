@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Frame } from '../lib/frame';
+import type { Frame } from '../lib/table/frame';
 import { prng, timelineFrame } from './frames';
 import type { FamilyStats } from '../lib/types';
 import {
@@ -13,7 +13,7 @@ import {
   humanShare,
   quantiles,
   quantileSorted,
-} from '../lib/evidence';
+} from '../lib/evaluation/evidence';
 
 const frameOf = (rows: Record<string, Record<string, readonly number[]>>): Frame => timelineFrame(rows);
 const rng = prng;

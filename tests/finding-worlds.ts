@@ -4,8 +4,8 @@
  * the seed gets its two worlds without a hand-written frame each.
  */
 import { type Claim, COUNT_WORDS, DEGREES } from '../lib/findings/claims';
-import type { Frame } from '../lib/frame';
-import type { LabelledRun } from '../lib/overlap';
+import type { Frame } from '../lib/table/frame';
+import type { LabelledRun } from '../lib/evaluation/overlap';
 import { type Group, type Role, ROLES } from '../lib/types';
 import type { FindingInputs } from '../lib/findings';
 import { prng, timelineFrame, type Timeline } from './frames';

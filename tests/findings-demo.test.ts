@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDataset } from '../data/synth/dataset';
 import { DEMO_SCALE } from '../data/synth/layout';
-import { type Evaluation, evaluate } from '../lib/evaluation';
+import { type Evaluation, evaluate } from '../lib/summary/evaluate';
 import { SEED_SECTIONS, type VerdictStatus, evaluateFindings, findingContext, verdictCounts } from '../lib/findings';
 import { activeShares } from '../lib/findings/measures';
 import { readTable } from '../lib/loaders';

@@ -24,7 +24,7 @@ import {
   verdictCounts,
 } from '../lib/findings';
 import { conjunction, judge } from '../lib/findings/verdict';
-import { coherenceOf } from '../lib/findings/pattern';
+import { coherenceOf } from '../lib/findings/coherence';
 import { levelsFigure } from '../lib/figures/levels';
 import { higher } from '../lib/findings/claims';
 import { worldFamilies, worldFor } from './finding-worlds';

@@ -2,8 +2,8 @@
  * Test helpers: hand-built frames of five-minute timelines, and a seeded PRNG so that failures
  * reproduce.
  */
-import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
+import { Frame } from '../lib/table/frame';
+import { parseColumnKey } from '../lib/table/columns';
 import { type ColumnKey, formatNaiveTimestamp } from '../lib/types';
 
 /** Start of the seed's first five-minute window, 2019-02-01 09:35. */

@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTable } from '../lib/loaders';
-import { toArquero, toDanfo } from '../lib/interop';
-import type { Frame } from '../lib/frame';
+import { toArquero, toDanfo } from '../lib/notebook/interop';
+import type { Frame } from '../lib/table/frame';
 
 const H = (family: string, minute: number) =>
   `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;

@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KERNEL_NAME, findProjectRoot, projectJupyterDir } from '../lib/kernel';
+import { KERNEL_NAME, findProjectRoot, projectJupyterDir } from '../lib/notebook/kernel';
 import { findJupyterPython } from '../cli/report';
 import { DEFAULT_CELL_TIMEOUT_SECONDS } from '../lib/defaults';
-import { parseRunnerEvent, type RunnerEvent } from '../lib/report';
+import { parseRunnerEvent, type RunnerEvent } from '../lib/notebook/report';
 
 const root = findProjectRoot(__dirname);
 const kernelCli = path.join(root, 'dist', 'cli', 'kernel.js');
@@ -87,7 +87,7 @@ test('a notebook next to notebooks/ imports dist/lib, loads arquero and shows a 
       metadata: { kernelspec: { name: KERNEL_NAME, display_name: 'TypeScript', language: 'typescript' } },
       cells: [
         cell(
-          "import * as display from '../dist/lib/display';\nimport * as params from '../dist/lib/params';\nconsole.log(process.cwd());",
+          "import * as display from '../dist/lib/notebook/display';\nimport * as params from '../dist/lib/notebook/params';\nconsole.log(process.cwd());",
         ),
         cell(
           "const aq = await import('arquero');\nconst t = aq.table({ x: [1, 2, 3] });\nconsole.log('arquero rows', t.numRows());",

@@ -22,8 +22,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { findProjectRoot } from '../lib/kernel';
-import { paramsToEnv } from '../lib/params';
+import { findProjectRoot } from '../lib/notebook/kernel';
+import { paramsToEnv } from '../lib/notebook/params';
 import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
 import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
 import {

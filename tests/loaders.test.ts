@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable, type Progress } from '../lib/loaders';
-import { readHeader } from '../lib/table-head';
-import { familyStats } from '../lib/stats';
-import { sampleFrame } from '../lib/sample';
-import type { Frame } from '../lib/frame';
+import { readHeader } from '../lib/reader/table-head';
+import { familyStats } from '../lib/table/stats';
+import { sampleFrame } from '../lib/table/sample';
+import type { Frame } from '../lib/table/frame';
 import { InputError, type GroupStats, roleOf } from '../lib/types';
 import { prng } from './frames';
 

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import type { Frame } from '../lib/frame';
+import type { Frame } from '../lib/table/frame';
 import { InputError } from '../lib/types';
 import { type StrictRead, type Table, readStrict } from './independent';
 import { prng } from './frames';

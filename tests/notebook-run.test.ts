@@ -1,5 +1,5 @@
 /**
- * The runner's events folded into the report's cells, failure and timings (lib/notebook-run.ts),
+ * The runner's events folded into the report's cells, failure and timings (lib/notebook/notebook-run.ts),
  * from the lines scripts/run_notebook.py prints.
  */
 import { test } from 'node:test';
@@ -11,8 +11,8 @@ import {
   kernelStartSeconds,
   nextRunState,
   progressLine,
-} from '../lib/notebook-run';
-import { parseRunnerEvent } from '../lib/report';
+} from '../lib/notebook/notebook-run';
+import { parseRunnerEvent } from '../lib/notebook/report';
 
 /** Folds runner lines, each at its time (ms), returning the state and the lines printed. */
 function fold(lines: readonly [number, string][]): { state: RunState; printed: string[] } {

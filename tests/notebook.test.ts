@@ -1,5 +1,5 @@
 /**
- * The notebook's helpers (lib/notebook.ts), through their public functions on hand-built frames:
+ * The notebook's helpers (lib/notebook/cells.ts), through their public functions on hand-built frames:
  * what each cell shows, in order, against the figure and markdown functions they stand for; the
  * options refused where they enter; the summary file written whole or not at all.
  */

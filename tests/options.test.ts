@@ -10,10 +10,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OptionError, keyword, wholeNumber, positiveNumber, checkOptions, type OptionCheckers } from '../lib/options';
-import { checkAllIpsOptions, checkFigureBundleOptions } from '../lib/plot-options';
+import { checkAllIpsOptions } from '../lib/figures/timeline-options';
+import { checkFigureBundleOptions } from '../lib/notebook/figure-options';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
-import { ParamError, parseIpList, resolveParams } from '../lib/params';
-import { frameTableHtml } from '../lib/html';
+import { ParamError, parseIpList, resolveParams } from '../lib/notebook/params';
+import { frameTableHtml } from '../lib/notebook/frame-table';
 import { timelineFrame } from './frames';
 
 const root = path.resolve(__dirname, '..', '..');

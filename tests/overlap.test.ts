@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commonCount, describeOverlaps, exclusiveIntersections, referenceOverlaps, uniqueToRun } from '../lib/overlap';
+import {
+  commonCount,
+  describeOverlaps,
+  exclusiveIntersections,
+  referenceOverlaps,
+  uniqueToRun,
+} from '../lib/evaluation/overlap';
 
 const runs = [
   { name: '30T', labels: ['a source', 'b dst', 'c source', 'x source'].map((s) => s.replace(' ', '')) },

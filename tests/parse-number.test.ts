@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCellText, parseNumberBytes } from '../lib/tsv';
-import { DecimalScanner } from '../lib/parse-decimal';
+import { parseCellText, parseNumberBytes } from '../lib/reader/tsv';
+import { DecimalScanner } from '../lib/reader/parse-decimal';
 
 const scanner = new DecimalScanner();
 const decimalValue = scanner.value;
 const scanDecimal = (buf: Uint8Array, p: number): number => scanner.scan(buf, p);
 import { pythonFloatRepr } from '../data/synth/pyfloat';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { createRowReader } from '../lib/row-reader';
+import { createRowReader } from '../lib/reader/row-reader';
 import { prng } from './frames';
 
 function randomDouble(rand: () => number): number {

@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
+import { Frame } from '../lib/table/frame';
+import { parseColumnKey } from '../lib/table/columns';
 import { type ColumnKey, formatNaiveTimestamp } from '../lib/types';
-import type { MimeBundle } from '../lib/display';
+import type { MimeBundle } from '../lib/notebook/display';
 import { SEED_SECTIONS } from '../lib/findings';
 import { prng } from './frames';
 

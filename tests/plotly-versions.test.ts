@@ -1,6 +1,6 @@
 /**
  * One figure, two plotly.js versions: JupyterLab's Plotly renderer (jupyterlab-plotly 5.24) bundles
- * plotly.js 2.35, our page 4.1. Every kind of spec the notebook shows (lib/figures, lib/changes-view),
+ * plotly.js 2.35, our page 4.1. Every kind of spec the notebook shows (lib/figures),
  * each made from data by the same steps as the notebook, must validate cleanly
  * (`Plotly.validate`) in both and draw the same way: the same traces (type, name, visibility,
  * number of points), the same panels, and no console error. plotly.js 2.35 comes from the harness's
@@ -10,20 +10,20 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { findProjectRoot } from '../lib/kernel';
+import { findProjectRoot } from '../lib/notebook/kernel';
 import { labPlotlyPath } from '../lab/harness';
-import { plotlyPath, plotlySource } from '../lib/plotly-bundle';
-import { baselineOf } from '../lib/baseline';
-import { findCampaigns } from '../lib/campaigns';
-import type { Changes } from '../lib/changes';
-import { changesFigure } from '../lib/changes-view';
+import { plotlyPath, plotlySource } from '../lib/notebook/plotly-bundle';
+import { baselineOf } from '../lib/evaluation/baseline';
+import { findCampaigns } from '../lib/triage/campaigns';
+import type { Changes } from '../lib/summary/schema';
+import { changesFigure } from '../lib/figures/changes';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { levelsFigure } from '../lib/figures/levels';
 import { profileFigure } from '../lib/figures/profile';
 import { findingContext } from '../lib/findings';
-import type { Frame } from '../lib/frame';
-import { explainRows, rankExplanations } from '../lib/reasons';
-import { ValueSketch } from '../lib/sketch';
+import type { Frame } from '../lib/table/frame';
+import { explainRows, rankExplanations } from '../lib/triage/reasons';
+import { ValueSketch } from '../lib/table/sketch';
 import type { PlotlyFigure } from '../lib/figures/spec';
 import { evidenceFigure } from '../lib/figures/evidence';
 import { overlapFigure } from '../lib/figures/overlap';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
+import { Frame } from '../lib/table/frame';
+import { parseColumnKey } from '../lib/table/columns';
 import type { FamilyEvidence } from '../lib/types';
 import * as vm from 'node:vm';
 import {

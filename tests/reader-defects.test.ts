@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { parseCellText } from '../lib/tsv';
+import { parseCellText } from '../lib/reader/tsv';
 import { InputError } from '../lib/types';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reader-defects-'));

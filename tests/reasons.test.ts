@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluateFull, readTable } from '../lib/loaders';
-import { evaluate, evaluateFrame } from '../lib/evaluation';
+import { evaluate, evaluateFrame } from '../lib/summary/evaluate';
 import { generateDataset } from '../data/synth/dataset';
 import { ANOMALY_FILE, DEMO_SCALE, FULL_FILE, RUNS } from '../data/synth/layout';
-import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, cellDeviation } from '../lib/reasons';
+import { MAX_REASONS, STANDOUT, explainRows, familyDeviation, cellDeviation } from '../lib/triage/reasons';
 import { readTsv, valueHeaders } from './independent';
 import { prng as random } from './frames';
 

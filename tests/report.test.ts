@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findProjectRoot } from '../lib/kernel';
-import { ParamError, paramsToEnv, resolveParams } from '../lib/params';
+import { findProjectRoot } from '../lib/notebook/kernel';
+import { ParamError, paramsToEnv, resolveParams } from '../lib/notebook/params';
 import {
   LAB_HEAVY_BYTES,
   type NotebookJson,
@@ -22,7 +22,7 @@ import {
   labWeightHint,
   setCodeDisplay,
   setTitle,
-} from '../lib/report';
+} from '../lib/notebook/report';
 import type { PlotlyFigure } from '../lib/figures/spec';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';

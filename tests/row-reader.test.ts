@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRowReader } from '../lib/row-reader';
+import { createRowReader } from '../lib/reader/row-reader';
 
 function line(text: string): Buffer {
   return Buffer.from(`${text}\n`, 'utf8');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { labelHash, sampleFrame, sampleRows } from '../lib/sample';
+import { labelHash, sampleFrame, sampleRows } from '../lib/table/sample';
 import { readTable } from '../lib/loaders';
 
 const labels = Array.from({ length: 5000 }, (_, i) => `192.0.${i >> 8}.${i & 255}${i % 2 ? 'dst' : 'source'}`);

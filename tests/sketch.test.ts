@@ -1,8 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseColumnKey } from '../lib/columns';
-import { BUCKETS_PER_CELL, SKETCH_ACCURACY, ValueSketch, logKey, logKeyByMath, quantileOfCounts } from '../lib/sketch';
-import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/baseline';
+import { parseColumnKey } from '../lib/table/columns';
+import {
+  BUCKETS_PER_CELL,
+  SKETCH_ACCURACY,
+  ValueSketch,
+  logKey,
+  logKeyByMath,
+  quantileOfCounts,
+} from '../lib/table/sketch';
+import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/evaluation/baseline';
 import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
 

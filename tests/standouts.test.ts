@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Frame } from '../lib/frame';
+import type { Frame } from '../lib/table/frame';
 import { prng, timelineFrame } from './frames';
 import {
   matchingPairs,
@@ -10,7 +10,7 @@ import {
   singularIpsMarkdown,
   standoutIps,
   standoutsMarkdown,
-} from '../lib/standouts';
+} from '../lib/triage/standouts';
 
 /** A frame of one family, a timeline per row. */
 function frameOf(rows: Record<string, readonly number[]>, family = 'count_Length'): Frame {

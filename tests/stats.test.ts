@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FamilyStatsAccumulator, familyStats } from '../lib/stats';
+import { FamilyStatsAccumulator, familyStats } from '../lib/table/stats';
 import { readTable } from '../lib/loaders';
-import type { Frame } from '../lib/frame';
+import type { Frame } from '../lib/table/frame';
 
 const H = (family: string, minute: number) =>
   `('${family}', '${family.split('_')[0]}_2019-02-01 10:${String(minute).padStart(2, '0')}:00')`;

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Frame } from '../lib/frame';
-import { parseColumnKey } from '../lib/columns';
-import { buildSummary, jsonNumber } from '../lib/summary';
+import { Frame } from '../lib/table/frame';
+import { parseColumnKey } from '../lib/table/columns';
+import { buildSummary } from '../lib/summary/summary';
+import { jsonNumber } from '../lib/types';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type Run, loadRuns, pickReference } from '../lib/runs';
+import { type Run, loadRuns, pickReference } from '../lib/evaluation/runs';
 import type { GroupStats, RoleStats } from '../lib/types';
 
 function frame(labels: string[], starts: string[], families: string[]): Frame {

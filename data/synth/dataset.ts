@@ -19,7 +19,7 @@ import { PacketBuffer } from './packets';
 import { buildPopulation, FLAG_10T, FLAG_30T, FLAG_5T, type RowSpec } from './population';
 import { simulateRow } from './model';
 import { TableWriter } from './writer';
-import { GENERATED_MARK, type GeneratedMark } from '../../lib/provenance';
+import { GENERATED_MARK, type GeneratedMark } from '../../lib/evaluation/provenance';
 import { writeFileAtomic } from '../../lib/files';
 
 /** What to generate and where. */

@@ -3,7 +3,7 @@
  * coloured by signed deviation score (red high, blue low), with each group's name beside its
  * block. A pure Plotly spec; labels are attacker-written and escaped.
  */
-import type { Campaigns } from '../campaigns';
+import type { Campaigns } from '../triage/campaigns';
 import { escapeHtml } from '../html';
 import { type PlotlyFigure, typedArraySpec } from './spec';
 

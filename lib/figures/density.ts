@@ -5,7 +5,7 @@
 import { type PlotlyTrace, compactTypedArraySpec, typedArraySpec } from './spec';
 import { type Axes, HOVER_TIME, type Panel, escapeTemplate, xEncoding } from './windows';
 import { escapeHtml } from '../html';
-import { quantileSorted } from '../evidence';
+import { quantileSorted } from '../evaluation/evidence';
 
 /**
  * The density colours over counts 0..`peak`: empty bins (0) transparent, then light to dark blue

@@ -1,7 +1,7 @@
 /** Per-family evidence (anomalous vs normal, source vs destination) as grouped bars. */
 import type { FamilyEvidence, Role } from '../types';
 import { escapeHtml } from '../html';
-import { humanShare, roleWord } from '../evidence';
+import { humanShare, roleWord } from '../evaluation/evidence';
 import type { PlotlyFigure, PlotlyTrace } from './spec';
 
 /** Formats a statistic for hover and bar text: 4 significant digits, `n/a` when not a number. */

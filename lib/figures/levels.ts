@@ -4,7 +4,7 @@
  * figure under each section's summary, so what a reader sees is what the verdicts measured, not a
  * mean over silent windows that mostly counts activity. A pure Plotly spec.
  */
-import { humanNumber, humanShare, roleWord } from '../evidence';
+import { humanNumber, humanShare, roleWord } from '../evaluation/evidence';
 import type { FindingContext } from '../findings';
 import { meanAt } from '../findings/measures';
 import { escapeHtml } from '../html';

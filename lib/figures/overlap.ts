@@ -1,6 +1,6 @@
 /** The overlap of runs as an UpSet-style figure, and the words and rows that go with it. */
 import { escapeHtml } from '../html';
-import { type LabelledRun, exclusiveIntersections, uniqueToRun } from '../overlap';
+import { type LabelledRun, exclusiveIntersections, uniqueToRun } from '../evaluation/overlap';
 import type { PlotlyFigure, PlotlyTrace } from './spec';
 
 /** Rows of the IPs unique to each run (the seed's "special cases must be looked at"), run order. */

@@ -1,14 +1,14 @@
 /**
  * One IP's profile: small multiples, one per family, of its value along the timeline against the
- * normal band of its role (median, p5–p95, over ALL normal rows: lib/baseline.ts). A pure Plotly
+ * normal band of its role (median, p5–p95, over ALL normal rows: lib/evaluation/baseline.ts). A pure Plotly
  * spec; the label is attacker-written and escaped.
  */
-import { type NormalBaseline, baselineColumn, baselineIndex } from '../baseline';
-import type { Frame } from '../frame';
+import { type NormalBaseline, baselineColumn, baselineIndex } from '../evaluation/baseline';
+import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
 import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec } from './spec';
 import { xEncoding } from './windows';
-import type { FamilyDeviation } from '../reasons';
+import type { FamilyDeviation } from '../triage/reasons';
 
 /** Options of {@link profileFigure}. */
 export interface ProfileOptions {

@@ -3,64 +3,22 @@
  * source and destination IPs) on a shared date axis.
  */
 import type { Role } from '../types';
-import type { Frame } from '../frame';
+import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
-import { roleWord } from '../evidence';
+import { roleWord } from '../evaluation/evidence';
 import { type PlotlyFigure, type PlotlyTrace, typedArraySpec } from './spec';
 import { type Axes, type Panel, xEncoding } from './windows';
 import { lineTemplate, lineTraces } from './lines';
 import { densityTraces } from './density';
 import { groupLines } from './group-lines';
-import { checkAllIpsOptions } from '../plot-options';
-import { standoutIps } from '../standouts';
+import { type AllIpsOptions, checkAllIpsOptions } from './timeline-options';
+import { standoutIps } from '../triage/standouts';
 
 /**
  * What {@link plotAllIps} does unless told otherwise: the seed's figure size, normal lines up to 500
  * IPs, and over an anomalous density the lines of at most 10 standout IPs per role.
  */
 export const TIMELINE_DEFAULTS = { maxLines: 500, bins: 60, height: 1000, hoverStride: 3, standoutLines: 10 } as const;
-
-/** Options of {@link plotAllIps}, checked where they enter (lib/plot-options.ts). */
-export interface AllIpsOptions {
-  /** Y axis scale of every panel. Default `linear`; `log` drops values ≤ 0 (as any log plot must). */
-  yScale?: 'linear' | 'log';
-  /**
-   * How normal panels draw: `lines` one line per IP always; `density` a heatmap of how many IPs
-   * sit in each value bin per window, with median, p95 and max lines; `auto` (default) lines
-   * up to `maxLines` IPs, density above.
-   */
-  normal?: 'auto' | 'lines' | 'density';
-  /** Most lines a normal panel draws in `auto` mode. Default 500. */
-  maxLines?: number;
-  /**
-   * How anomalous panels draw: `lines` (default) one line per IP; `density` as normal density
-   * panels do (IPs per value bin and window, median, p95 and max lines, the max naming its IP),
-   * plus the lines of the IPs that stand out in the family ({@link standoutIps}: robust z of
-   * their total or peak ≥ 3.5 among the anomalous IPs of their role), at most `standoutLines`
-   * per role, highest first. At seed scale a notebook of 27 timelines holds ~9,000 anomalous
-   * lines, which JupyterLab's Plotly renderer draws all at once when it opens: `density` keeps
-   * it light there (bench/README.md, bench:lab).
-   */
-  anomalous?: 'lines' | 'density';
-  /** Most standout lines an anomalous density panel draws per role. Default 10; 0 draws none. */
-  standoutLines?: number;
-  /** Value bins of a density panel. Default 60. */
-  bins?: number;
-  /**
-   * How line panels hold their lines: `per-ip` (default) one trace per IP; `grouped` ten traces
-   * per panel (one per colour), IPs separated by gaps, hover naming the IP through per-point text
-   * ({@link groupLines}): about twice as fast to draw, but a Plotly JSON about three times bigger.
-   * The HTML twin of `figureBundle` groups per-IP lines in the browser anyway, so `per-ip` gives
-   * the small notebook and the fast page; `grouped` also speeds up JupyterLab's own renderer.
-   */
-  lineTraces?: 'per-ip' | 'grouped';
-  /** Grouped lines only: see {@link groupLines}. Default 3: hover finds a point at most one window away. */
-  hoverStride?: number;
-  /** Figure height in px. Default 1000 (the seed's 15×10 inch figure). */
-  height?: number;
-  /** Figure title. Default `<family> along the timeline`. */
-  title?: string;
-}
 
 /** The seed's panel title, in plain English: `Source IPs along the timeline for avg_Length — anomalous`. */
 export function panelTitle(role: Role, group: 'anomalous' | 'normal', family: string, sampleSize?: number): string {

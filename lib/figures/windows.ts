@@ -3,7 +3,7 @@
  * line naming a window, escaping for hover templates, and a panel's rows and axes.
  */
 import type { Role } from '../types';
-import type { Frame } from '../frame';
+import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
 import { formatNaiveTimestamp } from '../types';
 import { typedArraySpec } from './spec';

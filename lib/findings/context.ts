@@ -2,9 +2,9 @@
  * What a finding's check sees: the anomalous rows, the normal sample, the runs, and per-IP measures
  * computed once per (group, role, family, reducer).
  */
-import { type FamilyEvidenceDetail, familyEvidence } from '../evidence';
-import type { Frame } from '../frame';
-import type { LabelledRun } from '../overlap';
+import { type FamilyEvidenceDetail, familyEvidence } from '../evaluation/evidence';
+import type { Frame } from '../table/frame';
+import type { LabelledRun } from '../evaluation/overlap';
 import type { FamilyStats, Group, Role } from '../types';
 import { type Reducer, activeShares, perIp } from './measures';
 

@@ -3,7 +3,7 @@
  * never a ✔ (a level of one group, how many IPs of a group show a family at all, how many IPs the
  * runs disagree on).
  */
-import { quantileSorted } from '../evidence';
+import { quantileSorted } from '../evaluation/evidence';
 import { type Group, ROLES } from '../types';
 import type { Description } from './claims';
 import type { FindingContext } from './context';

@@ -1,5 +1,5 @@
 /** Words and numbers of the evidence sentences, shared by the checks. */
-import { humanNumber, humanShare, roleWord } from '../evidence';
+import { humanNumber, humanShare, roleWord } from '../evaluation/evidence';
 import type { Group, Role } from '../types';
 
 export { humanNumber, humanShare, roleWord };

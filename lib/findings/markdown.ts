@@ -3,7 +3,7 @@
  * tally under a summary, the family's evidence table under a figure. Every text is escaped: IP
  * labels come from files written by attackers.
  */
-import { evidenceTableMarkdown } from '../evidence';
+import { evidenceTableMarkdown } from '../evaluation/evidence';
 import { escapeMarkdown } from '../html';
 import type { FindingContext } from './context';
 import { type FindingResult, evaluateFindings, verdictCounts } from './evaluate';

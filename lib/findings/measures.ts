@@ -5,8 +5,8 @@
  * windows are 0 in every family, and averaging them in would measure how busy an IP is rather than
  * the property a finding names.
  */
-import type { Frame } from '../frame';
-import { quantileSorted } from '../evidence';
+import type { Frame } from '../table/frame';
+import { quantileSorted } from '../evaluation/evidence';
 
 /**
  * A per-IP reduction of one family's timeline:

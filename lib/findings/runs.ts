@@ -3,7 +3,7 @@
  * what the others flag. The null: runs of the same sizes drawn at random from the full dataset's
  * rows (known once the full dataset has been read).
  */
-import type { LabelledRun } from '../overlap';
+import type { LabelledRun } from '../evaluation/overlap';
 import type { FindingContext } from './context';
 import { NULL_DRAWS, upperQuantile } from './nulls';
 import { drawPositions, streamFor } from './random';

@@ -2,8 +2,8 @@
  * Checks about single IPs that stand out: how many (against the finding's counting word), and
  * whether a standout source and a standout destination share one timeline.
  */
-import { pearson } from '../evidence';
-import { matchingPairs, standoutIps, STANDOUT_THRESHOLD } from '../standouts';
+import { pearson } from '../evaluation/evidence';
+import { matchingPairs, standoutIps, STANDOUT_THRESHOLD } from '../triage/standouts';
 import { type Claim, ASSOCIATION, COUNT_WORDS } from './claims';
 import type { FindingContext } from './context';
 import { shiftBand } from './nulls';

@@ -1,0 +1,326 @@
+/**
+ * The evaluation notebook's helpers, typed and tested here instead of written as strings into its
+ * cells, so a cell reads like the seed's (`await seed.figure('avg_Length')`). Each helper is a pure
+ * function from data to the outputs a cell shows (markdown, HTML, figures); `showOutputs` is the one
+ * edge that hands them to the kernel, and `writeSummaryFile` the one that writes a file.
+ */
+import type { AnomalyJson } from '../triage/anomalies';
+import { triageRows } from '../triage/anomalies';
+import type { Campaigns } from '../triage/campaigns';
+import { NO_BASELINE_MARKDOWN, anyMove, changesMarkdown } from './changes-view';
+import { changesFigure } from '../figures/changes';
+import { MAX_PROFILES, TRIAGE_ROWS } from '../defaults';
+import { showFigure, showHtml, showMarkdown } from './display';
+import { writeFileAtomic } from '../files';
+import {
+  type FindingContext,
+  OVERLAP_SECTION,
+  SEED_SECTIONS,
+  type SeedSection,
+  evaluateFindings,
+  figureMarkdown,
+  findingsMarkdown,
+  seedSection,
+  tallyMarkdown,
+} from '../findings';
+import { levelsFigure } from '../figures/levels';
+import { profileFigure } from '../figures/profile';
+import type { Frame } from '../table/frame';
+import { escapeMarkdown, simpleTableHtml } from '../html';
+import { type FullEvaluation, evaluateFull } from '../evaluation/full';
+import type { Progress } from '../reader/read-options';
+import { readTable } from '../reader/read-table';
+import { evaluateFrame } from '../summary/evaluate';
+import { OptionError } from '../options';
+import { type NotebookParams, summaryPath } from './params';
+import { type AllIpsOptions, checkAllIpsOptions } from '../figures/timeline-options';
+import { plotAllIps } from '../figures/timeline';
+import type { PlotlyFigure } from '../figures/spec';
+import { type ProfileTarget, labelsFor } from '../triage/profiles';
+import { explainRows } from '../triage/reasons';
+import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../triage/standouts';
+import type { Summary } from '../summary/schema';
+import type { Baseline } from '../summary/baseline-summary';
+
+/** One output of a cell: markdown, an HTML fragment or a Plotly figure. */
+export type CellOutput =
+  | { readonly kind: 'markdown'; readonly text: string }
+  | { readonly kind: 'html'; readonly html: string }
+  | { readonly kind: 'figure'; readonly figure: PlotlyFigure };
+
+/** Where outputs go: the kernel (`showInKernel`) in a notebook, a list in a test. */
+export type Display = (output: CellOutput) => Promise<void>;
+
+const markdown = (text: string): CellOutput => ({ kind: 'markdown', text });
+const figure = (spec: PlotlyFigure): CellOutput => ({ kind: 'figure', figure: spec });
+
+/** Shows one output in the running notebook (lib/notebook/display.ts): the I/O edge of this module. */
+export const showInKernel: Display = (output) =>
+  output.kind === 'figure'
+    ? showFigure(output.figure)
+    : output.kind === 'html'
+      ? showHtml(output.html)
+      : showMarkdown(output.text);
+
+/** Shows `outputs` in order through `display` (default: the kernel). */
+export async function showOutputs(outputs: readonly CellOutput[], display: Display = showInKernel): Promise<void> {
+  for (const output of outputs) await display(output);
+}
+
+/**
+ * A progress callback for reading the full dataset that prints a line at each further tenth of
+ * the file (`  read 30% (12345 rows)`), so a long read shows it is alive without flooding the cell.
+ */
+export function progressPrinter(print: (line: string) => void = (line) => console.log(line)): (p: Progress) => void {
+  let lastTenth = 0;
+  return (p) => {
+    const tenth = Math.floor((10 * p.bytesRead) / Math.max(1, p.bytesTotal));
+    if (tenth > lastTenth) {
+      lastTenth = tenth;
+      print(`  read ${tenth * 10}% (${p.rowsParsed} rows)`);
+    }
+  };
+}
+
+/** The full dataset as the notebook reads it: the evaluation, and every row when read whole. */
+export interface FullRead {
+  readonly full: FullEvaluation;
+  /** Every row of the full dataset, when `params.loadWhole` asked for it (for exploration); else undefined. */
+  readonly table?: Frame;
+}
+
+/**
+ * Reads the full dataset once: streamed (bounded memory) by default, or whole into memory when
+ * `params.loadWhole` is set, with the same results. The anomalous rows (`exclude`) are left out of
+ * the normal rows, a seeded sample of `params.sampleSize` normal rows is kept for the figures, and the
+ * rows of the IPs to profile (`keep`) are kept whole.
+ */
+export async function readFullDataset(
+  params: Pick<NotebookParams, 'full' | 'sampleSize' | 'seed' | 'loadWhole'>,
+  exclude: readonly string[],
+  keep: readonly ProfileTarget[],
+  onProgress?: (p: Progress) => void,
+): Promise<FullRead> {
+  const options = {
+    exclude: new Set(exclude),
+    sampleSize: params.sampleSize,
+    seed: params.seed,
+    keepLabels: new Set(keep.map((t) => t.label)),
+  };
+  if (!params.loadWhole) return { full: await evaluateFull(params.full, { ...options, onProgress }) };
+  const table = await readTable(params.full, { onProgress });
+  return { full: evaluateFrame(table, options), table };
+}
+
+/** What the full dataset held, in three lines: its size, the anomalous rows found in it, the normal rows and the sample. */
+export function describeFull(
+  full: FullEvaluation,
+  reference: { readonly name: string; readonly frame: Frame },
+  seed: number,
+): string[] {
+  return [
+    `Full dataset: ${full.rows} rows, ${full.valueColumns} value columns`,
+    `Anomalous rows of ${reference.name} found in it: ${full.excludedFound} of ${reference.frame.nRows}`,
+    `Normal rows: ${full.normalRows}; sample: ${full.sample.nRows} rows (seed ${seed})`,
+  ];
+}
+
+/** A markdown list: per run, the labels only that run flagged (the first `limit`, then `…`). */
+export function uniqueLabelsMarkdown(
+  runs: readonly { readonly name: string }[],
+  unique: ReadonlyMap<string, readonly string[]>,
+  limit = 20,
+): string {
+  return runs
+    .map((run) => {
+      const labels = unique.get(run.name) ?? [];
+      const shown = labels
+        .slice(0, limit)
+        .map((label) => escapeMarkdown(label))
+        .join(', ');
+      return `- **only in ${escapeMarkdown(run.name)}** (${labels.length}): ${labels.length === 0 ? 'none' : shown}${labels.length > limit ? ', …' : ''}`;
+    })
+    .join('\n');
+}
+
+/** The triage table (HTML): the `top` anomalous IPs by score, with their runs and first three reasons. */
+export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_ROWS): string {
+  return simpleTableHtml(
+    ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
+    triageRows(anomalies, top).map((t) => [
+      t.rank,
+      t.label.slice(0, t.label.length - t.role.length),
+      t.role,
+      t.runs,
+      t.score,
+      t.reasons[0] ?? '',
+      t.reasons[1] ?? '',
+      t.reasons[2] ?? '',
+    ]),
+  );
+}
+
+/** The campaigns' titles as a markdown list, one group a line. */
+export function campaignsMarkdown(campaigns: Campaigns): string {
+  return campaigns.groups.map((g) => `- ${escapeMarkdown(g.title)}`).join('\n');
+}
+
+/**
+ * What changed since the baseline (markdown, and the figure of the family means that moved when
+ * any did), or the note that no baseline was given.
+ */
+export function changesOutputs(summary: Summary, baseline: { readonly summary: Baseline } | undefined): CellOutput[] {
+  if (!summary.changes || !baseline) return [markdown(NO_BASELINE_MARKDOWN)];
+  const outputs = [markdown(changesMarkdown(summary.changes, summary.anomalies ?? [], baseline.summary.anomalies))];
+  if (anyMove(summary.changes)) outputs.push(figure(changesFigure(summary.changes)));
+  return outputs;
+}
+
+/**
+ * The profile figures of `targets` found among the full dataset's kept rows (at most `max`, the
+ * rest counted), a note when there is none, and the focus names the dataset does not hold.
+ */
+export function profileOutputs(
+  full: Pick<FullEvaluation, 'kept' | 'normalBaseline'>,
+  targets: readonly ProfileTarget[],
+  focusIps: readonly string[] = [],
+  max = MAX_PROFILES,
+): CellOutput[] {
+  const kept = full.kept;
+  const reasons = explainRows(kept, full.normalBaseline);
+  const profiled = targets.filter((t) => kept.rowOf(t.label) >= 0);
+  const outputs = profiled.slice(0, max).map((target) => {
+    const row = kept.rowOf(target.label);
+    return figure(profileFigure(kept, row, full.normalBaseline, reasons[row].reasons, { note: target.why }));
+  });
+  if (profiled.length > max) outputs.push(markdown(`_${profiled.length - max} more profiles not drawn._`));
+  if (profiled.length === 0) outputs.push(markdown('_No IP is unique to one run, and focusIps names none._'));
+  const unmatched = focusIps.filter((name) => !labelsFor(name).some((label) => kept.rowOf(label) >= 0));
+  if (unmatched.length > 0)
+    outputs.push(markdown(`_Not in the full dataset: ${unmatched.map((name) => escapeMarkdown(name)).join(', ')}._`));
+  return outputs;
+}
+
+/** What the seed's figure and findings cells draw from, known once the full dataset has been read. */
+export interface SeedData {
+  /** The reference run's rows: the anomalous IPs. */
+  readonly anomalous: Frame;
+  /** The reference run's name, for the notes on missing families. */
+  readonly referenceName: string;
+  /** The seeded sample of normal rows. */
+  readonly sample: Frame;
+  /** What the findings are checked against (lib/findings). */
+  readonly context: FindingContext;
+  /** Options of every figure cell (e.g. `{ anomalous: 'density' }`); a cell's own options win. */
+  readonly figureOptions?: AllIpsOptions;
+}
+
+/**
+ * A note when the reference run or the full dataset lacks `family` (other model outputs may: its
+ * figure is then skipped), else undefined.
+ */
+export function missingFamilyNote(data: SeedData, family: string): string | undefined {
+  const from = [
+    data.anomalous.families().includes(family) ? '' : `the reference run ${data.referenceName}`,
+    data.sample.families().includes(family) ? '' : 'the full dataset',
+  ].filter((where) => where !== '');
+  return from.length === 0
+    ? undefined
+    : `_${escapeMarkdown(family)} is missing from ${escapeMarkdown(from.join(' and '))}: no figure._`;
+}
+
+/** The seed section whose figures include `family`; undefined for a family the seed did not draw. */
+function sectionOfFigure(family: string): SeedSection | undefined {
+  return SEED_SECTIONS.find((s) => s.figures.includes(family));
+}
+
+/**
+ * One of the seed's figures (anomalous and normal IPs of both roles along the timeline), then the
+ * seed's written findings on it with their verdicts; a family the seed did not draw gets the figure
+ * alone. Options are `data.figureOptions` overridden by the cell's own, checked first (an unknown option or
+ * word is an OptionError).
+ */
+export function seedFigureOutputs(data: SeedData, family: string, options: AllIpsOptions = {}): CellOutput[] {
+  const checked = checkAllIpsOptions({ ...data.figureOptions, ...options });
+  const note = missingFamilyNote(data, family);
+  if (note) return [markdown(note)];
+  const outputs = [figure(plotAllIps(data.anomalous, data.sample, family, checked))];
+  const section = sectionOfFigure(family);
+  if (section) outputs.push(markdown(figureMarkdown(section, family, data.context)));
+  return outputs;
+}
+
+/**
+ * A seed section's summary findings with their verdicts and tally, under the levels of its first
+ * family as the findings measure them. `feature` must name a seed section (`length`, ...).
+ */
+export function seedSummaryOutputs(data: SeedData, feature: string): CellOutput[] {
+  const section = seedSection(feature);
+  if (!section) {
+    const features = [...SEED_SECTIONS, OVERLAP_SECTION].map((s) => JSON.stringify(s.feature));
+    throw new OptionError(
+      `summary: invalid feature ${JSON.stringify(feature)}; expected one of ${features.join(', ')}`,
+    );
+  }
+  const outputs: CellOutput[] = [];
+  if (!missingFamilyNote(data, section.figures[0]))
+    outputs.push(figure(levelsFigure(data.context, section.figures[0])));
+  const results = evaluateFindings(section.summary, data.context);
+  outputs.push(markdown(`${findingsMarkdown(results)}\n\n${tallyMarkdown(results)}`));
+  return outputs;
+}
+
+/**
+ * The seed's to-do on `family` (count_Length): the anomalous IPs that stand out, and the
+ * source/destination pairs among them whose timelines match, or else the best-matching pairs of all.
+ */
+export function standoutOutputs(data: SeedData, family = 'count_Length'): CellOutput[] {
+  const note = missingFamilyNote(data, family);
+  if (note) return [markdown(note)];
+  const standouts = standoutIps(data.anomalous, family);
+  const title = `**IPs that stand out in ${escapeMarkdown(family)}**`;
+  const pairs = matchingPairs(data.anomalous, family, {
+    sources: standouts.filter((s) => s.role === 'source').map((s) => s.label),
+    dsts: standouts.filter((s) => s.role === 'dst').map((s) => s.label),
+  });
+  return [
+    markdown(`${title}\n\n${standoutsMarkdown(standouts, family)}`),
+    markdown(
+      pairs.length > 0
+        ? `**Source/destination pairs among them whose timelines match**\n\n${pairsMarkdown(pairs)}`
+        : `**No pair of standouts matches; the best-matching pairs among all anomalous IPs**\n\n${pairsMarkdown(matchingPairs(data.anomalous, family, { limit: 5 }))}`,
+    ),
+  ];
+}
+
+/** The seed's figure, summary and standout cells over one evaluation, shown through `display`. */
+export interface SeedCells {
+  /** `seedFigureOutputs`, shown. */
+  figure(family: string, options?: AllIpsOptions): Promise<void>;
+  /** `seedSummaryOutputs`, shown. */
+  summary(feature: string): Promise<void>;
+  /** `standoutOutputs`, shown. */
+  standouts(family?: string): Promise<void>;
+  /** `missingFamilyNote`. */
+  missingFamily(family: string): string | undefined;
+}
+
+/** The seed's cells over `data`, showing in the kernel (or through `display`, e.g. in a test). */
+export function seedCells(data: SeedData, display: Display = showInKernel): SeedCells {
+  return {
+    figure: (family, options) => showOutputs(seedFigureOutputs(data, family, options), display),
+    summary: (feature) => showOutputs(seedSummaryOutputs(data, feature), display),
+    standouts: (family) => showOutputs(standoutOutputs(data, family), display),
+    missingFamily: (family) => missingFamilyNote(data, family),
+  };
+}
+
+/**
+ * Writes summary.json to `params.summaryOut` when it names a file (temp + rename) and returns the
+ * line to print: where it was written (the final path a runner renames it to), or why not.
+ */
+export function writeSummaryFile(params: NotebookParams, summary: Summary): string {
+  if (!params.summaryOut) return 'summary not written (no summaryOut / EVAL_SUMMARY_OUT)';
+  writeFileAtomic(params.summaryOut, `${JSON.stringify(summary, null, 2)}\n`);
+  return `summary written to ${summaryPath(params)}`;
+}

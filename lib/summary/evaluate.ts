@@ -1,0 +1,177 @@
+/**
+ * The evaluation, end to end, as one function: load the runs, pick the reference run, stream the
+ * full dataset (dropping the anomalous rows, sampling the normal ones, accumulating their
+ * statistics) and build the summary. The notebook runs the same steps cell by cell; the
+ * `summary` command runs this function; both therefore print the same numbers.
+ */
+import type { Frame } from '../table/frame';
+import { type EvaluateOptions, type FullEvaluation, evaluateFull } from '../evaluation/full';
+import type { Progress } from '../reader/read-options';
+import { type Run, type RunSpec, loadRuns, pickReference } from '../evaluation/runs';
+import { sampleNormalRows } from '../table/sample';
+import { familyStats } from '../table/stats';
+import { ValueSketch } from '../table/sketch';
+import { baselineOf } from '../evaluation/baseline';
+import type { FullFacts, Summary } from './schema';
+import { buildSummary } from './summary';
+import type { FamilyStats } from '../types';
+import { type FindingContext, findingContext, findingFamilies, findingsJson } from '../findings';
+import type { Baseline } from './baseline-summary';
+import { compareWithBaseline } from './changes';
+import { type RowExplanation, explainRows } from '../triage/reasons';
+import { anomaliesJson } from '../triage/anomalies';
+
+/** What an evaluation is run on. */
+export interface EvaluationParams {
+  /** Model run folders (or their `detected_anomalies.csv`), optionally named. */
+  readonly models: readonly (RunSpec | string)[];
+  /** The full windowed dataset (`final_dataset_5T.csv`). */
+  readonly full: string;
+  /** Name of the reference run; default: the finest window. */
+  readonly reference?: string;
+  /** Normal rows to sample for the figures (the seed: 4000). */
+  readonly sampleSize: number;
+  readonly seed: number;
+  /**
+   * Keep every column of the sampled rows (default true), or only those the findings read (`false`,
+   * for the numbers alone: about a third less memory at seed scale, the same summary).
+   */
+  readonly keepSampleValues?: boolean;
+  /** An earlier summary.json, read with `readBaseline`: the summary then lists what changed since. */
+  readonly baseline?: { readonly path: string; readonly summary: Baseline };
+}
+
+/** A step of the evaluation, for progress bars. */
+export interface EvaluationProgress {
+  readonly step: 'runs' | 'full' | 'findings';
+  readonly detail: string;
+  readonly progress?: Progress;
+}
+
+/** Everything an evaluation computed. */
+export interface Evaluation {
+  readonly runs: readonly Run[];
+  readonly reference: Run;
+  /** The reference run's rows: the anomalous IPs, with their values. */
+  readonly anomalous: Frame;
+  readonly anomalousStats: FamilyStats;
+  readonly full: FullEvaluation;
+  /** Why each anomalous row was flagged, in the reference run's row order (lib/triage/reasons.ts). */
+  readonly explanations: readonly RowExplanation[];
+  readonly summary: Summary;
+}
+
+/** The summary's view of a streamed full dataset. */
+export function fullFacts(full: FullEvaluation): FullFacts {
+  return {
+    path: full.path,
+    rows: full.rows,
+    valueColumns: full.valueColumns,
+    normalRows: full.normalRows,
+    excludedFound: full.excludedFound,
+    normalStats: full.normalStats,
+    families: [...new Set(full.columns.flatMap((key) => (key.kind === 'value' ? [key.family] : [])))],
+  };
+}
+
+/**
+ * What `evaluateFull` computes, from a full dataset already in memory (read whole with
+ * `readTable`, for a reader who wants every row at hand): the same normal rows, the same seeded
+ * sample and the same statistics, so either path gives the same figures and summary.
+ */
+export function evaluateFrame(
+  frame: Frame,
+  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed' | 'keepLabels'>,
+): FullEvaluation {
+  const { normal, sample } = sampleNormalRows(frame.index, options.exclude, options.sampleSize, options.seed);
+  const sketch = new ValueSketch(frame.columns);
+  for (const r of normal) sketch.addRow(frame.roles[r], frame.row(r));
+  const keep = options.keepLabels;
+  const kept = keep && keep.size > 0 ? frame.index.flatMap((label, r) => (keep.has(label) ? [r] : [])) : [];
+  return {
+    path: frame.source ?? '(in memory)',
+    rows: frame.nRows,
+    columns: [...frame.columns],
+    valueColumns: frame.valueKeys().length,
+    grid: frame.grid(),
+    normalRows: normal.length,
+    excludedFound: frame.nRows - normal.length,
+    sample: frame.selectRows(sample),
+    normalStats: familyStats(frame, normal),
+    normalBaseline: baselineOf(sketch),
+    kept: frame.selectRows(kept),
+  };
+}
+
+/** What `assess` needs: the loaded runs, the streamed (or whole-read) full dataset, the seed, a baseline if any. */
+export interface AssessInput {
+  readonly runs: readonly Run[];
+  readonly reference: Run;
+  readonly full: FullEvaluation;
+  /** Seed of the sample, and of the findings' nulls. */
+  readonly seed: number;
+  /** An earlier summary.json: the summary then lists what changed since (`changes`). */
+  readonly baseline?: { readonly path: string; readonly summary: Baseline };
+}
+
+/** Everything the notebook shows after the full dataset is read, and the summary that keeps it. */
+export interface Assessment {
+  /** The findings' context (their verdicts are memoised in it: the notebook shows the same ones). */
+  readonly context: FindingContext;
+  /** Why each anomalous IP was flagged, in the reference run's row order. */
+  readonly explanations: RowExplanation[];
+  readonly summary: Summary;
+}
+
+/**
+ * The evaluation's judgements, one step for the summary command and the notebook alike: the seed's
+ * findings checked, every anomalous IP explained, the summary built, and, with a baseline, what
+ * changed since. Throws an InputError naming the baseline when it shares no family with this data.
+ */
+export function assess(input: AssessInput): Assessment {
+  const { runs, reference, full, seed } = input;
+  const labelled = runs.map((run) => ({ name: run.name, labels: run.frame.index }));
+  const context = findingContext({
+    anomalous: reference.frame,
+    normalSample: full.sample,
+    normalStats: full.normalStats,
+    runs: labelled,
+    reference: reference.name,
+    population: full.rows,
+    seed,
+  });
+  const explanations = explainRows(reference.frame, full.normalBaseline);
+  const summary = buildSummary({
+    runs,
+    reference,
+    anomalousStats: familyStats(reference.frame),
+    full: fullFacts(full),
+    sample: { size: full.sample.nRows, seed },
+    findings: findingsJson(context),
+    anomalies: anomaliesJson(explanations, labelled),
+  });
+  if (input.baseline)
+    summary.changes = compareWithBaseline(input.baseline.summary, input.baseline.path, summary, reference.frame.index);
+  return { context, explanations, summary };
+}
+
+/** Runs the whole evaluation in bounded memory (the full dataset is streamed, never held). */
+export async function evaluate(
+  params: EvaluationParams,
+  onProgress: (p: EvaluationProgress) => void = () => {},
+): Promise<Evaluation> {
+  onProgress({ step: 'runs', detail: `reading ${params.models.length} model run(s)` });
+  const runs = await loadRuns(params.models);
+  const reference = pickReference(runs, params.reference);
+  const anomalous = reference.frame;
+  const full = await evaluateFull(params.full, {
+    exclude: new Set(anomalous.index),
+    sampleSize: params.sampleSize,
+    seed: params.seed,
+    sampleFamilies: params.keepSampleValues === false ? findingFamilies() : undefined,
+    onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
+  });
+  onProgress({ step: 'findings', detail: "checking the seed's findings, explaining every anomalous IP" });
+  const { explanations, summary } = assess({ runs, reference, full, seed: params.seed, baseline: params.baseline });
+  return { runs, reference, anomalous, anomalousStats: familyStats(anomalous), full, explanations, summary };
+}
