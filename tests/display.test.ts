@@ -240,7 +240,7 @@ test('in a real tslab kernel, awaited show() outputs land in their own cells, in
         language: 'typescript',
       }),
     );
-    const display = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'display.js'));
+    const display = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'notebook', 'display.js'));
     const cells = [
       `const d = require(${display});\nawait d.showMarkdown('first *cell*');\nawait d.showHtml('<b>second</b>');`,
       `const slow = async () => { await new Promise((r) => setTimeout(r, 300)); await d.showMarkdown('after a wait'); };\nawait slow();`,
