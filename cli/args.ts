@@ -169,16 +169,26 @@ export function single(args: ParsedArgs, name: string, fallback?: string): strin
   return values[0];
 }
 
-/** A flag's value as a non-negative safe integer (exact as a JS number), or `fallback`. */
-export function integer(args: ParsedArgs, name: string, fallback: number): number {
+/**
+ * A flag's value as a whole number from `min` to `max` (default 0 to the largest exact JS integer),
+ * or `fallback` when absent; anything else (`0` for `--sample`, `1.5`, `-1`, `1e3`) is a usage error
+ * naming the option, the range and what was found.
+ */
+export function integer(
+  args: ParsedArgs,
+  name: string,
+  fallback: number,
+  range: { readonly min?: number; readonly max?: number } = {},
+): number {
   const text = single(args, name);
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(
-      `--${name} expects a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(text)}`,
-    );
+  const min = range.min ?? 0;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} expects a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   }
-  return Number(text);
+  return value;
 }
 
 /** How `runCommand` reports a failure. */

@@ -1,5 +1,5 @@
 /**
- * `node dist/cli/kernel.js [--user]`: registers the project's tslab kernel.
+ * `npm run kernel:install` (`node dist/cli/kernel.js --user`): registers the project's tslab kernel.
  * Without options it writes the project-local spec (build/jupyter, used by `npm run report` via
  * JUPYTER_PATH); with `--user` (`npm run kernel:install`) it also copies it into the user's own
  * Jupyter data dir so JupyterLab / Notebook list it. No Python or global tslab is needed.
@@ -13,36 +13,20 @@ import {
   projectJupyterDir,
   userJupyterDataDir,
 } from '../lib/notebook/kernel';
-import {
-  HELP,
-  type OptionTable,
-  type ParsedArgs,
-  UsageError,
-  helpText,
-  parseOptions,
-  synopsis,
-  wantsHelp,
-} from './args';
+import { HELP, type OptionTable, helpText, parseOptions, runCommand, synopsis, wantsHelp } from './args';
 
-const COMMAND = 'node dist/cli/kernel.js';
+const COMMAND = 'npm run kernel:install --';
 const OPTIONS: OptionTable = {
   user: {
     kind: 'boolean',
-    help: 'also register the kernel for your own JupyterLab (what `npm run kernel:install` runs)',
+    help: 'register it for your own Jupyter too (npm run kernel:install passes it; without it, only under build/jupyter/)',
   },
   ...HELP,
 };
-const ABOUT = `Writes the project's tslab kernel spec "${KERNEL_NAME}" under build/jupyter/ (used by \`npm run report\`).`;
+const ABOUT = `Registers the project's tslab kernel "${KERNEL_NAME}" for your JupyterLab and for \`npm run report\`.`;
 
-function main(argv: readonly string[]): number {
-  let args: ParsedArgs;
-  try {
-    args = parseOptions(argv, OPTIONS);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`kernel: ${error.message}\n${synopsis(COMMAND, OPTIONS)}`);
-    return 2;
-  }
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseOptions(argv, OPTIONS);
   if (wantsHelp(args)) {
     process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS));
     return 0;
@@ -66,4 +50,4 @@ function main(argv: readonly string[]): number {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCommand(main, { name: 'kernel', usage: synopsis(COMMAND, OPTIONS) });

@@ -1,5 +1,5 @@
 /**
- * `npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH]`: JupyterLab for users who
+ * `npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]`: JupyterLab for users who
  * have none. Builds the harness in lab/ once (npm ci + webpack, skipped while unchanged), registers
  * the project's kernel, serves the project on 127.0.0.1 and prints the URL that opens the notebook
  * (default notebooks/evaluation_5T.ipynb). Runs until Ctrl-C, then shuts its kernels down.
@@ -7,66 +7,61 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjectRoot } from '../lib/notebook/kernel';
-import { runCommand } from './args';
+import {
+  HELP,
+  type OptionTable,
+  UsageError,
+  helpText,
+  integer,
+  parseOptions,
+  runCommand,
+  single,
+  synopsis,
+  wantsHelp,
+} from './args';
 import { type LabVariant, ensureLabBuild, startLab } from '../lab/harness';
 
-const USAGE = `usage: npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]
-  --variant   plotly (default): with jupyterlab-plotly's renderer; html: without it
-  --port      port on 127.0.0.1 (default: a free one)
-  --notebook  notebook to open, relative to the project (default notebooks/evaluation_5T.ipynb)
-  --build-only  install and build lab/ if needed, then exit (what CI runs)`;
-
-interface LabArgs {
-  variant: LabVariant;
-  buildOnly: boolean;
-  port?: number;
-  notebook: string;
-}
-
-function parseArgs(argv: readonly string[]): LabArgs | string {
-  const args: LabArgs = {
-    variant: 'plotly',
-    buildOnly: false,
-    notebook: path.join('notebooks', 'evaluation_5T.ipynb'),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === '--help' || flag === '-h') return USAGE;
-    if (flag === '--build-only') {
-      args.buildOnly = true;
-      continue;
-    }
-    if (value === undefined) return `lab: ${flag} needs a value\n${USAGE}`;
-    if (flag === '--variant') {
-      if (value !== 'plotly' && value !== 'html') return `lab: --variant must be plotly or html, not "${value}"`;
-      args.variant = value;
-    } else if (flag === '--port') {
-      const port = Number(value);
-      if (!Number.isInteger(port) || port <= 0 || port > 65535)
-        return `lab: --port must be a port number, not "${value}"`;
-      args.port = port;
-    } else if (flag === '--notebook') {
-      args.notebook = value;
-    } else {
-      return `lab: unknown option ${flag}\n${USAGE}`;
-    }
-    i++;
-  }
-  return args;
-}
+const COMMAND = 'npm run lab --';
+const OPTIONS: OptionTable = {
+  variant: {
+    kind: 'value',
+    value: 'plotly|html',
+    help: "plotly: with jupyterlab-plotly's renderer; html: without it",
+    default: 'plotly',
+  },
+  port: { kind: 'value', value: 'N', help: 'port on 127.0.0.1, from 1 to 65535', default: 'a free one' },
+  notebook: {
+    kind: 'value',
+    value: 'PATH',
+    help: 'notebook to open, relative to the project',
+    default: 'notebooks/evaluation_5T.ipynb',
+  },
+  'build-only': { kind: 'boolean', help: 'install and build lab/ if needed, then exit (what CI runs)' },
+  ...HELP,
+};
+const ABOUT =
+  "Serves JupyterLab (built once into lab/) on 127.0.0.1 with the project's kernel and prints the URL of the notebook.";
+const NOTES = 'Runs until Ctrl-C. Needs Python\'s jupyter_server and jupyterlab_server (README, "In JupyterLab").';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (typeof args === 'string') {
-    console.error(args);
-    return args === USAGE ? 0 : 2;
+  const parsed = parseOptions(argv, OPTIONS);
+  if (wantsHelp(parsed)) {
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS, { notes: NOTES }));
+    return 0;
   }
+  const variant = single(parsed, 'variant', 'plotly');
+  if (variant !== 'plotly' && variant !== 'html')
+    throw new UsageError(`--variant expects plotly or html, got ${JSON.stringify(variant)}`);
+  const args: { variant: LabVariant; buildOnly: boolean; port?: number; notebook: string } = {
+    variant,
+    buildOnly: parsed.has('build-only'),
+    port: parsed.has('port') ? integer(parsed, 'port', 0, { min: 1, max: 65535 }) : undefined,
+    notebook: single(parsed, 'notebook', path.join('notebooks', 'evaluation_5T.ipynb')) as string,
+  };
   const root = findProjectRoot(__dirname);
   const notebook = path.relative(root, path.resolve(root, args.notebook));
   if (notebook.startsWith('..') || !fs.existsSync(path.join(root, notebook))) {
-    console.error(`lab: no notebook ${args.notebook} inside the project`);
-    return 2;
+    throw new UsageError(`no notebook ${args.notebook} inside the project`);
   }
   const t0 = Date.now();
   const did = ensureLabBuild(root);
@@ -94,4 +89,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-runCommand(main);
+runCommand(main, { name: 'lab', usage: synopsis(COMMAND, OPTIONS) });

@@ -51,13 +51,19 @@ import {
   findProblemOutputs,
   finishHtml,
   firstSourceLine,
+  inputErrorLine,
   labWeightHint,
   parseRunnerEvent,
   stripAnsi,
 } from '../lib/notebook/report';
 import { type AnomalyJson, anomaliesCsv } from '../lib/triage/anomalies';
 import { readBaseline } from '../lib/summary/baseline-summary';
-import { InputError } from '../lib/types';
+import { missingWarning } from '../lib/evaluation/coverage';
+import { anomaliesFile } from '../lib/evaluation/runs';
+import { readHead } from '../lib/reader/table-head';
+import { samePath, shownText } from '../lib/files';
+import { OptionError } from '../lib/options';
+import { ChoiceError, InputError } from '../lib/types';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 import {
   type CellTiming,
@@ -82,6 +88,10 @@ const OPTIONS: OptionTable = {
   sample: { kind: 'value', value: 'N', help: 'normal rows sampled for the figures', default: DEFAULT_SAMPLE },
   seed: { kind: 'value', value: 'N', help: 'seed of the sample', default: DEFAULT_SEED },
   baseline: { kind: 'value', value: 'FILE', help: 'an earlier summary.json: say what changed since' },
+  'allow-missing': {
+    kind: 'boolean',
+    help: 'evaluate a full dataset that lacks more than half of the flagged rows (refused otherwise)',
+  },
   focus: { kind: 'value', value: 'IP,...', help: 'IPs (or row labels) to profile beside the IPs only one run flagged' },
   whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
   anomalous: {
@@ -98,9 +108,11 @@ const OPTIONS: OptionTable = {
   ...HELP,
 };
 const USAGE = synopsis(COMMAND, OPTIONS);
-const ABOUT = `Runs the evaluation notebook headlessly (Jupyter nbclient, the project's tslab kernel) and writes into --out
-the executed notebook, a self-contained HTML page and summary.json; nothing under a final name on failure.`;
-const NOTES = `With no data options and no data under data/, demo data is generated first. Needs Jupyter's nbclient
+const ABOUT = 'Runs the evaluation notebook headlessly and writes its HTML page, executed notebook and summary.json.';
+const NOTES = `Writes into --out the executed notebook, a self-contained HTML page, summary.json and anomalies.csv;
+nothing under a final name on failure. Refused before the long read: a full dataset with no normal row (a
+model run's file?) or lacking more than half of the flagged rows (cut short?); see README, "Input format".
+With no data options and no data under data/, demo data is generated first. Needs Jupyter's nbclient
 and nbconvert (set JUPYTER_PYTHON to choose the Python that has them).`;
 
 /** The one line printed when no Python with Jupyter's nbclient/nbconvert is found. */
@@ -110,7 +122,10 @@ export const INSTALL_HINT =
 /** The model runs the seed evaluates, as the data generator lays them out under `data/models/`. */
 export const DEFAULT_RUN_FOLDERS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
 
-/** What to run the report on and where to write it. */
+/**
+ * What to run the report on and where to write it. Paths are as the user typed them, relative to the
+ * working folder: the page, the notebook and summary.json show them so.
+ */
 export interface ReportOptions {
   readonly models?: readonly string[];
   readonly full?: string;
@@ -125,6 +140,8 @@ export interface ReportOptions {
   readonly baseline?: string;
   /** How the timelines draw their anomalous panels (the notebook's anomalousPanels). */
   readonly anomalousPanels?: AnomalousPanels;
+  /** Evaluate a full dataset that lacks more than half of the flagged rows (the notebook's allowMissing). */
+  readonly allowMissing?: boolean;
   /** Output folder; default `<project>/reports`. */
   readonly out?: string;
   readonly code?: CodeDisplay;
@@ -205,10 +222,6 @@ function defaultInputs(dataDir: string): { models: string[]; full: string } {
   };
 }
 
-function checkInput(file: string, what: string): void {
-  if (!fs.existsSync(file)) throw new ReportError(`${what} not found: ${file}`);
-}
-
 /** Runs the data generator at demo scale into `dataDir`, for a first run with no data. */
 function generateDemoData(root: string, dataDir: string, log: (line: string) => void): void {
   const generator = path.join(root, 'dist', 'data', 'generate.js');
@@ -229,28 +242,50 @@ function removeQuietly(file: string): void {
   }
 }
 
-/** What a report runs on, every path absolute and checked. */
+/** What a report runs on, checked. */
 interface ReportInputs {
   readonly root: string;
+  /** The notebook to run, absolute. */
   readonly notebook: string;
+  /** The output folder, absolute. */
   readonly outDir: string;
+  /** The output folder as the user gave it (or the default, relative to the working folder). */
+  readonly outShown: string;
+  /** The notebook's parameters, paths as the user gave them (relative to the working folder). */
   readonly params: NotebookParams;
+  /** Resolved input paths → as given: the report shows an error from the notebook with the paths typed. */
+  readonly shownAs: Readonly<Record<string, string>>;
   /** Seconds spent generating demo data (0 when it was there). */
   readonly generateSeconds: number;
 }
 
+/** A default path as the report shows it: relative to the working folder when inside it. */
+function shownDefault(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 /**
- * Step 1, resolve the inputs: the notebook, the output folder, the baseline (a bad one stops the
- * report before any work), the model runs and the full dataset, generating demo data when the
- * defaults are used and absent.
+ * Step 1, resolve and check the inputs, cheaply, before Jupyter starts: the notebook, the output
+ * folder, the baseline (a bad one, or one this run would overwrite, stops the report), the model runs
+ * and the full dataset (each file's header), generating demo data when the defaults are used and absent.
  */
 function resolveInputs(options: ReportOptions, log: (line: string) => void): ReportInputs {
   const root = findProjectRoot(__dirname);
   const dataDir = path.resolve(options.dataDir ?? path.join(root, 'data'));
   const notebook = path.resolve(options.notebook ?? path.join(root, 'notebooks', 'evaluation_5T.ipynb'));
-  const outDir = path.resolve(options.out ?? path.join(root, 'reports'));
-  checkInput(notebook, 'notebook');
-  if (options.baseline !== undefined) readBaseline(path.resolve(options.baseline));
+  const outShown = options.out ?? shownDefault(path.join(root, 'reports'));
+  const outDir = path.resolve(outShown);
+  if (!fs.existsSync(notebook) || fs.statSync(notebook).isDirectory())
+    throw new ReportError(`${options.notebook ?? notebook}: notebook not found`);
+  if (options.baseline !== undefined) {
+    if (samePath(options.baseline, path.join(outDir, 'summary.json'))) {
+      throw new UsageError(
+        `--baseline ${options.baseline} is the summary.json this run writes into --out ${outShown}: it would be overwritten; give the new report a new --out folder, e.g. --out ${path.join(outShown, new Date().toISOString().slice(0, 10))}`,
+      );
+    }
+    readBaseline(options.baseline);
+  }
   if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js')))
     throw new ReportError('dist/lib is not built: run `npm run build` first');
 
@@ -264,24 +299,25 @@ function resolveInputs(options: ReportOptions, log: (line: string) => void): Rep
   const generateSeconds = usesDefaults && defaultsMissing ? (Date.now() - g0) / 1000 : 0;
 
   const params: NotebookParams = {
-    models: (options.models ?? defaults.models).map((m) => path.resolve(m)),
-    full: path.resolve(options.full ?? defaults.full),
+    models: options.models ?? defaults.models.map(shownDefault),
+    full: options.full ?? shownDefault(defaults.full),
     reference: options.reference,
     sampleSize: options.sampleSize ?? DEFAULT_SAMPLE,
     seed: options.seed ?? DEFAULT_SEED,
     loadWhole: options.loadWhole ?? false,
     focusIps: options.focusIps,
-    baseline: options.baseline === undefined ? undefined : path.resolve(options.baseline),
+    baseline: options.baseline,
     anomalousPanels: options.anomalousPanels,
+    allowMissing: options.allowMissing,
   };
-  for (const model of params.models) {
-    checkInput(
-      fs.existsSync(model) && fs.statSync(model).isDirectory() ? path.join(model, 'detected_anomalies.csv') : model,
-      'model run file',
-    );
-  }
-  checkInput(params.full, 'full dataset');
-  return { root, notebook, outDir, params, generateSeconds };
+  // The same checks as the notebook's, on the headers only: a missing folder or a broken header
+  // stops the report before the kernel starts.
+  for (const model of params.models) readHead(anomaliesFile(model));
+  readHead(params.full);
+  const shownAs: Record<string, string> = {};
+  for (const given of [...params.models, params.full, ...(params.baseline === undefined ? [] : [params.baseline])])
+    shownAs[path.resolve(given)] = given;
+  return { root, notebook, outDir, outShown, params, shownAs, generateSeconds };
 }
 
 /** A Python with Jupyter, and the folder holding the project's kernel spec (put on JUPYTER_PATH). */
@@ -345,11 +381,15 @@ function reportFiles(notebook: string, outDir: string): ReportFiles {
   return files;
 }
 
-/** The kernel's environment: ours without any EVAL_* of the caller, plus the run's parameters and the kernel spec folder. */
-function kernelEnv(params: NotebookParams, files: ReportFiles, kernel: ReportKernel): NodeJS.ProcessEnv {
+/**
+ * The kernel's environment: ours without any EVAL_* of the caller, plus the run's parameters (paths
+ * as given, relative to our working folder: EVAL_WORKDIR) and the kernel spec folder.
+ */
+function kernelEnv(inputs: ReportInputs, files: ReportFiles, kernel: ReportKernel): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('EVAL_')) env[key] = value;
-  Object.assign(env, paramsToEnv({ ...params, summaryOut: files.temps.summary, summaryFinal: files.finals.summary }));
+  const summaryFinal = path.join(inputs.outShown, path.basename(files.finals.summary));
+  Object.assign(env, paramsToEnv({ ...inputs.params, summaryOut: files.temps.summary, summaryFinal }));
   env.JUPYTER_PATH = [kernel.jupyterDir, process.env.JUPYTER_PATH].filter((p) => p).join(path.delimiter);
   env.PYDEVD_DISABLE_FILE_VALIDATION = '1';
   return env;
@@ -397,7 +437,7 @@ async function runNotebook(
       '--timeout',
       String(timeoutSeconds),
     ],
-    { env: kernelEnv(inputs.params, files, kernel), stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: kernelEnv(inputs, files, kernel), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const startedAt = Date.now();
   const stderrTail: string[] = [];
@@ -424,10 +464,18 @@ async function runNotebook(
  * summary.json all written; anomalies.csv made from the summary's anomalies (when it lists them);
  * cells that wrote errors to stderr reported as warnings. Returns whether anomalies.csv was written.
  */
-function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) => void): boolean {
+function checkOutputs(
+  run: NotebookRun,
+  files: ReportFiles,
+  shownAs: Readonly<Record<string, string>>,
+  log: (line: string) => void,
+): boolean {
   const { temps } = files;
   if (run.state.missing) throw new ReportError(INSTALL_HINT);
   const failure = run.state.failure;
+  // An input error is its one line, paths as the user gave them; any other error shows its stack.
+  const inputError = failure && inputErrorLine(failure);
+  if (inputError) throw new ReportError(shownText(inputError, shownAs));
   if (failure) {
     const where =
       failure.index >= 0 ? `cell ${failure.index + 1} (${failure.first || 'empty'})` : 'before the first cell';
@@ -442,12 +490,18 @@ function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) 
   if (!fs.existsSync(temps.summary)) {
     throw new ReportError(`the notebook ran but wrote no summary (expected ${PARAM_ENV.summaryOut}=${temps.summary})`);
   }
-  let written: { anomalies?: AnomalyJson[] };
+  let written: WrittenSummary;
   try {
-    written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as { anomalies?: AnomalyJson[] };
+    written = JSON.parse(fs.readFileSync(temps.summary, 'utf8')) as WrittenSummary;
   } catch (err) {
     throw new ReportError(`the notebook wrote an unreadable summary.json: ${(err as Error).message}`);
   }
+  // Flagged rows the full dataset lacks: counted on the terminal as at the top of the report.
+  const missing = written.full?.anomalousNotInFullLabels;
+  const flagged = written.runs?.find((r) => r.name === written.reference)?.rows ?? missing?.length ?? 0;
+  const warning =
+    written.full && Array.isArray(missing) ? missingWarning({ file: written.full.path, flagged, missing }) : undefined;
+  if (warning) log(`report: warning: ${warning}`);
   // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
   const anomalies = written?.anomalies;
   if (Array.isArray(anomalies)) fs.writeFileSync(temps.anomalies, anomaliesCsv(anomalies));
@@ -460,6 +514,14 @@ function checkOutputs(run: NotebookRun, files: ReportFiles, log: (line: string) 
     );
   }
   return Array.isArray(anomalies);
+}
+
+/** What the report reads back of the summary.json the notebook wrote. */
+interface WrittenSummary {
+  readonly reference?: string;
+  readonly runs?: readonly { readonly name: string; readonly rows: number }[];
+  readonly anomalies?: AnomalyJson[];
+  readonly full?: { readonly path: string; readonly anomalousNotInFullLabels?: string[] };
 }
 
 /** Step 4 (cont.), the page: nbconvert's HTML made self-contained, code shown, folded or hidden; refused if it still loads anything. */
@@ -484,17 +546,42 @@ function publish(files: ReportFiles, withAnomalies: boolean): void {
   removeQuietly(temps.rawHtml);
 }
 
-/** Runs `work` with the temp files removed afterwards, also on failure and on Ctrl-C / SIGTERM. */
-async function withTempFiles<T>(files: ReportFiles, work: () => Promise<T>): Promise<T> {
+/**
+ * Removes the empty folders from `folder` up to `created` (the first folder the run made), so a failed
+ * run leaves no folder it created; a folder that holds anything stays.
+ */
+function removeCreatedFolders(folder: string, created: string | undefined): void {
+  if (created === undefined) return;
+  for (let dir = folder; dir.startsWith(created); dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === created) return;
+  }
+}
+
+/**
+ * Runs `work` with the temp files removed afterwards, also on failure and on Ctrl-C / SIGTERM; on
+ * failure also the output folders the run created (`created`, from `fs.mkdirSync`), when left empty.
+ */
+async function withTempFiles<T>(files: ReportFiles, created: string | undefined, work: () => Promise<T>): Promise<T> {
+  const outDir = path.dirname(files.finals.summary);
   const cleanup = (): void => Object.values(files.temps).forEach(removeQuietly);
   const onSignal = (): void => {
     cleanup();
+    removeCreatedFolders(outDir, created);
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     return await work();
+  } catch (error) {
+    cleanup();
+    removeCreatedFolders(outDir, created);
+    throw error;
   } finally {
     cleanup();
     process.removeListener('SIGINT', onSignal);
@@ -514,11 +601,12 @@ export async function runReport(
   const t0 = Date.now();
   const inputs = resolveInputs(options, log);
   const kernel = ensureKernel(inputs.root, log);
-  fs.mkdirSync(inputs.outDir, { recursive: true });
   const files = reportFiles(inputs.notebook, inputs.outDir);
-  return withTempFiles(files, async () => {
+  // The first folder this run creates, if any: removed again (when empty) should the run fail.
+  const created = fs.mkdirSync(inputs.outDir, { recursive: true });
+  return withTempFiles(files, created, async () => {
     const run = await runNotebook(inputs, kernel, files, options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS, log);
-    const withAnomalies = checkOutputs(run, files, log);
+    const withAnomalies = checkOutputs(run, files, inputs.shownAs, log);
     const h0 = Date.now();
     writePage(files, options.code ?? 'show');
     const htmlSeconds = (Date.now() - h0) / 1000;
@@ -567,15 +655,18 @@ async function main(argv: readonly string[]): Promise<void> {
     models: args.get('models'),
     full: single(args, 'full'),
     reference: single(args, 'reference'),
-    sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE) : undefined,
+    sampleSize: args.has('sample') ? integer(args, 'sample', DEFAULT_SAMPLE, { min: 1 }) : undefined,
     seed: args.has('seed') ? integer(args, 'seed', DEFAULT_SEED) : undefined,
     loadWhole: args.has('whole'),
     focusIps: paramOption(args, 'focus', parseIpList),
     baseline: single(args, 'baseline'),
     anomalousPanels: anomalousPanels,
+    allowMissing: args.has('allow-missing') || undefined,
     out: single(args, 'out'),
     notebook: single(args, 'notebook'),
-    timeoutSeconds: args.has('timeout') ? integer(args, 'timeout', DEFAULT_CELL_TIMEOUT_SECONDS) : undefined,
+    timeoutSeconds: args.has('timeout')
+      ? integer(args, 'timeout', DEFAULT_CELL_TIMEOUT_SECONDS, { min: 1 })
+      : undefined,
     code: args.has('hide-code') ? 'hide' : args.has('fold-code') ? 'fold' : 'show',
   });
   const t = result.timings;
@@ -593,6 +684,12 @@ if (require.main === module) {
   runCommand(main, {
     name: 'report',
     usage: USAGE,
-    expected: (error) => error instanceof ReportError || error instanceof InputError,
+    // Input errors print their one line; anything else (a bug) its stack.
+    expected: (error) =>
+      error instanceof ReportError ||
+      error instanceof InputError ||
+      error instanceof ChoiceError ||
+      error instanceof ParamError ||
+      error instanceof OptionError,
   });
 }

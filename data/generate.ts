@@ -11,7 +11,17 @@ import * as path from 'node:path';
 import { generateDataset } from './synth/dataset';
 import { type ScaleName, SCALES } from './synth/layout';
 import { writeTinyFixture } from './synth/tiny';
-import { HELP, type OptionTable, UsageError, helpText, parseOptions, single, synopsis, wantsHelp } from '../cli/args';
+import {
+  HELP,
+  type OptionTable,
+  UsageError,
+  helpText,
+  integer,
+  parseOptions,
+  single,
+  synopsis,
+  wantsHelp,
+} from '../cli/args';
 import { DENSE_DIR, DENSE_ROWS, generateDense } from './synth/dense';
 
 /** Parsed command line. */
@@ -52,30 +62,25 @@ const OPTIONS: OptionTable = {
   ...HELP,
 };
 const USAGE = synopsis(COMMAND, OPTIONS);
-const ABOUT =
-  "Writes three detector runs (30, 10 and 5 minutes) and the full 5-minute table in the seed's format\n(pandas to_csv(sep='\\t')); see data/README.md.";
+const ABOUT = 'Writes generated data: three detector runs (30, 10 and 5 minutes) and the full 5-minute table.';
+const NOTES =
+  "The files are in the seed's format (pandas to_csv(sep='\\t')); how the traffic is simulated: data/README.md.";
 
 /** Parses argv; throws a message a user can act on (UsageError), or returns undefined after printing the help. */
 function parseArgs(argv: readonly string[]): Args | undefined {
   const parsed = parseOptions(argv, OPTIONS);
   if (wantsHelp(parsed)) {
-    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS));
+    process.stdout.write(helpText(COMMAND, ABOUT, OPTIONS, { notes: NOTES }));
     return undefined;
   }
   const scale = single(parsed, 'scale', DEFAULT_SCALE)!;
   if (!(scale in SCALES))
     throw new UsageError(`--scale must be one of ${Object.keys(SCALES).join(', ')}, got ${JSON.stringify(scale)}`);
-  const seedText = single(parsed, 'seed');
-  const seed = seedText === undefined ? DEFAULT_SEED : Number(seedText);
-  if (!Number.isSafeInteger(seed) || seedText?.trim() === '')
-    throw new UsageError(`--seed must be an integer, got ${JSON.stringify(seedText)}`);
+  const seed = integer(parsed, 'seed', DEFAULT_SEED);
   const out = single(parsed, 'out');
   const tiny = single(parsed, 'tiny-fixture');
-  const rowsText = single(parsed, 'rows');
-  const rows = rowsText === undefined ? DENSE_ROWS : Number(rowsText);
-  if (!Number.isSafeInteger(rows) || rows < 1)
-    throw new UsageError(`--rows must be a positive integer, got ${JSON.stringify(rowsText)}`);
-  if (rowsText !== undefined && !parsed.has('dense')) throw new UsageError('--rows goes with --dense');
+  const rows = integer(parsed, 'rows', DENSE_ROWS, { min: 1 });
+  if (parsed.has('rows') && !parsed.has('dense')) throw new UsageError('--rows goes with --dense');
   return {
     scale: scale as ScaleName,
     seed,

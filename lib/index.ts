@@ -12,7 +12,7 @@ export { DEFAULT_SAMPLE, DEFAULT_SEED, DEFAULT_CELL_TIMEOUT_SECONDS, MAX_PROFILE
 // Rows, columns and input errors.
 export { Frame } from './table/frame';
 export type { FamilyView, FrameInit, Values } from './table/frame';
-export { InputError, ROLES, roleOf } from './types';
+export { ChoiceError, InputError, ROLES, roleOf } from './types';
 export type {
   ColumnKey,
   FamilyEvidence,
@@ -28,20 +28,30 @@ export type {
 export {
   ANOMALIES_FILE,
   anomaliesFile,
+  checkCoverage,
   evaluateFull,
   loadRuns,
+  missingWarning,
   pickReference,
   readHeader,
   readTable,
   sampleFrame,
   sampleNormalRows,
 } from './loaders';
-export type { EvaluateOptions, FullEvaluation, Progress, ReadOptions, Run, RunSpec } from './loaders';
+export type { Coverage, EvaluateOptions, FullEvaluation, Progress, ReadOptions, Run, RunSpec } from './loaders';
 export { toArquero, toDanfo } from './notebook/interop';
 export type { InteropOptions } from './notebook/interop';
 
 // Notebook parameters (the parameters cell, EVAL_* variables, a JSON file).
-export { PARAM_ENV, ParamError, describeParams, paramsToEnv, resolveParams, summaryPath } from './notebook/params';
+export {
+  PARAM_ENV,
+  ParamError,
+  WORKDIR_ENV,
+  describeParams,
+  paramsToEnv,
+  resolveParams,
+  summaryPath,
+} from './notebook/params';
 export type { NotebookParams } from './notebook/params';
 
 // The evaluation end to end, and summary.json.
@@ -50,7 +60,7 @@ export type { AssessInput, Assessment, Evaluation, EvaluationParams, EvaluationP
 export { familyStats } from './table/stats';
 export { buildSummary } from './summary/summary';
 export type { FullFacts, Summary } from './summary/schema';
-export { writeFileAtomic } from './files';
+export { shownPath, writeFileAtomic } from './files';
 export { provenanceMarkdown } from './evaluation/provenance';
 
 // Runs compared: common anomalies and the IPs only one run flagged.

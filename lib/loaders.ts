@@ -14,6 +14,13 @@ export type { Progress, ReadOptions } from './reader/read-options';
 export { evaluateFull } from './evaluation/full';
 /** What `evaluateFull` takes and what it keeps of the full dataset. */
 export type { EvaluateOptions, FullEvaluation } from './evaluation/full';
+/**
+ * Refuses a full dataset that cannot be evaluated (no normal row: a model run's file?; more than
+ * half of the flagged rows missing: cut short?), and words the warning for fewer missing ones.
+ */
+export { checkCoverage, missingWarning } from './evaluation/coverage';
+/** What the pass over a full dataset's labels found against the flagged rows: rows, normal rows, the flagged ones missing. */
+export type { Coverage } from './evaluation/coverage';
 /** Reads detector run folders (`detected_anomalies.csv`), names each by its window, and picks the reference run. */
 export { ANOMALIES_FILE, anomaliesFile, loadRuns, pickReference } from './evaluation/runs';
 /** A loaded run and how to name one. */

@@ -72,6 +72,18 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A choice of the user that the inputs cannot honour (a reference run no run is named, two runs of
+ * one name, no run at all): a one-line message, like an InputError, where no file position applies.
+ * A RangeError, as these were before, so callers that caught those still do.
+ */
+export class ChoiceError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChoiceError';
+  }
+}
+
 /** Formats epoch ms (naive time read as UTC) as `2019-02-01T09:35:00`, as the summary writes it. */
 export function formatNaiveIso(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);

@@ -108,7 +108,7 @@ Defaults read the generated data under \`data/\`. Every value can be overridden 
 notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
 \`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated), \`EVAL_BASELINE\` (an earlier summary.json),
 \`EVAL_ANOMALOUS\` (\`density\`: anomalous panels as a density with the standout IPs as lines),
-or a JSON file named by \`EVAL_PARAMS\`.
+\`EVAL_ALLOW_MISSING\` (evaluate a full dataset that lacks most flagged rows), or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
 `,
   );
@@ -132,6 +132,7 @@ const summaryOut: string | undefined = undefined; // where to write summary.json
 const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
 const baselineFile: string | undefined = undefined; // an earlier summary.json: say what changed since
 const anomalousPanels = 'lines'; // 'density': anomalous panels as a density plus their standout IPs' lines
+const allowMissing = false; // true: evaluate a full dataset that lacks more than half of the flagged rows
 `,
     ['parameters'],
   );
@@ -146,12 +147,12 @@ import {
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
   escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsMarkdown, provenanceMarkdown, findCampaigns, campaignsFigure,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
-  showOutputs, seedCells, writeSummaryFile,
+  showOutputs, seedCells, writeSummaryFile, shownPath,
 } from '../dist/lib/index';
 
 const params = resolveParams({
   models: models, full: fullDataset, reference: referenceRun, sampleSize: sampleSize, seed: randomSeed, loadWhole: loadWhole, summaryOut: summaryOut,
-  focusIps: focusIps, baseline: baselineFile, anomalousPanels: anomalousPanels,
+  focusIps: focusIps, baseline: baselineFile, anomalousPanels: anomalousPanels, allowMissing: allowMissing,
 });
 console.log(describeParams(params));
 await loadPlotly();
@@ -174,7 +175,7 @@ if (provenance) await showMarkdown(provenance);
     `
 const runs = await loadRuns(params.models);
 const reference = pickReference(runs, params.reference);
-for (const run of runs) console.log(\`\${run.name}: \${run.path}\`);
+for (const run of runs) console.log(\`\${run.name}: \${shownPath(run.path, params.shownAs)}\`);
 console.log('Anomalies loaded!');
 `,
   );
@@ -275,7 +276,9 @@ the family means that moved most.
 // the normal sample), why each anomalous IP was flagged and, with a baseline, what changed since.
 // The sections below show them; the summary file keeps them.
 const baseline = params.baseline ? { path: params.baseline, summary: readBaseline(params.baseline) } : undefined;
-const assessment = assess({ runs: runs, reference: reference, full: full, seed: params.seed, baseline: baseline });
+const assessment = assess({
+  runs: runs, reference: reference, full: full, seed: params.seed, baseline: baseline, shownAs: params.shownAs,
+});
 const context = assessment.context;
 const explanations = assessment.explanations;
 const anomalyEntries = assessment.summary.anomalies ?? [];

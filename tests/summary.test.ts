@@ -63,6 +63,7 @@ test('buildSummary follows the contract field by field', () => {
       valueColumns: 6,
       normalRows: 8,
       excludedFound: 2,
+      missing: ['zdst'],
       normalStats: new Map([['sum_Length', { source: stats(0, NaN), dst: stats(4, 1.5) }]]),
       families: ['avg_Length', 'sum_Length'],
     },
@@ -108,6 +109,7 @@ test('buildSummary follows the contract field by field', () => {
     valueColumns: 6,
     normalRows: 8,
     anomalousNotInFull: 1,
+    anomalousNotInFullLabels: ['zdst'],
   });
   assert.deepEqual(summary.families.avg_Length.anomalous.source, {
     ips: 2,
@@ -151,6 +153,7 @@ test("a family absent from one group still counts that group's rows (ips), with 
       valueColumns: 4,
       normalRows: 7,
       excludedFound: 2,
+      missing: ['zdst'],
       normalStats: new Map([['sum_Length', { source: { ...stats(2, 1), ips: 3 }, dst: { ...stats(2, 1), ips: 4 } }]]),
       families: ['sum_Length'],
     },

@@ -22,6 +22,7 @@ import type { ReadOptions } from '../reader/read-options';
 import { gridOf, readHead } from '../reader/table-head';
 import { ProgressReporter, checkDuplicates, placeRanges, splitRanges, withPool } from '../reader/read-threads';
 import { type NormalBaseline, baselineOf } from './baseline';
+import type { Coverage } from './coverage';
 
 /** Options of `evaluateFull`. */
 export interface EvaluateOptions extends ReadOptions {
@@ -43,6 +44,11 @@ export interface EvaluateOptions extends ReadOptions {
   sampleFamilies?: ReadonlySet<string>;
   /** Labels whose rows to keep whole (Float64), normal or anomalous: e.g. the IPs to profile. Absent ones are skipped. */
   keepLabels?: ReadonlySet<string>;
+  /**
+   * Called once the labels are known, before the long pass: what the table holds against `exclude`
+   * (lib/evaluation/coverage.ts `checkCoverage` refuses a table that cannot be evaluated). Throwing stops the read.
+   */
+  check?: (coverage: Coverage) => void;
 }
 
 /** What the streaming evaluation keeps of a full dataset. */
@@ -57,6 +63,8 @@ export interface FullEvaluation {
   normalRows: number;
   /** How many of the exclude labels the file holds. */
   excludedFound: number;
+  /** The exclude labels the file lacks, in the order of `exclude`. */
+  missing: string[];
   /** The seeded sample of normal rows, in file order (the rows `sampleFrame` picks from the normal rows). */
   sample: Frame;
   /** Per family × role statistics over ALL normal rows. */
@@ -65,6 +73,12 @@ export interface FullEvaluation {
   normalBaseline: NormalBaseline;
   /** The rows named by `keepLabels` that the file holds, in file order. */
   kept: Frame;
+}
+
+/** The labels of `wanted` that `labels` lacks, in the order of `wanted`. */
+export function missingLabels(wanted: ReadonlySet<string>, labels: readonly string[]): string[] {
+  const found = new Set(labels.filter((label) => wanted.has(label)));
+  return [...wanted].filter((label) => !found.has(label));
 }
 
 let evaluationCounter = 0;
@@ -112,6 +126,8 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     checkDuplicates(file, labels, (r) => lineOfRow[r]);
 
     const { normal, sample: picked } = sampleNormalRows(labels, options.exclude, options.sampleSize, options.seed);
+    const missing = missingLabels(options.exclude, labels);
+    options.check?.({ file, rows: labels.length, normalRows: normal.length, flagged: options.exclude.size, missing });
     const actions = new Int32Array(labels.length).fill(EXCLUDED);
     for (const r of normal) actions[r] = NORMAL;
     const keepValues = options.keepSampleValues !== false;
@@ -150,6 +166,7 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
       rows: labels.length,
       normalRows: normal.length,
       excludedFound: labels.length - normal.length,
+      missing,
       sample,
       parts,
       keepValues,
@@ -176,6 +193,7 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     grid,
     normalRows: pass.normalRows,
     excludedFound: pass.excludedFound,
+    missing: pass.missing,
     sample: new Frame({
       index: pass.index,
       columns: !pass.keepValues ? [] : keptColumns ? Array.from(keptColumns, (c) => head.columns[c]) : head.columns,

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Frame } from '../table/frame';
 import type { ReadOptions } from '../reader/read-options';
 import { readTable } from '../reader/read-table';
-import { InputError, type WindowGrid } from '../types';
+import { ChoiceError, InputError, type WindowGrid } from '../types';
 
 /** The file a detector run leaves in its folder. */
 export const ANOMALIES_FILE = 'detected_anomalies.csv';
@@ -29,10 +29,26 @@ export interface RunSpec {
   readonly name?: string;
 }
 
-/** The anomalies file of a run folder; a path to a file is taken as it is. */
+/**
+ * The anomalies file of a run folder; a path to a file is taken as it is. A path that does not exist
+ * is an InputError saying which, a folder or a file, is missing; a folder without the file, one
+ * saying so.
+ */
 export function anomaliesFile(runPath: string): string {
-  const isDir = fs.existsSync(runPath) && fs.statSync(runPath).isDirectory();
-  return isDir ? path.join(runPath, ANOMALIES_FILE) : runPath;
+  if (!fs.existsSync(runPath)) {
+    const file = /\.(csv|tsv|txt)$/i.test(runPath);
+    throw new InputError(
+      { file: runPath },
+      file
+        ? `file not found; expected a model run's ${ANOMALIES_FILE}, or its folder`
+        : `folder not found; expected a model run folder holding ${ANOMALIES_FILE}`,
+    );
+  }
+  if (!fs.statSync(runPath).isDirectory()) return runPath;
+  const file = path.join(runPath, ANOMALIES_FILE);
+  if (!fs.existsSync(file))
+    throw new InputError({ file: runPath }, `the folder holds no ${ANOMALIES_FILE}; expected a model run folder`);
+  return file;
 }
 
 /**
@@ -43,7 +59,7 @@ export function anomaliesFile(runPath: string): string {
  */
 export async function loadRuns(specs: readonly (RunSpec | string)[], options: ReadOptions = {}): Promise<Run[]> {
   if (specs.length === 0)
-    throw new RangeError('No model runs given: pass at least one folder holding detected_anomalies.csv');
+    throw new ChoiceError('No model runs given: pass at least one folder holding detected_anomalies.csv');
   const loaded: { spec: RunSpec; file: string; frame: Frame; grid: WindowGrid }[] = [];
   for (const entry of specs) {
     const spec = typeof entry === 'string' ? { path: entry } : entry;
@@ -79,7 +95,7 @@ function uniqueNames(runs: readonly { base: string; named: boolean; file: string
   }
   if (names.some((_, i) => clashes(names, i))) {
     const twice = names.find((_, i) => clashes(names, i));
-    throw new RangeError(`Two runs are named ${JSON.stringify(twice)}: give each run its own name`);
+    throw new ChoiceError(`Two runs are named ${JSON.stringify(twice)}: give each run its own name`);
   }
   return names;
 }
@@ -93,7 +109,7 @@ export function pickReference(runs: readonly Run[], name?: string): Run {
   if (name !== undefined) {
     const named = runs.find((run) => run.name === name);
     if (!named)
-      throw new RangeError(
+      throw new ChoiceError(
         `Reference run ${JSON.stringify(name)} not found; runs are: ${runs.map((r) => r.name).join(', ')}`,
       );
     return named;

@@ -11,7 +11,8 @@ import { NO_BASELINE_MARKDOWN, anyMove, changesMarkdown } from './changes-view';
 import { changesFigure } from '../figures/changes';
 import { MAX_PROFILES, TRIAGE_ROWS } from '../defaults';
 import { showFigure, showHtml, showMarkdown } from './display';
-import { writeFileAtomic } from '../files';
+import { writeFileAtomic, shownPath } from '../files';
+import { type Coverage, checkCoverage, labelList } from '../evaluation/coverage';
 import {
   type FindingContext,
   OVERLAP_SECTION,
@@ -93,10 +94,11 @@ export interface FullRead {
  * Reads the full dataset once: streamed (bounded memory) by default, or whole into memory when
  * `params.loadWhole` is set, with the same results. The anomalous rows (`exclude`) are left out of
  * the normal rows, a seeded sample of `params.sampleSize` normal rows is kept for the figures, and the
- * rows of the IPs to profile (`keep`) are kept whole.
+ * rows of the IPs to profile (`keep`) are kept whole. A table with no normal row, or lacking more than
+ * half of the `exclude` rows (unless `params.allowMissing`), is refused once its labels are read.
  */
 export async function readFullDataset(
-  params: Pick<NotebookParams, 'full' | 'sampleSize' | 'seed' | 'loadWhole'>,
+  params: Pick<NotebookParams, 'full' | 'sampleSize' | 'seed' | 'loadWhole' | 'allowMissing' | 'shownAs'>,
   exclude: readonly string[],
   keep: readonly ProfileTarget[],
   onProgress?: (p: Progress) => void,
@@ -106,13 +108,22 @@ export async function readFullDataset(
     sampleSize: params.sampleSize,
     seed: params.seed,
     keepLabels: new Set(keep.map((t) => t.label)),
+    // Refused before the long pass: no normal row, or most flagged rows missing (unless allowMissing).
+    check: (coverage: Coverage) =>
+      checkCoverage(
+        { ...coverage, file: shownPath(coverage.file, params.shownAs) },
+        { allowMissing: params.allowMissing },
+      ),
   };
   if (!params.loadWhole) return { full: await evaluateFull(params.full, { ...options, onProgress }) };
   const table = await readTable(params.full, { onProgress });
   return { full: evaluateFrame(table, options), table };
 }
 
-/** What the full dataset held, in three lines: its size, the anomalous rows found in it, the normal rows and the sample. */
+/**
+ * What the full dataset held, in three lines: its size, the anomalous rows found in it, the normal
+ * rows and the sample; and a warning line counting the flagged rows it lacks, when it lacks any.
+ */
 export function describeFull(
   full: FullEvaluation,
   reference: { readonly name: string; readonly frame: Frame },
@@ -121,6 +132,9 @@ export function describeFull(
   return [
     `Full dataset: ${full.rows} rows, ${full.valueColumns} value columns`,
     `Anomalous rows of ${reference.name} found in it: ${full.excludedFound} of ${reference.frame.nRows}`,
+    ...(full.missing.length > 0
+      ? [`Warning: missing from it: ${full.missing.length} flagged rows (${labelList(full.missing)})`]
+      : []),
     `Normal rows: ${full.normalRows}; sample: ${full.sample.nRows} rows (seed ${seed})`,
   ];
 }
@@ -322,5 +336,5 @@ export function seedCells(data: SeedData, display: Display = showInKernel): Seed
 export function writeSummaryFile(params: NotebookParams, summary: Summary): string {
   if (!params.summaryOut) return 'summary not written (no summaryOut / EVAL_SUMMARY_OUT)';
   writeFileAtomic(params.summaryOut, `${JSON.stringify(summary, null, 2)}\n`);
-  return `summary written to ${summaryPath(params)}`;
+  return `summary written to ${shownPath(summaryPath(params) ?? params.summaryOut, params.shownAs)}`;
 }

@@ -7,6 +7,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileProblem, samePath, shownPath } from '../files';
+import {
+  FOLDER_LIST,
+  IP_LIST,
+  ParamError,
+  parseCount,
+  parseFlag,
+  parseStringList,
+  parseText,
+  parseWord,
+} from './param-values';
+
+export { ParamError } from './param-values';
 
 /** What the evaluation notebook runs on. Field names match `EvaluationParams` of lib/evaluation. */
 export interface NotebookParams {
@@ -47,6 +60,17 @@ export interface NotebookParams {
    * JupyterLab with the Plotly extension, which draws every figure when it opens.
    */
   readonly anomalousPanels?: AnomalousPanels;
+  /**
+   * Evaluate a full dataset that lacks more than half of the flagged rows (refused otherwise, as
+   * likely cut short or from another capture). Default false.
+   */
+  readonly allowMissing?: boolean;
+  /**
+   * How each path was given, set by `resolveParams`: the resolved path → the text typed for it
+   * (relative as typed). What the notebook prints and summary.json keeps show paths this way
+   * (lib/paths.ts `shownPath`), so a shared page names no folder of this machine the user did not type.
+   */
+  readonly shownAs?: Readonly<Record<string, string>>;
 }
 
 /** The words of {@link NotebookParams.anomalousPanels}. */
@@ -72,121 +96,21 @@ export const PARAM_ENV = {
   baseline: 'EVAL_BASELINE',
   /** `lines` or `density`. */
   anomalousPanels: 'EVAL_ANOMALOUS',
+  /** true: evaluate a full dataset that lacks more than half of the flagged rows. */
+  allowMissing: 'EVAL_ALLOW_MISSING',
 } as const;
 
-/** A parameter that cannot be used, with where it came from (variable or file) and what was expected. */
-export class ParamError extends Error {
-  /** The environment variable or file the value came from. */
-  readonly origin: string;
-  constructor(origin: string, message: string) {
-    super(`${origin}: ${message}`);
-    this.name = 'ParamError';
-    this.origin = origin;
-  }
-}
+/**
+ * The folder that relative paths of the EVAL_* variables are relative to (default: the kernel's
+ * working folder, the notebook's). The report command sets it to the folder it was started in and
+ * passes the paths as the user typed them.
+ */
+export const WORKDIR_ENV = 'EVAL_WORKDIR';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function parseCount(origin: string, raw: unknown, allowZero: boolean): number {
-  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : undefined;
-  if (
-    text === undefined ||
-    !/^\d+$/.test(text) ||
-    (!allowZero && Number(text) === 0) ||
-    !Number.isSafeInteger(Number(text))
-  ) {
-    const expected = allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1';
-    throw new ParamError(origin, `expected ${expected}, found ${JSON.stringify(raw)}`);
-  }
-  return Number(text);
-}
-
-function parseFlag(origin: string, raw: unknown): boolean {
-  if (typeof raw === 'boolean') return raw;
-  const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
-  if (text === 'true' || text === '1' || text === 'yes') return true;
-  if (text === 'false' || text === '0' || text === 'no') return false;
-  throw new ParamError(origin, `expected true or false (or 1/0, yes/no), found ${JSON.stringify(raw)}`);
-}
-
-function parseWord<T extends string>(origin: string, raw: unknown, allowed: readonly T[]): T {
-  const text = typeof raw === 'string' ? raw.trim() : undefined;
-  const found = allowed.find((word) => word === text);
-  if (found === undefined) {
-    throw new ParamError(
-      origin,
-      `expected one of ${allowed.map((w) => JSON.stringify(w)).join(', ')}, found ${JSON.stringify(raw)}`,
-    );
-  }
-  return found;
-}
-
-function parseText(origin: string, raw: unknown): string {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new ParamError(origin, `expected a non-empty string, found ${JSON.stringify(raw)}`);
-  }
-  return raw.trim();
-}
-
-/** How a list parameter is written as text, and what its items are called in a message. */
-interface ListSyntax {
-  /** Separates the items of a plain-text list (a JSON array is always accepted too). */
-  readonly split: RegExp | string;
-  /** What the list holds, for messages: `run folders`, `IPs`. */
-  readonly what: string;
-  /** How a plain-text list separates its items, for messages. */
-  readonly separated: string;
-  /** True when an empty list is refused. */
-  readonly nonEmpty: boolean;
-}
-
-/** Run folders: at least one, separated by the platform's path delimiter (`:` on Linux). */
-const FOLDER_LIST: ListSyntax = {
-  split: path.delimiter,
-  what: 'run folders',
-  separated: `paths separated by "${path.delimiter}"`,
-  nonEmpty: true,
-};
-
-/** IPs or row labels: separated by commas or white space (IPv6 addresses have colons). */
-const IP_LIST: ListSyntax = {
-  split: /[\s,]+/,
-  what: 'IPs or row labels',
-  separated: 'separated by commas or spaces',
-  nonEmpty: false,
-};
-
-/** A list of non-empty strings: a JSON array of strings, or text split by `syntax.split`; items trimmed. */
-function parseStringList(origin: string, raw: unknown, syntax: ListSyntax): string[] {
-  let list: unknown = raw;
-  if (typeof raw === 'string') {
-    const text = raw.trim();
-    if (text.startsWith('[')) {
-      try {
-        list = JSON.parse(text);
-      } catch (err) {
-        throw new ParamError(
-          origin,
-          `expected a JSON array of ${syntax.what}, found invalid JSON (${(err as Error).message})`,
-        );
-      }
-    } else {
-      list = text.split(syntax.split).filter((part) => part.trim() !== '');
-    }
-  }
-  if (
-    !Array.isArray(list) ||
-    (syntax.nonEmpty && list.length === 0) ||
-    !list.every((item) => typeof item === 'string' && item.trim() !== '')
-  ) {
-    const howMany = syntax.nonEmpty ? 'one or more ' : '';
-    throw new ParamError(
-      origin,
-      `expected ${howMany}${syntax.what} (a JSON array of strings, or ${syntax.separated}), found ${JSON.stringify(raw)}`,
-    );
-  }
-  return list.map((item: string) => item.trim());
-}
+/** The settable parameters: every field but the record of how paths were given. */
+type ParamField = Exclude<keyof NotebookParams, 'shownAs'>;
 
 /**
  * IPs or row labels to profile, as a user types them on a command line or in `EVAL_FOCUS`: a JSON
@@ -203,12 +127,17 @@ export function parseAnomalousPanels(origin: string, raw: string): AnomalousPane
 
 function applyField(
   out: Mutable<NotebookParams>,
-  key: keyof NotebookParams,
+  key: ParamField,
   raw: unknown,
   origin: string,
   base: string,
+  shownAs: Record<string, string>,
 ): void {
-  const resolve = (p: string): string => path.resolve(base, p);
+  const resolve = (p: string): string => {
+    const resolved = path.resolve(base, p);
+    shownAs[resolved] = p;
+    return resolved;
+  };
   switch (key) {
     case 'models':
       out.models = parseStringList(origin, raw, FOLDER_LIST).map(resolve);
@@ -220,7 +149,7 @@ function applyField(
       out.reference = raw === null ? undefined : parseText(origin, raw);
       break;
     case 'sampleSize':
-      out.sampleSize = parseCount(origin, raw, true);
+      out.sampleSize = parseCount(origin, raw, false);
       break;
     case 'seed':
       out.seed = parseCount(origin, raw, true);
@@ -243,10 +172,13 @@ function applyField(
     case 'anomalousPanels':
       out.anomalousPanels = parseWord(origin, raw, ANOMALOUS_PANELS);
       break;
+    case 'allowMissing':
+      out.allowMissing = parseFlag(origin, raw);
+      break;
   }
 }
 
-const FIELDS: readonly (keyof NotebookParams)[] = [
+const FIELDS: readonly ParamField[] = [
   'models',
   'full',
   'reference',
@@ -258,13 +190,16 @@ const FIELDS: readonly (keyof NotebookParams)[] = [
   'focusIps',
   'baseline',
   'anomalousPanels',
+  'allowMissing',
 ];
 
 /**
  * The parameters in force: `defaults` (relative paths resolve against `cwd`, the notebook's
  * folder), overridden by the JSON file named by `EVAL_PARAMS` (relative paths against the file's
- * folder), overridden by the individual `EVAL_*` variables (relative paths against `cwd`).
- * Empty variables count as unset. Throws ParamError on any value it cannot use.
+ * folder), overridden by the individual `EVAL_*` variables (relative paths against `EVAL_WORKDIR`,
+ * else `cwd`). Empty variables count as unset. Paths come back resolved, with how each was given
+ * in `shownAs`. Throws ParamError on any value it cannot use, and when summary.json would be
+ * written over the baseline it is compared with.
  */
 export function resolveParams(
   defaults: NotebookParams,
@@ -272,8 +207,9 @@ export function resolveParams(
   cwd: string = process.cwd(),
 ): NotebookParams {
   const out: Mutable<NotebookParams> = { ...defaults };
+  const shownAs: Record<string, string> = {};
   for (const key of FIELDS) {
-    if (defaults[key] !== undefined) applyField(out, key, defaults[key], `default ${key}`, cwd);
+    if (defaults[key] !== undefined) applyField(out, key, defaults[key], `default ${key}`, cwd, shownAs);
   }
   const fileVar = env[PARAM_ENV.file];
   if (fileVar !== undefined && fileVar.trim() !== '') {
@@ -284,7 +220,7 @@ export function resolveParams(
     } catch (err) {
       throw new ParamError(
         `${PARAM_ENV.file}=${fileVar}`,
-        `cannot read the parameters file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        `cannot read the parameters file ${fileVar.trim()}: ${fileProblem(err)}`,
       );
     }
     let parsed: unknown;
@@ -292,67 +228,85 @@ export function resolveParams(
       parsed = JSON.parse(text);
     } catch (err) {
       throw new ParamError(
-        file,
+        fileVar.trim(),
         `expected a JSON object of parameters, found invalid JSON (${(err as Error).message})`,
       );
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new ParamError(
-        file,
+        fileVar.trim(),
         `expected a JSON object like {"models": [...], "full": "..."}, found ${JSON.stringify(parsed)?.slice(0, 60)}`,
       );
     }
     const record = parsed as Record<string, unknown>;
     for (const name of Object.keys(record)) {
       if (!(FIELDS as readonly string[]).includes(name)) {
-        throw new ParamError(file, `unknown parameter ${JSON.stringify(name)}; expected one of ${FIELDS.join(', ')}`);
+        throw new ParamError(
+          fileVar.trim(),
+          `unknown parameter ${JSON.stringify(name)}; expected one of ${FIELDS.join(', ')}`,
+        );
       }
-      applyField(out, name as keyof NotebookParams, record[name], `${file} field ${name}`, path.dirname(file));
+      applyField(out, name as ParamField, record[name], `${fileVar.trim()} field ${name}`, path.dirname(file), shownAs);
     }
   }
+  const workdir = env[WORKDIR_ENV]?.trim() ? path.resolve(cwd, env[WORKDIR_ENV]!.trim()) : cwd;
   for (const key of FIELDS) {
     const name = PARAM_ENV[key];
     const raw = env[name];
-    if (raw !== undefined && raw.trim() !== '') applyField(out, key, raw, name, cwd);
+    if (raw !== undefined && raw.trim() !== '') applyField(out, key, raw, name, workdir, shownAs);
   }
   if (out.models.length === 0) throw new ParamError('models', 'no model run folders given');
-  return out;
+  const written = summaryPath(out);
+  if (out.baseline !== undefined && written !== undefined && samePath(out.baseline, written)) {
+    throw new ParamError(
+      'baseline',
+      `${shownPath(out.baseline, shownAs)} is also where this run writes summary.json: it would be overwritten; write the new summary elsewhere`,
+    );
+  }
+  return { ...out, shownAs };
 }
 
 /**
  * The environment variables that make a notebook run with `params`: the inverse of
- * `resolveParams`, used by the report command to drive the notebook.
+ * `resolveParams`, used by the report command to drive the notebook. Paths go as given; relative
+ * ones are relative to `workdir` (default the working folder), passed as `EVAL_WORKDIR`.
  */
-export function paramsToEnv(params: Partial<NotebookParams>): Record<string, string> {
+export function paramsToEnv(params: Partial<NotebookParams>, workdir: string = process.cwd()): Record<string, string> {
   const env: Record<string, string> = {};
-  if (params.models !== undefined) env[PARAM_ENV.models] = JSON.stringify(params.models.map((p) => path.resolve(p)));
-  if (params.full !== undefined) env[PARAM_ENV.full] = path.resolve(params.full);
+  const paths = [...(params.models ?? []), params.full, params.summaryOut, params.summaryFinal, params.baseline];
+  if (paths.some((p) => p !== undefined && !path.isAbsolute(p))) env[WORKDIR_ENV] = path.resolve(workdir);
+  if (params.models !== undefined) env[PARAM_ENV.models] = JSON.stringify(params.models);
+  if (params.full !== undefined) env[PARAM_ENV.full] = params.full;
   if (params.reference !== undefined) env[PARAM_ENV.reference] = params.reference;
   if (params.sampleSize !== undefined) env[PARAM_ENV.sampleSize] = String(params.sampleSize);
   if (params.seed !== undefined) env[PARAM_ENV.seed] = String(params.seed);
   if (params.loadWhole !== undefined) env[PARAM_ENV.loadWhole] = String(params.loadWhole);
-  if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = path.resolve(params.summaryOut);
-  if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = path.resolve(params.summaryFinal);
+  if (params.summaryOut !== undefined) env[PARAM_ENV.summaryOut] = params.summaryOut;
+  if (params.summaryFinal !== undefined) env[PARAM_ENV.summaryFinal] = params.summaryFinal;
   if (params.focusIps !== undefined && params.focusIps.length > 0)
     env[PARAM_ENV.focusIps] = JSON.stringify(params.focusIps);
-  if (params.baseline !== undefined) env[PARAM_ENV.baseline] = path.resolve(params.baseline);
+  if (params.baseline !== undefined) env[PARAM_ENV.baseline] = params.baseline;
   if (params.anomalousPanels !== undefined) env[PARAM_ENV.anomalousPanels] = params.anomalousPanels;
+  if (params.allowMissing !== undefined) env[PARAM_ENV.allowMissing] = String(params.allowMissing);
   return env;
 }
 
 /** The parameters as a short human-readable block, for the notebook to print what it runs on. */
 export function describeParams(params: NotebookParams): string {
+  const shown = (file: string): string => shownPath(file, params.shownAs);
+  const summary = summaryPath(params);
   return [
-    `models:      ${params.models.join('\n             ')}`,
-    `full:        ${params.full}`,
+    `models:      ${params.models.map(shown).join('\n             ')}`,
+    `full:        ${shown(params.full)}`,
     `reference:   ${params.reference ?? '(finest window)'}`,
     `sample size: ${params.sampleSize}`,
     `seed:        ${params.seed}`,
     `full read:   ${params.loadWhole ? 'whole, in memory' : 'streamed'}`,
-    `summary:     ${summaryPath(params) ?? '(not written)'}`,
+    `summary:     ${summary === undefined ? '(not written)' : shown(summary)}`,
     ...(params.focusIps && params.focusIps.length > 0 ? [`focus IPs:   ${params.focusIps.join(', ')}`] : []),
-    `baseline:    ${params.baseline ?? '(none)'}`,
+    `baseline:    ${params.baseline === undefined ? '(none)' : shown(params.baseline)}`,
     ...(params.anomalousPanels === 'density' ? ['anomalous:   density, with the standout IPs as lines'] : []),
+    ...(params.allowMissing ? ['missing:     allowed (a full dataset lacking most flagged rows is evaluated)'] : []),
   ].join('\n');
 }
 

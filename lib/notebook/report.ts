@@ -259,6 +259,29 @@ export function stripAnsi(text: string): string {
 }
 
 /**
+ * Names of the errors a cell throws for a user's input: a table or baseline (InputError), a
+ * parameter (ParamError), an option (OptionError), a choice the inputs cannot honour (ChoiceError).
+ */
+export const INPUT_ERROR_NAMES: readonly string[] = ['InputError', 'ParamError', 'OptionError', 'ChoiceError'];
+
+/**
+ * A failing cell's error as the one line a user needs when it is an input error (its message names
+ * the file, line and column, what was found and what was expected); undefined for any other error,
+ * whose stack a developer needs (`describeCellError`).
+ */
+export function inputErrorLine(event: Extract<RunnerEvent, { event: 'error' }>): string | undefined {
+  if (event.ename) return INPUT_ERROR_NAMES.includes(event.ename) ? stripAnsi(event.evalue).trim() : undefined;
+  // tslab sends a throwing cell's error as stderr text: the first error header line says which.
+  for (const raw of event.traceback) {
+    for (const line of stripAnsi(raw).split('\n')) {
+      const header = /^\s*([A-Z]\w*(?:Error|Exception)|Error)(?:\s*\[[^\]]*\])?: (.*)$/.exec(line);
+      if (header) return INPUT_ERROR_NAMES.includes(header[1]) ? header[2].trim() : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
  * A failing cell's error as a few lines a user can act on: `ename: evalue` when the kernel gave
  * one, else the first lines of its traceback/stderr, without colour codes or tslab's own frames.
  */

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { headerGrid, parseHeaderFields } from '../table/columns';
 import { splitFields } from './tsv';
 import { controlCharacterProblem } from './control';
+import { fileProblem } from '../files';
 import { type ColumnKey, InputError, type WindowGrid } from '../types';
 
 /** A table file's header and where its data starts. */
@@ -23,7 +24,7 @@ export const SMALL_FILE = 8 << 20;
 function statFile(file: string): fs.Stats {
   try {
     const stats = fs.statSync(file);
-    if (stats.isDirectory()) throw new InputError({ file }, 'is a directory; expected a tab-separated table file');
+    if (stats.isDirectory()) throw new InputError({ file }, 'is a folder; expected a tab-separated table file');
     return stats;
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -33,7 +34,7 @@ function statFile(file: string): fs.Stats {
         { file },
         "file not found; expected a tab-separated table written by pandas to_csv(sep='\\t')",
       );
-    throw new InputError({ file }, `cannot read the file (${code ?? String(error)})`);
+    throw new InputError({ file }, `cannot read the file: ${fileProblem(error)}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { InputError } from '../types';
 import { jsonErrorOffset } from '../reader/json-error';
+import { fileProblem } from '../files';
 import type { Summary } from './schema';
 
 /** What a baseline must hold: a summary of schema version 2 or later, with its anomalies and findings. */
@@ -40,7 +41,11 @@ export function readBaseline(file: string): Baseline {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(
       { file },
-      code === 'ENOENT' ? 'no such baseline file' : `cannot read the baseline (${code ?? String(error)})`,
+      code === 'ENOENT'
+        ? 'no such baseline file'
+        : code === 'EISDIR'
+          ? 'is a folder; expected an earlier summary.json file'
+          : `cannot read the baseline: ${fileProblem(error)}`,
     );
   }
   let json: unknown;

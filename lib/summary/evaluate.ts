@@ -5,7 +5,8 @@
  * `summary` command runs this function; both therefore print the same numbers.
  */
 import type { Frame } from '../table/frame';
-import { type EvaluateOptions, type FullEvaluation, evaluateFull } from '../evaluation/full';
+import { type EvaluateOptions, type FullEvaluation, evaluateFull, missingLabels } from '../evaluation/full';
+import { checkCoverage } from '../evaluation/coverage';
 import type { Progress } from '../reader/read-options';
 import { type Run, type RunSpec, loadRuns, pickReference } from '../evaluation/runs';
 import { sampleNormalRows } from '../table/sample';
@@ -20,6 +21,7 @@ import type { Baseline } from './baseline-summary';
 import { compareWithBaseline } from './changes';
 import { type RowExplanation, explainRows } from '../triage/reasons';
 import { anomaliesJson } from '../triage/anomalies';
+import { shownPath } from '../files';
 
 /** What an evaluation is run on. */
 export interface EvaluationParams {
@@ -39,6 +41,11 @@ export interface EvaluationParams {
   readonly keepSampleValues?: boolean;
   /** An earlier summary.json, read with `readBaseline`: the summary then lists what changed since. */
   readonly baseline?: { readonly path: string; readonly summary: Baseline };
+  /**
+   * Evaluate a full dataset that lacks more than half of the flagged rows (refused otherwise: it is
+   * likely cut short or from another capture; lib/coverage.ts). A table with no normal row is always refused.
+   */
+  readonly allowMissing?: boolean;
 }
 
 /** A step of the evaluation, for progress bars. */
@@ -69,6 +76,7 @@ export function fullFacts(full: FullEvaluation): FullFacts {
     valueColumns: full.valueColumns,
     normalRows: full.normalRows,
     excludedFound: full.excludedFound,
+    missing: full.missing,
     normalStats: full.normalStats,
     families: [...new Set(full.columns.flatMap((key) => (key.kind === 'value' ? [key.family] : [])))],
   };
@@ -81,21 +89,25 @@ export function fullFacts(full: FullEvaluation): FullFacts {
  */
 export function evaluateFrame(
   frame: Frame,
-  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed' | 'keepLabels'>,
+  options: Pick<EvaluateOptions, 'exclude' | 'sampleSize' | 'seed' | 'keepLabels' | 'check'>,
 ): FullEvaluation {
   const { normal, sample } = sampleNormalRows(frame.index, options.exclude, options.sampleSize, options.seed);
+  const missing = missingLabels(options.exclude, frame.index);
+  const path = frame.source ?? '(in memory)';
+  options.check?.({ file: path, rows: frame.nRows, normalRows: normal.length, flagged: options.exclude.size, missing });
   const sketch = new ValueSketch(frame.columns);
   for (const r of normal) sketch.addRow(frame.roles[r], frame.row(r));
   const keep = options.keepLabels;
   const kept = keep && keep.size > 0 ? frame.index.flatMap((label, r) => (keep.has(label) ? [r] : [])) : [];
   return {
-    path: frame.source ?? '(in memory)',
+    path,
     rows: frame.nRows,
     columns: [...frame.columns],
     valueColumns: frame.valueKeys().length,
     grid: frame.grid(),
     normalRows: normal.length,
     excludedFound: frame.nRows - normal.length,
+    missing,
     sample: frame.selectRows(sample),
     normalStats: familyStats(frame, normal),
     normalBaseline: baselineOf(sketch),
@@ -112,6 +124,11 @@ export interface AssessInput {
   readonly seed: number;
   /** An earlier summary.json: the summary then lists what changed since (`changes`). */
   readonly baseline?: { readonly path: string; readonly summary: Baseline };
+  /**
+   * How the user gave the paths (lib/params `NotebookParams.shownAs`): the summary names the runs, the
+   * full dataset and the baseline so, not by the resolved paths of this machine. Default: as they are.
+   */
+  readonly shownAs?: Readonly<Record<string, string>>;
 }
 
 /** Everything the notebook shows after the full dataset is read, and the summary that keeps it. */
@@ -141,17 +158,23 @@ export function assess(input: AssessInput): Assessment {
     seed,
   });
   const explanations = explainRows(reference.frame, full.normalBaseline);
+  const shown = (file: string): string => shownPath(file, input.shownAs);
   const summary = buildSummary({
-    runs,
-    reference,
+    runs: runs.map((run) => ({ ...run, path: shown(run.path) })),
+    reference: { ...reference, path: shown(reference.path) },
     anomalousStats: familyStats(reference.frame),
-    full: fullFacts(full),
+    full: { ...fullFacts(full), path: shown(full.path) },
     sample: { size: full.sample.nRows, seed },
     findings: findingsJson(context),
     anomalies: anomaliesJson(explanations, labelled),
   });
   if (input.baseline)
-    summary.changes = compareWithBaseline(input.baseline.summary, input.baseline.path, summary, reference.frame.index);
+    summary.changes = compareWithBaseline(
+      input.baseline.summary,
+      shown(input.baseline.path),
+      summary,
+      reference.frame.index,
+    );
   return { context, explanations, summary };
 }
 
@@ -169,6 +192,7 @@ export async function evaluate(
     sampleSize: params.sampleSize,
     seed: params.seed,
     sampleFamilies: params.keepSampleValues === false ? findingFamilies() : undefined,
+    check: (coverage) => checkCoverage(coverage, { allowMissing: params.allowMissing }),
     onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
   });
   onProgress({ step: 'findings', detail: "checking the seed's findings, explaining every anomalous IP" });

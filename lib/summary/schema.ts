@@ -38,7 +38,15 @@ export interface Summary {
   reference: string;
   runs: SummaryRun[];
   overlaps: { runs: string[]; common: number }[];
-  full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
+  full: {
+    path: string;
+    rows: number;
+    valueColumns: number;
+    normalRows: number;
+    anomalousNotInFull: number;
+    /** The reference run's labels the full dataset lacks, in its row order (the report warns of them). */
+    anomalousNotInFullLabels: string[];
+  };
   sample: { size: number; seed: number };
   families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
   /** Every finding of the seed with its verdict on this data (lib/findings findingsJson). */
@@ -57,6 +65,8 @@ export interface FullFacts {
   readonly normalRows: number;
   /** Reference-run labels found in the full dataset. */
   readonly excludedFound: number;
+  /** Reference-run labels the full dataset lacks, in the reference run's row order. */
+  readonly missing: readonly string[];
   readonly normalStats: FamilyStats;
   /** Families of the full dataset, in column order. */
   readonly families: readonly string[];

@@ -98,6 +98,7 @@ export function buildSummary(input: SummaryInput): Summary {
       valueColumns: full.valueColumns,
       normalRows: full.normalRows,
       anomalousNotInFull: reference.frame.nRows - full.excludedFound,
+      anomalousNotInFullLabels: [...full.missing],
     },
     sample: { size: sample.size, seed: sample.seed },
     families: Object.fromEntries(
