@@ -603,7 +603,7 @@ describe('notebook parameters', () => {
   test('bad values name the variable, what was found and what was expected', () => {
     assert.throws(
       () => resolveParams(defaults, { EVAL_SAMPLE: 'many' }, cwd),
-      /^ParamError: EVAL_SAMPLE: expected a whole number ≥ 0, found "many"$/m,
+      /^ParamError: EVAL_SAMPLE: expected a whole number ≥ 1, found "many"$/m,
     );
     assert.throws(() => resolveParams(defaults, { EVAL_SEED: '-1' }, cwd), /EVAL_SEED: expected a whole number/);
     assert.throws(
