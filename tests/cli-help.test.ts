@@ -37,16 +37,26 @@ const COMMANDS: Array<[string, string[], string[]]> = [
       '--fold-code',
       '--notebook',
       '--timeout',
+      '--baseline',
+      '--focus',
+      '--anomalous',
+      '--allow-missing',
     ],
   ],
   [
     'summary',
     [path.join(root, 'dist', 'cli', 'summary.js')],
-    ['--models', '--full', '--reference', '--sample', '--seed', '--out'],
+    ['--models', '--full', '--reference', '--sample', '--seed', '--baseline', '--allow-missing', '--out'],
   ],
-  ['data', [path.join(root, 'dist', 'data', 'generate.js')], ['--scale', '--seed', '--out', '--tiny-fixture']],
+  [
+    'data',
+    [path.join(root, 'dist', 'data', 'generate.js')],
+    ['--scale', '--seed', '--out', '--tiny-fixture', '--dense', '--rows'],
+  ],
   // What `npm run kernel:install -- --help` runs: --help wins over --user, and nothing is registered.
   ['kernel:install', [path.join(root, 'dist', 'cli', 'kernel.js'), '--user'], ['--user']],
+  // What `npm run lab -- --help` runs: nothing is built or served.
+  ['lab', [path.join(root, 'dist', 'cli', 'lab.js')], ['--variant', '--port', '--notebook', '--build-only']],
 ];
 
 for (const [name, command, options] of COMMANDS) {
@@ -61,7 +71,12 @@ for (const [name, command, options] of COMMANDS) {
         });
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.stderr, '');
-        assert.match(run.stdout, /^usage: /);
+        // The npm form (what a user types), then a one-line description.
+        assert.ok(run.stdout.startsWith(`usage: npm run ${name} -- `), `${name} ${flag}:\n${run.stdout}`);
+        const lines = run.stdout.split('\n');
+        assert.equal(lines[1], '', `${name}: a blank line after the usage`);
+        assert.ok(lines[2].length > 20 && lines[3] === '', `${name}: a one-line description:\n${run.stdout}`);
+        assert.doesNotMatch(run.stdout, /node dist\//, `${name}: no node dist/ form`);
         for (const option of [...options, '-h, --help'])
           assert.ok(run.stdout.includes(option), `${name} ${flag} lists ${option}:\n${run.stdout}`);
       }
@@ -132,6 +147,50 @@ test('parseOptions: usage errors name the argument', () => {
     () => integer(parseOptions(['--seed', '99999999999999999999'], TABLE), 'seed', 0),
     /got "99999999999999999999"/,
   );
+});
+
+test('integer: a range refuses values that make no sense, naming the option and the range', () => {
+  const parse = (value: string) => parseOptions(['--seed', value], TABLE);
+  assert.equal(integer(parse('1'), 'seed', 0, { min: 1 }), 1);
+  assert.equal(integer(parse('65535'), 'seed', 0, { min: 1, max: 65535 }), 65535);
+  for (const [value, range] of [
+    ['0', { min: 1 }],
+    ['65536', { min: 1, max: 65535 }],
+    ['1.5', {}],
+    ['1e3', {}],
+    ['', {}],
+  ] as const) {
+    assert.throws(
+      () => integer(parse(value), 'seed', 0, range),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message ===
+          `--seed expects a whole number from ${range.min ?? 0} to ${'max' in range ? range.max : Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value)}`,
+      value,
+    );
+  }
+});
+
+test('numeric options of the commands refuse nonsense before any work: exit 2 naming the option and the range', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['summary.js', ['--models', 'm', '--full', 'f.csv', '--sample', '0'], /--sample expects a whole number from 1 to/],
+    ['summary.js', ['--models', 'm', '--full', 'f.csv', '--seed', '-3'], /--seed expects a whole number from 0 to/],
+    ['report.js', ['--sample', '0'], /--sample expects a whole number from 1 to/],
+    ['report.js', ['--timeout', '0'], /--timeout expects a whole number from 1 to/],
+    ['report.js', ['--seed', '2.5'], /--seed expects a whole number from 0 to/],
+    ['lab.js', ['--port', '70000'], /--port expects a whole number from 1 to 65535, got "70000"/],
+  ];
+  for (const [script, argv, pattern] of cases) {
+    const run = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', script), ...argv], { encoding: 'utf8' });
+    assert.equal(run.status, 2, `${script} ${argv.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, pattern);
+    assert.doesNotMatch(run.stderr, /^\s+at /m);
+  }
+  const data = spawnSync(process.execPath, [path.join(root, 'dist', 'data', 'generate.js'), '--seed', '1.5'], {
+    encoding: 'utf8',
+  });
+  assert.equal(data.status, 2, data.stderr);
+  assert.match(data.stderr, /--seed expects a whole number from 0 to/);
 });
 
 test('helpText lists every option with its default, required ones marked', () => {

@@ -41,7 +41,14 @@ interface SummaryJson {
     families: string[];
   }[];
   overlaps: { runs: string[]; common: number }[];
-  full: { path: string; rows: number; valueColumns: number; normalRows: number; anomalousNotInFull: number };
+  full: {
+    path: string;
+    rows: number;
+    valueColumns: number;
+    normalRows: number;
+    anomalousNotInFull: number;
+    anomalousNotInFullLabels: string[];
+  };
   sample: { size: number; seed: number };
   families: Record<string, Record<'anomalous' | 'normal', Record<'source' | 'dst', Stats>>>;
   findings: { id: string; section: string; family: string | null; verdict: string; evidence: string }[];
@@ -157,12 +164,14 @@ describe('npm run summary on generated demo data', () => {
         valueColumns: json.full.valueColumns,
         normalRows: json.full.normalRows,
         anomalousNotInFull: json.full.anomalousNotInFull,
+        anomalousNotInFullLabels: json.full.anomalousNotInFullLabels,
       },
       {
         rows: full.index.length,
         valueColumns: valueHeaders(full).length,
         normalRows: full.index.length - inFull,
         anomalousNotInFull: anomalous.size - inFull,
+        anomalousNotInFullLabels: tables[2].index.filter((label) => !full.index.includes(label)),
       },
     );
     assert.deepEqual(json.sample, { size: Math.min(300, full.index.length - inFull), seed: 7 });
@@ -186,6 +195,79 @@ describe('npm run summary on generated demo data', () => {
         );
       }
     }
+  });
+
+  test('inputs that cannot be evaluated are refused in one line, before any file is written', () => {
+    const data = path.join(work, 'data');
+    const models = RUNS.map((r) => path.join(data, 'models', r));
+    const out = path.join(work, 'refused', 'summary.json');
+    const refusedWith = (args: string[], status: number, pattern: RegExp): string => {
+      const run = summary([...args, '--out', out]);
+      assert.equal(run.status, status, run.stderr);
+      const lines = run.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('[summary]'));
+      assert.match(lines[0], pattern);
+      assert.equal(lines.length, status === 2 ? 2 : 1, `one line (and the usage):\n${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /^\s+at /m, 'no stack trace');
+      assert.ok(!fs.existsSync(path.dirname(out)), 'nothing written');
+      return run.stderr;
+    };
+    // A model run's file given as the full table.
+    const modelFile = path.join(models[2], 'detected_anomalies.csv');
+    refusedWith(
+      ['--models', ...models, '--full', modelFile],
+      1,
+      /^summary: .*detected_anomalies\.csv: 0 normal rows: all 56 rows are flagged rows\. Is this a model run's file\?/,
+    );
+    // A table cut at a line end: most flagged rows missing.
+    const lines = fs.readFileSync(path.join(data, 'final', 'final_dataset_5T.csv'), 'utf8').split('\n');
+    const cut = path.join(work, 'cut.csv');
+    fs.writeFileSync(cut, `${lines.slice(0, 1000).join('\n')}\n`);
+    const flagged = tables[2].index;
+    const present = new Set(readTsv(cut).index);
+    const missing = flagged.filter((label) => !present.has(label));
+    assert.ok(missing.length * 2 > flagged.length, `the cut lacks ${missing.length} of ${flagged.length}`);
+    refusedWith(
+      ['--models', ...models, '--full', cut],
+      1,
+      new RegExp(
+        `cut\\.csv: lacks ${missing.length} of the ${flagged.length} flagged rows \\(${missing[0]}, .*--allow-missing`,
+      ),
+    );
+    // The user goes on on purpose: the missing rows counted on the terminal and in summary.json, in order.
+    const allowed = summary(['--models', ...models, '--full', cut, '--allow-missing', '--sample', '50', '--out', out]);
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.match(
+      allowed.stderr,
+      new RegExp(
+        `summary: warning: the full dataset .*cut\\.csv lacks ${missing.length} of the ${flagged.length} flagged rows: ${missing[0]}, `,
+      ),
+    );
+    const written = JSON.parse(fs.readFileSync(out, 'utf8')) as { full: { anomalousNotInFullLabels: string[] } };
+    assert.deepEqual(written.full.anomalousNotInFullLabels, missing);
+    // The baseline this run would overwrite.
+    const before = fs.readFileSync(out, 'utf8');
+    const overwrite = summary(['--models', ...models, '--full', cut, '--baseline', out, '--out', out]);
+    assert.equal(overwrite.status, 2, overwrite.stderr);
+    assert.match(overwrite.stderr, /--baseline .* is the file --out writes: it would be overwritten; .*a new --out/);
+    assert.equal(fs.readFileSync(out, 'utf8'), before, 'the baseline is untouched');
+    fs.rmSync(path.dirname(out), { recursive: true });
+    // Folders and choices in words.
+    refusedWith(
+      ['--models', ...models, '--full', cut, '--baseline', data],
+      1,
+      /: is a folder; expected an earlier summary\.json file$/,
+    );
+    refusedWith(
+      ['--models', path.join(work, 'nowhere'), '--full', cut],
+      1,
+      /nowhere: folder not found; expected a model run folder/,
+    );
+    refusedWith(['--models', ...models, '--full', data], 1, /data: is a folder; expected a tab-separated table file$/);
+    refusedWith(
+      ['--models', ...models, '--full', cut, '--reference', '7T'],
+      1,
+      /^summary: Reference run "7T" not found; runs are: 30T, 10T, 5T$/,
+    );
   });
 
   test('usage errors exit 2 with the usage line; a missing file exits 1 naming it', () => {
