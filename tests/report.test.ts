@@ -434,7 +434,7 @@ describe('report on generated demo data', {
       out3,
     ]);
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /full dataset not found: .*nope\.csv/);
+    assert.match(result.stderr, /^report: .*nope\.csv: file not found; expected a tab-separated table/m);
     assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
     assert.deepEqual(fs.existsSync(out3) ? fs.readdirSync(out3) : [], []);
   });
@@ -500,7 +500,7 @@ describe('report on generated demo data', {
     assert.ok(html.includes('careful: odd input'), 'outputs stay');
   });
 
-  test('a failing cell exits non-zero naming the cell and its error, and leaves no file', () => {
+  test('a table refused in a cell: one line naming the file and position, no stack, no folder left', () => {
     const broken = path.join(work, 'broken');
     fs.mkdirSync(broken, { recursive: true });
     fs.writeFileSync(
@@ -517,9 +517,12 @@ describe('report on generated demo data', {
       out4,
     ]);
     assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr, /failed in cell \d+ \(const runs = await loadRuns\(params\.models\);\)/);
-    assert.match(result.stderr, /detected_anomalies\.csv/, 'the error names the file');
-    assert.deepEqual(fs.readdirSync(out4), [], 'no final or temp file');
+    assert.match(
+      result.stderr,
+      /^report: .*broken\/detected_anomalies\.csv:2:2: cell "not-a-number" .*is not a number/m,
+    );
+    assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack frames');
+    assert.equal(fs.existsSync(out4), false, 'the --out folder it made is removed');
   });
 });
 
