@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkCoverage, evaluateFull, missingWarning, readTable } from '../lib/loaders';
 import { evaluate, evaluateFrame } from '../lib/summary/evaluate';
-import { readFullDataset } from '../lib/notebook/cells';
+import { describeFull, readFullDataset } from '../lib/notebook/cells';
 import { ParamError, describeParams, paramsToEnv, resolveParams } from '../lib/notebook/params';
 import { inputErrorLine } from '../lib/notebook/report';
 import { fileProblem, samePath, shownPath, shownText } from '../lib/files';
@@ -127,6 +127,12 @@ test('fewer missing: counted in the order of the flagged rows, in the evaluation
   assert.deepEqual(evaluation.full.missing, [FLAGGED[2]]);
   assert.equal(evaluation.summary.full.anomalousNotInFull, 1);
   assert.deepEqual(evaluation.summary.full.anomalousNotInFullLabels, [FLAGGED[2]]);
+  // The notebook says so under the full dataset's shape.
+  assert.ok(
+    describeFull(evaluation.full, evaluation.reference, 1).includes(
+      'Warning: missing from it: 1 flagged row (203.0.113.5source)',
+    ),
+  );
   assert.equal(
     missingWarning({ file: 'one-missing.csv', flagged: 3, missing: evaluation.full.missing }),
     "the full dataset one-missing.csv lacks 1 of the 3 flagged rows: 203.0.113.5source; they count as anomalous, their values come from the run's file",

@@ -133,7 +133,9 @@ export function describeFull(
     `Full dataset: ${full.rows} rows, ${full.valueColumns} value columns`,
     `Anomalous rows of ${reference.name} found in it: ${full.excludedFound} of ${reference.frame.nRows}`,
     ...(full.missing.length > 0
-      ? [`Warning: missing from it: ${full.missing.length} flagged rows (${labelList(full.missing)})`]
+      ? [
+          `Warning: missing from it: ${full.missing.length} flagged row${full.missing.length === 1 ? '' : 's'} (${labelList(full.missing)})`,
+        ]
       : []),
     `Normal rows: ${full.normalRows}; sample: ${full.sample.nRows} rows (seed ${seed})`,
   ];
