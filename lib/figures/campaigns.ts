@@ -34,7 +34,7 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
   const labels = order.map((r) => escapeHtml(matrix.labels[r]));
   const rowHeight = options.rowHeight ?? 4;
   const showNames = order.length <= 60;
-  const height = Math.max(360, 140 + order.length * (showNames ? Math.max(rowHeight, 14) : rowHeight));
+  const height = Math.max(360, 140 + order.length * (showNames ? Math.max(rowHeight, 16) : rowHeight));
   // Group blocks: a line under each, its name at its middle (rows run top to bottom).
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -106,8 +106,9 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
           ? {
               tickmode: 'array',
               tickvals: order.map((_, i) => i),
-              ticktext: labels.map(escapeHtml),
-              tickfont: { size: 9 },
+              // `labels` are escaped once already: escaping again would show `&amp;lt;` for a `<`.
+              ticktext: labels,
+              tickfont: { size: 11 },
             }
           : { showticklabels: false, title: { text: 'anomalous IPs (similar ones together)' } }),
       },

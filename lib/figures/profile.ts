@@ -65,6 +65,11 @@ export function profileFigure(
     const axis = k === 0 ? '' : String(k + 1);
     const first = k === 0;
     const reason = reasons.find((r) => r.family === family);
+    const series = view.series(row);
+    const p95 = pick(baseline.p95[role]);
+    let top = 0;
+    for (const v of series) if (v > top) top = v;
+    for (const v of p95) if (v > top) top = v;
     data.push(
       {
         type: 'scatter',
@@ -82,13 +87,14 @@ export function profileFigure(
         type: 'scatter',
         mode: 'lines',
         ...x,
-        y: compactTypedArraySpec(pick(baseline.p95[role])),
+        y: compactTypedArraySpec(p95),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
-        line: { width: 0 },
+        // An edge line: where most normal IPs are silent the band is flat at 0, and must still show.
+        line: { width: 1, color: 'rgba(31,119,180,0.55)' },
         fill: 'tonexty',
         fillcolor: 'rgba(31,119,180,0.18)',
-        name: 'normal p5–p95',
+        name: 'normal p5–p95 (all normal IPs of its role)',
         legendgroup: 'band',
         showlegend: first,
         hovertemplate: 'normal p95 %{y:.4g}<extra></extra>',
@@ -100,7 +106,7 @@ export function profileFigure(
         y: compactTypedArraySpec(pick(baseline.median[role])),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
-        line: { color: '#1f77b4', width: 1, dash: 'dot' },
+        line: { color: '#08519c', width: 1.5, dash: 'dot' },
         name: 'normal median',
         legendgroup: 'median',
         showlegend: first,
@@ -110,7 +116,7 @@ export function profileFigure(
         type: 'scatter',
         mode: 'lines',
         ...x,
-        y: compactTypedArraySpec(view.series(row)),
+        y: compactTypedArraySpec(series),
         xaxis: `x${axis}`,
         yaxis: `y${axis}`,
         line: { color: '#d62728', width: 1.5 },
@@ -127,7 +133,15 @@ export function profileFigure(
     const y1 = 1 - r / rows - (r > 0 ? gap / 2 : 0);
     const y0 = 1 - (r + 1) / rows + (r < rows - 1 ? gap / 2 : 0);
     layout[`xaxis${axis}`] = { domain: [x0, x1], anchor: `y${axis}`, type: 'date', showgrid: false };
-    layout[`yaxis${axis}`] = { domain: [y0, y1], anchor: `x${axis}`, gridcolor: '#eeeeee', rangemode: 'tozero' };
+    // 0 lifted off the axis line, so that a band or median flat at 0 stays visible.
+    const span = top > 0 ? top : 1;
+    layout[`yaxis${axis}`] = {
+      domain: [y0, y1],
+      anchor: `x${axis}`,
+      gridcolor: '#eeeeee',
+      range: [-0.06 * span, 1.06 * span],
+      zeroline: false,
+    };
     if (reason?.windows) {
       layout.shapes ??= [] as unknown[];
       (layout.shapes as unknown[]).push({
@@ -156,6 +170,19 @@ export function profileFigure(
       font: { size: 11 },
     });
   });
+  if (layout.shapes) {
+    // The shaded windows in the legend: a trace with no point, drawn as a square of the shade's colour.
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      x: [null],
+      y: [null],
+      marker: { symbol: 'square', size: 12, color: 'rgba(214,39,40,0.25)' },
+      name: 'windows of a reason',
+      hoverinfo: 'skip',
+      showlegend: true,
+    });
+  }
   layout.annotations = annotations;
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }

@@ -78,7 +78,7 @@ export function plotAllIps(
     height,
     hovermode: 'closest',
     showlegend: false,
-    margin: { l: 70, r: 20, t: 70, b: 40 },
+    margin: { l: 70, r: 20, t: 90, b: 40 },
     plot_bgcolor: '#ffffff',
     paper_bgcolor: '#ffffff',
   };
@@ -106,6 +106,8 @@ export function plotAllIps(
       type: 'date',
       anchor: axes.y,
       ...(n > 1 ? { matches: 'x' } : {}),
+      // The day under the hours only on the lowest panel: the gap above each panel holds its title and note.
+      ...(n < panels.length ? { tickformat: '%H:%M' } : {}),
       showgrid: true,
       gridcolor: '#eeeeee',
       linecolor: '#888888',
@@ -130,6 +132,8 @@ export function plotAllIps(
       y: top,
       xanchor: 'left',
       yanchor: 'bottom',
+      // Above the note's line: title and note never share a line, so they cannot overprint at any width.
+      yshift: 14,
       showarrow: false,
       font: { size: 13 },
     });
@@ -144,9 +148,9 @@ export function plotAllIps(
         text: escapeHtml(note),
         xref: 'paper',
         yref: 'paper',
-        x: 1,
+        x: 0,
         y: top,
-        xanchor: 'right',
+        xanchor: 'left',
         yanchor: 'bottom',
         showarrow: false,
         font: { size: 10, color: '#555555' },
