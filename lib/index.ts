@@ -114,7 +114,7 @@ export { readBaseline } from './summary/baseline-summary';
 export type { Baseline } from './summary/baseline-summary';
 export { compareWithBaseline } from './summary/changes';
 export type { Changes } from './summary/schema';
-export { NO_BASELINE_MARKDOWN, anyMove, changesMarkdown } from './notebook/changes-view';
+export { NO_BASELINE_MARKDOWN, anyMove, changesHtml } from './notebook/changes-view';
 
 // Figures (pure Plotly specs), their options, and showing them: lib/plots.ts names them.
 export {

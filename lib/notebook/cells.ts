@@ -7,7 +7,7 @@
 import type { AnomalyJson } from '../triage/anomalies';
 import { triageRows } from '../triage/anomalies';
 import type { Campaigns } from '../triage/campaigns';
-import { NO_BASELINE_MARKDOWN, anyMove, changesMarkdown } from './changes-view';
+import { NO_BASELINE_MARKDOWN, anyMove, changesHtml } from './changes-view';
 import { changesFigure } from '../figures/changes';
 import { MAX_PROFILES, TRIAGE_ROWS } from '../defaults';
 import { showFigure, showHtml, showMarkdown } from './display';
@@ -18,6 +18,7 @@ import {
   OVERLAP_SECTION,
   SEED_SECTIONS,
   type SeedSection,
+  allFindings,
   evaluateFindings,
   figureMarkdown,
   findingsMarkdown,
@@ -42,6 +43,7 @@ import { explainRows } from '../triage/reasons';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../triage/standouts';
 import type { Summary } from '../summary/schema';
 import type { Baseline } from '../summary/baseline-summary';
+import type { Role } from '../types';
 
 /** One output of a cell: markdown, an HTML fragment or a Plotly figure. */
 export type CellOutput =
@@ -182,13 +184,22 @@ export function campaignsMarkdown(campaigns: Campaigns): string {
 }
 
 /**
- * What changed since the baseline (markdown, and the figure of the family means that moved when
- * any did), or the note that no baseline was given.
+ * What changed since the baseline (tables, and the figure of the family means that moved most
+ * relative to their spread when any did: `normal.floor`, the reasons' spread of each family), or the
+ * note that no baseline was given.
  */
-export function changesOutputs(summary: Summary, baseline: { readonly summary: Baseline } | undefined): CellOutput[] {
+export function changesOutputs(
+  summary: Summary,
+  baseline: { readonly summary: Baseline } | undefined,
+  normal?: { readonly floor: ReadonlyMap<string, Readonly<Record<Role, number>>> },
+): CellOutput[] {
   if (!summary.changes || !baseline) return [markdown(NO_BASELINE_MARKDOWN)];
-  const outputs = [markdown(changesMarkdown(summary.changes, summary.anomalies ?? [], baseline.summary.anomalies))];
-  if (anyMove(summary.changes)) outputs.push(figure(changesFigure(summary.changes)));
+  const claims = new Map(allFindings().map((f) => [f.id, f.text]));
+  const outputs: CellOutput[] = [
+    { kind: 'html', html: changesHtml(summary.changes, summary.anomalies ?? [], baseline.summary.anomalies, claims) },
+  ];
+  const spread = normal ? (family: string, role: Role) => normal.floor.get(family)?.[role] : undefined;
+  if (anyMove(summary.changes)) outputs.push(figure(changesFigure(summary.changes, 12, spread)));
   return outputs;
 }
 

@@ -75,12 +75,30 @@ export interface FamilyMove {
   readonly role: Role;
   readonly from: number;
   readonly to: number;
-  /** |log(to / from)|: how far the mean moved, as a factor (0 = unchanged). */
+  /**
+   * How far the mean moved: with a spread, |slog(to) − slog(from)| ÷ the family's spread (how many
+   * typical deviations); without, |ln(to / from)| (a factor); Infinity when it cannot be measured so.
+   */
   readonly size: number;
 }
 
-/** The `limit` (family, group, role) means that moved most, by factor; unchanged and unmeasurable ones left out. */
-export function largestMoves(changes: Changes, limit = 10): FamilyMove[] {
+/**
+ * The spread of a family's normal values for a role on the slog scale (slog(x) = sign(x)·ln(1 + |x|)),
+ * e.g. the reasons' floor (NormalBaseline.floor): the size of a typical deviation. Undefined when unknown.
+ */
+export type MoveSpread = (family: string, role: Role) => number | undefined;
+
+/** sign(x)·ln(1 + |x|): the scale the reasons measure deviations on. */
+function slog(x: number): number {
+  return Math.sign(x) * Math.log1p(Math.abs(x));
+}
+
+/**
+ * The `limit` (family, group, role) means that moved most; unchanged and unmeasurable ones left out.
+ * With `spread`, how far is measured in the family's spreads on the slog scale, so a tiny mean that
+ * doubles (25µ → 50µ) ranks far below a busy one that moves by a typical deviation; without, by factor.
+ */
+export function largestMoves(changes: Changes, limit = 10, spread?: MoveSpread): FamilyMove[] {
   const moves: FamilyMove[] = [];
   for (const [family, groups] of Object.entries(changes.families)) {
     for (const group of ['anomalous', 'normal'] as const) {
@@ -88,7 +106,13 @@ export function largestMoves(changes: Changes, limit = 10): FamilyMove[] {
         const from = numeric(groups[group][role].meanFrom);
         const to = numeric(groups[group][role].meanTo);
         if (!Number.isFinite(from) || !Number.isFinite(to) || from === to) continue;
-        const size = from > 0 && to > 0 ? Math.abs(Math.log(to / from)) : Infinity;
+        const unit = spread?.(family, role);
+        const size =
+          spread !== undefined
+            ? Math.abs(slog(to) - slog(from)) / (unit !== undefined && unit > 0 ? unit : 1)
+            : from > 0 && to > 0
+              ? Math.abs(Math.log(to / from))
+              : Infinity;
         moves.push({ family, group, role, from, to, size });
       }
     }
