@@ -64,6 +64,8 @@ import { readHead } from '../lib/reader/table-head';
 import { samePath, shownText } from '../lib/files';
 import { OptionError } from '../lib/options';
 import { ChoiceError, InputError } from '../lib/types';
+import { addBriefing } from '../lib/notebook/report-page';
+import { generatedMark } from '../lib/evaluation/provenance';
 import { DEFAULT_CELL_TIMEOUT_SECONDS, DEFAULT_SAMPLE, DEFAULT_SEED } from '../lib/defaults';
 import {
   type CellTiming,
@@ -524,9 +526,21 @@ interface WrittenSummary {
   readonly full?: { readonly path: string; readonly anomalousNotInFullLabels?: string[] };
 }
 
-/** Step 4 (cont.), the page: nbconvert's HTML made self-contained, code shown, folded or hidden; refused if it still loads anything. */
-function writePage(files: ReportFiles, code: CodeDisplay): void {
-  const html = finishHtml(fs.readFileSync(files.temps.rawHtml, 'utf8'), { title: files.base, code });
+/**
+ * Step 4 (cont.), the page: nbconvert's HTML made self-contained, code shown, folded or hidden, the first
+ * screen under its title and the script that follows an IP (lib/notebook/report-page.ts); refused if it
+ * still loads anything.
+ */
+function writePage(files: ReportFiles, code: CodeDisplay, params: NotebookParams): void {
+  const summary: unknown = JSON.parse(fs.readFileSync(files.temps.summary, 'utf8'));
+  const mark = [params.full, ...params.models].map(generatedMark).find((m) => m !== undefined);
+  const html = addBriefing(
+    finishHtml(fs.readFileSync(files.temps.rawHtml, 'utf8'), { title: files.base, code }),
+    summary,
+    {
+      generatedSeed: mark?.seed,
+    },
+  );
   const external = externalResources(html);
   if (external.length > 0) {
     throw new ReportError(
@@ -608,7 +622,7 @@ export async function runReport(
     const run = await runNotebook(inputs, kernel, files, options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS, log);
     const withAnomalies = checkOutputs(run, files, inputs.shownAs, log);
     const h0 = Date.now();
-    writePage(files, options.code ?? 'show');
+    writePage(files, options.code ?? 'show', inputs.params);
     const htmlSeconds = (Date.now() - h0) / 1000;
     publish(files, withAnomalies);
     return {

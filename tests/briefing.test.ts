@@ -1,0 +1,460 @@
+/**
+ * The report page as a briefing and a workspace, in a real browser: the first screen of a real report
+ * on demo data (the tally equal to summary.json, the contents linking every section), following one
+ * IP (its button, its line, its triage row, its heatmap row, the search box, a `#ip=` link) into every
+ * figure that holds it, Escape, the layout of every figure's text at four widths, and hostile labels
+ * typed into the search box or put in the address.
+ */
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { findProjectRoot } from '../lib/notebook/kernel';
+import { findJupyterPython } from '../cli/report';
+import { figureBundle, plotlyLibraryBundle } from '../lib/notebook/display';
+import { plotAllIps } from '../lib/figures/timeline';
+import { addBriefing } from '../lib/notebook/report-page';
+import { hasChromium, openOffline } from './browser-harness';
+import { htmlOf, pageOf, syntheticFrame } from './plot-fixtures';
+
+const root = findProjectRoot(__dirname);
+const REPORT = path.join(root, 'dist', 'cli', 'report.js');
+const GENERATOR = path.join(root, 'dist', 'data', 'generate.js');
+const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
+const canRun = findJupyterPython() !== undefined && fs.existsSync(GENERATOR) && hasChromium();
+
+interface SummaryJson {
+  reference: string;
+  runs: { name: string; rows: number }[];
+  findings: { id: string; verdict: string }[];
+  anomalies: { label: string; role: string; score: number; runs: string[] }[];
+}
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+const escaped = (label: string): string => label.replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+
+/** Figure id → whether its spec names `label` (a trace, a point's text, a heatmap row): decoded here, apart from the page's index. */
+function figuresNaming(html: string, label: string): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
+  for (const m of html.matchAll(re)) {
+    const spec = JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')) as {
+      data: { name?: string; text?: unknown; customdata?: unknown }[];
+    };
+    const wanted = escaped(label);
+    const names = spec.data.some(
+      (t) =>
+        t.name === wanted ||
+        (Array.isArray(t.text) && t.text.includes(wanted)) ||
+        (Array.isArray(t.customdata) && t.customdata.some((row) => Array.isArray(row) && row[0] === wanted)),
+    );
+    out.set(m[1], (out.get(m[1]) ?? false) || names);
+  }
+  return out;
+}
+
+/** The label chosen on the page, read from its address. */
+async function chosenLabel(page: Page): Promise<string | undefined> {
+  const hash = await page.evaluate(() => location.hash);
+  return hash.startsWith('#ip=') ? decodeURIComponent(hash.slice(4)) : undefined;
+}
+
+/** Waits until the figure `index` has drawn (scrolled into view first). */
+async function drawFigure(page: Page, index: number): Promise<void> {
+  await page.evaluate((k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].scrollIntoView(), index);
+  await page.waitForFunction(
+    (k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].getAttribute('data-state') === 'drawn',
+    index,
+    { timeout: 60_000, polling: 20 },
+  );
+}
+
+/** Waits for the follow script's queued restyles to settle (a figure's highlight is asynchronous). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForTimeout(300);
+  await page.evaluate(async () => {
+    const divs = Array.from(document.querySelectorAll('div[data-anomaly-eval-figure]')) as (HTMLElement & {
+      aeQueue?: Promise<void>;
+    })[];
+    await Promise.all(divs.map((d) => d.aeQueue));
+  });
+}
+
+/** Clicks the point of a drawn figure where a trace holds `label`'s highest value (its line, or its heatmap row). */
+async function clickLabelIn(page: Page, index: number, label: string): Promise<void> {
+  const where = await page.evaluate(
+    ([k, wanted]) => {
+      type Axis = { _offset: number; c2p(v: number): number };
+      const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[k as number] as HTMLElement & {
+        data: {
+          type?: string;
+          text?: unknown;
+          x: ArrayLike<number>;
+          y: ArrayLike<number>;
+          xaxis?: string;
+          yaxis?: string;
+          customdata?: unknown[];
+        }[];
+        _fullLayout: Record<string, Axis>;
+      };
+      const axis = (name: string | undefined, letter: string): Axis =>
+        gd._fullLayout[`${letter}axis${(name ?? letter).slice(1)}`];
+      for (const trace of gd.data) {
+        if (trace.type === 'heatmap' && Array.isArray(trace.customdata)) {
+          const row = trace.customdata.findIndex((r) => Array.isArray(r) && r[0] === wanted);
+          if (row < 0) continue;
+          const xa = axis(trace.xaxis, 'x');
+          const ya = axis(trace.yaxis, 'y');
+          return { x: xa._offset + xa.c2p(0), y: ya._offset + ya.c2p(row) };
+        }
+      }
+      // The point of the label farthest (in pixels) from every other IP's points on the same axes:
+      // a click there can only mean this IP.
+      let best: { x: number; y: number; d: number } | undefined;
+      for (const trace of gd.data) {
+        if (!Array.isArray(trace.text)) continue;
+        const xa = axis(trace.xaxis, 'x');
+        const ya = axis(trace.yaxis, 'y');
+        const others: [number, number][] = [];
+        for (const t of gd.data) {
+          if (t.yaxis !== trace.yaxis || !Array.isArray(t.text)) continue;
+          for (let p = 0; p < t.text.length; p++) {
+            if (t.text[p] !== wanted && t.text[p] && Number.isFinite(t.y[p]))
+              others.push([xa.c2p(t.x[p]), ya.c2p(t.y[p])]);
+          }
+        }
+        for (let p = 0; p < trace.text.length; p++) {
+          if (trace.text[p] !== wanted || !Number.isFinite(trace.y[p])) continue;
+          const x = xa.c2p(trace.x[p]);
+          const y = ya.c2p(trace.y[p]);
+          let d = Infinity;
+          for (const [ox, oy] of others) d = Math.min(d, Math.hypot(ox - x, oy - y));
+          if (!best || d > best.d) best = { x: xa._offset + x, y: ya._offset + y, d };
+        }
+      }
+      if (best) return { x: best.x, y: best.y };
+      return undefined;
+    },
+    [index, escaped(label)] as const,
+  );
+  assert.ok(where, `figure ${index} has a point of ${label}`);
+  const box = await (await page.$$('div[data-anomaly-eval-figure]'))[index].boundingBox();
+  assert.ok(box);
+  await page.mouse.move(box.x + where.x, box.y + where.y);
+  await page.waitForTimeout(100);
+  await page.mouse.click(box.x + where.x, box.y + where.y);
+}
+
+describe('the report page: first screen and following one IP', {
+  skip: !canRun && 'needs Jupyter (nbclient), the built data generator and /usr/bin/chromium',
+}, () => {
+  let work = '';
+  let html = '';
+  let summary: SummaryJson;
+  let file = '';
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'briefing-test-'));
+    const data = path.join(work, 'data');
+    const gen = spawnSync(process.execPath, [GENERATOR, '--scale', 'demo', '--out', data], { encoding: 'utf8' });
+    assert.equal(gen.status, 0, gen.stderr);
+    const out = path.join(work, 'out');
+    const run = spawnSync(
+      process.execPath,
+      [
+        REPORT,
+        '--models',
+        ...RUNS.map((r) => path.join(data, 'models', r)),
+        '--full',
+        path.join(data, 'final', 'final_dataset_5T.csv'),
+        '--out',
+        out,
+        '--fold-code',
+      ],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    file = path.join(out, 'evaluation_5T.html');
+    html = fs.readFileSync(file, 'utf8');
+    summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as SummaryJson;
+  });
+
+  after(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the first screen holds the tally (equal to summary.json), the anomalies, the runs, the warning and the contents', async () => {
+    const page = await openOffline(html, { viewport: { width: 1280, height: 900 } });
+    try {
+      const tally = await page.page.$$eval('.ae-briefing [data-verdict]', (items) =>
+        items.map((item) => {
+          const box = item.getBoundingClientRect();
+          return {
+            verdict: item.getAttribute('data-verdict') ?? '',
+            count: Number(item.querySelector('[data-count]')?.textContent?.replace(/,/g, '')),
+            mark: item.querySelector('.ae-mark')?.textContent ?? '',
+            bottom: box.bottom,
+          };
+        }),
+      );
+      const expected = new Map<string, number>();
+      for (const f of summary.findings) expected.set(f.verdict, (expected.get(f.verdict) ?? 0) + 1);
+      assert.deepEqual(
+        tally.map((t) => [t.mark, t.verdict, t.count]),
+        [
+          ['✔', 'holds', expected.get('holds') ?? 0],
+          ['✘', 'does not hold', expected.get('does not hold') ?? 0],
+          ['~', 'inconclusive', expected.get('inconclusive') ?? 0],
+          ['ℹ', 'descriptive', expected.get('descriptive') ?? 0],
+          ['·', 'not checkable', expected.get('not checkable') ?? 0],
+        ],
+      );
+      assert.ok(
+        tally.every((t) => t.bottom <= 900),
+        'the tally is on the first screen (1280×900)',
+      );
+      const text = await page.page.$eval('.ae-briefing', (b) => b.textContent ?? '');
+      const reference = summary.runs.find((r) => r.name === summary.reference);
+      assert.ok(reference);
+      assert.match(text, new RegExp(`${reference.rows} anomalous IPs`));
+      for (const run of summary.runs) assert.match(text, new RegExp(`${run.name} ${run.rows}`));
+      assert.match(text, /Generated data/, 'demo inputs carry the generator mark');
+      // The contents link every section heading of the page, in order.
+      const { headings, links } = await page.page.evaluate(() => ({
+        headings: Array.from(document.querySelectorAll('h2[id], h3[id]'))
+          .filter((h) => !h.closest('.ae-briefing'))
+          .map((h) => h.id),
+        links: Array.from(document.querySelectorAll('.ae-contents a')).map((a) =>
+          decodeURIComponent((a.getAttribute('href') ?? '').slice(1)),
+        ),
+      }));
+      assert.ok(headings.length > 20);
+      assert.deepEqual(links, headings);
+      // The method comes after: the briefing sits above the page's first paragraph of text.
+      const order = await page.page.evaluate(() => {
+        const briefing = document.querySelector('.ae-briefing') as Element;
+        const code = document.querySelector('.jp-CodeCell') as Element;
+        return briefing.compareDocumentPosition(code) & Node.DOCUMENT_POSITION_FOLLOWING;
+      });
+      assert.ok(order, 'code cells come after the first screen');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('an IP chosen by its button, its line, its triage row or its heatmap row opens its panel; Escape clears', async () => {
+    const page = await openOffline(html, { viewport: { width: 1440, height: 900 } });
+    try {
+      const byScore = [...summary.anomalies].sort((a, b) => b.score - a.score);
+      // Its button on the first screen.
+      await page.page.click(`.ae-briefing button.ae-ip >> nth=0`);
+      assert.equal(await chosenLabel(page.page), byScore[0].label);
+      assert.equal(await page.page.$eval('.ae-follow-panel', (p) => (p as HTMLElement).hidden), false);
+      assert.equal(await page.page.$eval('.ae-follow-label', (p) => p.textContent), byScore[0].label);
+      await page.page.keyboard.press('Escape');
+      assert.equal(await chosenLabel(page.page), undefined);
+      assert.equal(await page.page.$eval('.ae-follow-panel', (p) => (p as HTMLElement).hidden), true);
+      // Its triage row: the triage table lists IPs by descending score.
+      const triage = page.page.locator('table:has(th:text-is("reason 1")) tbody tr').nth(1);
+      await triage.click();
+      assert.equal(await chosenLabel(page.page), byScore[1].label);
+      const rows = await page.page.$$eval('tr.ae-chosen-row', (r) => r.length);
+      assert.ok(rows >= 1, 'its row is highlighted');
+      await page.page.keyboard.press('Escape');
+      // Its line in the first timeline that holds it.
+      const label = byScore[2].label;
+      const naming = figuresNaming(html, label);
+      const ids = await page.page.$$eval('div[data-anomaly-eval-figure]', (d) =>
+        d.map((x) => x.getAttribute('data-anomaly-eval-figure') ?? ''),
+      );
+      const titles = await page.page.$$eval('div[data-anomaly-eval-figure]', (d) => d.map((x) => x.textContent ?? ''));
+      const timeline = ids.findIndex((id, i) => naming.get(id) && titles[i].includes('along the timeline'));
+      assert.ok(timeline >= 0);
+      await drawFigure(page.page, timeline);
+      await clickLabelIn(page.page, timeline, label);
+      assert.equal(await chosenLabel(page.page), label);
+      await page.page.keyboard.press('Escape');
+      // Its heatmap row in the campaigns figure.
+      const campaigns = titles.findIndex((t) => t.includes('Campaigns'));
+      assert.ok(campaigns >= 0);
+      await drawFigure(page.page, campaigns);
+      const other = byScore[3].label;
+      await clickLabelIn(page.page, campaigns, other);
+      assert.equal(await chosenLabel(page.page), other);
+      await settle(page.page);
+      assert.equal(await page.page.$eval('div[data-anomaly-eval-figure]:nth-of-type(1)', () => true), true);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('typed into the search box or opened by #ip=, an IP is highlighted in every figure that holds it and no other', async () => {
+    const label = [...summary.anomalies].sort((a, b) => b.score - a.score)[0].label;
+    const naming = figuresNaming(html, label);
+    assert.ok([...naming.values()].filter(Boolean).length >= 5, 'the IP is in several figures');
+    const page = await openOffline(html, { viewport: { width: 1440, height: 900 } });
+    try {
+      // Completion offers it; typing part of it and Enter picks the one match.
+      const options = await page.page.$$eval('#ae-follow-ips option', (o) =>
+        o.map((x) => (x as HTMLOptionElement).value),
+      );
+      assert.deepEqual([...options].sort(), summary.anomalies.map((a) => a.label).sort());
+      await page.page.fill('.ae-follow-search', label.slice(0, -2));
+      await page.page.press('.ae-follow-search', 'Enter');
+      assert.equal(await chosenLabel(page.page), label);
+      await page.page.keyboard.press('Escape');
+      await page.page.fill('.ae-follow-search', 'no.such.ip');
+      await page.page.press('.ae-follow-search', 'Enter');
+      assert.equal(await chosenLabel(page.page), undefined);
+      assert.match(await page.page.$eval('.ae-follow-status', (s) => s.textContent ?? ''), /no such IP/);
+    } finally {
+      await page.close();
+    }
+    const linked = await openOffline(html, { viewport: { width: 1440, height: 900 } });
+    try {
+      await linked.page.goto(`file://${linked.file}#ip=${encodeURIComponent(label)}`);
+      await linked.page.waitForFunction(() => !(document.querySelector('.ae-follow-panel') as HTMLElement).hidden);
+      const ids = await linked.page.$$eval('div[data-anomaly-eval-figure]', (d) =>
+        d.map((x) => x.getAttribute('data-anomaly-eval-figure') ?? ''),
+      );
+      const wrong: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        await drawFigure(linked.page, i);
+        await settle(linked.page);
+        const state = await linked.page.evaluate((k) => {
+          const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[k] as HTMLElement & {
+            data: { name?: string }[];
+          };
+          return {
+            chosen: gd.hasAttribute('data-ae-chosen'),
+            overlays: gd.data.filter((t) => t.name === 'chosen IP').length,
+          };
+        }, i);
+        if (state.chosen !== (naming.get(ids[i]) ?? false))
+          wrong.push(`${i}: chosen ${state.chosen}, holds ${naming.get(ids[i])}`);
+      }
+      assert.deepEqual(wrong, [], 'highlighted exactly in the figures whose spec names the IP');
+      assert.deepEqual(linked.errors, []);
+    } finally {
+      await linked.close();
+    }
+  });
+
+  test("no figure's title, notes and legend overlap at 1,024, 1,280, 1,600 and 1,920 px", async () => {
+    const page = await openOffline(html, { viewport: { width: 1024, height: 900 } });
+    try {
+      const count = await page.page.$$eval('div[data-anomaly-eval-figure]', (d) => d.length);
+      const overlaps: string[] = [];
+      for (const width of [1024, 1280, 1600, 1920]) {
+        await page.page.setViewportSize({ width, height: 900 });
+        for (let i = 0; i < count; i++) {
+          await drawFigure(page.page, i);
+          await page.page.evaluate(() => window.dispatchEvent(new Event('resize')));
+          await page.page.waitForTimeout(120);
+          const found = await page.page.evaluate((k) => {
+            const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[k];
+            const boxes = Array.from(
+              gd.querySelectorAll('.infolayer .annotation-text-g, .infolayer .g-gtitle, .infolayer .legend .bg'),
+            )
+              .map((e) => ({
+                what: (e.textContent || e.getAttribute('class') || '').slice(0, 40),
+                r: e.getBoundingClientRect(),
+              }))
+              .filter((b) => b.r.width > 0 && b.r.height > 0);
+            const out: string[] = [];
+            for (let a = 0; a < boxes.length; a++)
+              for (let b = a + 1; b < boxes.length; b++) {
+                const p = boxes[a].r;
+                const q = boxes[b].r;
+                const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+                const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+                if (w > 1 && h > 1) out.push(`"${boxes[a].what}" × "${boxes[b].what}"`);
+              }
+            return out;
+          }, i);
+          for (const f of found) overlaps.push(`${width}px, figure ${i}: ${f}`);
+        }
+      }
+      assert.deepEqual(overlaps, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+const HOSTILE = '<img src=x onerror="window.__xss=1">source';
+const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
+
+describe('hostile labels', { skip: !hasChromium() && 'needs /usr/bin/chromium' }, () => {
+  test('typed into the search box or put in the address, a hostile label is followed as text and runs nothing', async () => {
+    const anomalous = syntheticFrame({
+      sources: 12,
+      destinations: 8,
+      anomalous: true,
+      windows: 40,
+      seed: 3,
+      extraLabels: [HOSTILE, HOSTILE_TWO],
+    });
+    const view = anomalous.family('avg_Length');
+    for (const label of [HOSTILE, HOSTILE_TWO])
+      view.columns.forEach((c, w) => {
+        anomalous.values[anomalous.rowOf(label) * anomalous.nCols + c] = 1 + (w % 5);
+      });
+    const normal = syntheticFrame({ sources: 30, destinations: 20, windows: 40, seed: 4 });
+    const page0 = pageOf([
+      htmlOf(plotlyLibraryBundle()),
+      '<h1 id="t">Report</h1><h2 id="s">Section</h2>',
+      htmlOf(figureBundle(plotAllIps(anomalous, normal, 'avg_Length'))),
+    ]);
+    const summary = {
+      reference: '5T',
+      runs: [{ name: '5T', rows: anomalous.nRows }],
+      overlaps: [],
+      findings: [{ id: 'x.y', verdict: 'holds' }],
+      anomalies: anomalous.index.map((label, i) => ({
+        label,
+        role: label.endsWith('dst') ? 'dst' : 'source',
+        runs: ['5T'],
+        score: 10 - i / 100,
+        reasons: [{ family: 'avg_Length', direction: 'high', score: 3, windows: null }],
+      })),
+      campaigns: [{ id: 'c1', name: HOSTILE, members: [HOSTILE, HOSTILE_TWO] }],
+    };
+    const page = await openOffline(addBriefing(page0, summary));
+    try {
+      for (const label of [HOSTILE, HOSTILE_TWO]) {
+        await page.page.fill('.ae-follow-search', label);
+        await page.page.press('.ae-follow-search', 'Enter');
+        assert.equal(await chosenLabel(page.page), label);
+        assert.equal(await page.page.$eval('.ae-follow-label', (p) => p.textContent), label);
+        await drawFigure(page.page, 0);
+        await settle(page.page);
+        assert.equal(
+          await page.page.$eval('div[data-anomaly-eval-figure]', (d) => d.hasAttribute('data-ae-chosen')),
+          true,
+          'its line is highlighted',
+        );
+        await page.page.keyboard.press('Escape');
+      }
+      await page.page.goto(`file://${page.file}#ip=${encodeURIComponent(HOSTILE_TWO)}`);
+      await page.page.waitForFunction(() => !(document.querySelector('.ae-follow-panel') as HTMLElement).hidden);
+      assert.equal(await chosenLabel(page.page), HOSTILE_TWO);
+      await page.page.goto(`file://${page.file}#ip=%E0%A4%A`);
+      const injected = await page.page.evaluate(() => ({
+        xss: (window as unknown as { __xss?: number }).__xss,
+        imgs: document.querySelectorAll('img').length,
+        svgOnload: document.querySelectorAll('svg[onload]').length,
+      }));
+      assert.deepEqual(injected, { xss: undefined, imgs: 0, svgOnload: 0 });
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+});
