@@ -115,6 +115,8 @@ export type { Baseline } from './summary/baseline-summary';
 export { compareWithBaseline } from './summary/changes';
 export type { Changes } from './summary/schema';
 export { NO_BASELINE_MARKDOWN, anyMove, changesHtml } from './notebook/changes-view';
+/** Verdicts in two layers (one line each, the evidence folded): the notebook's findings under figures and summaries. */
+export { findingsHtml } from './notebook/findings-view';
 
 // Figures (pure Plotly specs), their options, and showing them: lib/plots.ts names them.
 export {

@@ -145,7 +145,7 @@ const allowMissing = false; // true: evaluate a full dataset that lacks more tha
 import {
   resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
-  escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsMarkdown, provenanceMarkdown, findCampaigns, campaignsFigure,
+  escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, findCampaigns, campaignsFigure,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
   showOutputs, seedCells, writeSummaryFile, shownPath,
 } from '../dist/lib/index';
@@ -381,7 +381,7 @@ that is the null the overlap findings are checked against.
     'overlap-findings',
     'findings',
     `
-await showMarkdown(findingsMarkdown(evaluateFindings(OVERLAP_SECTION, context)));
+await showHtml(findingsHtml(evaluateFindings(OVERLAP_SECTION, context)));
 `,
   );
 

@@ -15,7 +15,6 @@ import {
   campaignsMarkdown,
   changesOutputs,
   evaluateFrame,
-  figureMarkdown,
   findCampaigns,
   findingContext,
   explainRows,
@@ -35,11 +34,15 @@ import {
   NO_BASELINE_MARKDOWN,
   levelsFigure,
   evaluateFindings,
-  findingsMarkdown,
+  findingsHtml,
   tallyMarkdown,
+  VERDICT_MARKS,
+  escapeHtml,
   anomaliesJson,
   type Summary,
 } from '../lib/index';
+import { figureFindings } from '../lib/findings';
+import { evidenceTableMarkdown } from '../lib/evaluation/evidence';
 import { type Timeline, prng, timelineFrame } from './frames';
 import { writeTinyFixture } from '../data/synth/tiny';
 import { describeFull, loadRuns, readFullDataset } from '../lib/index';
@@ -86,10 +89,24 @@ const kinds = (outputs: readonly CellOutput[]): string[] => outputs.map((o) => o
 describe('the seed figure cell', () => {
   test('draws the family with plotAllIps, then the findings of its seed section', () => {
     const outputs = seedFigureOutputs(DATA, 'avg_Length');
-    assert.deepEqual(kinds(outputs), ['figure', 'markdown']);
+    assert.deepEqual(kinds(outputs), ['figure', 'html', 'markdown']);
     assert.deepEqual(outputs[0], { kind: 'figure', figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length') });
     const section = SEED_SECTIONS.find((s) => s.figures.includes('avg_Length'))!;
-    assert.deepEqual(outputs[1], { kind: 'markdown', text: figureMarkdown(section, 'avg_Length', DATA.context) });
+    // Two layers: a line per finding (verdict and claim), its evidence folded under it; then the evidence table.
+    const results = evaluateFindings(figureFindings(section, 'avg_Length'), DATA.context);
+    const html = (outputs[1] as { html: string }).html;
+    assert.equal(html.split('<details>').length - 1, results.length);
+    for (const { finding, verdict } of results) {
+      const item = html.slice(html.indexOf(`data-finding="${finding.id}"`));
+      const summary = item.slice(0, item.indexOf('</summary>'));
+      assert.ok(summary.includes(VERDICT_MARKS[verdict.status]) && summary.includes(escapeHtml(finding.text)));
+      assert.ok(!summary.includes(escapeHtml(verdict.evidence)), 'the evidence is folded, not in the line');
+      assert.ok(item.slice(0, item.indexOf('</details>')).includes(escapeHtml(verdict.evidence)));
+    }
+    assert.deepEqual(outputs[2], {
+      kind: 'markdown',
+      text: evidenceTableMarkdown(DATA.context.evidence('avg_Length')),
+    });
     assert.deepEqual(seedFigureOutputs(DATA, 'avg_Length', { normal: 'lines' })[0], {
       kind: 'figure',
       figure: plotAllIps(DATA.anomalous, DATA.sample, 'avg_Length', { normal: 'lines' }),
@@ -156,7 +173,8 @@ describe('the seed summary cell', () => {
     const results = evaluateFindings(section.summary, DATA.context);
     assert.deepEqual(seedSummaryOutputs(DATA, 'Length'), [
       { kind: 'figure', figure: levelsFigure(DATA.context, section.figures[0]) },
-      { kind: 'markdown', text: `${findingsMarkdown(results)}\n\n${tallyMarkdown(results)}` },
+      { kind: 'html', html: findingsHtml(results) },
+      { kind: 'markdown', text: tallyMarkdown(results) },
     ]);
   });
 

@@ -8,6 +8,8 @@ import type { AnomalyJson } from '../triage/anomalies';
 import { triageRows } from '../triage/anomalies';
 import type { Campaigns } from '../triage/campaigns';
 import { NO_BASELINE_MARKDOWN, anyMove, changesHtml } from './changes-view';
+import { findingsHtml } from './findings-view';
+import { evidenceTableMarkdown } from '../evaluation/evidence';
 import { changesFigure } from '../figures/changes';
 import { MAX_PROFILES, TRIAGE_ROWS } from '../defaults';
 import { showFigure, showHtml, showMarkdown } from './display';
@@ -19,9 +21,8 @@ import {
   SEED_SECTIONS,
   type SeedSection,
   allFindings,
+  figureFindings,
   evaluateFindings,
-  figureMarkdown,
-  findingsMarkdown,
   seedSection,
   tallyMarkdown,
 } from '../findings';
@@ -273,7 +274,15 @@ export function seedFigureOutputs(data: SeedData, family: string, options: AllIp
   if (note) return [markdown(note)];
   const outputs = [figure(plotAllIps(data.anomalous, data.sample, family, checked))];
   const section = sectionOfFigure(family);
-  if (section) outputs.push(markdown(figureMarkdown(section, family, data.context)));
+  if (section) {
+    const findings = figureFindings(section, family);
+    if (findings.length > 0)
+      outputs.push({
+        kind: 'html',
+        html: `<p><b>Findings of the seed, checked on this data</b></p>${findingsHtml(evaluateFindings(findings, data.context))}`,
+      });
+    outputs.push(markdown(evidenceTableMarkdown(data.context.evidence(family))));
+  }
   return outputs;
 }
 
@@ -293,7 +302,7 @@ export function seedSummaryOutputs(data: SeedData, feature: string): CellOutput[
   if (!missingFamilyNote(data, section.figures[0]))
     outputs.push(figure(levelsFigure(data.context, section.figures[0])));
   const results = evaluateFindings(section.summary, data.context);
-  outputs.push(markdown(`${findingsMarkdown(results)}\n\n${tallyMarkdown(results)}`));
+  outputs.push({ kind: 'html', html: findingsHtml(results) }, markdown(tallyMarkdown(results)));
   return outputs;
 }
 
