@@ -388,6 +388,15 @@ describe('the report page: first screen and following one IP', {
   });
 });
 
+test("a page whose summary.json is not an evaluation's (another notebook's) is left as it is", () => {
+  const page = '<html><head></head><body><h1>Other</h1><p>x</p></body></html>';
+  assert.equal(addBriefing(page, { sample: 9 }), page);
+  assert.equal(addBriefing(page, null), page);
+  assert.equal(addBriefing(page, { reference: '5T', runs: 'no', overlaps: [] }), page);
+  const briefed = addBriefing(page, { reference: '5T', runs: [{ name: '5T', rows: 3 }], overlaps: [], findings: [] });
+  assert.match(briefed, /<h1>Other<\/h1><section class="ae-briefing"/);
+});
+
 const HOSTILE = '<img src=x onerror="window.__xss=1">source';
 const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
 

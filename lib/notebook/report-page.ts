@@ -152,11 +152,27 @@ export function followScript(data: FollowData): string {
   return `<script type="text/javascript">(${FOLLOW_SOURCE})(${jsonForScript(data)},${HIGHLIGHT_SOURCE},${PROFILE_SOURCE});</script>`;
 }
 
+/** Whether a summary.json is an evaluation's (runs, overlaps, reference): another notebook may write anything. */
+export function isEvaluationSummary(value: unknown): value is PageSummary {
+  const summary = value as Partial<PageSummary> | null;
+  return (
+    typeof summary === 'object' &&
+    summary !== null &&
+    typeof summary.reference === 'string' &&
+    Array.isArray(summary.runs) &&
+    Array.isArray(summary.overlaps) &&
+    (summary.findings === undefined || Array.isArray(summary.findings)) &&
+    (summary.anomalies === undefined || Array.isArray(summary.anomalies))
+  );
+}
+
 /**
  * The page with its first screen under the title (or at the top of the body when it has no h1),
- * the style, and the follow script at the end of the body.
+ * the style, and the follow script at the end of the body; unchanged when `summary` is not an
+ * evaluation's (another notebook run by `--notebook` writes its own).
  */
-export function addBriefing(html: string, summary: PageSummary, options: { generatedSeed?: number } = {}): string {
+export function addBriefing(html: string, summary: unknown, options: { generatedSeed?: number } = {}): string {
+  if (!isEvaluationSummary(summary)) return html;
   const briefing = briefingHtml(summary, { headings: pageHeadings(html), generatedSeed: options.generatedSeed });
   const h1 = /<\/h1>/i.exec(html);
   let out: string;
