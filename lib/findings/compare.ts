@@ -241,6 +241,7 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
     evidence:
       `Among the ${humanShare(TOP_SHARE)} of IPs (anomalous + normal sample, both roles) with the highest mean over their active windows, the anomalous share over its overall share: ` +
       `${verdict.evidence.replace(/\.$/, '')}; holds at ${times(TOP_LIFT.holdsAt)} or more beyond both nulls, does not hold at ${times(TOP_LIFT.failsAt)} or less.`,
+    headline: verdict.headline,
   };
 }
 

@@ -55,7 +55,7 @@ export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext, id: s
     return {
       status,
       evidence: `${mine.length} ${roleWord(role)}${mine.length > 0 ? ` (${names}${mine.length > 5 ? ', …' : ''})` : ''}; normal groups of ${size} reach ${reached(randomBand, String)} random, ${reached(matchedBand, String)} activity-matched`,
-      headline: `${mine.length} ${mine.length === 1 ? roleWord(role) : rolePlural(role)} stand out (normal groups ${reached(Math.max(randomBand, matchedBand), String)})`,
+      headline: `${mine.length} ${mine.length === 1 ? `${roleWord(role)} stands` : `${rolePlural(role)} stand`} out (normal groups of as many: up to ${reached(Math.max(randomBand, matchedBand), String)})`,
     };
   });
   const verdict = conjunction(parts);
