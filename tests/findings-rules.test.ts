@@ -87,7 +87,7 @@ test('a group claim needs the group: one extreme IP does not carry "anomalous so
   assert.match(carried.evidence, /anomalous\/normal \d+×/, 'the mean over IPs is many times the normal one');
   assert.match(carried.evidence, /\b1 of 20 sources above the normal 95th percentile/);
   assert.equal(carried.status, 'does not hold', carried.evidence);
-  assert.match(carried.headline ?? '', /1 of 20 sources above/);
+  assert.match(carried.headline ?? '', /^sources \d+×, 1 of 20 above normal p95$/);
 
   const everyone = world([{ n: 20, role: 'source', families: { avg_Port1_last_1: around(4) } }], normal);
   const all = verdictOf('port1.avg.sources-more-ports', everyone);

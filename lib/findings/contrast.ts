@@ -136,7 +136,7 @@ function contrastPart(claim: ContrastClaim, ctx: FindingContext, name: string, r
     evidence:
       `${roleWord(role)} ${ratioText}${zeroBaseline ? ' (' : '; '}normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched; over the typical activity-matched group ${zeroBaseline ? 'no ratio' : times(overMatched)}); ` +
       `${beyond} of ${of} ${roles} ${side} the normal ${q}th percentile ${n(cut)} (normal groups of as many reach ${reachedShare(shareRandom, of)} random, ${reachedShare(shareMatched, of)} activity-matched), ${typical} of ${of} ${side} the normal median ${n(median)}`,
-    headline: `${roleWord(role)} ${zeroBaseline ? 'over a zero level' : times(effect)}, ${beyond} of ${of} ${roles} ${side} the normal ${q}th percentile`,
+    headline: `${roles} ${zeroBaseline ? 'over a zero level' : times(effect)}, ${beyond} of ${of} ${side} normal p${q}`,
   };
 }
 
