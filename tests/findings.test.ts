@@ -18,6 +18,7 @@ import {
   figureFindings,
   figureMarkdown,
   findingContext,
+  legendMarkdown,
   findingsMarkdown,
   seedSection,
   summaryMarkdown,
@@ -293,4 +294,18 @@ test('the levels figure shows what the verdicts measure: the level over active w
   assert.deepEqual(bar('anomalous', 'x2'), [1, null], 'active in every window');
   const [share, none] = bar('normal', 'x2');
   assert.ok(Math.abs(share! - 0.1) < 1e-12 && none === null, 'active in one window in ten');
+});
+
+test('the legend of the marks is the code\'s: README\'s "How findings are checked" and the notebook show legend.ts', () => {
+  const legend = legendMarkdown();
+  assert.match(
+    legend,
+    /\| Level of the flagged IPs vs normal ones .* more than 50% of the flagged IPs of the role are each beyond the normal 95th percentile/,
+  );
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## How findings are checked'), readme.indexOf('## Benchmarks'));
+  assert.ok(section.includes(legend), 'README: rerun the legend into "How findings are checked"');
+  const notebook = JSON.parse(readFileSync(path.join(ROOT, 'notebooks', 'evaluation_5T.ipynb'), 'utf8'));
+  const title = (notebook.cells[0].source as string[]).join('');
+  assert.ok(title.includes(legend), 'the notebook: rerun node dist/scripts/build-notebook.js');
 });

@@ -56,7 +56,7 @@ export const VERDICT_LEGEND: readonly LegendRow[] = [
   {
     check: 'A clear pattern of the flagged IPs',
     holds: `coherence (median correlation of each IP's timeline with the others' mean) ${ASSOCIATION.pattern.holdsAt} or more, beyond the same timelines shifted in time`,
-    fails: `below ${ASSOCIATION.pattern.failsAt}`,
+    fails: `at or below ${ASSOCIATION.pattern.failsAt}`,
     otherwise: '~',
   },
   {
@@ -80,7 +80,7 @@ export const VERDICT_LEGEND: readonly LegendRow[] = [
   {
     check: 'Two mean timelines follow the same pattern',
     holds: `correlation ${ASSOCIATION.same.holdsAt} or more beyond one of them shifted in time`,
-    fails: `below ${ASSOCIATION.same.failsAt}`,
+    fails: `at or below ${ASSOCIATION.same.failsAt}`,
     otherwise: '~',
   },
   {
@@ -106,7 +106,7 @@ export const VERDICT_LEGEND: readonly LegendRow[] = [
   {
     check: 'A standout source and destination with the same form',
     holds: `correlation ${ASSOCIATION.form.holdsAt} or more beyond one of them shifted in time`,
-    fails: `below ${ASSOCIATION.form.failsAt}`,
+    fails: `at or below ${ASSOCIATION.form.failsAt}`,
     otherwise: '~',
   },
   {
