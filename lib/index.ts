@@ -83,6 +83,7 @@ export {
   figureMarkdown,
   findingContext,
   findingsMarkdown,
+  legendMarkdown,
   seedSection,
   summaryMarkdown,
   tallyMarkdown,

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SEED_SECTIONS } from '../lib/findings';
+import { SEED_SECTIONS, legendMarkdown } from '../lib/findings';
 import { KERNEL_DISPLAY_NAME, KERNEL_NAME, findProjectRoot } from '../lib/notebook/kernel';
 import { writeFileAtomic } from '../lib/files';
 import { DEFAULT_SAMPLE, DEFAULT_SEED, TRIAGE_ROWS } from '../lib/defaults';
@@ -86,13 +86,11 @@ notebook's figures and its written findings, each finding checked against the da
 new model output can be read with the same eyes.
 
 How to read a verdict: each finding is checked on the property it names, with thresholds fixed
-from its words ("higher" 1.25×, "much higher" 2×, "very" 4×, "a clear pattern" a coherence of 0.5),
-and levels compared over the windows where an IP is active (how busy IPs are is reported apart).
-**✔ holds** only when the anomalous IPs go beyond what random and activity-matched groups of
-normal IPs of the same size reach (199 seeded draws each, 95th percentile); **✘ does not hold**
-when the data contradict it; **~ inconclusive** in between; **ℹ descriptive** for a statement
-that compares nothing (its number is shown); **· not checkable** when the data lack a family or
-the finding is interpretation.
+from its words before the data are seen. **✔ holds**, **✘ does not hold** (the data contradict it),
+**~ inconclusive**, **ℹ descriptive** (its check cannot depend on the flags: its number is shown,
+never a ✔), **· not checkable**; per kind of check:
+
+${legendMarkdown()}
 
 Run it headlessly with \`npm run report\` (HTML + summary.json in \`reports/\`), or open it in
 JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`).

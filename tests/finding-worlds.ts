@@ -59,7 +59,7 @@ class World {
           const shape = this.shapes.get(`${group}|${role}|${family}`) ?? defaultValues(this);
           const values = Array.from({ length: WINDOWS }, (_, w) => shape(i, w, active[w]));
           families[family] =
-            family === 'count_Length' ? values.map((v, w) => (active[w] ? Math.max(v, 1) : v)) : values;
+            family === 'count_Length' ? values.map((v, w) => (active[w] ? Math.max(v, 2) : v)) : values;
         }
         rows[label] = families;
       }
@@ -93,9 +93,9 @@ function shared(world: World, sign = 1): Values {
   return (_i, w) => 20 + sign * shapeAt(w) + 0.5 * world.noise();
 }
 
-/** Independent noise per IP and window: no shared shape. */
+/** Independent noise per IP in its active windows (silent ones are 0, as the pipeline writes them): no shared shape. */
 function independent(world: World): Values {
-  return () => 10 * world.noise();
+  return (_i, _w, active) => (active ? 10 * world.noise() : 0);
 }
 
 /** Sets `lowGroup/lowRole` low and `highGroup/highRole` high (varied) on `family`, as a level claim reads it. */
@@ -180,7 +180,7 @@ export function shape(world: World, claim: Claim, holds: boolean): void {
       const word = COUNT_WORDS[claim.count];
       const count = holds ? word.holds[0] : Math.max(...word.near) + 3;
       for (const role of claim.roles) {
-        world.set('anomalous', role, claim.family, (i, _w, active) => (active ? (i < count ? 50 : 1) : 0));
+        world.set('anomalous', role, claim.family, (i, _w, active) => (active ? (i < count ? 50 : 3) : 0));
       }
       return;
     }

@@ -4,7 +4,8 @@
  * failure is a bug and is thrown, never shown as a verdict.
  */
 import type { Claim } from './claims';
-import { checkContrast, checkExceed, checkRoles, checkSimilar, checkTopShare } from './compare';
+import { checkExceed, checkRoles, checkSimilar, checkTopShare } from './compare';
+import { checkContrast } from './contrast';
 import type { FindingContext } from './context';
 import { describe } from './describe';
 import { checkAgree, checkBimodal, checkMorePattern, checkPattern, checkTimelines } from './pattern';
@@ -54,7 +55,7 @@ export function checkClaim(claim: Claim, ctx: FindingContext, name: string): Ver
     case 'bimodal':
       return checkBimodal(claim, ctx, name);
     case 'standouts':
-      return checkStandouts(claim, ctx);
+      return checkStandouts(claim, ctx, name);
     case 'pair':
       return checkPair(claim, ctx, name);
     case 'commonToAll':
@@ -67,7 +68,7 @@ export function checkClaim(claim: Claim, ctx: FindingContext, name: string): Ver
       return conjunction(claim.parts.map((part, i) => checkClaim(part, ctx, `${name}#${i}`)));
     case 'partly': {
       const v = checkClaim(claim.claim, ctx, name);
-      return { status: v.status, evidence: `${v.evidence.replace(/\.$/, '')} (${claim.note}).` };
+      return { ...v, evidence: `${v.evidence.replace(/\.$/, '')} (${claim.note}).` };
     }
   }
 }

@@ -1,26 +1,20 @@
 /**
- * Checks that compare levels: anomalous vs normal (per role), destination vs source (within a
- * group), the share of anomalous IPs among the highest levels, anomalous peaks above normal ones.
+ * Checks that compare levels (anomalous vs normal per role: contrast.ts): similar levels,
+ * destination vs source (within a group), the share of anomalous IPs among the highest levels,
+ * anomalous peaks above normal ones.
  * Each compares per-IP measures over active windows and tests the difference against random and
  * activity-matched normal groups of the same size (or label permutations within a group).
  */
 import type { Group, Role } from '../types';
 import { type Claim, DEGREES, NOT_SIMILAR, SIMILAR } from './claims';
 import type { FindingContext } from './context';
-import { countFinite, meanAt, REDUCER_WORDS } from './measures';
-import {
-  matchedGroupsBand,
-  matchedGroupsDraws,
-  medianDraw,
-  permutationBand,
-  randomGroupsBand,
-  upperQuantile,
-} from './nulls';
+import { activityNote } from './contrast';
+import { meanAt, REDUCER_WORDS } from './measures';
+import { matchedGroupsBand, matchedGroupsDraws, permutationBand, randomGroupsBand, upperQuantile } from './nulls';
 import { type Random, streamFor } from './random';
 import { type Verdict, capital, conjunction, judge } from './verdict';
-import { forRoles, groupRole, humanNumber as n, humanShare, ratio, reached, roleWord, times } from './format';
+import { groupRole, humanNumber as n, humanShare, ratio, reached, rolePlural, roleWord, times } from './format';
 
-type ContrastClaim = Extract<Claim, { kind: 'contrast' }>;
 type SimilarClaim = Extract<Claim, { kind: 'similar' }>;
 type RolesClaim = Extract<Claim, { kind: 'roles' }>;
 type TopShareClaim = Extract<Claim, { kind: 'topShare' }>;
@@ -43,70 +37,6 @@ function groupNulls(
   return {
     random: randomGroupsBand(random, pool, size, statistic),
     matched: matchedGroupsBand(random, ctx.activity('anomalous', role), ctx.activity('normal', role), statistic),
-  };
-}
-
-/** Mean share of active windows over a group's IPs of one role. */
-function activeShare(ctx: FindingContext, group: Group, role: Role): number {
-  const a = ctx.activity(group, role);
-  return a.length > 0 ? a.reduce((s, x) => s + x, 0) / a.length : NaN;
-}
-
-/** The activity line: how busy each group is, reported beside (never inside) a level comparison. */
-function activityNote(ctx: FindingContext, roles: readonly Role[]): string {
-  const parts = roles.map(
-    (role) =>
-      `${roleWord(role)} ${humanShare(activeShare(ctx, 'anomalous', role))} vs ${humanShare(activeShare(ctx, 'normal', role))}`,
-  );
-  return `Active windows, anomalous vs normal: ${parts.join(', ')}.`;
-}
-
-/**
- * Anomalous level above (or below) normal, per role: a ✔ needs the word's ratio over the normal
- * sample, beyond what random and activity-matched normal groups reach, and the word's ratio over
- * the typical activity-matched group itself (busy IPs are not evidence about anomalies).
- */
-export function checkContrast(claim: ContrastClaim, ctx: FindingContext, name: string): Verdict {
-  const { family, reducer, direction } = claim;
-  const thresholds = DEGREES[claim.degree];
-  const directed = (a: number, b: number): number => (direction === 'higher' ? ratio(a, b) : ratio(b, a));
-  const parts: Verdict[] = [];
-  for (const role of claim.roles) {
-    const mine = ctx.perIp('anomalous', role, family, reducer);
-    const normal = ctx.perIp('normal', role, family, reducer);
-    const level = meanAt(mine);
-    const base = meanAt(normal);
-    if (Number.isNaN(level) || Number.isNaN(base)) {
-      parts.push({
-        status: 'inconclusive',
-        evidence: `${roleWord(role)}: ${countFinite(mine)} anomalous and ${countFinite(normal)} normal IPs measurable, too few to compare`,
-      });
-      continue;
-    }
-    const effect = directed(level, base);
-    const random = streamFor(ctx.seed, `${name}|${role}`);
-    const ofGroup = (g: Int32Array): number => directed(meanAt(normal, g), base);
-    const randomBand = randomGroupsBand(random, normal.length, mine.length, ofGroup);
-    const matched = matchedGroupsDraws(random, ctx.activity('anomalous', role), ctx.activity('normal', role), ofGroup);
-    const matchedBand = upperQuantile(matched);
-    const overMatched = effect / medianDraw(matched);
-    const status = judge(
-      effect,
-      thresholds,
-      effect > randomBand && effect > matchedBand && overMatched >= thresholds.holdsAt,
-    );
-    parts.push({
-      status,
-      evidence:
-        `${roleWord(role)} ${n(level)} vs ${n(base)} (${countFinite(mine)} and ${countFinite(normal)} IPs; ${direction === 'higher' ? 'anomalous/normal' : 'normal/anomalous'} ${times(effect)}, ` +
-        `normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched; over the typical activity-matched group ${times(overMatched)})`,
-    });
-  }
-  const verdict = conjunction(parts);
-  const rule = `holds at ${times(thresholds.holdsAt)} or more, beyond both nulls and over the activity-matched group, does not hold at ${times(thresholds.failsAt)} or less`;
-  return {
-    status: verdict.status,
-    evidence: `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, anomalous vs normal sample: ${verdict.evidence.replace(/\.$/, '')}; ${rule} ${forRoles(claim.roles)} (${direction}). ${activityNote(ctx, claim.roles)}`,
   };
 }
 
@@ -135,14 +65,22 @@ export function checkSimilar(claim: SimilarClaim, ctx: FindingContext, name: str
     evidence:
       `${head}: ${n(level)} vs ${n(base)} (${times(ratio(level, base))}; normal groups differ from the sample by up to ${nullRatio(nulls.random)} random, ${nullRatio(nulls.matched)} activity-matched); ` +
       `holds within a factor ${SIMILAR}, does not hold beyond ${NOT_SIMILAR} and beyond both nulls. ${activityNote(ctx, [role])}`,
+    headline: `${roleWord(role)} ${n(level)} vs ${n(base)} (${times(ratio(level, base))})`,
   };
 }
 
-/** Within each group, the `lower` role's level below the other role's, beyond a role-label permutation. */
+/**
+ * Within each group, the `lower` role's level below the other role's, beyond a role-label
+ * permutation. A statement about normal IPs too (both groups) describes the traffic whatever the
+ * flags: `descriptive`, or ✘ when the data contradict it. Among the flagged IPs alone, a ✔ also
+ * needs the difference beyond what random and activity-matched normal groups of the same sizes
+ * show; a difference normal IPs show as much is `descriptive` (true of the traffic, not of the flags).
+ */
 export function checkRoles(claim: RolesClaim, ctx: FindingContext, name: string): Verdict {
   const { family, reducer, lower } = claim;
   const higher: Role = lower === 'dst' ? 'source' : 'dst';
   const thresholds = DEGREES[claim.degree];
+  const aboutNormal = claim.groups.includes('normal');
   const parts: Verdict[] = [];
   for (const group of claim.groups) {
     const up = ctx.perIp(group, higher, family, reducer);
@@ -157,20 +95,65 @@ export function checkRoles(claim: RolesClaim, ctx: FindingContext, name: string)
     pooled.set(up);
     pooled.set(down, up.length);
     const effect = ratio(upLevel, downLevel);
-    const band = permutationBand(streamFor(ctx.seed, `${name}|${group}`), pooled.length, up.length, (a, b) =>
+    const random = streamFor(ctx.seed, `${name}|${group}`);
+    const band = permutationBand(random, pooled.length, up.length, (a, b) =>
       ratio(meanAt(pooled, a), meanAt(pooled, b)),
     );
+    const within = judge(effect, thresholds, Number.isFinite(effect) && effect > band);
+    const head = `${group} ${roleWord(lower)} ${n(downLevel)} vs ${roleWord(higher)} ${n(upLevel)} (${times(effect)}; shuffled roles reach ${reached(band)}`;
+    const headline = `${group} ${rolePlural(higher)}/${rolePlural(lower)} ${times(effect)}`;
+    if (aboutNormal || group === 'normal' || within !== 'holds') {
+      const status = within === 'does not hold' ? 'does not hold' : aboutNormal ? 'descriptive' : within;
+      parts.push({ status, evidence: `${head})`, headline });
+      continue;
+    }
+    // Among flagged IPs alone: beyond what normal groups of the same sizes show?
+    const normalUp = ctx.perIp('normal', higher, family, reducer);
+    const normalDown = ctx.perIp('normal', lower, family, reducer);
+    const groupsOf = (draws: (stat: (g: Int32Array) => number) => unknown): Int32Array[] => {
+      const out: Int32Array[] = [];
+      draws((g) => {
+        out.push(g.slice());
+        return 0;
+      });
+      return out;
+    };
+    // A normal group whose lower role is at 0 has no ratio (rare markers): such draws are left out,
+    // and when too few remain normal levels are too low to show the difference at all.
+    const pairBand = (ups: Int32Array[], downs: Int32Array[]): number => {
+      if (ups.length === 0 || ups.length !== downs.length) return Number.NaN;
+      const draws = Float64Array.from(ups, (g, d) => ratio(meanAt(normalUp, g), meanAt(normalDown, downs[d])));
+      const band = upperQuantile(draws.map((x) => (Number.isFinite(x) ? x : Number.NaN)));
+      return band === Infinity ? Number.NaN : band;
+    };
+    const randomBand = pairBand(
+      groupsOf((stat) => randomGroupsBand(random, normalUp.length, up.length, stat)),
+      groupsOf((stat) => randomGroupsBand(random, normalDown.length, down.length, stat)),
+    );
+    const matchedBand = pairBand(
+      groupsOf((stat) =>
+        matchedGroupsDraws(random, ctx.activity('anomalous', higher), ctx.activity('normal', higher), stat),
+      ),
+      groupsOf((stat) =>
+        matchedGroupsDraws(random, ctx.activity('anomalous', lower), ctx.activity('normal', lower), stat),
+      ),
+    );
+    const beyondNormal = !(effect <= randomBand) && !(effect <= matchedBand);
+    const normalText = (band: number): string => (Number.isNaN(band) ? 'no ratio (their levels are 0)' : times(band));
     parts.push({
-      status: judge(effect, thresholds, effect > band),
-      evidence: `${group} ${roleWord(lower)} ${n(downLevel)} vs ${roleWord(higher)} ${n(upLevel)} (${times(effect)}; shuffled roles reach ${reached(band)})`,
+      status: beyondNormal ? 'holds' : 'descriptive',
+      evidence: `${head}; normal groups of the same sizes reach ${normalText(randomBand)} random, ${normalText(matchedBand)} activity-matched${beyondNormal ? '' : ': normal IPs show it as much, so it describes the traffic, not the flags'})`,
+      headline: `${headline}${beyondNormal ? '' : ', as in normal groups'}`,
     });
   }
   const verdict = conjunction(parts);
+  const rule = aboutNormal
+    ? `a statement about normal IPs too, so it does not depend on the flags: descriptive, does not hold at ${times(thresholds.failsAt)} or less`
+    : `holds if ${roleWord(higher)}/${roleWord(lower)} is ${times(thresholds.holdsAt)} or more beyond the shuffled roles and beyond normal groups of the same sizes (descriptive when only the latter fails), does not hold at ${times(thresholds.failsAt)} or less`;
   return {
     status: verdict.status,
-    evidence:
-      `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, ${roleWord(lower)} vs ${roleWord(higher)}: ${verdict.evidence.replace(/\.$/, '')}; ` +
-      `holds if ${roleWord(higher)}/${roleWord(lower)} is ${times(thresholds.holdsAt)} or more beyond the shuffled roles, does not hold at ${times(thresholds.failsAt)} or less.`,
+    evidence: `Mean over IPs of each IP's ${family} ${REDUCER_WORDS[reducer]}, ${roleWord(lower)} vs ${roleWord(higher)}: ${verdict.evidence.replace(/\.$/, '')}; ${rule}.`,
+    headline: verdict.headline,
   };
 }
 
@@ -249,6 +232,7 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
     return {
       status: judge(real, TOP_LIFT, real > randomBand && real > matchedBand),
       evidence: `${family} ${times(real)} (normal groups reach ${reached(randomBand)} random, ${reached(matchedBand)} activity-matched)`,
+      headline: `${family} ${times(real)} the base rate among the top ${humanShare(TOP_SHARE)}`,
     };
   });
   const verdict = conjunction(parts);
@@ -257,6 +241,7 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
     evidence:
       `Among the ${humanShare(TOP_SHARE)} of IPs (anomalous + normal sample, both roles) with the highest mean over their active windows, the anomalous share over its overall share: ` +
       `${verdict.evidence.replace(/\.$/, '')}; holds at ${times(TOP_LIFT.holdsAt)} or more beyond both nulls, does not hold at ${times(TOP_LIFT.failsAt)} or less.`,
+    headline: verdict.headline,
   };
 }
 
@@ -289,5 +274,6 @@ export function checkExceed(claim: ExceedClaim, ctx: FindingContext, name: strin
     evidence:
       `${capital(groupRole('anomalous', role))} IPs whose ${family} peaks above every normal sample IP (largest ${n(normalMax)}): ${count} of ${mine.length} ` +
       `(normal groups of the same size above the rest of the sample: up to ${reached(nulls.random, String)} random, ${reached(nulls.matched, String)} activity-matched); holds if at least one, beyond both nulls.`,
+    headline: `${count} of ${mine.length} ${rolePlural(role)} peak above every normal IP`,
   };
 }

@@ -30,6 +30,7 @@ export function describe(what: Description, ctx: FindingContext): Verdict {
         evidence:
           `${what.family} over each IP's active windows, ${what.group} IPs: median ${n(quantileSorted(mine, 0.5))}, 90th percentile ${n(quantileSorted(mine, 0.9))} over ${mine.length} IPs; ` +
           `${other} IPs: median ${n(quantileSorted(theirs, 0.5))}, 90th percentile ${n(quantileSorted(theirs, 0.9))}.`,
+        headline: `${what.group} IPs: median ${n(quantileSorted(mine, 0.5))}, 90th percentile ${n(quantileSorted(mine, 0.9))}`,
       };
     }
     case 'activeShare': {

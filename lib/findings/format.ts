@@ -33,6 +33,11 @@ export function groupRole(group: Group, role: Role): string {
   return `${group} ${roleWord(role)}`;
 }
 
+/** `sources` or `destinations`. */
+export function rolePlural(role: Role): string {
+  return `${roleWord(role)}s`;
+}
+
 /** `for source IPs`, or `for both roles`. */
 export function forRoles(roles: readonly Role[]): string {
   return roles.length === 1 ? `for ${roleWord(roles[0])} IPs` : 'for both roles';

@@ -16,5 +16,7 @@ export { OVERLAP_SECTION, SEED_SECTIONS, allFindings, figureFindings, seedSectio
 export type { Finding, SeedSection } from './seed';
 export { VERDICT_MARKS, VERDICT_STATUSES } from './verdict';
 export type { Verdict, VerdictStatus } from './verdict';
-export { findingFamilies, findingsJson } from './json';
+export { findingFamilies, findingsJson, headlineOf } from './json';
+export { LEGEND_NOTES, VERDICT_LEGEND, legendMarkdown } from './legend';
+export type { LegendRow } from './legend';
 export type { SummaryFinding } from './json';

@@ -6,7 +6,7 @@ import { claimFamilies } from './claims';
 import type { FindingContext } from './context';
 import { evaluateFinding } from './evaluate';
 import { OVERLAP_SECTION, SEED_SECTIONS } from './seed';
-import type { VerdictStatus } from './verdict';
+import { type Verdict, type VerdictStatus, VERDICT_MARKS } from './verdict';
 import { ACTIVITY_FAMILY } from './measures';
 
 /** One finding in summary.json. */
@@ -16,6 +16,8 @@ export interface SummaryFinding {
   section: string;
   family: string | null;
   verdict: VerdictStatus;
+  /** The verdict's mark and key numbers in one short line (absent from summaries written before it). */
+  headline?: string;
   evidence: string;
 }
 
@@ -29,6 +31,7 @@ export function findingsJson(ctx: FindingContext): SummaryFinding[] {
         section: section.feature,
         family: finding.family,
         verdict: verdict.status,
+        headline: headlineOf(verdict),
         evidence: verdict.evidence,
       };
     }),
@@ -44,4 +47,10 @@ export function findingFamilies(): Set<string> {
     }
   }
   return families;
+}
+
+/** A verdict's short line: its mark, and its headline or else the evidence's first clause. */
+export function headlineOf(verdict: Verdict): string {
+  const key = verdict.headline ?? verdict.evidence.split(/[;:]\s/)[0].replace(/\.$/, '');
+  return `${VERDICT_MARKS[verdict.status]}: ${key}`;
 }

@@ -9,8 +9,31 @@ import type { Frame } from '../table/frame';
 import { quantileSorted } from '../evaluation/evidence';
 
 /**
+ * When a window's value of a family is defined: a standard deviation needs two packets (the
+ * pipeline writes 0 for one); a time difference needs an earlier packet (0 when there was none or
+ * it was too long ago, so a time-difference average or sum of 0 measured no gap at all). Other
+ * families are defined wherever the IP is active. Undefined windows are left out of an IP's level,
+ * never counted as 0 (quiet IPs would read as "lower").
+ */
+export type Definition = 'active' | 'twoPackets' | 'measuredGap';
+
+/** How a family's windows are defined (see {@link Definition}), from its name. */
+export function definitionOf(family: string): Definition {
+  if (family.startsWith('std_')) return 'twoPackets';
+  if (/time_diff/.test(family) && /^(avg|sum)_/.test(family)) return 'measuredGap';
+  return 'active';
+}
+
+/** How each definition reads in an evidence sentence (what is left out). */
+export const DEFINITION_WORDS: Readonly<Record<Definition, string>> = {
+  active: '',
+  twoPackets: 'windows with one packet have no spread and are left out',
+  measuredGap: 'windows that measured no gap (0: one packet, or none within the idle timeout) are left out',
+};
+
+/**
  * A per-IP reduction of one family's timeline:
- * - `activeMean`: mean over the IP's active windows (its level while active);
+ * - `activeMean`: mean over the IP's active windows where the family is defined (its level while active);
  * - `activeStd`: standard deviation over its active windows (how much it varies while active);
  * - `activeCv`: that deviation over the mean (variation relative to the level);
  * - `markerShare`: share of its active windows where the family is non-zero (how often a marker shows);
@@ -102,6 +125,12 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
   const { active, windows, slot } = activity(frame);
   const slots = Int32Array.from(view.starts, (start) => slot.get(start) ?? -1);
   const nw = slots.length;
+  const definition = definitionOf(family);
+  // Packets per window, for the spread's two-packet rule (count_Length, aligned on this family's windows).
+  const counts =
+    definition === 'twoPackets' && frame.families().includes(ACTIVITY_FAMILY)
+      ? windowColumns(frame, view.starts)
+      : undefined;
   const out = new Float64Array(rows.length);
   const minActive = MIN_ACTIVE[reducer];
   const { values, nCols } = frame;
@@ -121,6 +150,8 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
       if (v > peak) peak = v;
       total += v;
       if (!active[r * windows + slots[w]]) continue;
+      if (definition === 'measuredGap' && v === 0) continue;
+      if (counts && counts[w] >= 0 && !(values[base + counts[w]] >= 2)) continue;
       n++;
       sum += v;
       sumSq += v * v;
@@ -148,6 +179,14 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
             : nonzero / n;
   }
   return out;
+}
+
+/** The column of {@link ACTIVITY_FAMILY} at each of `starts` (-1 where it has none). */
+function windowColumns(frame: Frame, starts: Float64Array): Int32Array {
+  const view = frame.family(ACTIVITY_FAMILY);
+  const at = new Map<number, number>();
+  view.starts.forEach((start, w) => at.set(start, view.columns[w]));
+  return Int32Array.from(starts, (start) => at.get(start) ?? -1);
 }
 
 /** Median of the finite numbers among `values` at `positions` (all of them when omitted); NaN if none. */

@@ -7,6 +7,7 @@
  */
 import { groupTimeline, pearson, quantileSorted } from '../evaluation/evidence';
 import { coherenceMeasure, coherenceOf } from './coherence';
+import { POWER, absencePower } from './power';
 import type { Frame } from '../table/frame';
 import { type Claim, ASSOCIATION } from './claims';
 import type { FindingContext } from './context';
@@ -14,7 +15,7 @@ import { activity, REDUCER_WORDS } from './measures';
 import { NULL_DRAWS, permutationBand, randomGroupsBand, shiftBand, upperQuantile } from './nulls';
 import { type Random, drawPositions, randomIndex, streamFor } from './random';
 import { type Verdict, type VerdictStatus, capital, conjunction, judge } from './verdict';
-import { corr, groupRole, roleWord } from './format';
+import { corr, groupRole, rolePlural, roleWord } from './format';
 
 type PatternClaim = Extract<Claim, { kind: 'pattern' }>;
 type MorePatternClaim = Extract<Claim, { kind: 'morePattern' }>;
@@ -39,6 +40,11 @@ export const BIMODAL = 5 / 9;
  * {@link COHERENCE_MAX_IPS}. Rows are looked at in place; only the timelines kept are copied.
  */
 function varyingTimelines(ctx: FindingContext, selection: Selection, random: Random): Float64Array[] {
+  return varyingRows(ctx, selection, random).map((r) => ctx.frame(selection.group).family(selection.family).series(r));
+}
+
+/** The rows behind {@link varyingTimelines}, in the same order. */
+function varyingRows(ctx: FindingContext, selection: Selection, random: Random): number[] {
   const frame = ctx.frame(selection.group);
   const view = frame.family(selection.family);
   const { values, nCols } = frame;
@@ -57,43 +63,66 @@ function varyingTimelines(ctx: FindingContext, selection: Selection, random: Ran
       }
     }
   }
-  const kept =
-    varying.length <= COHERENCE_MAX_IPS
-      ? varying
-      : Array.from(drawPositions(random, varying.length, COHERENCE_MAX_IPS), (i) => varying[i]);
-  return kept.map((r) => view.series(r));
+  return varying.length <= COHERENCE_MAX_IPS
+    ? varying
+    : Array.from(drawPositions(random, varying.length, COHERENCE_MAX_IPS), (i) => varying[i]);
 }
 
 function name(selection: Selection): string {
   return `${groupRole(selection.group, selection.role)} ${selection.family}`;
 }
 
-/** A group's timelines share one shape (`present`), or do not. */
+/**
+ * A group's timelines share one shape (`present`), or do not. About normal IPs it describes the
+ * traffic whatever the flags: `descriptive`, or ✘ when the data contradict it. "No clear pattern"
+ * among flagged IPs holds only when the same test finds a planted pattern (see {@link absencePower}).
+ */
 export function checkPattern(claim: PatternClaim, ctx: FindingContext, id: string): Verdict {
   const random = streamFor(ctx.seed, id);
-  const timelines = varyingTimelines(ctx, claim.selection, random);
+  const rows = varyingRows(ctx, claim.selection, random);
+  const view = ctx.frame(claim.selection.group).family(claim.selection.family);
+  const timelines = rows.map((r) => view.series(r));
   const { holdsAt, failsAt } = ASSOCIATION.pattern;
   const head = `Coherence of ${name(claim.selection)} timelines (median correlation of each IP with the mean of the others)`;
+  const aboutNormal = claim.selection.group === 'normal';
   if (timelines.length < 2) {
-    return { status: 'inconclusive', evidence: `${head}: fewer than 2 of its IPs vary, so no shape can be measured.` };
+    return {
+      status: aboutNormal ? 'descriptive' : 'inconclusive',
+      evidence: `${head}: fewer than 2 of its IPs vary, so no shape can be measured.`,
+      headline: `${name(claim.selection)}: too few varying IPs`,
+    };
   }
   const measure = coherenceMeasure(timelines);
   const c = measure();
-  const band = shiftBand(random, timelines.length, timelines[0].length, measure);
+  // About normal IPs only a contradiction counts: "no pattern" needs the null only at a clear coherence, "a pattern" never.
+  const needsNull = !aboutNormal || (!claim.present && c >= holdsAt);
+  const band = needsNull ? shiftBand(random, timelines.length, timelines[0].length, measure) : Number.NaN;
   const beyond = c > band;
-  const status: VerdictStatus = claim.present
+  const absent = c < failsAt || !beyond;
+  let status: VerdictStatus = claim.present
     ? judge(c, { holdsAt, failsAt }, beyond)
-    : c < failsAt || !beyond
+    : absent
       ? 'holds'
       : c >= holdsAt
         ? 'does not hold'
         : 'inconclusive';
-  const rule = claim.present
-    ? `a clear pattern holds at ${holdsAt} or more beyond the shifted null, does not hold below ${failsAt}`
-    : `"no clear pattern" holds below ${failsAt} or within the shifted null, does not hold at ${holdsAt} or more beyond it`;
+  let power = '';
+  if (aboutNormal) {
+    if (status !== 'does not hold') status = 'descriptive';
+  } else if (!claim.present && absent) {
+    const found = absencePower(ctx, claim.selection, rows, random);
+    power = `; a shape planted in their active windows up to a coherence of ${holdsAt} is found beyond the shifted null for ${found} of ${POWER.plants} shapes`;
+    if (found < POWER.found) status = 'inconclusive';
+  }
+  const rule = aboutNormal
+    ? `a statement about normal IPs, so it does not depend on the flags: descriptive, does not hold when the data contradict it (${claim.present ? `below ${failsAt}` : `${holdsAt} or more beyond the shifted null`})`
+    : claim.present
+      ? `a clear pattern holds at ${holdsAt} or more beyond the shifted null, does not hold below ${failsAt}`
+      : `"no clear pattern" holds below ${failsAt} or within the shifted null when a planted one would be found (${POWER.found} of ${POWER.plants} shapes), does not hold at ${holdsAt} or more beyond the null`;
   return {
     status,
-    evidence: `${head}: ${corr(c)} over ${timelines.length} varying IPs; the same timelines shifted in time reach ${corr(band)}; ${rule}.`,
+    evidence: `${head}: ${corr(c)} over ${timelines.length} varying IPs${needsNull ? `; the same timelines shifted in time reach ${corr(band)}` : ''}${power}; ${rule}.`,
+    headline: `${name(claim.selection)} coherence ${corr(c)}${needsNull ? ` (shifted ${corr(band)})` : ''}`,
   };
 }
 
@@ -120,6 +149,7 @@ export function checkMorePattern(claim: MorePatternClaim, ctx: FindingContext, i
     evidence:
       `${head}: ${corr(a)} vs ${corr(b)} (difference ${corr(difference)}; the IPs shuffled between the two reach ${corr(band)}); ` +
       `holds if higher by ${MORE_PATTERN.holdsAt} or more beyond the shuffle, does not hold if not higher.`,
+    headline: `coherence ${corr(a)} vs ${corr(b)}`,
   };
 }
 
@@ -151,6 +181,7 @@ export function checkTimelines(claim: TimelinesClaim, ctx: FindingContext, id: s
   return {
     status: judge(r, ASSOCIATION.same, r > band),
     evidence: `${head}: ${corr(r)} over ${xs.length} windows; shifted in time, the second reaches ${corr(band)}; holds at ${holdsAt} or more beyond the shift, does not hold below ${failsAt}.`,
+    headline: `mean timelines correlated ${corr(r)} (shifted ${corr(band)})`,
   };
 }
 
@@ -176,11 +207,21 @@ function medianAgreement(pairs: readonly { a: Float64Array; b: Float64Array }[])
   return rs.length > 0 ? quantileSorted(rs, 0.5) : NaN;
 }
 
-/** Per IP, two families' timelines follow each other over its active windows, beyond shuffling one of them. */
+/** The variable a family summarises (`std_Length` → `Length`). */
+function variableOf(family: string): string {
+  return family.replace(/^(avg|std|sum|count)_/, '');
+}
+
+/**
+ * Per IP, two families' timelines follow each other over its active windows, beyond shuffling one
+ * of them. Two summaries of one variable (its mean and its spread, its mean and its sum) move
+ * together by construction in any group: that is `descriptive`, or ✘ when they do not.
+ */
 export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): Verdict {
   const frame = ctx.frame(claim.group);
   const va = frame.family(claim.family);
   const vb = frame.family(claim.other);
+  const byConstruction = variableOf(claim.family) === variableOf(claim.other);
   const parts = claim.roles.map((role): Verdict => {
     const pairs: { a: Float64Array; b: Float64Array }[] = [];
     for (const r of ctx.rows(claim.group, role)) {
@@ -203,6 +244,14 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
         evidence: `${roleWord(role)}: ${pairs.length} IPs (fewer than ${MIN_IPS}) vary in both over ${MIN_SHARED_WINDOWS} or more active windows`,
       };
     }
+    if (byConstruction) {
+      // A description: only whether the data contradict it counts, and that needs no null.
+      return {
+        status: m > ASSOCIATION.pattern.failsAt ? 'descriptive' : 'does not hold',
+        evidence: `${roleWord(role)} ${corr(m)} over ${pairs.length} IPs`,
+        headline: `${rolePlural(role)} correlated ${corr(m)}`,
+      };
+    }
     const random = streamFor(ctx.seed, `${id}|${role}`);
     const draws = new Float64Array(NULL_DRAWS);
     for (let d = 0; d < NULL_DRAWS; d++) {
@@ -212,15 +261,19 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
     return {
       status: judge(m, ASSOCIATION.pattern, m > band),
       evidence: `${roleWord(role)} ${corr(m)} over ${pairs.length} IPs (shuffled within each IP: ${corr(band)})`,
+      headline: `${rolePlural(role)} correlated ${corr(m)}`,
     };
   });
   const verdict = conjunction(parts);
   const { holdsAt, failsAt } = ASSOCIATION.pattern;
+  const status = byConstruction && verdict.status === 'inconclusive' ? 'descriptive' : verdict.status;
+  const rule = byConstruction
+    ? `two summaries of ${variableOf(claim.family)} move together in any group, so it does not depend on the flags: descriptive, does not hold below ${failsAt}`
+    : `holds at ${holdsAt} or more beyond the shuffle, does not hold below ${failsAt}`;
   return {
-    status: verdict.status,
-    evidence:
-      `Median over ${claim.group} IPs of the correlation of ${claim.family} with ${claim.other} over each IP's active windows: ${verdict.evidence.replace(/\.$/, '')}; ` +
-      `holds at ${holdsAt} or more beyond the shuffle, does not hold below ${failsAt}.`,
+    status,
+    evidence: `Median over ${claim.group} IPs of the correlation of ${claim.family} with ${claim.other} over each IP's active windows: ${verdict.evidence.replace(/\.$/, '')}; ${rule}.`,
+    headline: verdict.headline,
   };
 }
 
@@ -293,5 +346,6 @@ export function checkBimodal(claim: BimodalClaim, ctx: FindingContext, id: strin
     evidence:
       `${capital(head)}: ${corr(bc)} over ${values.length} IPs; one Gaussian cluster of as many IPs reaches ${corr(gaussianBand)}${normalText}; ` +
       `holds above ${corr(BIMODAL)} (Sarle's two-cluster line) beyond those nulls, does not hold at or below it.`,
+    headline: `bimodality ${corr(bc)} (normal groups ${corr(normalBand)})`,
   };
 }

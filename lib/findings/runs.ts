@@ -75,6 +75,7 @@ export function checkCommonToAll(ctx: FindingContext, id: string): Verdict {
   return {
     status: judge(share, { holdsAt: RUN_SHARES.most, failsAt: RUN_SHARES.most }, share > band),
     evidence: `${commonToAll(runs).size} of the ${ref.labels.length} anomalies of ${ref.name} (${humanShare(share)}) are in all ${runs.length} runs (${nullText(ctx, band)}); holds above ${humanShare(RUN_SHARES.most)} beyond that, does not hold at or below it.`,
+    headline: `${commonToAll(runs).size} of ${ref.labels.length} in all ${runs.length} runs`,
   };
 }
 
@@ -96,6 +97,7 @@ export function checkReferenceCovers(ctx: FindingContext, id: string): Verdict {
     evidence:
       `The reference run ${ref.name} holds ${Math.round(share * union)} of the ${union} IPs flagged by any run (${humanShare(share)}; ${nullText(ctx, band)}); ` +
       `holds at ${humanShare(RUN_SHARES.coverage)} or more beyond that, does not hold at ${humanShare(RUN_SHARES.most)} or less.`,
+    headline: `${ref.name} holds ${Math.round(share * union)} of ${union} flagged IPs`,
   };
 }
 

@@ -3,25 +3,48 @@
  * whether a standout source and a standout destination share one timeline.
  */
 import { pearson } from '../evaluation/evidence';
-import { matchingPairs, standoutIps, STANDOUT_THRESHOLD } from '../triage/standouts';
+import { matchingPairs, robustZ, standoutIps, STANDOUT_THRESHOLD } from '../triage/standouts';
 import { type Claim, ASSOCIATION, COUNT_WORDS } from './claims';
 import type { FindingContext } from './context';
-import { shiftBand } from './nulls';
+import { matchedGroupsBand, randomGroupsBand, shiftBand } from './nulls';
 import { streamFor } from './random';
 import { type Verdict, type VerdictStatus, conjunction, judge } from './verdict';
-import { corr, humanNumber as n, roleWord } from './format';
+import { corr, humanNumber as n, reached, rolePlural, roleWord } from './format';
 
 type StandoutsClaim = Extract<Claim, { kind: 'standouts' }>;
 type PairClaim = Extract<Claim, { kind: 'pair' }>;
 
-/** Anomalous IPs standing out in a family, per role, as many as the finding's word says. */
-export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext): Verdict {
+/** How many of a group's IPs (positions in `totals`/`peaks`) stand out among themselves, by {@link standoutIps}' rule. */
+function standoutCount(totals: Float64Array, peaks: Float64Array, group: Int32Array): number {
+  const totalZ = robustZ(Float64Array.from(group, (p) => totals[p]));
+  const peakZ = robustZ(Float64Array.from(group, (p) => peaks[p]));
+  let k = 0;
+  for (let i = 0; i < group.length; i++) if (Math.max(totalZ[i], peakZ[i]) >= STANDOUT_THRESHOLD) k++;
+  return k;
+}
+
+/**
+ * Anomalous IPs standing out in a family, per role, as many as the finding's word says, and more
+ * than stand out among random and activity-matched normal groups of as many IPs (heavy tails give
+ * any group a few standouts: a count normal groups reach says nothing about the flags).
+ */
+export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext, id: string): Verdict {
   const found = standoutIps(ctx.anomalous, claim.family, { roles: claim.roles });
   const word = COUNT_WORDS[claim.count];
   const parts = claim.roles.map((role): Verdict => {
     const mine = found.filter((s) => s.role === role);
+    const totals = ctx.perIp('normal', role, claim.family, 'total');
+    const peaks = ctx.perIp('normal', role, claim.family, 'peak');
+    const count = (g: Int32Array): number => standoutCount(totals, peaks, g);
+    const random = streamFor(ctx.seed, `${id}|${role}`);
+    const size = ctx.rows('anomalous', role).length;
+    const randomBand = randomGroupsBand(random, totals.length, size, count);
+    const matchedBand = matchedGroupsBand(random, ctx.activity('anomalous', role), ctx.activity('normal', role), count);
+    const beyond = mine.length > randomBand && mine.length > matchedBand;
     const status: VerdictStatus = word.holds.includes(mine.length)
-      ? 'holds'
+      ? beyond
+        ? 'holds'
+        : 'inconclusive'
       : word.near.includes(mine.length)
         ? 'inconclusive'
         : 'does not hold';
@@ -31,7 +54,8 @@ export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext): Verd
       .join(', ');
     return {
       status,
-      evidence: `${mine.length} ${roleWord(role)}${mine.length > 0 ? ` (${names}${mine.length > 5 ? ', …' : ''})` : ''}`,
+      evidence: `${mine.length} ${roleWord(role)}${mine.length > 0 ? ` (${names}${mine.length > 5 ? ', …' : ''})` : ''}; normal groups of ${size} reach ${reached(randomBand, String)} random, ${reached(matchedBand, String)} activity-matched`,
+      headline: `${mine.length} ${mine.length === 1 ? `${roleWord(role)} stands` : `${rolePlural(role)} stand`} out (normal groups of as many: up to ${reached(Math.max(randomBand, matchedBand), String)})`,
     };
   });
   const verdict = conjunction(parts);
@@ -40,7 +64,8 @@ export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext): Verd
     status: verdict.status,
     evidence:
       `Anomalous IPs standing out in ${claim.family} (robust z-score ≥ ${STANDOUT_THRESHOLD} of total or peak among their role): ${verdict.evidence.replace(/\.$/, '')}; ` +
-      `"${claim.count}" holds at ${word.holds.join(' or ')}${each}, is inconclusive at ${word.near.join(' or ')}, does not hold otherwise.`,
+      `"${claim.count}" holds at ${word.holds.join(' or ')}${each} when more than normal groups of as many reach, is inconclusive at ${word.near.join(' or ')}, does not hold otherwise.`,
+    headline: verdict.headline,
   };
 }
 
@@ -78,5 +103,6 @@ export function checkPair(claim: PairClaim, ctx: FindingContext, id: string): Ve
     evidence:
       `Best-matching standout pair in ${family}: ${best.source} and ${best.dst}${best.sameHost ? ' (same host)' : ''}, timelines correlated ${corr(r)} over ${a.length} windows ` +
       `(the destination shifted in time reaches ${corr(band)}), totals ${n(best.sourceTotal)} and ${n(best.dstTotal)}; "the same form" holds at ${holdsAt} or more beyond the shift, does not hold below ${failsAt}.`,
+    headline: `best standout pair correlated ${corr(r)} (shifted ${corr(band)})`,
   };
 }

@@ -1,10 +1,14 @@
 /**
  * Verdicts: what a finding's check concludes, and how the parts of a finding combine.
- * A verdict says what the data show about the property the finding names:
- * - `holds` (✔): the data support it, beyond what random and activity-matched normal groups reach;
+ * A verdict says what the data show about the property the finding names (per kind of check:
+ * legend.ts):
+ * - `holds` (✔): the data support it beyond what the check's nulls reach, and about the group when
+ *   the finding is about the group (most flagged IPs individually beyond the normal rows);
  * - `does not hold` (✘): the data contradict it (wrong direction, or clearly below the word's threshold);
- * - `inconclusive` (~): neither: right direction but within what the null reaches, or between thresholds;
- * - `descriptive` (ℹ): a statement that compares nothing; its number is shown, never a ✔;
+ * - `inconclusive` (~): neither: between the thresholds, within what the nulls reach, carried by a
+ *   few IPs, over a zero level, or an absence the data could not have shown;
+ * - `descriptive` (ℹ): a statement whose check cannot depend on the flags (a level of one group,
+ *   normal IPs only, summaries of one variable, what normal IPs show as much): never a ✔;
  * - `not checkable` (·): a family the data lack, or no measurable counterpart (interpretation).
  */
 
@@ -19,6 +23,11 @@ export interface Verdict {
   readonly status: VerdictStatus;
   /** What was compared, the numbers, the null and the thresholds, or why nothing could be checked. */
   readonly evidence: string;
+  /**
+   * The key numbers in a few words (the level and how many flagged IPs carry it, a coherence, a
+   * count), for a first line above the folded evidence; absent when the evidence is short already.
+   */
+  readonly headline?: string;
 }
 
 /** Thresholds of an effect, fixed from a finding's words before looking at the data. */
@@ -54,7 +63,8 @@ export function conjunction(parts: readonly Verdict[]): Verdict {
           ? 'holds'
           : 'descriptive';
   const evidence = `${parts.map((p, i) => (i === 0 ? p.evidence : lowerFirst(p.evidence)).replace(/\.$/, '')).join('; ')}.`;
-  return { status, evidence };
+  const headlines = parts.flatMap((p) => (p.headline ? [p.headline] : []));
+  return headlines.length > 0 ? { status, evidence, headline: headlines.join('; ') } : { status, evidence };
 }
 
 /** Marks shown beside a finding (each in DejaVu Sans, the font headless browsers here have). */
