@@ -57,6 +57,12 @@ export function log10Choose(n: number, k: number): number {
 }
 
 let heightScratch = new Float64Array(0);
+let positionsScratch = new Int32Array(0);
+/** A reusable array of at least `n` window positions (runDeviations is called for every family of every row). */
+function positionScratch(n: number): Int32Array {
+  if (positionsScratch.length < n) positionsScratch = new Int32Array(2 * n);
+  return positionsScratch;
+}
 let stackScratch = new Int32Array(0);
 
 /**
@@ -102,22 +108,31 @@ export interface FamilyRow {
 export function runDeviations(row: FamilyRow): RunDeviation[] {
   const { values, active } = row;
   const W = values.length;
-  if (heightScratch.length < W) heightScratch = new Float64Array(2 * W);
-  const positions: number[] = [];
-  for (let w = 0; w < W; w++) if (active[w] && !Number.isNaN(values[w])) positions.push(w);
+  if (heightScratch.length < 2 * W) heightScratch = new Float64Array(4 * W);
+  const positions = positionScratch(W);
+  let n = 0;
+  for (let w = 0; w < W; w++) if (active[w] && values[w] === values[w]) positions[n++] = w;
   const out: RunDeviation[] = [];
-  const n = positions.length;
-  // vs-normal, over the active windows.
+  if (n === 0) return out;
+  // vs-normal, over the active windows: −log10 of each window's tail, high and low (a value in one
+  // tail, p ≤ 1/2, cannot be in the other: one lookup where it is).
+  const highs = heightScratch.subarray(0, n);
+  const lows = heightScratch.subarray(W, W + n);
+  let anyHigh = false;
+  let anyLow = false;
+  for (let k = 0; k < n; k++) {
+    const w = positions[k];
+    const x = values[w];
+    const up = x === 0 ? 1 : row.tail(w, x, true);
+    const down = x === 0 || up <= 0.5 ? 1 : row.tail(w, x, false);
+    highs[k] = up <= CELL_TAIL ? -Math.log10(up) : 0;
+    lows[k] = down <= CELL_TAIL ? -Math.log10(down) : 0;
+    if (highs[k] > 0) anyHigh = true;
+    if (lows[k] > 0) anyLow = true;
+  }
   for (const high of [true, false]) {
-    const h = heightScratch;
-    let any = false;
-    for (let k = 0; k < n; k++) {
-      const w = positions[k];
-      const p = row.tail(w, values[w], high);
-      h[k] = p <= CELL_TAIL ? -Math.log10(p) : 0;
-      if (h[k] > 0) any = true;
-    }
-    if (!any) continue;
+    const h = high ? highs : lows;
+    if (!(high ? anyHigh : anyLow)) continue;
     const run = row.duration === false ? tallest(h, n) : largestRun(h, n);
     if (run.from < 0) continue;
     out.push({
@@ -132,10 +147,11 @@ export function runDeviations(row: FamilyRow): RunDeviation[] {
   if (row.ownHistory === false) return out;
   const longest = row.duration === false ? 1 : MAX_RISE_WINDOWS;
   // vs-own-history: silence.
-  const silence = silenceRun(row, positions, longest === 1);
+  const where = positions.subarray(0, n);
+  const silence = silenceRun(row, where, longest === 1);
   if (silence) out.push(silence);
   // vs-own-history: a lasting rise among the row's own active windows.
-  const rise = riseRun(values, positions, longest);
+  const rise = riseRun(values, where, longest);
   if (rise) out.push(rise);
   return out;
 }
@@ -147,12 +163,12 @@ function tallest(heights: ArrayLike<number>, n: number): { area: number; from: n
   return best;
 }
 
-function silenceRun(row: FamilyRow, positions: readonly number[], single: boolean): RunDeviation | undefined {
+function silenceRun(row: FamilyRow, positions: Int32Array, single: boolean): RunDeviation | undefined {
   const { values } = row;
   // The row's lifetime: from its first to its last active window (silence before or after is no silence).
   const windows =
     row.isActivity && positions.length > 0
-      ? Array.from({ length: positions[positions.length - 1] - positions[0] + 1 }, (_, i) => positions[0] + i)
+      ? Int32Array.from({ length: positions[positions.length - 1] - positions[0] + 1 }, (_, i) => positions[0] + i)
       : positions;
   const n = windows.length;
   let k = 0;
@@ -185,13 +201,17 @@ function silenceRun(row: FamilyRow, positions: readonly number[], single: boolea
   return best;
 }
 
-function riseRun(values: ArrayLike<number>, positions: readonly number[], longest: number): RunDeviation | undefined {
+function riseRun(values: ArrayLike<number>, positions: Int32Array, longest: number): RunDeviation | undefined {
   const n = positions.length;
   if (n < MIN_HISTORY) return undefined;
-  const x = positions.map((w) => values[w]);
-  const sorted = Float64Array.from(x).sort();
+  const x = new Float64Array(n);
+  let positive = 0;
+  for (let k = 0; k < n; k++) if ((x[k] = values[positions[k]]) > 0) positive++;
+  // A family the row seldom uses where it is active has no level of its own to rise over.
+  if (positive < MIN_HISTORY) return undefined;
+  const sorted = x.slice().sort();
   /** Values at or above each window's value (its rank from the top, ties counted in). */
-  const atOrAbove = x.map((v) => {
+  const atOrAbove = Array.from(x, (v) => {
     let lo = 0;
     let hi = n;
     while (lo < hi) {
@@ -222,7 +242,7 @@ function riseRun(values: ArrayLike<number>, positions: readonly number[], longes
   }
   if (!best || !(best.rarity > 0)) return undefined;
   const { from, to } = best;
-  const others = x.filter((_, k) => k < from || k > to).sort((a, b) => a - b);
+  const others = x.filter((_, k) => k < from || k > to).sort();
   const ownMedian = others.length > 0 ? others[(others.length - 1) >> 1] : NaN;
   return {
     kind: 'vs-own-history',

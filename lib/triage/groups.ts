@@ -24,6 +24,9 @@ export interface FrameRows {
   readonly rows: ArrayLike<number>;
 }
 
+/** Rows of each frame a family's signature reads. */
+const SIGNATURE_ROWS = 300;
+
 /** A signature of a family's values over the rows (equal families have equal signatures; equality is checked after). */
 function familySignature(frames: readonly FrameRows[], known: readonly ReadonlySet<string>[], family: string): string {
   let sum = 0;
@@ -34,7 +37,8 @@ function familySignature(frames: readonly FrameRows[], known: readonly ReadonlyS
     const { columns } = frame.family(family);
     const values = frame.values;
     const width = frame.nCols;
-    for (let i = 0; i < rows.length; i++) {
+    // A few hundred rows tell most families apart; equal signatures are compared on every row after.
+    for (let i = 0; i < Math.min(rows.length, SIGNATURE_ROWS); i++) {
       const base = rows[i] * width;
       let rowSum = 0;
       for (let w = 0; w < columns.length; w++) {

@@ -22,7 +22,7 @@ export const MAX_REASONS = 5;
 /** The share of normal rows whose best score the line of an explanation must exceed. */
 export const CALIBRATION_QUANTILE = 0.99;
 /** Normal rows scored for the calibration, at most (evenly spread over the sample). */
-export const CALIBRATION_ROWS = 1000;
+export const CALIBRATION_ROWS = 500;
 
 /** One family's deviation in one row, as a reason. */
 export interface Reason extends Omit<RunDeviation, 'from' | 'to'> {
