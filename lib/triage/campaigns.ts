@@ -90,20 +90,25 @@ function cellsOf(
   return Int32Array.from(new Set(keys)).sort();
 }
 
-/** Jaccard index of two sorted key sets (0 when both are empty). */
-function jaccard(a: Int32Array, b: Int32Array): number {
-  let i = 0;
-  let j = 0;
+/** A key set as a bitset of `size` bits. */
+function bitsetOf(keys: Int32Array, size: number): Uint32Array {
+  const bits = new Uint32Array(Math.ceil(size / 32));
+  for (const key of keys) bits[key >>> 5] |= 1 << (key & 31);
+  return bits;
+}
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** Jaccard index of two key sets given as bitsets with their sizes (0 when both are empty). */
+function jaccard(a: Uint32Array, sizeA: number, b: Uint32Array, sizeB: number): number {
   let common = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      common++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  const union = a.length + b.length - common;
+  for (let k = 0; k < a.length; k++) if (a[k] & b[k]) common += popcount(a[k] & b[k]);
+  const union = sizeA + sizeB - common;
   return union > 0 ? common / union : 0;
 }
 
@@ -190,10 +195,14 @@ export function findCampaigns(triage: Triage, options: CampaignOptions = {}): Ca
   const startIndex = new Map<number, number>();
   for (let w = 0; w < W; w++) startIndex.set(first + w * step, w);
   const cells = explanations.map((e) => cellsOf(e, groupIndex, startIndex, W, triage.line));
+  const bits = cells.map((keys) => bitsetOf(keys, triage.groups.length * 2 * W));
   const d = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      const distance = cells[i].length === 0 || cells[j].length === 0 ? 1 : 1 - jaccard(cells[i], cells[j]);
+      const distance =
+        cells[i].length === 0 || cells[j].length === 0
+          ? 1
+          : 1 - jaccard(bits[i], cells[i].length, bits[j], cells[j].length);
       d[i * n + j] = distance;
       d[j * n + i] = distance;
     }
