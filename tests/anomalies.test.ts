@@ -261,7 +261,7 @@ test("figures escape attacker-written labels; the profile draws the IP against i
   }
   assert.ok(text.includes('only &lt;b&gt;5T&lt;/b&gt; flagged it'));
   // one panel per reason family: band (p5, p95), median, the IP
-  assert.equal(profile.data.length, 4);
+  assert.equal(profile.data.length, 5, 'and the legend entry of the shaded windows');
   const series = (k: number): number[] => [...decodeTypedArray((profile.data[k] as { y: TypedArraySpec }).y)];
   // count_Length of the normal sources: 0 everywhere but window 2 (1, 2, 3 packets)
   assert.deepEqual(series(2), [0, 2, 0], 'the normal median per window');
