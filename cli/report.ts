@@ -504,9 +504,11 @@ function checkOutputs(
   const warning =
     written.full && Array.isArray(missing) ? missingWarning({ file: written.full.path, flagged, missing }) : undefined;
   if (warning) log(`report: warning: ${warning}`);
-  // anomalies.csv: every anomalous IP with its reasons, from the summary's `anomalies` (version 2).
+  // anomalies.csv: every flagged IP with its reasons, from the summary's `anomalies` (version 3); the
+  // reasons' windows are the reference run's (the full table's) length.
   const anomalies = written?.anomalies;
-  if (Array.isArray(anomalies)) fs.writeFileSync(temps.anomalies, anomaliesCsv(anomalies));
+  const windowLength = written?.runs?.find((run) => run.name === written.reference)?.freq ?? '';
+  if (Array.isArray(anomalies)) fs.writeFileSync(temps.anomalies, anomaliesCsv(anomalies, windowLength));
   // Cells that ran but wrote errors or warnings to stderr: the report stands, the user is told.
   const executed = JSON.parse(fs.readFileSync(temps.notebook, 'utf8')) as NotebookJson;
   for (const problem of findProblemOutputs(executed)) {
@@ -521,7 +523,7 @@ function checkOutputs(
 /** What the report reads back of the summary.json the notebook wrote. */
 interface WrittenSummary {
   readonly reference?: string;
-  readonly runs?: readonly { readonly name: string; readonly rows: number }[];
+  readonly runs?: readonly { readonly name: string; readonly rows: number; readonly freq?: string }[];
   readonly anomalies?: AnomalyJson[];
   readonly full?: { readonly path: string; readonly anomalousNotInFullLabels?: string[] };
 }

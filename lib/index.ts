@@ -99,12 +99,36 @@ export type {
 } from './findings';
 
 // Why these IPs: reasons, triage, campaigns, profiles and standouts.
-export { explainRows, rankExplanations } from './triage/reasons';
-export type { FamilyDeviation, RowExplanation } from './triage/reasons';
-export { anomaliesCsv, anomaliesJson, describeReason, triageRows } from './triage/anomalies';
-export type { AnomalyJson, AnomalyReasonJson, TriageRow } from './triage/anomalies';
-export { findCampaigns } from './triage/campaigns';
-export type { CampaignGroup, CampaignOptions, Campaigns } from './triage/campaigns';
+// One scale for every family (rarity among the normal IPs of the role, or against the IP's own
+// history, over runs of windows), a line calibrated on normal rows, equal families as one.
+export { explainMore, explainRows, rankExplanations } from './triage/reasons';
+export type { ExplainOptions, Reason, RowExplanation, Triage, TriageSwitches } from './triage/reasons';
+export { familyGroups } from './triage/groups';
+export type { FamilyGroup } from './triage/groups';
+export { flaggedElsewhere, flaggedFrames } from './triage/flagged';
+// The anomalies table's columns, defined once (anomalies.csv and every table built from it).
+export {
+  ANOMALY_COLUMNS,
+  REASON_COLUMNS,
+  UNEXPLAINED,
+  anomaliesCsv,
+  anomaliesCsvHeader,
+  anomaliesJson,
+  anomaliesTable,
+  describeReason,
+  reasonWords,
+  triageRows,
+} from './triage/anomalies';
+export type {
+  AnomalyCell,
+  AnomalyColumn,
+  AnomalyJson,
+  AnomalyReasonJson,
+  ReasonColumn,
+  TriageRow,
+} from './triage/anomalies';
+export { campaignsJson, findCampaigns } from './triage/campaigns';
+export type { CampaignGroup, CampaignJson, CampaignOptions, Campaigns } from './triage/campaigns';
 export { labelsFor, profileTargets } from './triage/profiles';
 export type { ProfileTarget } from './triage/profiles';
 export { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from './triage/standouts';
@@ -152,6 +176,7 @@ export type { FrameTableOptions } from './notebook/frame-table';
 // The evaluation notebook's cells (lib/notebook/cells.ts).
 export {
   campaignsMarkdown,
+  triageLineMarkdown,
   changesOutputs,
   describeFull,
   missingFamilyNote,

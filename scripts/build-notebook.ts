@@ -143,9 +143,9 @@ const allowMissing = false; // true: evaluate a full dataset that lacks more tha
 import {
   resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
-  escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, findCampaigns, campaignsFigure,
+  escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, campaignsFigure, triageLineMarkdown,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
-  showOutputs, seedCells, writeSummaryFile, shownPath,
+  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES,
 } from '../dist/lib/index';
 
 const params = resolveParams({
@@ -237,8 +237,10 @@ default, about 10% in the seed) is kept for the figures, and the rows of the IPs
     `
 const anomalous = reference.frame;
 const profileList = profileTargets(unique, params.focusIps ?? []);
+// Kept whole besides: the IPs to profile, and those only other runs flagged (explained on these windows).
+const keptRows = [...profileList, ...flaggedElsewhere(runs, reference.name).map((label) => ({ label: label }))];
 // Streamed by default (bounded memory); loadWhole keeps every row in fullTable, with the same results.
-const fullRead = await readFullDataset(params, anomalous.index, profileList, progressPrinter());
+const fullRead = await readFullDataset(params, anomalous.index, keptRows, progressPrinter());
 const full = fullRead.full;
 const fullTable = fullRead.table;
 const sample = full.sample;
@@ -289,28 +291,27 @@ await showOutputs(changesOutputs(evaluationSummary, baseline, full.normalBaselin
     `
 ## Why these IPs
 
-Every (family, window) value of an anomalous IP is compared with the normal rows of the same role in
-the same window: all normal rows of the full dataset, whose distribution per column was kept in the
-streaming pass (exact where a column has few distinct values, within ±1% to a few % otherwise).
-The deviation is a robust z on the signed log scale slog(x) = sign(x)·ln(1 + |x|): (slog(x) − the
-normal median) ÷ the spread, where the spread is 1.4826 × the median absolute deviation of the
-window's normal values. About 98% of normal values are 0, so most windows have a spread of 0; the
-spread is therefore never below the family's **floor**: the median distance from the family's
-normal median (all its windows, same role) of the normal values that differ from it, i.e. the size
-of a typical deviation. A non-zero value in an all-zero window counts in units of a typical active
-normal IP, never infinitely. Per family, the larger of the highest and the lowest z is the score and
-gives the direction (high / low); its windows are the consecutive windows around the peak whose z
-stays at or beyond 3 in that direction. An IP's reasons are its (at most five) families with the
-highest scores; its score is its first reason's.
+A score is made per family from the IP's rarest run of consecutive windows, against the normal IPs
+of its role (in each window where it is active, the share of normal IPs active there that are as
+high or as low) or against its own history (a rise over its own level, a silence after being
+active): the run's probability is its weakest window's raised to its length, corrected for the
+number of (family, window) cells the IP has. A score s means "as rare as 1 in 10^s normal IPs of
+this role", the same in every family, and a reason is listed only when it is rarer than what normal
+IPs reach themselves (the line below).
 
-The table shows the ${TRIAGE_ROWS} highest scores. \`summary.json\` (\`anomalies\`) and \`anomalies.csv\`, which
-\`npm run report\` writes beside the page, list every anomalous IP with its reasons.
+Families equal on every row (the ten \`count_*\`, which all count packets) are one reason, *packets*.
+Each reason says its kind (vs normal, vs own history) and its span of windows; an IP with no reason
+above the line says *nothing in these families sets it apart from normal IPs*. The table shows the
+${TRIAGE_ROWS} highest scores; \`summary.json\` (\`anomalies\`, every run's flagged IPs) and
+\`anomalies.csv\`, which \`npm run report\` writes beside the page, list them all (README: *Why an IP
+was flagged*).
 `,
   );
   nb.code(
     'triage',
     'findings',
     `
+await showMarkdown(triageLineMarkdown(assessment.triage));
 await showHtml(triageTableHtml(anomalyEntries));
 `,
   );
@@ -319,17 +320,17 @@ await showHtml(triageTableHtml(anomalyEntries));
     `
 ### Campaigns: IPs that deviate alike
 
-Each anomalous IP is a row of its family scores (+ high, − low). Rows are clustered (Ward's
-linkage) and ordered so that similar IPs sit together; the tree is cut into the number of groups
-with the best silhouette. Each group is named by its size and the families that set it apart from
-the other anomalous IPs.
+Flagged IPs that deviate in the same families, the same direction, at the same time form a campaign
+(average linkage on the share of deviating (family, window) cells they have in common: at least half
+on average); an IP like no other is in none. Each campaign is named by what its members share and
+when; the heatmap shows every flagged IP's scores (0 below the line), campaigns first.
 `,
   );
   nb.code(
     'campaigns',
     'figures',
     `
-const campaigns = findCampaigns(explanations);
+const campaigns = assessment.campaigns;
 await showFigure(campaignsFigure(campaigns));
 await showMarkdown(campaignsMarkdown(campaigns));
 `,
@@ -349,7 +350,7 @@ Rows come from the full dataset, on its 5-minute windows, whichever run flagged 
     'profiles',
     'figures',
     `
-await showOutputs(profileOutputs(full, profileList, params.focusIps));
+await showOutputs(profileOutputs(full, profileList, params.focusIps, MAX_PROFILES, assessment.triage));
 `,
   );
   nb.code(

@@ -6,11 +6,12 @@ import {
   anomaliesCsvHeader,
   anomaliesJson,
   csvCell,
+  UNEXPLAINED,
   describeReason,
   runsByLabel,
   triageRows,
 } from '../lib/triage/anomalies';
-import type { RowExplanation } from '../lib/triage/reasons';
+import type { Reason, RowExplanation, Triage } from '../lib/triage/reasons';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { profileFigure } from '../lib/figures/profile';
 import { findCampaigns } from '../lib/triage/campaigns';
@@ -25,15 +26,41 @@ import { type TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';
 const T0 = Date.parse('2019-02-01T14:05:00Z');
 
+const COUNTS = ['count_Length', 'count_IP1_time_diff_per_value'];
+
 function explanation(label: string, score: number, family = 'count_Length'): RowExplanation {
-  const reason = { family, direction: 'high' as const, score, windows: { from: T0, to: T0 + 300_000 * 17 } };
-  const second = { family: 'avg_Length', direction: 'low' as const, score: score / 2, windows: null };
+  const families = family === 'count_Length' ? COUNTS : [family];
+  const reason: Reason = {
+    family,
+    families,
+    name: families.length > 1 ? 'packets' : family,
+    kind: 'vs-normal',
+    direction: 'high',
+    rarity: score + 4,
+    score,
+    length: 18,
+    windows: { from: T0, to: T0 + 300_000 * 17 },
+  };
+  const second: Reason = {
+    family: 'avg_Length',
+    families: ['avg_Length'],
+    name: 'avg_Length',
+    kind: 'vs-own-history',
+    direction: 'low',
+    rarity: score / 2 + 4,
+    score: score / 2,
+    length: 1,
+    active: 40,
+    considered: 60,
+    windows: { from: T0, to: T0 },
+  };
   return {
     label,
     role: label.endsWith('dst') ? 'dst' : 'source',
-    families: [reason, second],
+    deviations: [reason, second],
     reasons: [reason, second],
     score,
+    explained: true,
   };
 }
 
@@ -66,17 +93,23 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-test('anomalies: one entry per row by descending score, runs that include the label, windows as ISO starts', () => {
+test('anomalies: one entry per flagged IP by descending score, with its runs, kinds, equal families and spans', () => {
+  const unexplained: RowExplanation = { ...explanation('4.4.4.4dst', -1), reasons: [], explained: false };
   const entries = anomaliesJson(
-    [explanation('1.1.1.1source', 3.5), explanation('2.2.2.2dst', 41.2), explanation('3.3.3.3source', Infinity)],
     [
-      { name: '30T', labels: ['2.2.2.2dst'] },
+      explanation('1.1.1.1source', 3.5),
+      explanation('2.2.2.2dst', 41.2),
+      explanation('3.3.3.3source', Infinity),
+      unexplained,
+    ],
+    [
+      { name: '30T', labels: ['2.2.2.2dst', '4.4.4.4dst'] },
       { name: '5T', labels: ['1.1.1.1source', '2.2.2.2dst', '3.3.3.3source'] },
     ],
   );
   assert.deepEqual(
     entries.map((e) => e.label),
-    ['3.3.3.3source', '2.2.2.2dst', '1.1.1.1source'],
+    ['3.3.3.3source', '2.2.2.2dst', '1.1.1.1source', '4.4.4.4dst'],
   );
   assert.equal(entries[0].score, 'Infinity');
   assert.deepEqual(entries[1], {
@@ -84,29 +117,47 @@ test('anomalies: one entry per row by descending score, runs that include the la
     role: 'dst',
     runs: ['30T', '5T'],
     score: 41.2,
+    explained: true,
     reasons: [
       {
         family: 'count_Length',
+        families: COUNTS,
+        kind: 'vs-normal',
         direction: 'high',
         score: 41.2,
         windows: { from: '2019-02-01T14:05:00', to: '2019-02-01T15:30:00' },
       },
-      { family: 'avg_Length', direction: 'low', score: 20.6, windows: null },
+      {
+        family: 'avg_Length',
+        kind: 'vs-own-history',
+        direction: 'low',
+        score: 20.6,
+        windows: { from: '2019-02-01T14:05:00', to: '2019-02-01T14:05:00' },
+      },
     ],
   });
-  assert.equal(describeReason(entries[1].reasons[0]), 'count_Length high 41.2 (14:05–15:30)');
-  assert.equal(describeReason(entries[1].reasons[1]), 'avg_Length low 20.6');
+  assert.deepEqual(entries[3], {
+    label: '4.4.4.4dst',
+    role: 'dst',
+    runs: ['30T'],
+    score: -1,
+    explained: false,
+    reasons: [],
+  });
+  assert.equal(describeReason(entries[1].reasons[0]), 'packets high vs normal 41.2 (14:05–15:30)');
+  assert.equal(describeReason(entries[1].reasons[1]), 'avg_Length silent vs own history 20.6 (14:05)');
   assert.deepEqual(runsByLabel([{ name: 'a', labels: ['x', 'x'] }]).get('x'), ['a']);
-  const triage = triageRows(entries, 2);
-  assert.equal(triage.length, 2);
+  const triage = triageRows(entries, 4);
+  assert.equal(triage.length, 4);
   assert.deepEqual(triage[1], {
     rank: 2,
     label: '2.2.2.2dst',
     role: 'dst',
     runs: '30T, 5T',
     score: '41.2',
-    reasons: ['count_Length high 41.2 (14:05–15:30)', 'avg_Length low 20.6'],
+    reasons: ['packets high vs normal 41.2 (14:05–15:30)', 'avg_Length silent vs own history 20.6 (14:05)'],
   });
+  assert.deepEqual(triage[3].reasons, [UNEXPLAINED]);
 });
 
 test('anomalies.csv: every anomaly with its reasons; quotes, line breaks and formulas in labels are defused', () => {
@@ -114,10 +165,27 @@ test('anomalies.csv: every anomaly with its reasons; quotes, line breaks and for
     [explanation(HOSTILE, 9.87654), explanation('-1+1source', 2)],
     [{ name: '5T', labels: [HOSTILE, '-1+1source'] }],
   );
-  const rows = parseCsv(anomaliesCsv(entries));
+  const rows = parseCsv(anomaliesCsv(entries, '5T'));
   assert.deepEqual(rows[0], anomaliesCsvHeader());
+  assert.deepEqual(rows[0].slice(0, 15), [
+    'rank',
+    'label',
+    'ip',
+    'role',
+    'runs',
+    'score',
+    'explained',
+    'reason1_family',
+    'reason1_families',
+    'reason1_kind',
+    'reason1_direction',
+    'reason1_score',
+    'reason1_from',
+    'reason1_to',
+    'reason1_window',
+  ]);
   assert.equal(rows.length, 3);
-  assert.ok(rows.every((r) => r.length === 6 + 5 * 5));
+  assert.ok(rows.every((r) => r.length === 7 + 5 * 8));
   assert.equal(
     rows[1][1],
     `'${HOSTILE}`,
@@ -125,15 +193,28 @@ test('anomalies.csv: every anomaly with its reasons; quotes, line breaks and for
   );
   assert.equal(rows[1][2], `'${HOSTILE.slice(0, -'source'.length)}`);
   assert.equal(rows[1][5], '9.877');
-  assert.deepEqual(rows[1].slice(6, 11), [
+  assert.equal(rows[1][6], 'true');
+  assert.deepEqual(rows[1].slice(7, 15), [
     'count_Length',
+    COUNTS.join(' '),
+    'vs-normal',
     'high',
     '9.877',
     '2019-02-01T14:05:00',
     '2019-02-01T15:30:00',
+    '5T',
   ]);
-  assert.deepEqual(rows[1].slice(11, 16), ['avg_Length', 'low', '4.938', '', '']);
-  assert.deepEqual(rows[1].slice(16), Array(15).fill(''));
+  assert.deepEqual(rows[1].slice(15, 23), [
+    'avg_Length',
+    'avg_Length',
+    'vs-own-history',
+    'low',
+    '4.938',
+    '2019-02-01T14:05:00',
+    '2019-02-01T14:05:00',
+    '5T',
+  ]);
+  assert.deepEqual(rows[1].slice(23), Array(24).fill(''));
   assert.equal(rows[2][1], "'-1+1source");
   for (const bad of ['=1', '+1', '-1', '@x', '\tx', '\rx'])
     assert.ok(csvCell(bad).replace(/^"/, '').startsWith("'"), bad);
@@ -158,9 +239,17 @@ test("figures escape attacker-written labels; the profile draws the IP against i
   for (let r = 0; r < normal.nRows; r++) sketch.addRow(normal.roles[r], normal.row(r));
   const baseline = baselineOf(sketch);
   const flagged = tinyFrame([`${HOSTILE}`, '9.9.9.9source'], (r, c) => (c === 1 ? 500 : r));
-  const campaigns = findCampaigns([explanation(HOSTILE, 5), explanation('9.9.9.9source', 6, 'avg_Length')], {
-    groups: 2,
-  });
+  const triage: Triage = {
+    explanations: [explanation(HOSTILE, 5), explanation('9.9.9.9source', 6, 'avg_Length')],
+    line: 0,
+    calibrationRows: 0,
+    groups: [
+      { families: COUNTS, name: 'packets' },
+      { families: ['avg_Length'], name: 'avg_Length' },
+    ],
+    stepMs: 300_000,
+  };
+  const campaigns = findCampaigns(triage);
   const heat = JSON.stringify(campaignsFigure(campaigns));
   const profile = profileFigure(flagged, 0, baseline, [explanation(HOSTILE, 5).reasons[0]], {
     note: 'only <b>5T</b> flagged it',
@@ -172,7 +261,7 @@ test("figures escape attacker-written labels; the profile draws the IP against i
   }
   assert.ok(text.includes('only &lt;b&gt;5T&lt;/b&gt; flagged it'));
   // one panel per reason family: band (p5, p95), median, the IP
-  assert.equal(profile.data.length, 4);
+  assert.equal(profile.data.length, 5, 'and the legend entry of the shaded windows');
   const series = (k: number): number[] => [...decodeTypedArray((profile.data[k] as { y: TypedArraySpec }).y)];
   // count_Length of the normal sources: 0 everywhere but window 2 (1, 2, 3 packets)
   assert.deepEqual(series(2), [0, 2, 0], 'the normal median per window');

@@ -118,6 +118,24 @@ test('the comparison lists added and removed anomalies, changed findings and mov
   );
 });
 
+test("a version 3 baseline lists every run's IPs: the comparison keeps to its reference run's", () => {
+  const file = write(
+    'base-v3.json',
+    JSON.stringify(
+      summary({
+        schemaVersion: 3,
+        anomalies: [
+          { label: '1.1.1.1source', runs: ['30T', '5T'], reasons: [] },
+          { label: '2.2.2.2dst', runs: ['5T'], reasons: [] },
+          { label: '7.7.7.7dst', runs: ['30T'], reasons: [] },
+        ],
+      }),
+    ),
+  );
+  const changes = compareWithBaseline(readBaseline(file), file, summary() as never, ['1.1.1.1source', '7.7.7.7dst']);
+  assert.deepEqual(changes.anomalies, { added: ['7.7.7.7dst'], removed: ['2.2.2.2dst'], kept: 1 });
+});
+
 test('a rerun with a dozen more flagged IPs lists exactly those as added, none removed, the rest kept; refusals write nothing', () => {
   const root = path.resolve(__dirname, '..', '..');
   const node = (script: string, args: string[]) =>

@@ -265,22 +265,22 @@ describe('the other cells', () => {
         seed: 1,
       },
     );
-    const entries = anomaliesJson(explainRows(frame, full.normalBaseline), [{ name: '5T', labels: frame.index }]);
+    const entries = anomaliesJson(explainRows([frame], full.normalBaseline).explanations, [
+      { name: '5T', labels: frame.index },
+    ]);
     const html = triageTableHtml(entries);
     assert.ok(html.includes('&lt;b&gt;x&lt;/b&gt;') && !html.includes('<b>x'), html);
     assert.equal((html.match(/<tr>/g) ?? []).length, 2, 'a row per anomalous IP (the header row is styled)');
   });
 
-  test('campaignsMarkdown: one escaped line per group', () => {
+  test('campaignsMarkdown: one escaped line per campaign, then the IPs in none', () => {
     const full = evaluateFrame(DATA.sample, { exclude: new Set(), sampleSize: 10, seed: 1 });
-    const campaigns = findCampaigns(explainRows(DATA.anomalous, full.normalBaseline));
-    const text = campaignsMarkdown(campaigns);
-    assert.equal(text.split('\n').length, campaigns.groups.length);
-    assert.ok(
-      text
-        .split('\n')
-        .every((line, i) => line.startsWith('- ') && line.length > 2 && campaigns.groups[i] !== undefined),
-    );
+    const campaigns = findCampaigns(explainRows([DATA.anomalous], full.normalBaseline));
+    const lines = campaignsMarkdown(campaigns).split('\n');
+    assert.equal(lines.length, Math.max(1, campaigns.groups.length) + 1);
+    assert.ok(lines.every((line) => line.startsWith('- ') && line.length > 2));
+    const alone = campaigns.order.length - campaigns.groups.reduce((sum, g) => sum + g.size, 0);
+    assert.match(lines[lines.length - 1], new RegExp(`in no campaign .*: ${alone} IP`));
   });
 
   test('changesOutputs without a baseline: the note that none was given', () => {

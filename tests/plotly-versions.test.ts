@@ -99,8 +99,8 @@ function figures(): Record<string, PlotlyFigure> {
     families,
   });
   const baseline = baselineFrom(normalRows);
-  const explanations = explainRows(flagged, baseline);
-  const top = rankExplanations(explanations)[0];
+  const triage = explainRows([flagged], baseline);
+  const top = rankExplanations(triage.explanations)[0];
   return {
     'timeline, density': plotAllIps(anomalous, normal, 'avg_Length', { maxLines: 50 }),
     'timeline, every normal line': plotAllIps(anomalous, normal, 'avg_Length', { normal: 'lines' }),
@@ -128,8 +128,8 @@ function figures(): Record<string, PlotlyFigure> {
       ),
     }),
     levels: levelsFigure(findingContext({ anomalous: flagged, normalSample: normalRows }), 'avg_Length'),
-    'campaigns, IP names shown': campaignsFigure(findCampaigns(explanations, { groups: 3 })),
-    'campaigns, 80 IPs without names': campaignsFigure(findCampaigns(explainRows(manyFlagged, baseline))),
+    'campaigns, IP names shown': campaignsFigure(findCampaigns(triage)),
+    'campaigns, 80 IPs without names': campaignsFigure(findCampaigns(explainRows([manyFlagged], baseline))),
     profile: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons, {
       note: 'only the <b>5T</b> run flagged it',
     }),

@@ -130,7 +130,7 @@ describe('report on generated demo data', {
       schemaVersion: number;
       anomalies: { label: string; score: number }[];
     };
-    assert.equal(summary.schemaVersion, 2);
+    assert.equal(summary.schemaVersion, 3);
     const csv = fs
       .readFileSync(path.join(out, 'anomalies.csv'), 'utf8')
       .split('\r\n')

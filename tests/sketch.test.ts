@@ -9,7 +9,7 @@ import {
   logKeyByMath,
   quantileOfCounts,
 } from '../lib/table/sketch';
-import { MAD_SCALE, baselineOf, slog, spreadFloor } from '../lib/evaluation/baseline';
+import { baselineOf } from '../lib/evaluation/baseline';
 import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
 
@@ -108,50 +108,34 @@ test('quantileOfCounts interpolates like numpy', () => {
   assert.ok(Number.isNaN(quantileOfCounts([], [], 0.5)));
 });
 
-test('the baseline: medians, spreads and the floor rule against a direct computation', () => {
-  const data = rows(400, 4, (rnd) => Math.round(rnd() * 30) + 1).map((d) => {
+test("the baseline: medians, and every column's non-zero normal values with their cumulative counts, against a direct computation", () => {
+  const data = rows(400, 4, (rnd) => (rnd() < 0.4 ? 0 : Math.round(rnd() * 30) + 1)).map((d) => {
     d.row.forEach((v, c) => {
       if (v === Infinity) d.row[c] = 0; // keep every statistic finite here
     });
     return d;
   });
   const baseline = baselineOf(sketchOf(data));
-  const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
   const median = (xs: number[]): number => {
-    const s = sorted(xs);
+    const s = [...xs].sort((a, b) => a - b);
     const h = (s.length - 1) / 2;
     return s[Math.floor(h)] + (h - Math.floor(h)) * (s[Math.ceil(h)] - s[Math.floor(h)]);
   };
   for (const role of ['source', 'dst'] as const) {
+    const { offsets, values: kept, atOrBelow } = baseline.nonzero[role];
     for (let j = 0; j < 6; j++) {
       const values = data.filter((d) => d.role === role && !Number.isNaN(d.row[j])).map((d) => d.row[j]);
-      const logs = values.map((v) => Math.sign(v) * Math.log1p(Math.abs(v)));
-      const m = median(logs);
       assert.equal(baseline.median[role][j], median(values));
-      assert.ok(Math.abs(baseline.logMedian[role][j] - m) < 1e-12);
-      assert.ok(Math.abs(baseline.logSpread[role][j] - MAD_SCALE * median(logs.map((x) => Math.abs(x - m)))) < 1e-12);
-    }
-    for (const [family, cols] of [
-      ['count_Length', [0, 1, 2]],
-      ['avg_Length', [3, 4, 5]],
-    ] as const) {
-      const pooled = data
-        .filter((d) => d.role === role)
-        .flatMap((d) => cols.map((c) => d.row[c]))
-        .filter((v) => !Number.isNaN(v))
-        .map(slog);
-      const centre = median(pooled);
-      const floor = median(pooled.filter((x) => x !== centre).map((x) => Math.abs(x - centre)));
-      assert.ok(Math.abs(baseline.floor.get(family)![role] - floor) < 1e-12, `${family} ${role}`);
+      // the distinct non-zero values in order, each with how many values are at or below it (zeros aside)
+      const nonzero = values.filter((v) => v !== 0).sort((a, b) => a - b);
+      const distinct = [...new Set(nonzero)];
+      assert.deepEqual([...kept.subarray(offsets[j], offsets[j + 1])], distinct);
+      assert.deepEqual(
+        [...atOrBelow.subarray(offsets[j], offsets[j + 1])],
+        distinct.map((v) => nonzero.filter((x) => x <= v).length),
+      );
     }
   }
-});
-
-test('the floor of a family whose normal values are all equal is 1; of one with a few non-zeros, their typical size', () => {
-  assert.equal(spreadFloor({ values: [0], counts: [500] }), 1);
-  assert.equal(spreadFloor({ values: [], counts: [] }), 1);
-  // 98 zeros and two values: the median is 0; the floor is the median distance of the two non-zeros.
-  assert.equal(spreadFloor({ values: [0, 2, 4], counts: [98, 1, 1] }), 3);
 });
 
 const LOG_GAMMA = Math.log((1 + SKETCH_ACCURACY) / (1 - SKETCH_ACCURACY));

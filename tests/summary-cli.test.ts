@@ -108,26 +108,45 @@ describe('npm run summary on generated demo data', () => {
     }
   });
 
-  test('anomalies: every reference row once, by descending score, with the runs that flag it', () => {
-    const anomalies = (
-      json as unknown as {
-        anomalies: { label: string; role: string; runs: string[]; score: number; reasons: { score: number }[] }[];
-      }
-    ).anomalies;
-    const reference = tables[2];
-    assert.deepEqual(anomalies.map((a) => a.label).sort(), [...reference.index].sort());
+  test('anomalies: every row any run flagged, once, by descending score, with the runs that flag it; campaigns of them', () => {
+    const { anomalies, campaigns } = json as unknown as {
+      anomalies: {
+        label: string;
+        role: string;
+        runs: string[];
+        score: number;
+        explained: boolean;
+        reasons: { score: number; kind: string; windows: { from: string; to: string } }[];
+      }[];
+      campaigns: { id: string; name: string; members: string[] }[];
+    };
+    const flagged = new Set(tables.flatMap((t) => t.index));
+    assert.deepEqual(anomalies.map((a) => a.label).sort(), [...flagged].sort());
     for (let i = 1; i < anomalies.length; i++) assert.ok(anomalies[i - 1].score >= anomalies[i].score);
     for (const a of anomalies) {
       const runs = ['30T', '10T', '5T'].filter((_, k) => tables[k].index.includes(a.label));
       assert.deepEqual(a.runs, runs, a.label);
       assert.equal(a.role, a.label.endsWith('source') ? 'source' : 'dst');
-      assert.ok(a.reasons.length >= 1 && a.reasons.length <= 5, a.label);
-      assert.equal(a.score, a.reasons[0].score);
+      assert.ok(a.reasons.length <= 5, a.label);
+      assert.equal(a.explained, a.reasons.length > 0, a.label);
+      if (a.explained) assert.equal(a.score, a.reasons[0].score);
+      for (const r of a.reasons) {
+        assert.ok(r.kind === 'vs-normal' || r.kind === 'vs-own-history');
+        assert.ok(r.windows.from <= r.windows.to);
+      }
     }
+    // the IPs only coarser runs flagged are explained from the full table, like the others
+    const elsewhere = anomalies.filter((a) => !a.runs.includes('5T'));
+    assert.ok(elsewhere.length > 0 && elsewhere.some((a) => a.explained));
+    // campaigns: unique names, every member a flagged IP in at most one campaign
+    const members = campaigns.flatMap((c) => c.members);
+    assert.equal(new Set(members).size, members.length);
+    assert.ok(members.every((m) => flagged.has(m)));
+    assert.equal(new Set(campaigns.map((c) => c.name)).size, campaigns.length);
   });
 
   test('runs, names, windows and the finest run as reference', () => {
-    assert.equal(json.schemaVersion, 2);
+    assert.equal(json.schemaVersion, 3);
     assert.deepEqual(
       json.runs.map((r) => r.name),
       tables.map(freqOf),

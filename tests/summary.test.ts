@@ -78,7 +78,7 @@ test('buildSummary follows the contract field by field', () => {
       },
     ],
   });
-  assert.equal(summary.schemaVersion, 2);
+  assert.equal(summary.schemaVersion, 3);
   assert.deepEqual(summary.findings, [
     {
       id: 'length.avg.higher-for-anomalous',

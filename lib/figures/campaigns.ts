@@ -39,7 +39,17 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
   const shapes: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   let start = 0;
-  groups.forEach((group) => {
+  const blocks = [
+    ...groups.map((g) => ({
+      name: g.id,
+      size: g.size,
+      note: g.defining.length > 0 ? `${g.defining[0].direction} ${g.defining[0].family}` : '',
+    })),
+    ...(order.length > start + groups.reduce((sum, g) => sum + g.size, 0)
+      ? [{ name: 'in no campaign', size: order.length - groups.reduce((sum, g) => sum + g.size, 0), note: '' }]
+      : []),
+  ];
+  blocks.forEach((group) => {
     const end = start + group.size;
     if (end < order.length) {
       shapes.push({
@@ -63,12 +73,12 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
       showarrow: false,
       align: 'left',
       // One line, so that small neighbouring groups stay readable; the list under the figure has every family.
-      text: `<b>${escapeHtml(group.name)}</b> · ${group.size} IP${group.size === 1 ? '' : 's'}${group.defining.length > 0 ? ` · ${group.defining[0].direction} ${escapeHtml(group.defining[0].family)}` : ''}`,
+      text: `<b>${escapeHtml(group.name)}</b> · ${group.size} IP${group.size === 1 ? '' : 's'}${group.note ? ` · ${escapeHtml(group.note)}` : ''}`,
       font: { size: 10 },
     });
     start = end;
   });
-  const groupNames = order.map((r) => escapeHtml(groups[groupOf[r]].name));
+  const groupNames = order.map((r) => (groupOf[r] >= 0 ? escapeHtml(groups[groupOf[r]].id) : 'none'));
   return {
     data: [
       {
@@ -83,14 +93,14 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
         zmin: -Math.max(top, 1),
         zmax: Math.max(top, 1),
         showscale: false,
-        hovertemplate: '%{customdata[0]} (group %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
+        hovertemplate: '%{customdata[0]} (campaign %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
       },
     ],
     layout: {
       title: {
         text: escapeHtml(
           options.title ??
-            `Campaigns: ${order.length} anomalous IPs × ${nf} families, ${groups.length} groups (red: above normal, blue: below; score ±${Math.round(Math.max(top, 1))})`,
+            `Campaigns: ${order.length} flagged IPs × ${nf} families, ${groups.length} campaign${groups.length === 1 ? '' : 's'} (red: high, blue: low or silent; score ±${Math.round(Math.max(top, 1))})`,
         ),
         x: 0.01,
         xanchor: 'left',

@@ -8,7 +8,7 @@ import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
 import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec } from './spec';
 import { xEncoding } from './windows';
-import type { FamilyDeviation } from '../triage/reasons';
+import type { Reason } from '../triage/reasons';
 
 /** Options of {@link profileFigure}. */
 export interface ProfileOptions {
@@ -26,13 +26,14 @@ export function profileFigure(
   frame: Frame,
   row: number,
   baseline: NormalBaseline,
-  reasons: readonly FamilyDeviation[],
+  reasons: readonly Pick<Reason, 'family' | 'families' | 'kind' | 'direction' | 'score' | 'windows'>[],
   options: ProfileOptions = {},
 ): PlotlyFigure {
   const label = frame.index[row];
   const role = frame.roles[row];
   const index = baselineIndex(baseline);
-  const known = frame.families().filter((f) => baseline.floor.has(f));
+  const inBaseline = new Set(baseline.columns.map((key) => key.family));
+  const known = frame.families().filter((f) => inBaseline.has(f));
   const families = (options.families ?? (reasons.length > 0 ? reasons.map((r) => r.family) : known.slice(0, 4))).filter(
     (f) => known.includes(f),
   );
@@ -64,7 +65,7 @@ export function profileFigure(
     const x = xEncoding(view.starts);
     const axis = k === 0 ? '' : String(k + 1);
     const first = k === 0;
-    const reason = reasons.find((r) => r.family === family);
+    const reason = reasons.find((r) => r.family === family || r.families.includes(family));
     const series = view.series(row);
     const p95 = pick(baseline.p95[role]);
     let top = 0;
@@ -142,7 +143,7 @@ export function profileFigure(
       range: [-0.06 * span, 1.06 * span],
       zeroline: false,
     };
-    if (reason?.windows) {
+    if (reason) {
       layout.shapes ??= [] as unknown[];
       (layout.shapes as unknown[]).push({
         type: 'rect',
@@ -157,7 +158,9 @@ export function profileFigure(
         layer: 'below',
       });
     }
-    const why = reason ? ` (${reason.direction} ${reason.score.toFixed(1)})` : '';
+    const why = reason
+      ? ` (${reason.kind === 'vs-normal' ? `${reason.direction} vs normal` : reason.direction === 'high' ? 'high vs own history' : 'silent vs own history'} ${reason.score.toFixed(1)})`
+      : '';
     annotations.push({
       text: `<b>${escapeHtml(family)}</b>${why}`,
       xref: 'paper',

@@ -40,7 +40,7 @@ import { type AllIpsOptions, checkAllIpsOptions } from '../figures/timeline-opti
 import { plotAllIps } from '../figures/timeline';
 import type { PlotlyFigure } from '../figures/spec';
 import { type ProfileTarget, labelsFor } from '../triage/profiles';
-import { explainRows } from '../triage/reasons';
+import { type Triage, explainMore, explainRows } from '../triage/reasons';
 import { matchingPairs, pairsMarkdown, standoutIps, standoutsMarkdown } from '../triage/standouts';
 import type { Summary } from '../summary/schema';
 import type { Baseline } from '../summary/baseline-summary';
@@ -103,7 +103,7 @@ export interface FullRead {
 export async function readFullDataset(
   params: Pick<NotebookParams, 'full' | 'sampleSize' | 'seed' | 'loadWhole' | 'allowMissing' | 'shownAs'>,
   exclude: readonly string[],
-  keep: readonly ProfileTarget[],
+  keep: readonly { readonly label: string }[],
   onProgress?: (p: Progress) => void,
 ): Promise<FullRead> {
   const options = {
@@ -162,7 +162,10 @@ export function uniqueLabelsMarkdown(
     .join('\n');
 }
 
-/** The triage table (HTML): the `top` anomalous IPs by score, with their runs and first three reasons. */
+/**
+ * The triage table (HTML): the `top` flagged IPs by score, with their runs and first three reasons,
+ * each with its kind (vs normal, vs own history) and its span of windows.
+ */
 export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_ROWS): string {
   return simpleTableHtml(
     ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
@@ -179,9 +182,22 @@ export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_
   );
 }
 
-/** The campaigns' titles as a markdown list, one group a line. */
+/** The triage's line in words: what normal IPs reach, and how many flagged IPs have a reason above it. */
+export function triageLineMarkdown(triage: Pick<Triage, 'line' | 'calibrationRows' | 'explanations'>): string {
+  const explained = triage.explanations.filter((e) => e.explained).length;
+  return (
+    `Reasons are listed above **${triage.line.toFixed(1)}**, the score that 1 in 100 of ${triage.calibrationRows} sampled ` +
+    `normal IPs reach; ${explained} of ${triage.explanations.length} flagged IPs have one.`
+  );
+}
+
+/** The campaigns' titles as a markdown list, one campaign a line, then how many IPs are in none. */
 export function campaignsMarkdown(campaigns: Campaigns): string {
-  return campaigns.groups.map((g) => `- ${escapeMarkdown(g.title)}`).join('\n');
+  const alone = campaigns.order.length - campaigns.groups.reduce((sum, g) => sum + g.size, 0);
+  const lines = campaigns.groups.map((g) => `- ${escapeMarkdown(g.title)}`);
+  if (lines.length === 0) lines.push('- no two flagged IPs deviate alike');
+  lines.push(`- in no campaign (each unlike the others): ${alone} IP${alone === 1 ? '' : 's'}`);
+  return lines.join('\n');
 }
 
 /**
@@ -213,9 +229,13 @@ export function profileOutputs(
   targets: readonly ProfileTarget[],
   focusIps: readonly string[] = [],
   max = MAX_PROFILES,
+  triage?: Pick<Triage, 'groups' | 'line'>,
 ): CellOutput[] {
   const kept = full.kept;
-  const reasons = explainRows(kept, full.normalBaseline);
+  // The same families as one and the same line as the triage table (without it: every reason above 0).
+  const reasons = triage
+    ? explainMore(triage, [kept], full.normalBaseline)
+    : explainRows([kept], full.normalBaseline).explanations;
   const profiled = targets.filter((t) => kept.rowOf(t.label) >= 0);
   const outputs = profiled.slice(0, max).map((target) => {
     const row = kept.rowOf(target.label);

@@ -10,9 +10,13 @@ import { fileProblem } from '../files';
 import type { Summary } from './schema';
 
 /** What a baseline must hold: a summary of schema version 2 or later, with its anomalies and findings. */
-export type Baseline = Pick<Summary, 'schemaVersion' | 'reference' | 'families' | 'findings'> & {
+export type Baseline = Pick<Summary, 'reference' | 'families' | 'findings'> & {
+  /** 2 or 3 (version 3 lists every run's flagged IPs in `anomalies`, each with its `runs`). */
+  readonly schemaVersion: number;
   readonly anomalies: readonly {
     readonly label: string;
+    /** Version 3: the runs that flagged it. */
+    readonly runs?: readonly string[];
     readonly reasons?: readonly { readonly family: string; readonly direction: string }[];
   }[];
 };

@@ -31,7 +31,10 @@ export function compareWithBaseline(
       `no family in common with this evaluation (baseline: ${list(baseline.families)}; now: ${list(current.families)})`,
     );
   }
-  const before = new Set(baseline.anomalies.map((a) => a.label));
+  // The baseline's reference run's IPs: a version 3 baseline lists every run's, each with its runs.
+  const before = new Set(
+    baseline.anomalies.filter((a) => !a.runs || a.runs.includes(baseline.reference)).map((a) => a.label),
+  );
   const now = new Set(anomalies);
   const verdictsBefore = new Map(baseline.findings.map((f) => [f.id, f.verdict]));
   const verdictsNow = new Map(current.findings.map((f) => [f.id, f.verdict]));

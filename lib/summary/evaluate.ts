@@ -19,9 +19,11 @@ import type { FamilyStats } from '../types';
 import { type FindingContext, findingContext, findingFamilies, findingsJson } from '../findings';
 import type { Baseline } from './baseline-summary';
 import { compareWithBaseline } from './changes';
-import { type RowExplanation, explainRows } from '../triage/reasons';
+import { type RowExplanation, type Triage, explainRows } from '../triage/reasons';
 import { anomaliesJson } from '../triage/anomalies';
 import { shownPath } from '../files';
+import { type Campaigns, campaignsJson, findCampaigns } from '../triage/campaigns';
+import { flaggedElsewhere, flaggedFrames, withoutRow } from '../triage/flagged';
 
 /** What an evaluation is run on. */
 export interface EvaluationParams {
@@ -63,8 +65,11 @@ export interface Evaluation {
   readonly anomalous: Frame;
   readonly anomalousStats: FamilyStats;
   readonly full: FullEvaluation;
-  /** Why each anomalous row was flagged, in the reference run's row order (lib/triage/reasons.ts). */
+  /** Why each flagged IP was flagged: the reference run's rows, then the IPs only other runs flagged (lib/triage/reasons.ts). */
   readonly explanations: readonly RowExplanation[];
+  /** The triage behind them (its line, the families it counts as one) and the campaigns among them. */
+  readonly triage: Triage;
+  readonly campaigns: Campaigns;
   readonly summary: Summary;
 }
 
@@ -135,9 +140,30 @@ export interface AssessInput {
 export interface Assessment {
   /** The findings' context (their verdicts are memoised in it: the notebook shows the same ones). */
   readonly context: FindingContext;
-  /** Why each anomalous IP was flagged, in the reference run's row order. */
+  /** Why each flagged IP was flagged: the reference run's rows in order, then the IPs only other runs flagged. */
   readonly explanations: RowExplanation[];
+  /** The triage behind them: its calibrated line and the families it counts as one. */
+  readonly triage: Triage;
+  /** The flagged IPs that deviate alike. */
+  readonly campaigns: Campaigns;
   readonly summary: Summary;
+}
+
+/**
+ * Why every flagged IP was flagged: the reference run's rows, and the full table's rows (kept by the
+ * streamed evaluation) of the IPs only other runs flagged; an IP the full table lacks is listed
+ * without a reason. The line is calibrated on the sampled normal rows, in the families the summary
+ * command's sample keeps (`findingFamilies`), so the notebook and the command draw the same line.
+ */
+export function triageFlagged(runs: readonly Run[], reference: Run, full: FullEvaluation): Triage {
+  const others = flaggedElsewhere(runs, reference.name);
+  const triage = explainRows(flaggedFrames(reference.frame, full.kept, others), full.normalBaseline, {
+    calibration: full.sample,
+    calibrationFamilies: findingFamilies(),
+  });
+  const explained = new Set(triage.explanations.map((e) => e.label));
+  const missing = others.filter((label) => !explained.has(label)).map(withoutRow);
+  return missing.length > 0 ? { ...triage, explanations: [...triage.explanations, ...missing] } : triage;
 }
 
 /**
@@ -157,8 +183,9 @@ export function assess(input: AssessInput): Assessment {
     population: full.rows,
     seed,
   });
-  const explanations = explainRows(reference.frame, full.normalBaseline);
   const shown = (file: string): string => shownPath(file, input.shownAs);
+  const triage = triageFlagged(runs, reference, full);
+  const campaigns = findCampaigns(triage);
   const summary = buildSummary({
     runs: runs.map((run) => ({ ...run, path: shown(run.path) })),
     reference: { ...reference, path: shown(reference.path) },
@@ -166,7 +193,8 @@ export function assess(input: AssessInput): Assessment {
     full: { ...fullFacts(full), path: shown(full.path) },
     sample: { size: full.sample.nRows, seed },
     findings: findingsJson(context),
-    anomalies: anomaliesJson(explanations, labelled),
+    anomalies: anomaliesJson(triage.explanations, labelled),
+    campaigns: campaignsJson(campaigns),
   });
   if (input.baseline)
     summary.changes = compareWithBaseline(
@@ -175,7 +203,7 @@ export function assess(input: AssessInput): Assessment {
       summary,
       reference.frame.index,
     );
-  return { context, explanations, summary };
+  return { context, explanations: triage.explanations, triage, campaigns, summary };
 }
 
 /** Runs the whole evaluation in bounded memory (the full dataset is streamed, never held). */
@@ -193,9 +221,18 @@ export async function evaluate(
     seed: params.seed,
     sampleFamilies: params.keepSampleValues === false ? findingFamilies() : undefined,
     check: (coverage) => checkCoverage(coverage, { allowMissing: params.allowMissing }),
+    // The rows of the IPs only other runs flagged, explained on the full table's windows.
+    keepLabels: new Set(flaggedElsewhere(runs, reference.name)),
     onProgress: (progress) => onProgress({ step: 'full', detail: params.full, progress }),
   });
   onProgress({ step: 'findings', detail: "checking the seed's findings, explaining every anomalous IP" });
-  const { explanations, summary } = assess({ runs, reference, full, seed: params.seed, baseline: params.baseline });
-  return { runs, reference, anomalous, anomalousStats: familyStats(anomalous), full, explanations, summary };
+  const { explanations, triage, campaigns, summary } = assess({
+    runs,
+    reference,
+    full,
+    seed: params.seed,
+    baseline: params.baseline,
+  });
+  const anomalousStats = familyStats(anomalous);
+  return { runs, reference, anomalous, anomalousStats, full, explanations, triage, campaigns, summary };
 }

@@ -6,6 +6,7 @@
 import type { VerdictStatus } from '../findings';
 import type { SummaryFinding } from '../findings/json';
 import type { AnomalyJson } from '../triage/anomalies';
+import type { CampaignJson } from '../triage/campaigns';
 import type { FamilyStats, JsonNumber, Role } from '../types';
 
 /** One group's statistics in the summary. */
@@ -34,7 +35,7 @@ export interface SummaryRun {
 
 /** The whole summary.json document. */
 export interface Summary {
-  schemaVersion: 2;
+  schemaVersion: 3;
   reference: string;
   runs: SummaryRun[];
   overlaps: { runs: string[]; common: number }[];
@@ -51,8 +52,10 @@ export interface Summary {
   families: Record<string, { anomalous: Record<Role, SummaryGroupStats>; normal: Record<Role, SummaryGroupStats> }>;
   /** Every finding of the seed with its verdict on this data (lib/findings findingsJson). */
   findings: SummaryFinding[];
-  /** Version 2: why each anomalous IP was flagged (lib/triage/anomalies.ts). */
+  /** Why each IP a run flagged was flagged, every run's (version 3; lib/triage/anomalies.ts). */
   anomalies?: AnomalyJson[];
+  /** Version 3: flagged IPs that deviate alike (lib/triage/campaigns.ts). */
+  campaigns?: CampaignJson[];
   /** Version 2, with a baseline only: what changed since that evaluation (lib/summary/changes.ts). */
   changes?: Changes;
 }

@@ -1,6 +1,7 @@
 /**
  * summary.json: the machine-readable numbers of one evaluation, exactly per
- * shared/spec/summary.md (schemaVersion 2: version 1's fields and the checked `findings`). Pure:
+ * shared/spec/summary.md (schemaVersion 3: version 1's fields, the checked `findings`, every flagged
+ * IP's reasons in `anomalies` and the `campaigns`). Pure:
  * from loaded runs, the full-dataset evaluation and the findings' verdicts to a plain JSON-ready object.
  */
 import type { SummaryFinding } from '../findings/json';
@@ -9,6 +10,7 @@ import { type LabelledRun, referenceOverlaps } from '../evaluation/overlap';
 import type { Run } from '../evaluation/runs';
 import { type FamilyStats, type GroupStats, ROLES, type Role, formatNaiveIso, jsonNumber } from '../types';
 import type { AnomalyJson } from '../triage/anomalies';
+import type { CampaignJson } from '../triage/campaigns';
 
 /** Everything `buildSummary` combines. */
 export interface SummaryInput {
@@ -21,8 +23,10 @@ export interface SummaryInput {
   readonly sample: { readonly size: number; readonly seed: number };
   /** The findings' verdicts (lib/findings findingsJson). */
   readonly findings: readonly SummaryFinding[];
-  /** Version 2: the reference run's rows with their reasons (lib/triage/anomalies.ts `anomaliesJson`). */
+  /** Every run's flagged rows with their reasons (lib/triage/anomalies.ts `anomaliesJson`). */
   readonly anomalies?: readonly AnomalyJson[];
+  /** The campaigns among them (lib/triage/campaigns.ts `campaignsJson`). */
+  readonly campaigns?: readonly CampaignJson[];
 }
 
 /**
@@ -88,7 +92,7 @@ export function buildSummary(input: SummaryInput): Summary {
   };
   const normalRows = rowsPerRole(full.normalStats);
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     reference: reference.name,
     runs: runs.map(summariseRun),
     overlaps: referenceOverlaps(labelled, reference.name).map((o) => ({ runs: [...o.runs], common: o.common })),
@@ -112,5 +116,6 @@ export function buildSummary(input: SummaryInput): Summary {
     ),
     findings: input.findings.map((f) => ({ ...f })),
     ...(input.anomalies ? { anomalies: [...input.anomalies] } : {}),
+    ...(input.campaigns ? { campaigns: [...input.campaigns] } : {}),
   };
 }

@@ -1,152 +1,261 @@
 /**
- * Why each anomalous IP was flagged. Every (family, window) cell of an anomalous row is compared
- * with the normal rows of the same role in the same window (lib/evaluation/baseline.ts): its robust z, the
- * distance from the normal median in units of the window's robust spread (1.4826 × MAD), never
- * below the family's floor, both on the signed log scale slog(x) = sign(x)·ln(1 + |x|). Per family, the larger of the highest and the lowest z gives the score and the direction;
- * the windows that carry it are the run of consecutive windows around the peak whose z stays at or
- * beyond `STANDOUT` in that direction (none when the peak itself is below it). A row's reasons are
- * its families by descending score, at most `MAX_REASONS`; its score is the first reason's.
+ * Why each anomalous IP was flagged, on one scale for every family. For each family (families
+ * equal on every row count once, lib/triage/groups.ts) the best run of each kind of deviation
+ * (lib/triage/deviations.ts: against the normal rows of the role, or against the row's own
+ * history) has a rarity, −log10 of its probability; the score corrects it for the cells a row
+ * offers to chance, score = rarity − log10(families × windows × 4 (two kinds, two directions)), so
+ * that a score s reads "as rare as 1 in 10^s normal IPs of this role". The line a reason must cross
+ * is calibrated on normal rows scored the same way: the 99th percentile of their best scores (never
+ * below 0). A row's reasons are its families whose best deviation crosses that line, by descending
+ * score (at most `MAX_REASONS`); a row with none is not explained ("nothing in these families sets
+ * it apart from normal IPs"). Its score is its best deviation's, explained or not.
  */
 import type { Frame } from '../table/frame';
-import { type NormalBaseline, baselineColumn, baselineIndex, slog } from '../evaluation/baseline';
 import type { Role } from '../types';
+import { type RunDeviation, runDeviations } from './deviations';
+import { ACTIVITY_FAMILY, type FamilyGroup, familyGroups, singleFamilyGroups } from './groups';
+import { NormalTails } from './tails';
+import { type NormalBaseline, baselineColumn, baselineIndex } from '../evaluation/baseline';
 
-/** Robust z from which a window stands out (the usual outlier line for a robust z). */
-export const STANDOUT = 3;
 /** Reasons kept per row. */
 export const MAX_REASONS = 5;
+/** The share of normal rows whose best score the line of an explanation must exceed. */
+export const CALIBRATION_QUANTILE = 0.99;
+/** Normal rows scored for the calibration, at most (evenly spread over the sample). */
+export const CALIBRATION_ROWS = 500;
 
-/** How far one row deviates in one family. */
-export interface FamilyDeviation {
+/** One family's deviation in one row, as a reason. */
+export interface Reason extends Omit<RunDeviation, 'from' | 'to'> {
+  /** The family that stands for the group (the first of `families`). */
   readonly family: string;
-  readonly direction: 'high' | 'low';
-  /** The peak robust z in `direction`, as a positive number (0 when no window differs from the median). */
+  /** Every family the reason stands for (several when they are equal on every row). */
+  readonly families: readonly string[];
+  /** The group's name: `packets` for the equal counts, else the family. */
+  readonly name: string;
+  /** Corrected rarity: as rare as 1 in 10^score normal IPs of the role. */
   readonly score: number;
-  /** Starts (epoch ms) of the first and last of the consecutive windows that carry it; null when none stands out. */
-  readonly windows: { readonly from: number; readonly to: number } | null;
+  /** Starts (epoch ms) of the first and last window of the run. */
+  readonly windows: { readonly from: number; readonly to: number };
 }
 
-/** Why one anomalous row was flagged. */
+/** Why one row was flagged. */
 export interface RowExplanation {
   readonly label: string;
   readonly role: Role;
-  /** Every family the row and the baseline share, in the frame's family order. */
-  readonly families: readonly FamilyDeviation[];
-  /** The families with the highest scores (score > 0), at most MAX_REASONS, descending. */
-  readonly reasons: readonly FamilyDeviation[];
-  /** The first reason's score (0 without reasons). */
+  /** Every group's best deviation (any score), in group order: what campaigns compare. */
+  readonly deviations: readonly Reason[];
+  /** The deviations above the calibrated line, by descending score, at most MAX_REASONS. */
+  readonly reasons: readonly Reason[];
+  /** The best deviation's score (NaN without any: no comparable window, or never active). */
   readonly score: number;
+  /** Whether any deviation is rarer than what normal rows of the role reach. */
+  readonly explained: boolean;
 }
 
-/**
- * The robust z of a value against a window's normal values, all on the slog scale:
- * (slog(value) − logMedian) / max(logSpread, floor). NaN when the value is missing or the window
- * has no normal values; ±Infinity for an infinite value.
- */
-export function cellDeviation(value: number, logMedian: number, logSpread: number, floor: number): number {
-  if (Number.isNaN(value) || Number.isNaN(logMedian)) return NaN;
-  const spread = Math.max(logSpread, floor);
-  const x = slog(value);
-  if (x === logMedian) return 0;
-  return (x - logMedian) / spread;
+/** What the triage switches can turn off (tests switch each off to see their planted case fail). */
+export interface TriageSwitches {
+  /** Runs of consecutive windows (off: the best single window). */
+  readonly duration?: boolean;
+  /** Deviations against the row's own history. */
+  readonly ownHistory?: boolean;
+  /** Families equal on every row as one. */
+  readonly mergeFamilies?: boolean;
 }
 
-/**
- * One family's deviation from a row's robust z per window (in window order) and whether each
- * window follows the previous one on the grid.
- */
-export function familyDeviation(
-  family: string,
-  z: ArrayLike<number>,
-  starts: ArrayLike<number>,
-  stepMs: number,
-): FamilyDeviation {
-  let high = 0;
-  let highAt = -1;
-  let low = 0;
-  let lowAt = -1;
-  for (let w = 0; w < z.length; w++) {
-    const v = z[w];
-    if (v > high) {
-      high = v;
-      highAt = w;
-    } else if (-v > low) {
-      low = -v;
-      lowAt = w;
-    }
-  }
-  const direction = high >= low ? 'high' : 'low';
-  const score = direction === 'high' ? high : low;
-  const peak = direction === 'high' ? highAt : lowAt;
-  if (peak < 0 || !(score >= STANDOUT)) return { family, direction, score, windows: null };
-  const sign = direction === 'high' ? 1 : -1;
-  const carries = (w: number): boolean => sign * z[w] >= STANDOUT;
-  let first = peak;
-  while (first > 0 && carries(first - 1) && starts[first] - starts[first - 1] === stepMs) first--;
-  let last = peak;
-  while (last < z.length - 1 && carries(last + 1) && starts[last + 1] - starts[last] === stepMs) last++;
-  return { family, direction, score, windows: { from: starts[first], to: starts[last] } };
+/** The tails of a baseline, made once per baseline. */
+const tailsOfBaseline = new WeakMap<NormalBaseline, NormalTails>();
+function tailsOf(baseline: NormalBaseline): NormalTails {
+  let tails = tailsOfBaseline.get(baseline);
+  if (!tails) tailsOfBaseline.set(baseline, (tails = new NormalTails(baseline)));
+  return tails;
 }
 
-/** The smallest gap between distinct window starts (the grid's step). */
-function stepOf(starts: Iterable<number>): number {
-  const sorted = [...new Set(starts)].sort((a, b) => a - b);
-  let step = Infinity;
-  for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i] - sorted[i - 1]);
-  return step;
+/** The result of explaining a set of rows. */
+export interface Triage {
+  readonly explanations: RowExplanation[];
+  /** The calibrated line: the 99th percentile of the normal rows' best scores (at least 0). */
+  readonly line: number;
+  /** Normal rows the line was calibrated on. */
+  readonly calibrationRows: number;
+  readonly groups: readonly FamilyGroup[];
+  /** Window length (ms) of the rows' windows. */
+  readonly stepMs: number;
 }
 
-/** Ranks deviations: score descending, then the family order given. */
-function topReasons(families: readonly FamilyDeviation[]): FamilyDeviation[] {
-  return families
-    .map((d, i) => ({ d, i }))
-    .filter(({ d }) => d.score > 0)
-    .sort((a, b) => b.d.score - a.d.score || a.i - b.i)
-    .slice(0, MAX_REASONS)
-    .map(({ d }) => d);
-}
+const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
 
-/**
- * Explains every row of an anomalous frame (the reference run) against the normal baseline.
- * Only windows the full table has count; when the frame's window length differs from the full
- * table's (a 30-minute reference against a 5-minute table), nothing is comparable and every row
- * gets no reasons. Rows come back in the frame's order.
- */
-export function explainRows(frame: Frame, baseline: NormalBaseline): RowExplanation[] {
-  const index = baselineIndex(baseline);
-  const baselineStep = stepOf(baseline.columns.map((key) => key.start));
-  const frameStep = frame.valueKeys().length > 0 ? frame.grid().stepMs : NaN;
-  // A table with one window has no step: its windows compare whatever the other's step.
-  const comparable = !Number.isFinite(baselineStep) || !Number.isFinite(frameStep) || frameStep === baselineStep;
-  const views = comparable
-    ? frame.families().flatMap((family) => {
-        const floor = baseline.floor.get(family);
-        if (!floor) return [];
-        const view = frame.family(family);
-        const at = Int32Array.from(view.starts, (start) => baselineColumn(index, family, start));
-        if (!at.some((j) => j >= 0)) return [];
-        return [{ family, view, at, floor }];
-      })
-    : [];
-  return frame.index.map((label, row) => {
-    const role = frame.roles[row];
-    const families = views.map(({ family, view, at, floor }) => {
-      const z = new Float64Array(at.length);
-      for (let w = 0; w < at.length; w++) {
-        const j = at[w];
-        z[w] =
-          j < 0
-            ? NaN
-            : cellDeviation(view.value(row, w), baseline.logMedian[role][j], baseline.logSpread[role][j], floor[role]);
-      }
-      return familyDeviation(family, z, view.starts, frameStep);
+/** A scorer of rows of one frame against the baseline. */
+class RowScorer {
+  private readonly plan: { group: FamilyGroup; columns: Int32Array; view: ReturnType<Frame['family']> }[];
+  private readonly activity: number;
+  private readonly groupCount: number;
+  private readonly tails: NormalTails;
+
+  constructor(
+    private readonly frame: Frame,
+    groups: readonly FamilyGroup[],
+    baseline: NormalBaseline,
+    private readonly switches: TriageSwitches,
+    only?: ReadonlySet<string>,
+  ) {
+    const at = baselineIndex(baseline);
+    const families = new Set(frame.families());
+    this.plan = groups.flatMap((group) => {
+      const family = group.families.find((f) => families.has(f) && (!only || only.has(f)));
+      if (!family) return [];
+      const view = frame.family(family);
+      const columns = Int32Array.from(view.starts, (s) => baselineColumn(at, family, s));
+      if (!columns.some((j) => j >= 0)) return [];
+      return [{ group, columns, view }];
     });
-    const reasons = topReasons(families);
-    return { label, role, families, reasons, score: reasons.length > 0 ? reasons[0].score : 0 };
+    this.activity = this.plan.findIndex((p) => p.group.families.includes(ACTIVITY_FAMILY));
+    this.groupCount = groups.length;
+    this.tails = tailsOf(baseline);
+  }
+
+  /** Every group's best deviation in row `row`. */
+  score(row: number): Reason[] {
+    const role = ROLE_INDEX[this.frame.roles[row]];
+    const W = this.plan.length > 0 ? this.plan[0].columns.length : 0;
+    const active = new Uint8Array(W);
+    const matrix = this.frame.values;
+    const base = row * this.frame.nCols;
+    let activeWindows = 0;
+    for (let g = 0; g < this.plan.length; g++) {
+      if (this.activity >= 0 && g !== this.activity) continue;
+      const columns = this.plan[g].view.columns;
+      for (let w = 0; w < W; w++) {
+        const x = matrix[base + columns[w]];
+        if (this.activity >= 0 ? x > 0 : x !== 0 && x === x) active[w] = 1;
+      }
+    }
+    for (let w = 0; w < W; w++) activeWindows += active[w];
+    // A row never active has no deviation of any kind (each looks where the row is active).
+    if (activeWindows === 0) return [];
+    const values = new Float64Array(W);
+    // The cells the row offers to chance: its families × its windows × two kinds × two directions.
+    const correction = Math.log10(Math.max(1, this.groupCount * W * 4));
+    const out: Reason[] = [];
+    this.plan.forEach(({ group, columns, view }, g) => {
+      for (let w = 0; w < W; w++) values[w] = matrix[base + view.columns[w]];
+      const deviations = runDeviations({
+        values,
+        active,
+        isActivity: g === this.activity,
+        tail: (w, x, high) => (columns[w] < 0 ? 1 : this.tails.tail(role, columns[w], x, high)),
+        duration: this.switches.duration !== false,
+        ownHistory: this.switches.ownHistory !== false,
+      });
+      let best: RunDeviation | undefined;
+      for (const d of deviations) if (!best || d.rarity > best.rarity) best = d;
+      if (!best) return;
+      const { from, to, ...rest } = best;
+      out.push({
+        ...rest,
+        family: group.families[0],
+        families: group.families,
+        name: group.name,
+        score: best.rarity - correction,
+        windows: { from: view.starts[from], to: view.starts[to] },
+      });
+    });
+    return out;
+  }
+}
+
+/** A quantile of numbers (linear interpolation, as numpy); NaN when there are none. */
+function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = q * (sorted.length - 1);
+  const lo = Math.floor(h);
+  return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+}
+
+/** Rows of a frame evenly spread, at most `max`. */
+function spread(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, i) => Math.floor((i * n) / max));
+}
+
+/** Options of {@link explainRows}. */
+export interface ExplainOptions extends TriageSwitches {
+  /** Normal rows to calibrate the line on (the seeded sample); without them the line is 0. */
+  readonly calibration?: Frame;
+  /**
+   * The families the line is calibrated on (default: all the calibration rows hold). The summary
+   * command's sample keeps only the findings' families; naming them here gives the notebook, whose
+   * sample keeps every family, the same line.
+   */
+  readonly calibrationFamilies?: ReadonlySet<string>;
+}
+
+/**
+ * Explains every row of `frames` against the normal baseline (rows in the frames' order, frame by
+ * frame: e.g. the reference run's rows, then the full table's rows of the IPs only other runs
+ * flagged). Only windows the full table has count: a frame on other windows (a 30-minute run
+ * against a 5-minute table) gets no deviations.
+ */
+export function explainRows(frames: readonly Frame[], baseline: NormalBaseline, options: ExplainOptions = {}): Triage {
+  const calibration = options.calibration;
+  const calibrationRows = calibration ? spread(calibration.nRows, CALIBRATION_ROWS) : [];
+  const families = [...new Set(frames.flatMap((frame) => frame.families()))];
+  const looked = frames.map((frame) => ({ frame, rows: Array.from({ length: frame.nRows }, (_, i) => i) }));
+  if (calibration) looked.push({ frame: calibration, rows: calibrationRows });
+  const groups = options.mergeFamilies === false ? singleFamilyGroups(families) : familyGroups(families, looked);
+  let line = 0;
+  if (calibration && calibrationRows.length > 0) {
+    const normal = new RowScorer(calibration, groups, baseline, options, options.calibrationFamilies);
+    const best: number[] = [];
+    for (const r of calibrationRows) {
+      const scores = normal.score(r).map((d) => d.score);
+      best.push(scores.length > 0 ? Math.max(...scores) : -Infinity);
+    }
+    const q = quantile(best, CALIBRATION_QUANTILE);
+    line = Number.isFinite(q) ? Math.max(0, q) : 0;
+  }
+  const stepFrame = frames.find((frame) => frame.valueKeys().length > 0);
+  const triage = {
+    explanations: [],
+    line,
+    calibrationRows: calibrationRows.length,
+    groups,
+    stepMs: stepFrame ? stepFrame.grid().stepMs : NaN,
+  };
+  return { ...triage, explanations: explainMore(triage, frames, baseline, options) };
+}
+
+/**
+ * Explains further rows the way `triage` explained its own: the same families as one, the same
+ * line (e.g. the profiles of IPs no run flagged, named by the user).
+ */
+export function explainMore(
+  triage: Pick<Triage, 'groups' | 'line'>,
+  frames: readonly Frame[],
+  baseline: NormalBaseline,
+  switches: TriageSwitches = {},
+): RowExplanation[] {
+  const { groups, line } = triage;
+  return frames.flatMap((frame) => {
+    const scorer = new RowScorer(frame, groups, baseline, switches);
+    return frame.index.map((label, row): RowExplanation => {
+      const deviations = scorer.score(row);
+      const ranked = [...deviations].sort((a, b) => b.score - a.score);
+      const reasons = ranked.filter((d) => d.score > line).slice(0, MAX_REASONS);
+      return {
+        label,
+        role: frame.roles[row],
+        deviations,
+        reasons,
+        score: ranked.length > 0 ? ranked[0].score : NaN,
+        explained: reasons.length > 0,
+      };
+    });
   });
 }
 
 /** Explanations by descending score (ties: label order), as summary.json lists them. */
 export function rankExplanations(rows: readonly RowExplanation[]): RowExplanation[] {
-  return [...rows].sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const key = (e: RowExplanation): number => (Number.isNaN(e.score) ? -Infinity : e.score);
+  return [...rows].sort((a, b) => key(b) - key(a) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
 }
