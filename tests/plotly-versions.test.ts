@@ -256,8 +256,8 @@ test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the sam
   assert.match(line, /^scatter\|&lt;b&gt;evil&lt;\/b&gt;%\{y\}source\|true\|40\|lines\|<b>%\{fullData\.name\}<\/b>/);
   // the figures made from data are the real thing: reasons found, groups cut, IP names hidden past 60 rows
   assert.ok(
-    newer.profile.traces.length >= 4 && newer.profile.traces.length % 4 === 0,
-    `profile: band, median and the IP per family (${newer.profile.traces.length} traces)`,
+    newer.profile.traces.length >= 5 && newer.profile.traces.length % 4 === 1,
+    `profile: band, median and the IP per family, and the shaded windows' legend (${newer.profile.traces.length} traces)`,
   );
   assert.ok(
     (specs['campaigns, IP names shown'].layout.annotations as unknown[]).length >= 2,
