@@ -98,9 +98,9 @@ const OPTIONS: OptionTable = {
   whole: { kind: 'boolean', help: 'read the full dataset whole into memory instead of streaming it (same results)' },
   anomalous: {
     kind: 'value',
-    value: 'lines|density',
-    help: 'anomalous panels of the timelines: a line per IP, or a density with the standout IPs as lines (light in JupyterLab)',
-    default: 'lines',
+    value: 'auto|lines|density',
+    help: 'anomalous panels of the timelines: a line per IP, or a density with the standout IPs as lines; auto: lines up to 30 IPs a panel, density above',
+    default: 'auto',
   },
   out: { kind: 'value', value: 'DIR', help: 'output folder', default: 'reports/' },
   'hide-code': { kind: 'boolean', help: 'leave code cells out of the HTML' },

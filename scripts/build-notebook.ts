@@ -105,7 +105,7 @@ JupyterLab with the *${KERNEL_DISPLAY_NAME}* kernel (\`npm run kernel:install\`)
 Defaults read the generated data under \`data/\`. Every value can be overridden without editing the
 notebook: \`EVAL_MODELS\` (JSON array or \`:\`-separated folders), \`EVAL_FULL\`, \`EVAL_REFERENCE\`,
 \`EVAL_SAMPLE\`, \`EVAL_SEED\`, \`EVAL_LOAD_WHOLE\`, \`EVAL_SUMMARY_OUT\`, \`EVAL_FOCUS\` (IPs to profile, comma-separated), \`EVAL_BASELINE\` (an earlier summary.json),
-\`EVAL_ANOMALOUS\` (\`density\`: anomalous panels as a density with the standout IPs as lines),
+\`EVAL_ANOMALOUS\` (\`auto\`: panels of more than 30 anomalous IPs as a density with the standout IPs as lines; \`lines\`, \`density\`),
 \`EVAL_ALLOW_MISSING\` (evaluate a full dataset that lacks most flagged rows), or a JSON file named by \`EVAL_PARAMS\`.
 Relative paths are relative to this notebook's folder.
 `,
@@ -129,7 +129,7 @@ const loadWhole = false; // true: read the full dataset into memory (fullTable) 
 const summaryOut: string | undefined = undefined; // where to write summary.json, if anywhere
 const focusIps: string[] = []; // IPs (or row labels) to profile beside the IPs only one run flagged
 const baselineFile: string | undefined = undefined; // an earlier summary.json: say what changed since
-const anomalousPanels = 'lines'; // 'density': anomalous panels as a density plus their standout IPs' lines
+const anomalousPanels = 'auto'; // lines up to 30 anomalous IPs a panel, above: a density plus the standout IPs' lines; 'lines' or 'density' forces one
 const allowMissing = false; // true: evaluate a full dataset that lacks more than half of the flagged rows
 `,
     ['parameters'],
@@ -359,7 +359,7 @@ await showOutputs(profileOutputs(full, profileList, params.focusIps, MAX_PROFILE
     `
 // The seed's figure cells below: seed.figure(family) draws a family's figure and its findings (normal
 // panels with many IPs draw as a density; seed.figure(family, { normal: 'lines' }) draws every line,
-// { anomalous: 'lines' } every anomalous line when anomalousPanels is 'density'),
+// { anomalous: 'lines' } every anomalous line where a panel draws a density),
 // seed.summary(feature) a section's summary findings, seed.standouts(family) the seed's to-do.
 const seed = seedCells({
   anomalous: anomalous, referenceName: reference.name, sample: sample, context: context,

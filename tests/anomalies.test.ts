@@ -308,7 +308,7 @@ test('focusIps: from the defaults, EVAL_FOCUS as a list or JSON, back to the env
   assert.deepEqual(paramsToEnv({ focusIps: ['1.2.3.4'] }), { EVAL_FOCUS: '["1.2.3.4"]' });
 });
 
-test('anomalousPanels: lines unless the defaults or EVAL_ANOMALOUS say density; other words refused', () => {
+test('anomalousPanels: auto unless the defaults or EVAL_ANOMALOUS say lines or density; other words refused', () => {
   const defaults = { models: ['/m'], full: '/f', sampleSize: 1, seed: 1 };
   assert.equal(resolveParams(defaults, {}, '/').anomalousPanels, undefined);
   assert.equal(resolveParams({ ...defaults, anomalousPanels: 'density' }, {}, '/').anomalousPanels, 'density');
@@ -319,7 +319,8 @@ test('anomalousPanels: lines unless the defaults or EVAL_ANOMALOUS say density; 
   assert.throws(
     () => resolveParams(defaults, { EVAL_ANOMALOUS: 'heatmap' }, '/'),
     (e: unknown) =>
-      e instanceof ParamError && e.message === 'EVAL_ANOMALOUS: expected one of "lines", "density", found "heatmap"',
+      e instanceof ParamError &&
+      e.message === 'EVAL_ANOMALOUS: expected one of "auto", "lines", "density", found "heatmap"',
   );
   assert.deepEqual(paramsToEnv({ anomalousPanels: 'density' }), { EVAL_ANOMALOUS: 'density' });
   assert.match(describeParams(resolveParams(defaults, { EVAL_ANOMALOUS: 'density' }, '/')), /anomalous: +density/);

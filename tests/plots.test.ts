@@ -519,8 +519,8 @@ test('groupLines leaves other traces in place and runs from its own source (as t
   );
 });
 
-test('anomalous: density draws anomalous panels as a density with the lines of their standout IPs on top', () => {
-  // 30 quiet sources (values 1–3), three loud ones (peaks 50, 80, 120); 12 quiet destinations, one loud.
+/** 30 quiet sources (values 1–3), three loud ones (peaks 50, 80, 120); 12 quiet destinations, one loud. */
+function loudAndQuiet(): Frame {
   const index: string[] = [];
   const rows: number[][] = [];
   for (let i = 0; i < 30; i++) {
@@ -542,7 +542,13 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   }
   index.push('10.9.9.9dst');
   rows.push([2, 40, 2, 2, 2]);
-  const a = tinyFrame(index, rows);
+  return tinyFrame(index, rows);
+}
+
+const DENSITY_WORDS = 'IPs as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)';
+
+test('anomalous: density draws anomalous panels as a density with the lines of their standout IPs on top', () => {
+  const a = loudAndQuiet();
   const normal = syntheticFrame({ sources: 5, destinations: 5, seed: 3, windows: 5 });
 
   const fig = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density', standoutLines: 2 });
@@ -572,14 +578,11 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   const notes = annotationTexts(fig.layout).filter((t) => !t.startsWith('<b>'));
   assert.ok(
     notes.includes(
-      '33 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 2 that stand out in avg_Length as lines',
+      `33 ${DENSITY_WORDS}<br>the 2 that stand out most as lines (3 stand out); { anomalous: 'lines' } draws all`,
     ),
+    notes.join('\n'),
   );
-  assert.ok(
-    notes.includes(
-      '13 lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted); 1 that stands out in avg_Length as lines',
-    ),
-  );
+  assert.ok(notes.includes(`13 ${DENSITY_WORDS}<br>the 1 that stands out as a line; { anomalous: 'lines' } draws all`));
   const max = fig.data.find((t) => t.name === 'max' && t.yaxis === 'y')!;
   assert.equal((max.text as string[])[2], '10.9.9.2source', 'the max line names the loudest IP');
 
@@ -587,11 +590,56 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   assert.equal(lineTracesOf(every).filter((t) => t.yaxis === 'y').length, 3, 'default: up to 10 standouts a role');
   const none = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density', standoutLines: 0 });
   assert.equal(lineTracesOf(none).filter((t) => t.yaxis === 'y' || t.yaxis === 'y3').length, 0);
-  const byDefault = plotAllIps(a, normal, 'avg_Length');
-  assert.equal(byDefault.data.filter((t) => t.type === 'heatmap').length, 0, 'lines stay the default');
-  assert.equal(lineTracesOf(byDefault).filter((t) => t.yaxis === 'y').length, 33);
+  const forced = plotAllIps(a, normal, 'avg_Length', { anomalous: 'lines' });
+  assert.equal(forced.data.filter((t) => t.type === 'heatmap').length, 0, 'lines: no density anywhere');
+  assert.equal(lineTracesOf(forced).filter((t) => t.yaxis === 'y').length, 33);
   assert.throws(
     () => plotAllIps(a, normal, 'avg_Length', { anomalous: 'line' as 'lines' }),
-    /plotAllIps: invalid anomalous "line"; expected one of "lines", "density"/,
+    /plotAllIps: invalid anomalous "line"; expected one of "auto", "lines", "density"/,
   );
+  assert.throws(
+    () => plotAllIps(a, normal, 'avg_Length', { maxAnomalousLines: -1 }),
+    /plotAllIps: invalid maxAnomalousLines/,
+  );
+});
+
+test('by default a panel of at most 30 anomalous IPs draws them as lines, a larger one as a density with its standouts as lines, and says which', () => {
+  const a = loudAndQuiet(); // 33 sources, 13 destinations
+  const normal = syntheticFrame({ sources: 5, destinations: 5, seed: 3, windows: 5 });
+  const fig = plotAllIps(a, normal, 'avg_Length');
+  assert.deepEqual(
+    fig.data.filter((t) => t.type === 'heatmap').map((t) => t.yaxis),
+    ['y'],
+    'only the 33 anomalous sources (over 30) draw as a density',
+  );
+  const lines = lineTracesOf(fig);
+  assert.deepEqual(
+    lines.filter((t) => t.yaxis === 'y').map((t) => t.name),
+    ['10.9.9.2source', '10.9.9.3source', '10.9.9.1source'],
+    'over the density: the three sources that stand out, loudest first',
+  );
+  assert.equal(lines.filter((t) => t.yaxis === 'y3').length, 13, 'the 13 destinations: a line each');
+  const notes = annotationTexts(fig.layout).filter((t) => t.includes('density') || t.includes('stand'));
+  assert.deepEqual(notes, [`33 ${DENSITY_WORDS}<br>the 3 that stand out as lines; { anomalous: 'lines' } draws all`]);
+
+  // The bound is the panel's count of IPs: 33 allowed, lines everywhere; 12 allowed, both densities.
+  const wide = plotAllIps(a, normal, 'avg_Length', { maxAnomalousLines: 33 });
+  assert.equal(wide.data.filter((t) => t.type === 'heatmap').length, 0);
+  assert.equal(lineTracesOf(wide).filter((t) => t.yaxis === 'y').length, 33);
+  const narrow = plotAllIps(a, normal, 'avg_Length', { maxAnomalousLines: 12 });
+  assert.deepEqual(
+    narrow.data.filter((t) => t.type === 'heatmap').map((t) => t.yaxis),
+    ['y', 'y3'],
+  );
+  assert.deepEqual(plotAllIps(a, normal, 'avg_Length', { anomalous: 'auto' }), fig, 'auto is the default');
+
+  // Quiet IPs only: the density panel says none stands out.
+  const quiet = tinyFrame(
+    Array.from({ length: 31 }, (_, i) => `10.0.1.${i}source`),
+    Array.from({ length: 31 }, () => [1, 2, 1, 2, 1]),
+  );
+  const quietNotes = annotationTexts(plotAllIps(quiet, normal, 'avg_Length').layout).filter(
+    (t) => !t.startsWith('<b>'),
+  );
+  assert.ok(quietNotes.includes(`31 ${DENSITY_WORDS}<br>none stands out; { anomalous: 'lines' } draws all`));
 });

@@ -416,10 +416,10 @@ describe('report on generated demo data', {
     }
   });
 
-  test('--anomalous takes lines or density, and says so', () => {
+  test('--anomalous takes auto, lines or density, and says so', () => {
     const result = report(['--anomalous', 'heatmap', '--out', path.join(work, 'out-bad')]);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /--anomalous: expected one of "lines", "density", found "heatmap"/);
+    assert.match(result.stderr, /--anomalous: expected one of "auto", "lines", "density", found "heatmap"/);
     assert.equal(fs.existsSync(path.join(work, 'out-bad')), false);
   });
 
@@ -661,11 +661,12 @@ describe('HTML post-processing', () => {
   });
 });
 
-test('a notebook heavy for JupyterLab with the Plotly extension gets a hint to use --anomalous density', () => {
-  assert.equal(labWeightHint(LAB_HEAVY_BYTES, undefined), undefined, 'at the target: nothing to say');
+test('a notebook made heavy for JupyterLab by --anomalous lines gets a hint that the default is lighter', () => {
+  assert.equal(labWeightHint(LAB_HEAVY_BYTES, 'lines'), undefined, 'at the target: nothing to say');
   assert.equal(labWeightHint(17_051_425, 'density'), undefined, 'already density');
-  const hint = labWeightHint(17_051_425, undefined);
+  assert.equal(labWeightHint(17_051_425, 'auto'), undefined, 'the default already draws large panels as densities');
+  assert.equal(labWeightHint(17_051_425, undefined), undefined, 'the default, unsaid');
+  const hint = labWeightHint(17_051_425, 'lines');
   assert.ok(hint?.startsWith('report: the notebook is 17.1 MB;'), hint);
-  assert.match(hint ?? '', /--anomalous density/);
-  assert.equal(labWeightHint(17_051_425, 'lines'), hint);
+  assert.match(hint ?? '', /Without --anomalous lines, panels of more than 30 anomalous IPs draw as a density/);
 });

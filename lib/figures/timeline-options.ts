@@ -19,15 +19,17 @@ export interface AllIpsOptions {
   /** Most lines a normal panel draws in `auto` mode. Default 500. */
   maxLines?: number;
   /**
-   * How anomalous panels draw: `lines` (default) one line per IP; `density` as normal density
-   * panels do (IPs per value bin and window, median, p95 and max lines, the max naming its IP),
-   * plus the lines of the IPs that stand out in the family ({@link standoutIps}: robust z of
-   * their total or peak ≥ 3.5 among the anomalous IPs of their role), at most `standoutLines`
-   * per role, highest first. At seed scale a notebook of 27 timelines holds ~9,000 anomalous
-   * lines, which JupyterLab's Plotly renderer draws all at once when it opens: `density` keeps
-   * it light there (bench/README.md, bench:lab).
+   * How anomalous panels draw: `lines` one line per IP; `density` as normal density panels do (IPs
+   * per value bin and window, median, p95 and max lines, the max naming its IP), plus the lines of
+   * the IPs that stand out in the family ({@link standoutIps}: robust z of their total or peak ≥ 3.5
+   * among the anomalous IPs of their role), at most `standoutLines` per role, highest first;
+   * `auto` (default) lines up to `maxAnomalousLines` IPs, density above, each panel on its own. At
+   * seed scale a notebook of 27 timelines would hold ~9,000 anomalous lines, which JupyterLab's
+   * Plotly renderer draws all at once when it opens (bench/README.md, bench:lab).
    */
-  anomalous?: 'lines' | 'density';
+  anomalous?: 'auto' | 'lines' | 'density';
+  /** Most lines an anomalous panel draws in `auto` mode. Default 30 (`MAX_ANOMALOUS_LINES`, timeline.ts: why 30). */
+  maxAnomalousLines?: number;
   /** Most standout lines an anomalous density panel draws per role. Default 10; 0 draws none. */
   standoutLines?: number;
   /** Value bins of a density panel. Default 60. */
@@ -52,7 +54,8 @@ const ALL_IPS_CHECKERS: OptionCheckers<AllIpsOptions> = {
   yScale: (v, name) => keyword(v, name, ['linear', 'log']),
   normal: (v, name) => keyword(v, name, ['auto', 'lines', 'density']),
   maxLines: (v, name) => wholeNumber(v, name, 0),
-  anomalous: (v, name) => keyword(v, name, ['lines', 'density']),
+  anomalous: (v, name) => keyword(v, name, ['auto', 'lines', 'density']),
+  maxAnomalousLines: (v, name) => wholeNumber(v, name, 0),
   standoutLines: (v, name) => wholeNumber(v, name, 0),
   bins: (v, name) => wholeNumber(v, name, 2),
   lineTraces: (v, name) => keyword(v, name, ['per-ip', 'grouped']),

@@ -15,10 +15,28 @@ import { type AllIpsOptions, checkAllIpsOptions } from './timeline-options';
 import { standoutIps } from '../triage/standouts';
 
 /**
- * What {@link plotAllIps} does unless told otherwise: the seed's figure size, normal lines up to 500
- * IPs, and over an anomalous density the lines of at most 10 standout IPs per role.
+ * Most anomalous IPs a panel draws as lines by default (`anomalous: 'auto'`). A reader tells lines
+ * apart by colour and follows one by eye: Plotly's colorway has 10 colours, so at 30 lines each
+ * colour is worn by at most three IPs, still told apart by where they run and named on hover; in a
+ * panel ~200 px high, more lines than that merge into a band whose shape a density shows better,
+ * and cost every reader (JupyterLab's Plotly renderer draws every line of every figure when a
+ * notebook opens: ~9,000 at seed scale, bench/README.md).
  */
-export const TIMELINE_DEFAULTS = { maxLines: 500, bins: 60, height: 1000, hoverStride: 3, standoutLines: 10 } as const;
+export const MAX_ANOMALOUS_LINES = 30;
+
+/**
+ * What {@link plotAllIps} does unless told otherwise: the seed's figure size, normal lines up to 500
+ * IPs, anomalous lines up to {@link MAX_ANOMALOUS_LINES} IPs, and over an anomalous density the
+ * lines of at most 10 standout IPs per role.
+ */
+export const TIMELINE_DEFAULTS = {
+  maxLines: 500,
+  maxAnomalousLines: MAX_ANOMALOUS_LINES,
+  bins: 60,
+  height: 1000,
+  hoverStride: 3,
+  standoutLines: 10,
+} as const;
 
 /** The seed's panel title, in plain English: `Source IPs along the timeline for avg_Length — anomalous`. */
 export function panelTitle(role: Role, group: 'anomalous' | 'normal', family: string, sampleSize?: number): string {
@@ -27,18 +45,35 @@ export function panelTitle(role: Role, group: 'anomalous' | 'normal', family: st
   return `${who} IPs along the timeline for ${family} — ${what}`;
 }
 
-/** The rows of the IPs of `role` that stand out in `family`, at most `limit`, highest score first. */
-function standoutRows(frame: Frame, family: string, role: 'source' | 'dst', limit: number): Int32Array {
-  if (limit === 0) return new Int32Array(0);
-  const found = standoutIps(frame, family, { roles: [role] }).slice(0, limit);
-  return Int32Array.from(found, (s) => frame.rowOf(s.label));
+/** The IPs of `role` that stand out in `family`: all of them (`found`), and the rows of the first `limit`, highest score first. */
+function standoutRows(
+  frame: Frame,
+  family: string,
+  role: 'source' | 'dst',
+  limit: number,
+): { found: number; rows: Int32Array } {
+  if (limit === 0) return { found: 0, rows: new Int32Array(0) };
+  const found = standoutIps(frame, family, { roles: [role] });
+  return { found: found.length, rows: Int32Array.from(found.slice(0, limit), (s) => frame.rowOf(s.label)) };
 }
 
-function densityNote(panel: Panel, family: string, standouts: number, flat: number): string {
-  const ips = `${panel.rows.length.toLocaleString('en-US')} lines as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`;
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The note of a density panel, right-aligned above it: how many IPs the density counts and what its
+ * lines are; over anomalous IPs, on a second line, which IPs are drawn as lines on top (`found`
+ * stood out, `drawn` of them have a line) and the option that draws every IP.
+ */
+function densityNote(panel: Panel, found: number, drawn: number): string {
+  const ips = `${count(panel.rows.length)} IPs as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`;
   if (panel.group === 'normal') return ips;
-  const drawn = standouts - flat;
-  return `${ips}; ${drawn.toLocaleString('en-US')} that stand${drawn === 1 ? 's' : ''} out in ${family} as lines`;
+  const lines =
+    found === 0
+      ? 'none stands out'
+      : drawn === found
+        ? `the ${count(drawn)} that stand${drawn === 1 ? 's' : ''} out as ${drawn === 1 ? 'a line' : 'lines'}`
+        : `the ${count(drawn)} that stand out most as lines (${count(found)} stand out)`;
+  return `${ips}\n${lines}; { anomalous: 'lines' } draws all`;
 }
 
 function flatNote(flat: number, ips: number, log: boolean): string {
@@ -63,6 +98,7 @@ export function plotAllIps(
   const options = checkAllIpsOptions(given);
   const log = options.yScale === 'log';
   const maxLines = options.maxLines ?? TIMELINE_DEFAULTS.maxLines;
+  const maxAnomalousLines = options.maxAnomalousLines ?? TIMELINE_DEFAULTS.maxAnomalousLines;
   const nBins = options.bins ?? TIMELINE_DEFAULTS.bins;
   const height = options.height ?? TIMELINE_DEFAULTS.height;
   const panels: Panel[] = [];
@@ -91,15 +127,15 @@ export function plotAllIps(
     const axes: Axes = { x: `x${suffix}`, y: `y${suffix}` };
     const top = 1 - i * (panelHeight + gap);
     const domain = [Math.max(0, top - panelHeight), top];
+    const mode = panel.group === 'normal' ? (options.normal ?? 'auto') : (options.anomalous ?? 'auto');
     const density =
-      panel.group === 'normal'
-        ? options.normal === 'density' || ((options.normal ?? 'auto') === 'auto' && panel.rows.length > maxLines)
-        : options.anomalous === 'density';
+      mode === 'density' ||
+      (mode === 'auto' && panel.rows.length > (panel.group === 'normal' ? maxLines : maxAnomalousLines));
     const standouts =
       density && panel.group === 'anomalous'
         ? standoutRows(panel.frame, family, panel.role, options.standoutLines ?? TIMELINE_DEFAULTS.standoutLines)
-        : new Int32Array(0);
-    const drawn = lineTraces(density ? { ...panel, rows: standouts } : panel, family, axes, log, lines);
+        : { found: 0, rows: new Int32Array(0) };
+    const drawn = lineTraces(density ? { ...panel, rows: standouts.rows } : panel, family, axes, log, lines);
     if (density) data.push(...densityTraces(panel, family, axes, log, nBins));
     data.push(...drawn.traces);
     layout[`xaxis${suffix}`] = {
@@ -141,11 +177,13 @@ export function plotAllIps(
       panel.rows.length === 0
         ? `no ${panel.group} ${roleWord(panel.role)} IPs`
         : density
-          ? densityNote(panel, family, standouts.length, drawn.flat)
+          ? densityNote(panel, standouts.found, standouts.rows.length - drawn.flat)
           : flatNote(drawn.flat, panel.rows.length, log);
     if (note) {
       annotations.push({
-        text: escapeHtml(note),
+        // Our words and counts only (no label or family name): nothing to escape.
+        text: note.split('\n').join('<br>'),
+        align: 'right',
         xref: 'paper',
         yref: 'paper',
         x: 0,

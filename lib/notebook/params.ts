@@ -54,10 +54,10 @@ export interface NotebookParams {
   /** An earlier summary.json to compare with (what changed since the last evaluation); undefined: none. */
   readonly baseline?: string;
   /**
-   * How the timelines draw their anomalous panels: `lines` (default) one line per IP; `density` a
-   * density with median, p95 and max, plus the lines of the IPs that stand out in the family (the
-   * figure option `anomalous` of plotAllIps). `density` keeps a seed-scale notebook light in
-   * JupyterLab with the Plotly extension, which draws every figure when it opens.
+   * How the timelines draw their anomalous panels (the figure option `anomalous` of plotAllIps):
+   * `auto` (default) a line per IP while a panel has at most 30 anomalous IPs, above that a density
+   * with median, p95 and max plus the lines of the IPs that stand out in the family; `lines` or
+   * `density` force one for every panel.
    */
   readonly anomalousPanels?: AnomalousPanels;
   /**
@@ -74,7 +74,7 @@ export interface NotebookParams {
 }
 
 /** The words of {@link NotebookParams.anomalousPanels}. */
-export const ANOMALOUS_PANELS = ['lines', 'density'] as const;
+export const ANOMALOUS_PANELS = ['auto', 'lines', 'density'] as const;
 /** How the timelines draw their anomalous panels. */
 export type AnomalousPanels = (typeof ANOMALOUS_PANELS)[number];
 
@@ -94,7 +94,7 @@ export const PARAM_ENV = {
   /** IPs or labels to profile: a JSON array, or separated by commas or spaces. */
   focusIps: 'EVAL_FOCUS',
   baseline: 'EVAL_BASELINE',
-  /** `lines` or `density`. */
+  /** `auto`, `lines` or `density`. */
   anomalousPanels: 'EVAL_ANOMALOUS',
   /** true: evaluate a full dataset that lacks more than half of the flagged rows. */
   allowMissing: 'EVAL_ALLOW_MISSING',
@@ -120,7 +120,7 @@ export function parseIpList(origin: string, raw: string): string[] {
   return parseStringList(origin, raw, IP_LIST);
 }
 
-/** `lines` or `density` as a user types it (`EVAL_ANOMALOUS`, `--anomalous`); a ParamError naming both otherwise. */
+/** `auto`, `lines` or `density` as a user types it (`EVAL_ANOMALOUS`, `--anomalous`); a ParamError naming them otherwise. */
 export function parseAnomalousPanels(origin: string, raw: string): AnomalousPanels {
   return parseWord(origin, raw, ANOMALOUS_PANELS);
 }
@@ -306,6 +306,7 @@ export function describeParams(params: NotebookParams): string {
     ...(params.focusIps && params.focusIps.length > 0 ? [`focus IPs:   ${params.focusIps.join(', ')}`] : []),
     `baseline:    ${params.baseline === undefined ? '(none)' : shown(params.baseline)}`,
     ...(params.anomalousPanels === 'density' ? ['anomalous:   density, with the standout IPs as lines'] : []),
+    ...(params.anomalousPanels === 'lines' ? ['anomalous:   a line per IP in every panel'] : []),
     ...(params.allowMissing ? ['missing:     allowed (a full dataset lacking most flagged rows is evaluated)'] : []),
   ].join('\n');
 }

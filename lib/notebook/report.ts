@@ -301,20 +301,21 @@ export function describeCellError(event: Extract<RunnerEvent, { event: 'error' }
   return lines.slice(0, maxLines).join('\n');
 }
 
-/** Notebook size above which the report suggests `--anomalous density`: issue 8's target for Lab. */
+/** Notebook size above which the report says `--anomalous lines` made it heavy: issue 27's target for Lab. */
 export const LAB_HEAVY_BYTES = 8_000_000;
 
 /**
- * The line the report prints when its notebook is heavy for JupyterLab with the Plotly extension
- * (which draws every figure when a notebook opens, ~3 times each) and the anomalous panels are
- * lines: what `--anomalous density` would change. Undefined when there is nothing to suggest.
+ * The line the report prints when `--anomalous lines` made its notebook heavy for JupyterLab with
+ * the Plotly extension (which draws every figure when a notebook opens, ~3 times each): what the
+ * default would change. Undefined when there is nothing to suggest (the default `auto` already
+ * draws large anomalous panels as a density).
  */
 export function labWeightHint(notebookBytes: number, anomalousPanels: AnomalousPanels | undefined): string | undefined {
-  if (notebookBytes <= LAB_HEAVY_BYTES || anomalousPanels === 'density') return undefined;
+  if (notebookBytes <= LAB_HEAVY_BYTES || anomalousPanels !== 'lines') return undefined;
   const mb = (notebookBytes / 1e6).toFixed(1);
   return (
     `report: the notebook is ${mb} MB; JupyterLab with the Plotly extension draws all its figures when it opens, ` +
-    'which at this size is slow and memory-hungry. --anomalous density draws anomalous panels as a density ' +
-    'with the standout IPs as lines (a seed-scale notebook: 17 MB → 7 MB); see README, "In JupyterLab".'
+    'which at this size is slow and memory-hungry. Without --anomalous lines, panels of more than 30 anomalous IPs ' +
+    'draw as a density with the standout IPs as lines (a seed-scale notebook: 17 MB → 7 MB); see README, "In JupyterLab".'
   );
 }
