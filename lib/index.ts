@@ -151,6 +151,7 @@ export {
   checkFigureBundleOptions,
   evidenceFigure,
   figureBundle,
+  figurePicker,
   levelsFigure,
   loadPlotly,
   overlapFigure,
@@ -162,6 +163,7 @@ export type {
   AllIpsOptions,
   CampaignsFigureOptions,
   FigureBundleOptions,
+  FigureChoice,
   PlotlyFigure,
   ProfileOptions,
 } from './plots';

@@ -24,6 +24,10 @@ export type { CampaignsFigureOptions } from './figures/campaigns';
 export { profileFigure } from './figures/profile';
 /** Options of `profileFigure`. */
 export type { ProfileOptions } from './figures/profile';
+/** Several figures as one, a dropdown choosing which is shown (the profiles of the special IPs). */
+export { figurePicker } from './figures/picker';
+/** One figure of `figurePicker` and its name in the dropdown. */
+export type { FigureChoice } from './figures/picker';
 /** The family means that moved most since a baseline evaluation. */
 export { changesFigure } from './figures/changes';
 /** A figure as Plotly takes it: data, layout, config. */

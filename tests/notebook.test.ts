@@ -45,6 +45,7 @@ import { figureFindings } from '../lib/findings';
 import { evidenceTableMarkdown } from '../lib/evaluation/evidence';
 import { type Timeline, prng, timelineFrame } from './frames';
 import { writeTinyFixture } from '../data/synth/tiny';
+import type { PlotlyFigure } from '../lib/figures/spec';
 import { describeFull, loadRuns, readFullDataset } from '../lib/index';
 
 const WINDOWS = 24;
@@ -156,7 +157,7 @@ describe('the seed figure cell', () => {
     );
     refused(
       { lineTrace: 'grouped' },
-      /^plotAllIps: unknown option "lineTrace"; expected one of yScale, normal, maxLines, anomalous, standoutLines, bins, lineTraces, hoverStride, height, title$/,
+      /^plotAllIps: unknown option "lineTrace"; expected one of yScale, normal, maxLines, anomalous, maxAnomalousLines, standoutLines, bins, lineTraces, hoverStride, height, title$/,
     );
     refused({ bins: 1 }, /^plotAllIps: invalid bins 1; expected a whole number ≥ 2$/);
     refused({ bins: 7.5 }, /^plotAllIps: invalid bins 7.5; expected a whole number ≥ 2$/);
@@ -287,7 +288,7 @@ describe('the other cells', () => {
     assert.deepEqual(changesOutputs({} as Summary, undefined), [{ kind: 'markdown', text: NO_BASELINE_MARKDOWN }]);
   });
 
-  test('profileOutputs: a figure per kept target up to the limit, the rest counted, unknown focus names listed', () => {
+  test('profileOutputs: one figure, a dropdown picking the kept targets up to the limit, the rest counted, unknown focus names listed', () => {
     const rows: Record<string, Record<string, Timeline>> = {};
     for (let i = 0; i < 30; i++)
       rows[`172.16.0.${i}${i % 2 ? 'source' : 'dst'}`] = {
@@ -305,11 +306,25 @@ describe('the other cells', () => {
       keepLabels: new Set(targets.map((t) => t.label)),
     });
     const all = profileOutputs(full, targets, ['172.16.0.3', '8.8.8.8']);
-    assert.deepEqual(kinds(all), ['figure', 'figure', 'figure', 'markdown']);
-    assert.deepEqual(all[3], { kind: 'markdown', text: '_Not in the full dataset: 8\\.8\\.8\\.8._' });
+    assert.deepEqual(kinds(all), ['figure', 'markdown']);
+    assert.deepEqual(all[1], { kind: 'markdown', text: '_Not in the full dataset: 8\\.8\\.8\\.8._' });
+    const menu = (output: CellOutput) =>
+      ((output as { figure: PlotlyFigure }).figure.layout.updatemenus as { buttons: { label: string }[] }[])[0].buttons;
+    assert.deepEqual(
+      menu(all[0]).map((b) => b.label),
+      [
+        '172.16.1.1source (only 5T flagged it)',
+        '172.16.1.2dst (only 5T flagged it)',
+        '172.16.0.3source (named in focusIps)',
+      ],
+      'one choice a profiled IP, in the order of the targets, each saying why',
+    );
     const capped = profileOutputs(full, targets, [], 2);
-    assert.deepEqual(kinds(capped), ['figure', 'figure', 'markdown']);
-    assert.deepEqual(capped[2], { kind: 'markdown', text: '_1 more profiles not drawn._' });
+    assert.deepEqual(kinds(capped), ['figure', 'markdown']);
+    assert.equal(menu(capped[0]).length, 2);
+    assert.deepEqual(capped[1], { kind: 'markdown', text: '_1 more profiles not drawn._' });
+    const one = profileOutputs(full, targets, [], 1);
+    assert.equal((one[0] as { figure: PlotlyFigure }).figure.layout.updatemenus, undefined, 'one profile: no dropdown');
     assert.deepEqual(profileOutputs(full, [], []), [
       { kind: 'markdown', text: '_No IP is unique to one run, and focusIps names none._' },
     ]);

@@ -28,6 +28,7 @@ import {
 } from '../findings';
 import { levelsFigure } from '../figures/levels';
 import { profileFigure } from '../figures/profile';
+import { figurePicker } from '../figures/picker';
 import type { Frame } from '../table/frame';
 import { escapeMarkdown, simpleTableHtml } from '../html';
 import { type FullEvaluation, evaluateFull } from '../evaluation/full';
@@ -221,8 +222,9 @@ export function changesOutputs(
 }
 
 /**
- * The profile figures of `targets` found among the full dataset's kept rows (at most `max`, the
- * rest counted), a note when there is none, and the focus names the dataset does not hold.
+ * The profiles of `targets` found among the full dataset's kept rows (at most `max`, the rest
+ * counted) as one figure with a dropdown choosing the IP, a note when there is none, and the focus
+ * names the dataset does not hold.
  */
 export function profileOutputs(
   full: Pick<FullEvaluation, 'kept' | 'normalBaseline'>,
@@ -237,10 +239,14 @@ export function profileOutputs(
     ? explainMore(triage, [kept], full.normalBaseline)
     : explainRows([kept], full.normalBaseline).explanations;
   const profiled = targets.filter((t) => kept.rowOf(t.label) >= 0);
-  const outputs = profiled.slice(0, max).map((target) => {
+  // One figure, a dropdown picking the IP: Lab's Plotly renderer draws every figure output when a
+  // notebook opens, and a reader looks at one profile at a time (bench/README.md, bench:lab).
+  const choices = profiled.slice(0, max).map((target) => {
     const row = kept.rowOf(target.label);
-    return figure(profileFigure(kept, row, full.normalBaseline, reasons[row].reasons, { note: target.why }));
+    const profile = profileFigure(kept, row, full.normalBaseline, reasons[row].reasons, { note: target.why });
+    return { label: `${target.label} (${target.why})`, figure: profile };
   });
+  const outputs = choices.length > 0 ? [figure(figurePicker(choices))] : [];
   if (profiled.length > max) outputs.push(markdown(`_${profiled.length - max} more profiles not drawn._`));
   if (profiled.length === 0) outputs.push(markdown('_No IP is unique to one run, and focusIps names none._'));
   const unmatched = focusIps.filter((name) => !labelsFor(name).some((label) => kept.rowOf(label) >= 0));
