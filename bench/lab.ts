@@ -1,15 +1,20 @@
 /**
- * `npm run bench:lab -- --notebook FILE [--variant plotly|html] [--untrusted] [--json OUT]`: how a
- * notebook reads in the harness's JupyterLab (lab/, built by `npm run lab`). FILE is copied into a
- * temp folder served on 127.0.0.1 and (unless --untrusted) signed with a temp Jupyter secret the
- * server trusts; headless Chromium opens it straight from the URL, then scrolls like a reader,
- * figure by figure, waiting at each until it has drawn. Prints a table; --json writes
- * {notebookMB, firstFigureMs, allFiguresMs, figures, drawn, heapMB, rendererRssMB, consoleErrors}.
+ * `npm run bench:lab -- --notebook FILE [--variant plotly|html|both] [--repeat N] [--untrusted] [--save] [--json OUT]`:
+ * how a notebook reads in the harness's JupyterLab (lab/, built by `npm run lab`), against Lab's
+ * own floor measured in the same run: the same notebook cut after its first figure. Both files
+ * are copied into a temp folder served on 127.0.0.1 and (unless --untrusted) signed with a temp
+ * Jupyter secret the server trusts; for each, a fresh headless Chromium profile opens it straight
+ * from its URL, then scrolls like a reader, a screen at a time, waiting at each stop until the
+ * figures in view have drawn. Each run opens the floor and the notebook, in alternating order, so
+ * drift in the machine's load falls on both. Prints every open, then per variant the medians and
+ * the first figure's difference to the floor; --json writes every open.
  *
  * Times are the page's clock (ms since navigation start): when each figure first drew
  * (jupyterlab-plotly's figures are stamped by a MutationObserver when their SVG appears, our HTML
- * twins stamp themselves). heapMB: JS heap used (CDP) at the end; rendererRssMB: peak VmRSS of the
- * page's renderer process (/proc), sampled after each figure.
+ * twins stamp themselves). heap: JS heap used (CDP) at the end, and again after a forced garbage
+ * collection (what the page keeps); renderer: peak VmRSS of the page's renderer process (/proc),
+ * sampled after each screen. With --save the notebook is saved from Lab after the pass (Ctrl+S) and
+ * the saved file's size reported: jupyterlab-plotly stores a PNG of every figure it drew.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,28 +22,56 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { findProjectRoot } from '../lib/notebook/kernel';
+import { PLOTLY_MIME } from '../lib/notebook/display';
 import { runCommand } from '../cli/args';
-import { type LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
-import { figureOutputCount, scrollThroughFigures, waitForNotebook, watchPlotlyDraws } from '../tests/lab-page';
+import { LAB_VARIANTS, type LabServer, type LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
+import {
+  figureOutputCount,
+  labCommand,
+  scrollThroughFigures,
+  waitForNotebook,
+  watchPlotlyDraws,
+} from '../tests/lab-page';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/plot-fixtures';
+import { benchArgs, stringOption, wholeNumber } from './args';
 
-/** What --json writes. */
-export interface LabBenchResult {
+/** One notebook opened once. */
+export interface LabOpen {
+  run: number;
+  variant: LabVariant;
+  /** `floor`: the notebook cut after its first figure; `notebook`: the whole notebook. */
+  which: 'floor' | 'notebook';
   notebookMB: number;
   firstFigureMs: number;
   allFiguresMs: number;
   figures: number;
   drawn: number;
   heapMB: number;
+  heapAfterGcMB: number;
   rendererRssMB: number;
   consoleErrors: number;
+  /** Size of the file after Lab saved it (--save, notebook only). */
+  savedMB?: number;
+  /** 1-minute load average when the open started. */
+  load: number;
 }
 
-const USAGE = 'usage: npm run bench:lab -- --notebook FILE [--variant plotly|html] [--untrusted] [--json OUT]';
+const USAGE = `usage: npm run bench:lab -- --notebook FILE [--variant plotly|html|both] [--repeat N] [--untrusted] [--save] [--json OUT]
+  --variant    plotly (default): Lab with jupyterlab-plotly; html: without it; both: one then the other each run
+  --repeat     runs, each opening the floor (FILE cut after its first figure) and FILE (default 1)
+  --untrusted  do not sign the notebooks (html variant: figures then show a note)
+  --save       save FILE from Lab after reading it through, and report the saved size
+  --json       write every open as JSON`;
 
-function option(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
+/**
+ * The notebook cut after its first figure: every cell up to and including the first whose outputs
+ * hold a Plotly figure (so the cells that load plotly.js for the HTML twins stay). Lab's floor for
+ * showing that figure: what Lab and the renderer cost before any other output.
+ */
+export function cutAfterFirstFigure(notebook: { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }): object {
+  const first = notebook.cells.findIndex((cell) => (cell.outputs ?? []).some((o) => o.data && PLOTLY_MIME in o.data));
+  if (first < 0) throw new Error('bench:lab: the notebook holds no figure (no Plotly output): nothing to time');
+  return { ...notebook, cells: notebook.cells.slice(0, first + 1) };
 }
 
 /** Peak resident MB of the largest renderer of the profile (the page's; the WebUI renderer is left out). */
@@ -57,35 +90,16 @@ function rendererRss(profile: string): number {
   return best;
 }
 
-async function bench(file: string, variant: LabVariant, trusted: boolean): Promise<LabBenchResult> {
-  const root = findProjectRoot(__dirname);
-  if (!labIsBuilt(root))
-    throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
-  const python = findLabPython();
-  if (!python) throw new Error('bench:lab: no Python with jupyter_server and jupyterlab_server');
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-'));
-  const served = path.join(work, 'served');
-  fs.mkdirSync(served);
-  const name = path.basename(file);
-  fs.copyFileSync(file, path.join(served, name));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_CONFIG_DIR: path.join(work, 'config'),
-    JUPYTER_DATA_DIR: path.join(work, 'jupyter-data'),
-    JUPYTER_RUNTIME_DIR: path.join(work, 'runtime'),
-  };
-  if (trusted) {
-    const sign = spawnSync(python, ['-m', 'nbformat.sign', path.join(served, name)], { env, encoding: 'utf8' });
-    if (sign.status !== 0) throw new Error(`bench:lab: could not sign ${name}: ${sign.stderr}`);
-  }
-  const server = await startLab({
-    projectRoot: root,
-    variant,
-    env,
-    rootDir: served,
-    stateDir: path.join(work, 'state'),
-  });
-  const profile = path.join(work, 'profile');
+/** Opens `name` (in the served folder `served`) in a fresh browser profile and reads it through. */
+async function openOnce(
+  server: LabServer,
+  served: string,
+  name: string,
+  work: string,
+  save: boolean,
+): Promise<Omit<LabOpen, 'run' | 'which'>> {
+  const load = os.loadavg()[0];
+  const profile = fs.mkdtempSync(path.join(work, 'profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     args: [...CHROMIUM_ARGS],
@@ -111,7 +125,7 @@ async function bench(file: string, variant: LabVariant, trusted: boolean): Promi
     const figures = await figureOutputCount(page);
     const states = await scrollThroughFigures(
       page,
-      variant,
+      server.variant,
       60_000,
       () => (rss = Math.max(rss, rendererRss(profile))),
       figures,
@@ -119,54 +133,189 @@ async function bench(file: string, variant: LabVariant, trusted: boolean): Promi
     const times = states.map((s) => s.drawnMs).filter((t): t is number => t !== undefined);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
-    const heap = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 2 ** 20;
+    const heapNow = async (): Promise<number> =>
+      ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) /
+      2 ** 20;
+    const heap = await heapNow();
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heapAfterGc = await heapNow();
+    let savedMB: number | undefined;
+    if (save) {
+      const before = fs.statSync(path.join(served, name)).mtimeMs;
+      await labCommand(page, 'docmanager:save');
+      await page.waitForFunction(
+        () => document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty') === null,
+        undefined,
+        { timeout: 120_000 },
+      );
+      const t0 = Date.now();
+      while (fs.statSync(path.join(served, name)).mtimeMs === before && Date.now() - t0 < 60_000)
+        await new Promise((r) => setTimeout(r, 200));
+      savedMB = fs.statSync(path.join(served, name)).size / 1e6;
+    }
     return {
-      notebookMB: fs.statSync(file).size / 1e6,
+      variant: server.variant,
+      notebookMB: fs.statSync(path.join(served, name)).size / 1e6,
       firstFigureMs: times.length ? Math.min(...times) : NaN,
       allFiguresMs: times.length === figures && figures > 0 ? Math.max(...times) : NaN,
       figures,
       drawn: states.filter((s) => s.drawn).length,
       heapMB: heap,
+      heapAfterGcMB: heapAfterGc,
       rendererRssMB: rss,
       consoleErrors: errors.length,
+      ...(savedMB === undefined ? {} : { savedMB }),
+      load,
     };
   } finally {
     await context.close().catch(() => undefined);
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** One run of one variant: a server serving fresh copies of the floor and the notebook; both opened, in `order`. */
+async function benchRun(
+  file: string,
+  variant: LabVariant,
+  trusted: boolean,
+  save: boolean,
+  run: number,
+): Promise<LabOpen[]> {
+  const root = findProjectRoot(__dirname);
+  const python = findLabPython();
+  if (!python) throw new Error('bench:lab: no Python with jupyter_server and jupyterlab_server');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-'));
+  const served = path.join(work, 'served');
+  fs.mkdirSync(served);
+  const name = path.basename(file);
+  const floorName = `floor-${name}`;
+  fs.copyFileSync(file, path.join(served, name));
+  const floor = cutAfterFirstFigure(JSON.parse(fs.readFileSync(file, 'utf8')));
+  fs.writeFileSync(path.join(served, floorName), `${JSON.stringify(floor, null, 1)}\n`);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: path.join(work, 'config'),
+    JUPYTER_DATA_DIR: path.join(work, 'jupyter-data'),
+    JUPYTER_RUNTIME_DIR: path.join(work, 'runtime'),
+  };
+  if (trusted) {
+    for (const n of [name, floorName]) {
+      const sign = spawnSync(python, ['-m', 'nbformat.sign', path.join(served, n)], { env, encoding: 'utf8' });
+      if (sign.status !== 0) throw new Error(`bench:lab: could not sign ${n}: ${sign.stderr}`);
+    }
+  }
+  const server = await startLab({
+    projectRoot: root,
+    variant,
+    env,
+    rootDir: served,
+    stateDir: path.join(work, 'state'),
+  });
+  try {
+    const order: ('floor' | 'notebook')[] = run % 2 === 1 ? ['floor', 'notebook'] : ['notebook', 'floor'];
+    const opens: LabOpen[] = [];
+    for (const which of order) {
+      const result = await openOnce(
+        server,
+        served,
+        which === 'floor' ? floorName : name,
+        work,
+        save && which === 'notebook',
+      );
+      opens.push({ run, which, ...result });
+      console.error(`bench:lab: run ${run}, ${variant}, ${which}: ${line(opens[opens.length - 1])}`);
+    }
+    return opens;
+  } finally {
     await server.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
+const fmt = (v: number | undefined, digits = 1): string =>
+  v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : 'n/a';
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function line(o: LabOpen): string {
+  return `| ${o.run} | ${o.variant} | ${o.which} | ${fmt(o.notebookMB)} | ${fmt(o.firstFigureMs / 1000, 2)} | ${fmt(o.allFiguresMs / 1000, 2)} | ${o.drawn}/${o.figures} | ${fmt(o.heapMB, 0)} | ${fmt(o.heapAfterGcMB, 0)} | ${fmt(o.rendererRssMB, 0)} | ${o.consoleErrors} | ${fmt(o.savedMB)} | ${fmt(o.load)} |`;
+}
+
+/** Per variant: medians of the notebook's opens, the floor's first figure and the median per-run difference. */
+function summary(opens: readonly LabOpen[], variant: LabVariant): string | undefined {
+  const of = (which: LabOpen['which']) => opens.filter((o) => o.variant === variant && o.which === which);
+  const notebook = of('notebook');
+  const floor = of('floor');
+  if (notebook.length === 0) return undefined;
+  const differences = notebook.map((n) => n.firstFigureMs - (floor.find((f) => f.run === n.run)?.firstFigureMs ?? NaN));
+  const m = (pick: (o: LabOpen) => number | undefined) => median(notebook.map((o) => pick(o) ?? NaN));
+  return `| ${variant} | ${notebook.length} | ${fmt(m((o) => o.notebookMB))} | ${fmt(median(floor.map((f) => f.firstFigureMs)) / 1000, 2)} | ${fmt(m((o) => o.firstFigureMs) / 1000, 2)} | ${fmt(median(differences) / 1000, 2)} | ${fmt(m((o) => o.allFiguresMs) / 1000, 2)} | ${Math.min(...notebook.map((o) => o.drawn))}/${notebook[0].figures} | ${fmt(
+    m((o) => o.heapMB),
+    0,
+  )} | ${fmt(
+    m((o) => o.heapAfterGcMB),
+    0,
+  )} | ${fmt(
+    m((o) => o.rendererRssMB),
+    0,
+  )} | ${Math.max(...notebook.map((o) => o.consoleErrors))} | ${fmt(m((o) => o.savedMB))} |`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const file = option(argv, 'notebook');
-  const variant = option(argv, 'variant') ?? 'plotly';
-  const json = option(argv, 'json');
-  if (!file || (variant !== 'plotly' && variant !== 'html') || argv.includes('--help')) {
-    console.error(USAGE);
-    return argv.includes('--help') ? 0 : 2;
+  const values = benchArgs(
+    USAGE,
+    { notebook: 'string', variant: 'string', repeat: 'string', untrusted: 'boolean', save: 'boolean', json: 'string' },
+    argv,
+  );
+  const file = stringOption(values, 'notebook');
+  const variantWord = stringOption(values, 'variant') ?? 'plotly';
+  const variants: readonly LabVariant[] =
+    variantWord === 'both' ? LAB_VARIANTS : variantWord === 'plotly' || variantWord === 'html' ? [variantWord] : [];
+  if (!file || variants.length === 0) {
+    console.error(
+      variants.length === 0
+        ? `bench:lab: --variant must be plotly, html or both, not "${variantWord}"\n${USAGE}`
+        : USAGE,
+    );
+    return 2;
   }
   if (!fs.existsSync(file)) {
     console.error(`bench:lab: no notebook ${file}`);
     return 2;
   }
-  const trusted = !argv.includes('--untrusted');
-  const r = await bench(path.resolve(file), variant, trusted);
-  const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+  if (!labIsBuilt(findProjectRoot(__dirname)))
+    throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
+  const repeat = wholeNumber(values, 'repeat', 1);
+  const trusted = values.untrusted !== true;
+  const opens: LabOpen[] = [];
+  for (let run = 1; run <= repeat; run++)
+    for (const variant of variants)
+      opens.push(...(await benchRun(path.resolve(file), variant, trusted, values.save === true, run)));
   console.log(
-    `bench:lab ${path.basename(file)}, Lab ${variant === 'plotly' ? 'with' : 'without'} jupyterlab-plotly, ${trusted ? 'trusted' : 'untrusted'}; Chromium headless; load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
+    `bench:lab ${path.basename(file)}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
   );
   console.log(
-    '| notebook MB | first figure s | all drawn s | figures | drawn | JS heap MB | renderer RSS MB | console errors |',
+    '| run | variant | opened | notebook MB | first figure s | all drawn s | drawn | JS heap MB | heap after GC MB | renderer RSS MB | console errors | saved MB | load average |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const o of opens) console.log(line(o));
+  console.log('');
+  console.log(`medians over ${repeat} run${repeat === 1 ? '' : 's'}:`);
   console.log(
-    `| ${fmt(r.notebookMB)} | ${fmt(r.firstFigureMs / 1000, 2)} | ${fmt(r.allFiguresMs / 1000, 2)} | ${r.figures} | ${r.drawn} | ${fmt(r.heapMB, 0)} | ${fmt(r.rendererRssMB, 0)} | ${r.consoleErrors} |`,
+    '| variant | runs | notebook MB | floor: first figure s | first figure s | difference s | all drawn s | drawn | JS heap MB | heap after GC MB | renderer RSS MB | console errors | saved MB |',
   );
-  if (json) fs.writeFileSync(json, `${JSON.stringify(r, null, 1)}\n`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const variant of variants) {
+    const row = summary(opens, variant);
+    if (row) console.log(row);
+  }
+  const json = stringOption(values, 'json');
+  if (json) fs.writeFileSync(json, `${JSON.stringify(opens, null, 1)}\n`);
   return 0;
 }
 
