@@ -1,8 +1,10 @@
 /**
- * `npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--build-only]`: JupyterLab for users who
- * have none. Builds the harness in lab/ once (npm ci + webpack, skipped while unchanged), registers
- * the project's kernel, serves the project on 127.0.0.1 and prints the URL that opens the notebook
- * (default notebooks/evaluation_5T.ipynb). Runs until Ctrl-C, then shuts its kernels down.
+ * `npm run lab [-- --variant plotly|html] [--port N] [--notebook PATH] [--fresh] [--build-only]`:
+ * JupyterLab for users who have none. Builds the harness in lab/ once (npm ci + webpack, skipped
+ * while unchanged), registers the project's kernel, serves the project on 127.0.0.1 and prints the
+ * URL that opens the notebook: by default a working copy of notebooks/evaluation_5T.ipynb
+ * (lab/working-copy.ts), so using Lab changes no tracked file. Runs until Ctrl-C, then shuts its
+ * kernels down.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +22,9 @@ import {
   wantsHelp,
 } from './args';
 import { type LabVariant, ensureLabBuild, startLab } from '../lab/harness';
+import { labWorkingCopy } from '../lab/working-copy';
+
+const DEFAULT_NOTEBOOK = path.join('notebooks', 'evaluation_5T.ipynb');
 
 const COMMAND = 'npm run lab --';
 const OPTIONS: OptionTable = {
@@ -33,8 +38,12 @@ const OPTIONS: OptionTable = {
   notebook: {
     kind: 'value',
     value: 'PATH',
-    help: 'notebook to open, relative to the project',
-    default: 'notebooks/evaluation_5T.ipynb',
+    help: 'notebook to open as it is, relative to the project',
+    default: 'notebooks/evaluation_5T.lab.ipynb, a git-ignored working copy of notebooks/evaluation_5T.ipynb',
+  },
+  fresh: {
+    kind: 'boolean',
+    help: 'make the working copy again from notebooks/evaluation_5T.ipynb (its outputs and edits are lost)',
   },
   'build-only': { kind: 'boolean', help: 'install and build lab/ if needed, then exit (what CI runs)' },
   ...HELP,
@@ -52,16 +61,23 @@ async function main(argv: readonly string[]): Promise<number> {
   const variant = single(parsed, 'variant', 'plotly');
   if (variant !== 'plotly' && variant !== 'html')
     throw new UsageError(`--variant expects plotly or html, got ${JSON.stringify(variant)}`);
-  const args: { variant: LabVariant; buildOnly: boolean; port?: number; notebook: string } = {
+  const args: { variant: LabVariant; buildOnly: boolean; fresh: boolean; port?: number; notebook?: string } = {
     variant,
     buildOnly: parsed.has('build-only'),
+    fresh: parsed.has('fresh'),
     port: parsed.has('port') ? integer(parsed, 'port', 0, { min: 1, max: 65535 }) : undefined,
-    notebook: single(parsed, 'notebook', path.join('notebooks', 'evaluation_5T.ipynb')) as string,
+    // Undefined: the working copy of the default notebook.
+    notebook: parsed.has('notebook') ? (single(parsed, 'notebook', DEFAULT_NOTEBOOK) as string) : undefined,
   };
+  if (args.fresh && args.notebook !== undefined)
+    throw new UsageError(
+      '--fresh makes the working copy of the default notebook again; --notebook opens a notebook as it is',
+    );
   const root = findProjectRoot(__dirname);
-  const notebook = path.relative(root, path.resolve(root, args.notebook));
+  const given = args.notebook ?? DEFAULT_NOTEBOOK;
+  let notebook = path.relative(root, path.resolve(root, given));
   if (notebook.startsWith('..') || !fs.existsSync(path.join(root, notebook))) {
-    throw new UsageError(`no notebook ${args.notebook} inside the project`);
+    throw new UsageError(`no notebook ${given} inside the project`);
   }
   const t0 = Date.now();
   const did = ensureLabBuild(root);
@@ -69,6 +85,20 @@ async function main(argv: readonly string[]): Promise<number> {
     const what = did.built ? 'built' : did.fromCache ? 'restored from the cache' : 'already built';
     console.log(`lab: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return 0;
+  }
+  if (args.notebook === undefined) {
+    const copy = labWorkingCopy(path.join(root, notebook), { fresh: args.fresh });
+    const name = path.relative(root, copy.path);
+    console.log(
+      copy.created
+        ? `lab: your working copy is ${name}, made from ${notebook} (git-ignored: run, edit and save freely)`
+        : `lab: your working copy is ${name} (git-ignored)`,
+    );
+    if (copy.stale)
+      console.log(
+        `lab: ${notebook} has changed since your copy was made: \`npm run lab -- --fresh\` makes it again (its outputs and edits are lost)`,
+      );
+    notebook = name;
   }
   const server = await startLab({ projectRoot: root, variant: args.variant, port: args.port });
   const url = server.urlFor(notebook);
