@@ -20,6 +20,7 @@ import { changesFigure } from '../lib/figures/changes';
 import { campaignsFigure } from '../lib/figures/campaigns';
 import { levelsFigure } from '../lib/figures/levels';
 import { profileFigure } from '../lib/figures/profile';
+import { figurePicker } from '../lib/figures/picker';
 import { findingContext } from '../lib/findings';
 import type { Frame } from '../lib/table/frame';
 import { explainRows, rankExplanations } from '../lib/triage/reasons';
@@ -133,6 +134,14 @@ function figures(): Record<string, PlotlyFigure> {
     profile: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons, {
       note: 'only the <b>5T</b> run flagged it',
     }),
+    // Two profiles of different shapes (3 families, then 1) in one figure: the second's axes hidden.
+    'profiles picker': figurePicker([
+      {
+        label: `${top.label} (only <b>5T</b> flagged it)`,
+        figure: profileFigure(flagged, flagged.index.indexOf(top.label), baseline, top.reasons),
+      },
+      { label: 'second', figure: profileFigure(flagged, 0, baseline, [], { families: ['avg_Length'] }) },
+    ]),
     'changes, log axis': changesFigure(changesWithMoves(false)),
     'changes, linear axis': changesFigure(changesWithMoves(true)),
   };
@@ -243,9 +252,21 @@ test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the sam
   assert.match(versions[1], /^2\.35\./);
   const specs = figures();
   const [newer, older] = await Promise.all([drawAll(v4!.page, specs), drawAll(v2!.page, specs)]);
+  // What validate says of any figure picker, and is no fault: hidden traces are not coerced (so their
+  // keys count as unused), and it cannot compare the objects a dropdown button passes to Plotly.update.
+  type Complaint = { code: string; container: string; trace: number | null; astr: string };
+  const complaints = (name: string, errors: unknown): Complaint[] | null => {
+    const left = ((errors as Complaint[] | null) ?? []).filter(
+      (e) =>
+        !(e.code === 'unused' && e.container === 'data' && specs[name].data[e.trace ?? -1]?.visible === false) &&
+        !(e.code === 'dynamic' && /^updatemenus\[0\]\.buttons\[\d+\]\.args\[[01]\]$/.test(e.astr)),
+    );
+    return left.length > 0 ? left : null;
+  };
   for (const name of Object.keys(specs)) {
-    assert.equal(newer[name].errors, null, `${name}: Plotly.validate in 4.1: ${JSON.stringify(newer[name].errors)}`);
-    assert.equal(older[name].errors, null, `${name}: Plotly.validate in 2.35: ${JSON.stringify(older[name].errors)}`);
+    const [v4Errors, v2Errors] = [complaints(name, newer[name].errors), complaints(name, older[name].errors)];
+    assert.equal(v4Errors, null, `${name}: Plotly.validate in 4.1: ${JSON.stringify(v4Errors)}`);
+    assert.equal(v2Errors, null, `${name}: Plotly.validate in 2.35: ${JSON.stringify(v2Errors)}`);
     assert.deepEqual(older[name].traces, newer[name].traces, `${name}: the same traces in both versions`);
     assert.deepEqual(older[name].axes, newer[name].axes, `${name}: the same axes`);
     assert.equal(older[name].svgTraces, newer[name].svgTraces, `${name}: the same drawn layers`);
