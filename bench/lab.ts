@@ -33,12 +33,14 @@ import {
   watchPlotlyDraws,
 } from '../tests/lab-page';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/plot-fixtures';
+import { openOffline } from '../tests/browser-harness';
 import { benchArgs, stringOption, wholeNumber } from './args';
 
 /** One notebook opened once. */
 export interface LabOpen {
   run: number;
-  variant: LabVariant;
+  /** `page`: the report's HTML page (--page), opened offline, beside Lab's two variants. */
+  variant: LabVariant | 'page';
   /** `floor`: the notebook cut after its first figure; `notebook`: the whole notebook. */
   which: 'floor' | 'notebook';
   notebookMB: number;
@@ -56,11 +58,12 @@ export interface LabOpen {
   load: number;
 }
 
-const USAGE = `usage: npm run bench:lab -- --notebook FILE [--variant plotly|html|both] [--repeat N] [--untrusted] [--save] [--json OUT]
+const USAGE = `usage: npm run bench:lab -- --notebook FILE [--variant plotly|html|both] [--repeat N] [--untrusted] [--save] [--page HTML] [--json OUT]
   --variant    plotly (default): Lab with jupyterlab-plotly; html: without it; both: one then the other each run
   --repeat     runs, each opening the floor (FILE cut after its first figure) and FILE (default 1)
   --untrusted  do not sign the notebooks (html variant: figures then show a note)
   --save       save FILE from Lab after reading it through, and report the saved size
+  --page       also open this HTML page (the report's evaluation_5T.html) offline in each run, read the same way
   --json       write every open as JSON`;
 
 /**
@@ -173,6 +176,70 @@ async function openOnce(
   }
 }
 
+/**
+ * The report's HTML page opened offline (file://, fresh profile) and read like the notebook: a screen
+ * at a time, waiting at each stop until the figures in view have drawn (each twin stamps its first draw).
+ */
+async function pageOnce(file: string, run: number): Promise<LabOpen> {
+  const load = os.loadavg()[0];
+  const p = await openOffline(fs.readFileSync(file, 'utf8'));
+  try {
+    const page = p.page;
+    const profile = path.join(path.dirname(p.file), 'profile');
+    let rss = rendererRss(profile);
+    for (let step = 0; step < 2000; step++) {
+      await page
+        .waitForFunction(
+          () =>
+            Array.from(document.querySelectorAll('div[data-anomaly-eval-figure]')).every((div) => {
+              const box = div.getBoundingClientRect();
+              if (box.bottom < 0 || box.top > window.innerHeight) return true;
+              return div.hasAttribute('data-drawn-ms') || div.getAttribute('data-state') === 'error';
+            }),
+          undefined,
+          { timeout: 60_000, polling: 50 },
+        )
+        .catch(() => undefined);
+      rss = Math.max(rss, rendererRss(profile));
+      const atEnd = await page.evaluate(() => {
+        const before = window.scrollY;
+        window.scrollBy(0, window.innerHeight * 0.8);
+        return window.scrollY === before;
+      });
+      if (atEnd) break;
+      await page.waitForTimeout(50);
+    }
+    const stamps = await page.$$eval('div[data-anomaly-eval-figure]', (divs) =>
+      divs.map((d) => (d.hasAttribute('data-drawn-ms') ? Number(d.getAttribute('data-drawn-ms')) : NaN)),
+    );
+    const times = stamps.filter((t) => Number.isFinite(t));
+    const cdp = await p.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heapNow = async (): Promise<number> =>
+      ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) /
+      2 ** 20;
+    const heap = await heapNow();
+    await cdp.send('HeapProfiler.collectGarbage');
+    return {
+      run,
+      variant: 'page',
+      which: 'notebook',
+      notebookMB: fs.statSync(file).size / 1e6,
+      firstFigureMs: times.length ? Math.min(...times) : NaN,
+      allFiguresMs: times.length === stamps.length && times.length > 0 ? Math.max(...times) : NaN,
+      figures: stamps.length,
+      drawn: times.length,
+      heapMB: heap,
+      heapAfterGcMB: await heapNow(),
+      rendererRssMB: rss,
+      consoleErrors: p.errors.length,
+      load,
+    };
+  } finally {
+    await p.close();
+  }
+}
+
 /** One run of one variant: a server serving fresh copies of the floor and the notebook; both opened, in `order`. */
 async function benchRun(
   file: string,
@@ -247,7 +314,7 @@ function line(o: LabOpen): string {
 }
 
 /** Per variant: medians of the notebook's opens, the floor's first figure and the median per-run difference. */
-function summary(opens: readonly LabOpen[], variant: LabVariant): string | undefined {
+function summary(opens: readonly LabOpen[], variant: LabOpen['variant']): string | undefined {
   const of = (which: LabOpen['which']) => opens.filter((o) => o.variant === variant && o.which === which);
   const notebook = of('notebook');
   const floor = of('floor');
@@ -269,7 +336,15 @@ function summary(opens: readonly LabOpen[], variant: LabVariant): string | undef
 async function main(argv: readonly string[]): Promise<number> {
   const values = benchArgs(
     USAGE,
-    { notebook: 'string', variant: 'string', repeat: 'string', untrusted: 'boolean', save: 'boolean', json: 'string' },
+    {
+      notebook: 'string',
+      variant: 'string',
+      repeat: 'string',
+      untrusted: 'boolean',
+      save: 'boolean',
+      page: 'string',
+      json: 'string',
+    },
     argv,
   );
   const file = stringOption(values, 'notebook');
@@ -292,10 +367,20 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
   const repeat = wholeNumber(values, 'repeat', 1);
   const trusted = values.untrusted !== true;
+  const page = stringOption(values, 'page');
+  if (page !== undefined && !fs.existsSync(page)) {
+    console.error(`bench:lab: no page ${page}`);
+    return 2;
+  }
   const opens: LabOpen[] = [];
-  for (let run = 1; run <= repeat; run++)
+  for (let run = 1; run <= repeat; run++) {
+    if (page !== undefined) {
+      opens.push(await pageOnce(path.resolve(page), run));
+      console.error(`bench:lab: run ${run}, page: ${line(opens[opens.length - 1])}`);
+    }
     for (const variant of variants)
       opens.push(...(await benchRun(path.resolve(file), variant, trusted, values.save === true, run)));
+  }
   console.log(
     `bench:lab ${path.basename(file)}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
   );
@@ -310,7 +395,7 @@ async function main(argv: readonly string[]): Promise<number> {
     '| variant | runs | notebook MB | floor: first figure s | first figure s | difference s | all drawn s | drawn | JS heap MB | heap after GC MB | renderer RSS MB | console errors | saved MB |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const variant of variants) {
+  for (const variant of [...variants, ...(page === undefined ? [] : (['page'] as const))]) {
     const row = summary(opens, variant);
     if (row) console.log(row);
   }
