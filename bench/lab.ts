@@ -54,6 +54,9 @@ export interface LabOpen {
   consoleErrors: number;
   /** Size of the file after Lab saved it (--save, notebook only). */
   savedMB?: number;
+  /** Outputs holding a PNG in the saved file, and their base64 MB (jupyterlab-plotly's copies). */
+  savedPngs?: number;
+  savedPngMB?: number;
   /** 1-minute load average when the open started. */
   load: number;
 }
@@ -143,6 +146,8 @@ async function openOnce(
     await cdp.send('HeapProfiler.collectGarbage');
     const heapAfterGc = await heapNow();
     let savedMB: number | undefined;
+    let savedPngs: number | undefined;
+    let savedPngMB: number | undefined;
     if (save) {
       const before = fs.statSync(path.join(served, name)).mtimeMs;
       await labCommand(page, 'docmanager:save');
@@ -155,6 +160,12 @@ async function openOnce(
       while (fs.statSync(path.join(served, name)).mtimeMs === before && Date.now() - t0 < 60_000)
         await new Promise((r) => setTimeout(r, 200));
       savedMB = fs.statSync(path.join(served, name)).size / 1e6;
+      const saved = JSON.parse(fs.readFileSync(path.join(served, name), 'utf8')) as {
+        cells: { outputs?: { data?: Record<string, unknown> }[] }[];
+      };
+      const pngs = saved.cells.flatMap((c) => c.outputs ?? []).map((o) => o.data?.['image/png']);
+      savedPngs = pngs.filter((p) => typeof p === 'string').length;
+      savedPngMB = pngs.reduce((sum: number, p) => sum + (typeof p === 'string' ? p.length : 0), 0) / 1e6;
     }
     return {
       variant: server.variant,
@@ -167,7 +178,7 @@ async function openOnce(
       heapAfterGcMB: heapAfterGc,
       rendererRssMB: rss,
       consoleErrors: errors.length,
-      ...(savedMB === undefined ? {} : { savedMB }),
+      ...(savedMB === undefined ? {} : { savedMB, savedPngs, savedPngMB }),
       load,
     };
   } finally {
@@ -310,7 +321,7 @@ function median(values: readonly number[]): number {
 }
 
 function line(o: LabOpen): string {
-  return `| ${o.run} | ${o.variant} | ${o.which} | ${fmt(o.notebookMB)} | ${fmt(o.firstFigureMs / 1000, 2)} | ${fmt(o.allFiguresMs / 1000, 2)} | ${o.drawn}/${o.figures} | ${fmt(o.heapMB, 0)} | ${fmt(o.heapAfterGcMB, 0)} | ${fmt(o.rendererRssMB, 0)} | ${o.consoleErrors} | ${fmt(o.savedMB)} | ${fmt(o.load)} |`;
+  return `| ${o.run} | ${o.variant} | ${o.which} | ${fmt(o.notebookMB)} | ${fmt(o.firstFigureMs / 1000, 2)} | ${fmt(o.allFiguresMs / 1000, 2)} | ${o.drawn}/${o.figures} | ${fmt(o.heapMB, 0)} | ${fmt(o.heapAfterGcMB, 0)} | ${fmt(o.rendererRssMB, 0)} | ${o.consoleErrors} | ${o.savedMB === undefined ? 'n/a' : `${fmt(o.savedMB)} (${o.savedPngs} PNG, ${fmt(o.savedPngMB)} MB)`} | ${fmt(o.load)} |`;
 }
 
 /** Per variant: medians of the notebook's opens, the floor's first figure and the median per-run difference. */
