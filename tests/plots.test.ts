@@ -590,6 +590,11 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   assert.equal(lineTracesOf(every).filter((t) => t.yaxis === 'y').length, 3, 'default: up to 10 standouts a role');
   const none = plotAllIps(a, normal, 'avg_Length', { anomalous: 'density', standoutLines: 0 });
   assert.equal(lineTracesOf(none).filter((t) => t.yaxis === 'y' || t.yaxis === 'y3').length, 0);
+  assert.ok(
+    annotationTexts(none.layout).includes(
+      `33 ${DENSITY_WORDS}<br>3 stand out, none drawn as a line; { anomalous: 'lines' } draws all`,
+    ),
+  );
   const forced = plotAllIps(a, normal, 'avg_Length', { anomalous: 'lines' });
   assert.equal(forced.data.filter((t) => t.type === 'heatmap').length, 0, 'lines: no density anywhere');
   assert.equal(lineTracesOf(forced).filter((t) => t.yaxis === 'y').length, 33);

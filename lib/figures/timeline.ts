@@ -52,7 +52,6 @@ function standoutRows(
   role: 'source' | 'dst',
   limit: number,
 ): { found: number; rows: Int32Array } {
-  if (limit === 0) return { found: 0, rows: new Int32Array(0) };
   const found = standoutIps(frame, family, { roles: [role] });
   return { found: found.length, rows: Int32Array.from(found.slice(0, limit), (s) => frame.rowOf(s.label)) };
 }
@@ -70,9 +69,11 @@ function densityNote(panel: Panel, found: number, drawn: number): string {
   const lines =
     found === 0
       ? 'none stands out'
-      : drawn === found
-        ? `the ${count(drawn)} that stand${drawn === 1 ? 's' : ''} out as ${drawn === 1 ? 'a line' : 'lines'}`
-        : `the ${count(drawn)} that stand out most as lines (${count(found)} stand out)`;
+      : drawn === 0
+        ? `${count(found)} stand${found === 1 ? 's' : ''} out, none drawn as a line`
+        : drawn === found
+          ? `the ${count(drawn)} that stand${drawn === 1 ? 's' : ''} out as ${drawn === 1 ? 'a line' : 'lines'}`
+          : `the ${count(drawn)} that stand out most as lines (${count(found)} stand out)`;
   return `${ips}\n${lines}; { anomalous: 'lines' } draws all`;
 }
 
