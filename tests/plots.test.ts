@@ -17,6 +17,7 @@ import { evidenceFigure } from '../lib/figures/evidence';
 import { groupLines } from '../lib/figures/group-lines';
 import { drawnSpan, traceWithTemplate } from '../lib/figures/lines';
 import { panelTitle, plotAllIps } from '../lib/figures/timeline';
+import { figurePicker } from '../lib/figures/picker';
 import { syntheticFrame } from './plot-fixtures';
 import { escapeHtml } from '../lib/html';
 
@@ -647,4 +648,52 @@ test('by default a panel of at most 30 anomalous IPs draws them as lines, a larg
     (t) => !t.startsWith('<b>'),
   );
   assert.ok(quietNotes.includes(`31 ${DENSITY_WORDS}<br>none stands out; { anomalous: 'lines' } draws all`));
+});
+
+test('figurePicker: one figure holding every choice, the first shown, a dropdown showing each in turn with its own layout', () => {
+  const a: PlotlyFigure = {
+    data: [
+      { type: 'scatter', name: 'a1' },
+      { type: 'scatter', name: 'a2', visible: 'legendonly' },
+    ],
+    layout: {
+      title: { text: 'A' },
+      height: 500,
+      xaxis: { domain: [0, 0.5] },
+      xaxis2: { domain: [0.5, 1] },
+      shapes: [{}],
+    },
+  };
+  const b: PlotlyFigure = { data: [{ type: 'scatter', name: 'b1' }], layout: { title: { text: 'B' }, height: 300 } };
+  const fig = figurePicker([
+    { label: HOSTILE, figure: a },
+    { label: 'second & last', figure: b },
+  ]);
+  assert.deepEqual(
+    fig.data.map((t) => [t.name, t.visible]),
+    [
+      ['a1', undefined],
+      ['a2', 'legendonly'],
+      ['b1', false],
+    ],
+    "the first choice's traces as they were, the others hidden",
+  );
+  assert.deepEqual(fig.layout.title, { text: 'A' });
+  type Update = [{ visible: unknown[] }, Record<string, { visible?: boolean } & Record<string, unknown>>];
+  const [menu] = fig.layout.updatemenus as { buttons: { method: string; label: string; args: Update }[] }[];
+  assert.deepEqual(
+    menu.buttons.map((button) => button.label),
+    ['&lt;img src=x onerror=alert(1)&gt;source', 'second &amp; last'],
+    'labels are escaped for Plotly',
+  );
+  assert.deepEqual(menu.buttons[0].args[0], { visible: [true, 'legendonly', false] });
+  assert.deepEqual(menu.buttons[1].args[0], { visible: [false, false, true] });
+  const second = menu.buttons[1].args[1];
+  assert.deepEqual(second.title, { text: 'B' });
+  assert.equal(second.height, 300);
+  assert.deepEqual(second.shapes, [], "the first choice's shapes go");
+  assert.equal(second.xaxis2.visible, false, 'an axis the second choice lacks is hidden');
+  const one = figurePicker([{ label: 'only', figure: b }]);
+  assert.equal(one, b, 'one choice: its figure as it is');
+  assert.throws(() => figurePicker([]), /figurePicker: no figure to choose from/);
 });

@@ -28,7 +28,7 @@ function plainLabel(text: string): string {
  * it neither draws nor catches the pointer. Each trace keeps its name (an IP's line is named by its
  * label). One choice: its figure as it is.
  */
-export function figurePicker(choices: readonly FigureChoice[], menuLabel = 'shown'): PlotlyFigure {
+export function figurePicker(choices: readonly FigureChoice[]): PlotlyFigure {
   if (choices.length === 0) throw new Error('figurePicker: no figure to choose from');
   if (choices.length === 1) return choices[0].figure;
   const data: PlotlyTrace[] = [];
@@ -72,7 +72,6 @@ export function figurePicker(choices: readonly FigureChoice[], menuLabel = 'show
       bgcolor: '#ffffff',
       bordercolor: '#888888',
       buttons,
-      name: menuLabel,
     },
   ];
   return { data, layout, config: choices[0].figure.config };
