@@ -579,11 +579,11 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   const notes = annotationTexts(fig.layout).filter((t) => !t.startsWith('<b>'));
   assert.ok(
     notes.includes(
-      `33 ${DENSITY_WORDS}<br>the 2 that stand out most as lines (3 stand out); { anomalous: 'lines' } draws all`,
+      `33 ${DENSITY_WORDS}; the 2 that stand out most as lines (3 stand out); { anomalous: 'lines' } draws all`,
     ),
     notes.join('\n'),
   );
-  assert.ok(notes.includes(`13 ${DENSITY_WORDS}<br>the 1 that stands out as a line; { anomalous: 'lines' } draws all`));
+  assert.ok(notes.includes(`13 ${DENSITY_WORDS}; the 1 that stands out as a line; { anomalous: 'lines' } draws all`));
   const max = fig.data.find((t) => t.name === 'max' && t.yaxis === 'y')!;
   assert.equal((max.text as string[])[2], '10.9.9.2source', 'the max line names the loudest IP');
 
@@ -593,7 +593,7 @@ test('anomalous: density draws anomalous panels as a density with the lines of t
   assert.equal(lineTracesOf(none).filter((t) => t.yaxis === 'y' || t.yaxis === 'y3').length, 0);
   assert.ok(
     annotationTexts(none.layout).includes(
-      `33 ${DENSITY_WORDS}<br>3 stand out, none drawn as a line; { anomalous: 'lines' } draws all`,
+      `33 ${DENSITY_WORDS}; 3 stand out, none drawn as a line; { anomalous: 'lines' } draws all`,
     ),
   );
   const forced = plotAllIps(a, normal, 'avg_Length', { anomalous: 'lines' });
@@ -626,7 +626,7 @@ test('by default a panel of at most 30 anomalous IPs draws them as lines, a larg
   );
   assert.equal(lines.filter((t) => t.yaxis === 'y3').length, 13, 'the 13 destinations: a line each');
   const notes = annotationTexts(fig.layout).filter((t) => t.includes('density') || t.includes('stand'));
-  assert.deepEqual(notes, [`33 ${DENSITY_WORDS}<br>the 3 that stand out as lines; { anomalous: 'lines' } draws all`]);
+  assert.deepEqual(notes, [`33 ${DENSITY_WORDS}; the 3 that stand out as lines; { anomalous: 'lines' } draws all`]);
 
   // The bound is the panel's count of IPs: 33 allowed, lines everywhere; 12 allowed, both densities.
   const wide = plotAllIps(a, normal, 'avg_Length', { maxAnomalousLines: 33 });
@@ -647,7 +647,7 @@ test('by default a panel of at most 30 anomalous IPs draws them as lines, a larg
   const quietNotes = annotationTexts(plotAllIps(quiet, normal, 'avg_Length').layout).filter(
     (t) => !t.startsWith('<b>'),
   );
-  assert.ok(quietNotes.includes(`31 ${DENSITY_WORDS}<br>none stands out; { anomalous: 'lines' } draws all`));
+  assert.ok(quietNotes.includes(`31 ${DENSITY_WORDS}; none stands out; { anomalous: 'lines' } draws all`));
 });
 
 test('figurePicker: one figure holding every choice, the first shown, a dropdown showing each in turn with its own layout', () => {

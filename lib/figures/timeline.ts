@@ -59,9 +59,9 @@ function standoutRows(
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
- * The note of a density panel, right-aligned above it: how many IPs the density counts and what its
- * lines are; over anomalous IPs, on a second line, which IPs are drawn as lines on top (`found`
- * stood out, `drawn` of them have a line) and the option that draws every IP.
+ * The note of a density panel (one line under the panel's title): how many IPs the density counts
+ * and what its lines are; over anomalous IPs, which IPs are drawn as lines on top (`found` stood
+ * out, `drawn` of them have a line) and the option that draws every IP.
  */
 function densityNote(panel: Panel, found: number, drawn: number): string {
   const ips = `${count(panel.rows.length)} IPs as density (blue: IPs per bin), median (black), p95 (dashed), max (dotted)`;
@@ -74,7 +74,7 @@ function densityNote(panel: Panel, found: number, drawn: number): string {
         : drawn === found
           ? `the ${count(drawn)} that stand${drawn === 1 ? 's' : ''} out as ${drawn === 1 ? 'a line' : 'lines'}`
           : `the ${count(drawn)} that stand out most as lines (${count(found)} stand out)`;
-  return `${ips}\n${lines}; { anomalous: 'lines' } draws all`;
+  return `${ips}; ${lines}; { anomalous: 'lines' } draws all`;
 }
 
 function flatNote(flat: number, ips: number, log: boolean): string {
@@ -183,8 +183,7 @@ export function plotAllIps(
     if (note) {
       annotations.push({
         // Our words and counts only (no label or family name): nothing to escape.
-        text: note.split('\n').join('<br>'),
-        align: 'right',
+        text: note,
         xref: 'paper',
         yref: 'paper',
         x: 0,
