@@ -175,6 +175,20 @@ export { escapeHtml, escapeMarkdown, simpleTableHtml } from './html';
 export { frameTableHtml } from './notebook/frame-table';
 export type { FrameTableOptions } from './notebook/frame-table';
 
+// The results as arquero tables, to question in a notebook cell and show with showTable (lib/notebook/tables.ts).
+export {
+  anomaliesTable,
+  arquero,
+  campaignsTable,
+  changesTables,
+  evaluationTables,
+  familyStatsTable,
+  overlapsTable,
+  reasonsTable,
+  triageTable,
+} from './notebook/tables';
+export type { Arquero, EvaluationTables } from './notebook/tables';
+
 // The evaluation notebook's cells (lib/notebook/cells.ts).
 export {
   campaignsMarkdown,
