@@ -1,6 +1,7 @@
 /**
  * HTML and markdown text for notebook outputs: escaping of every string that comes from a file
- * (honeypot data is attacker-written), and a small table of strings. Pure functions: strings in, strings out.
+ * (honeypot data is attacker-written), a small table of strings, and JSON safe inside an inline
+ * script. Pure functions: strings in, strings out.
  */
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = {
@@ -58,4 +59,15 @@ export function simpleTableHtml(header: readonly string[], rows: readonly (reado
     .map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(String(cell))}</td>`).join('')}</tr>`)
     .join('');
   return `<table border="1" class="dataframe"><thead><tr style="text-align: left;">${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+/**
+ * JSON for an inline `<script type="application/json">`: `<`, `>`, `&` and the JavaScript line
+ * separators become `\u` escapes, so no string from the data can close the element.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

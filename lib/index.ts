@@ -174,6 +174,8 @@ export { NoKernelError, showHtml, showMarkdown, showTable } from './notebook/dis
 export { escapeHtml, escapeMarkdown, simpleTableHtml } from './html';
 export { frameTableHtml } from './notebook/frame-table';
 export type { FrameTableOptions } from './notebook/frame-table';
+export { dataTableHtml } from './notebook/data-table';
+export type { DataTableOptions } from './notebook/data-table';
 
 // The results as arquero tables, to question in a notebook cell and show with showTable (lib/notebook/tables.ts).
 export {

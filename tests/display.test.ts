@@ -9,7 +9,6 @@ import {
   NoKernelError,
   PLOTLY_MIME,
   figureBundle,
-  jsonForScript,
   kernelDisplayWriter,
   markdownBundle,
   plotlyLibraryBundle,
@@ -17,7 +16,7 @@ import {
   show,
   tableBundle,
 } from '../lib/notebook/display';
-import { escapeHtml, escapeMarkdown, unescapeHtml } from '../lib/html';
+import { escapeHtml, jsonForScript, escapeMarkdown, unescapeHtml } from '../lib/html';
 import { frameTableHtml } from '../lib/notebook/frame-table';
 import { PLOTLY_WAITERS, plotlyPath, plotlySource, plotlyVersion, scriptSafe } from '../lib/notebook/plotly-bundle';
 import { drawFigures } from '../lib/notebook/browser/draw-figures';

@@ -14,8 +14,10 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import type { ColumnTable } from 'arquero';
 import type { Frame } from '../table/frame';
-import { escapeHtml, unescapeHtml } from '../html';
+import { type DataTableOptions, dataTableHtml, dataTablePlain, isColumnTable } from './data-table';
+import { escapeHtml, jsonForScript, unescapeHtml } from '../html';
 import { type FrameTableOptions, frameTableHtml } from './frame-table';
 import type { PlotlyFigure } from '../figures/spec';
 import { groupLines } from '../figures/group-lines';
@@ -35,17 +37,6 @@ export interface MimeBundle {
 
 /** The Plotly mime type JupyterLab's Plotly renderer reads (a JSON object, not a string). */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
-
-/**
- * JSON for an inline `<script type="application/json">`: `<`, `>`, `&` and the JavaScript line
- * separators become `\u` escapes, so no string from the data can close the element.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[<>&\u2028\u2029]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 /** Plain text of a Plotly title: tags dropped, entities decoded with {@link unescapeHtml}. */
 export function plotlyTextToPlain(text: string): string {
@@ -144,13 +135,27 @@ export function plotlyLibraryBundle(options: { build?: PlotlyBuild } = {}): Mime
   };
 }
 
-/** A pandas-like HTML table of a frame's first rows, with a text/plain shape line. */
-export function tableBundle(frame: Frame, options: FrameTableOptions = {}): MimeBundle {
-  const rows = Math.min(options.rows ?? 5, frame.nRows);
+/**
+ * A table's display bundle. A frame: a pandas-like HTML table of its first rows, with a text/plain
+ * shape line. An arquero table (a query result): its first page of rows with the row and column
+ * counts, sortable and paged in the browser (data-table.ts).
+ */
+export function tableBundle(table: Frame, options?: FrameTableOptions): MimeBundle;
+export function tableBundle(table: ColumnTable, options?: DataTableOptions): MimeBundle;
+export function tableBundle(
+  table: Frame | ColumnTable,
+  options: FrameTableOptions | DataTableOptions = {},
+): MimeBundle {
+  if (isColumnTable(table)) {
+    const html = dataTableHtml(table, options as DataTableOptions);
+    return { data: { 'text/html': html, 'text/plain': dataTablePlain(table) }, metadata: {} };
+  }
+  const frameOptions = options as FrameTableOptions;
+  const rows = Math.min(frameOptions.rows ?? 5, table.nRows);
   return {
     data: {
-      'text/html': frameTableHtml(frame, options),
-      'text/plain': `${rows} rows × ${frame.nCols} columns (frame of ${frame.nRows} rows)`,
+      'text/html': frameTableHtml(table, frameOptions),
+      'text/plain': `${rows} rows × ${table.nCols} columns (frame of ${table.nRows} rows)`,
     },
     metadata: {},
   };
@@ -225,9 +230,21 @@ export function showFigure(fig: PlotlyFigure, options: FigureBundleOptions = {})
   return show(figureBundle(fig, options));
 }
 
-/** Shows a pandas-like table of a frame's first rows. */
-export function showTable(frame: Frame, options: FrameTableOptions = {}): Promise<void> {
-  return show(tableBundle(frame, options));
+/**
+ * Shows a table: a frame's first rows (like pandas `head()`), or an arquero table, such as a query
+ * on the evaluation's tables, paged and sortable: `await showTable(tables.reasons.filter((d) => d.role === 'dst'))`.
+ */
+export function showTable(table: Frame, options?: FrameTableOptions): Promise<void>;
+export function showTable(table: ColumnTable, options?: DataTableOptions): Promise<void>;
+export function showTable(
+  table: Frame | ColumnTable,
+  options: FrameTableOptions | DataTableOptions = {},
+): Promise<void> {
+  return show(
+    isColumnTable(table)
+      ? tableBundle(table, options as DataTableOptions)
+      : tableBundle(table, options as FrameTableOptions),
+  );
 }
 
 /** Shows markdown (escape file strings with `escapeMarkdown`). */
