@@ -24,7 +24,7 @@ interface Cell {
 }
 
 /** Tags the report's timings group cells by (see bench/report.ts). */
-type Phase = 'setup' | 'load' | 'full' | 'figures' | 'findings' | 'summary';
+type Phase = 'setup' | 'load' | 'full' | 'figures' | 'findings' | 'questions' | 'summary';
 
 function lines(text: string): string[] {
   const all = text.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
@@ -144,8 +144,8 @@ import {
   resolveParams, describeParams, loadRuns, pickReference, readFullDataset, describeFull, assess, readBaseline,
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
   escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, campaignsFigure, triageLineMarkdown,
-  profileTargets, progressPrinter, uniqueLabelsMarkdown, triageTableHtml, campaignsMarkdown, changesOutputs, profileOutputs,
-  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES,
+  profileTargets, progressPrinter, uniqueLabelsMarkdown, campaignsMarkdown, changesOutputs, profileOutputs,
+  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES, evaluationTables, triageTable, arquero, toDanfo,
 } from '../dist/lib/index';
 
 const params = resolveParams({
@@ -301,10 +301,11 @@ IPs reach themselves (the line below).
 
 Families equal on every row (the ten \`count_*\`, which all count packets) are one reason, *packets*.
 Each reason says its kind (vs normal, vs own history) and its span of windows; an IP with no reason
-above the line says *nothing in these families sets it apart from normal IPs*. The table shows the
-${TRIAGE_ROWS} highest scores; \`summary.json\` (\`anomalies\`, every run's flagged IPs) and
-\`anomalies.csv\`, which \`npm run report\` writes beside the page, list them all (README: *Why an IP
-was flagged*).
+above the line says *nothing in these families sets it apart from normal IPs*. The table lists every
+flagged IP by score, ${TRIAGE_ROWS} a page (click a header to sort); \`summary.json\` (\`anomalies\`, every
+run's flagged IPs) and \`anomalies.csv\`, which \`npm run report\` writes beside the page, hold the same
+rows with five reasons (README: *Why an IP was flagged*), and so does \`tables.anomalies\`, to query in
+a cell (see *Ask your own questions*).
 `,
   );
   nb.code(
@@ -312,7 +313,10 @@ was flagged*).
     'findings',
     `
 await showMarkdown(triageLineMarkdown(assessment.triage));
-await showHtml(triageTableHtml(anomalyEntries));
+// The results as arquero tables, to query in any later cell (see "Ask your own questions"): tables.anomalies
+// (the columns of anomalies.csv), tables.reasons (a row per reason), tables.campaigns, tables.families, ...
+const tables = evaluationTables(evaluationSummary, full.normalBaseline);
+await showTable(triageTable(tables.anomalies), { rows: ${TRIAGE_ROWS} });
 `,
   );
   nb.markdown(
@@ -408,6 +412,91 @@ timelines that correlate over the windows where either is active, with similar t
       nb.code(`summary-${section.feature}`, 'findings', `await seed.summary('${section.feature}');`);
     }
   }
+
+  nb.markdown(
+    'questions',
+    `
+## Ask your own questions
+
+The results above are [arquero](https://idl.uw.edu/arquero/) tables, ready for the next question:
+\`tables.anomalies\` (a row per flagged IP, the columns of \`anomalies.csv\`), \`tables.reasons\` (a row per
+reason: \`reason\` 1 to 5, \`reason_family\`, \`reason_kind\`, \`reason_score\`...), \`tables.campaigns\` (a row
+per member of a campaign), \`tables.families\` (the statistics of \`summary.json\`, a row per family × group × role),
+\`tables.overlaps\`, and with a baseline \`tables.meanChanges\`, \`tables.anomalyChanges\` and
+\`tables.verdictChanges\`. Filter, group and sort them in a new cell (\`filter\`, \`groupby\`/\`rollup\`,
+\`orderby\`; functions as \`op.includes\`, \`op.count\`...) and show the result with \`showTable\`. Which families
+moved most for destinations since the baseline?
+\`await showTable(tables.meanChanges.filter((d) => d.role === 'dst').orderby(aq.desc('move')))\`.
+`,
+  );
+  nb.code(
+    'questions-tables',
+    'questions',
+    `
+const aq = arquero(); // the arquero library (aq.desc, aq.escape, aq.from...), loaded with the tables
+const op = aq.op; // its functions for queries: op.includes, op.count, op.distinct, op.max...
+
+for (const [name, table] of Object.entries(tables))
+  console.log(\`tables.\${name}: \${table.numRows()} rows × \${table.numCols()} columns\`);
+`,
+  );
+  nb.code(
+    'questions-busybox',
+    'questions',
+    `
+// Which sources were flagged for busybox, by score?
+await showTable(
+  tables.reasons
+    .filter((d) => d.role === 'source' && op.includes(d.reason_families, 'busybox'))
+    .orderby(aq.desc('reason_score'))
+    .select('ip', 'reason_families', 'reason_kind', 'reason_score', 'reason_from', 'reason_to', 'runs'),
+);
+`,
+  );
+  nb.code(
+    'questions-families',
+    'questions',
+    `
+// Which families explain the most anomalous IPs, for each role?
+await showTable(
+  tables.reasons
+    .groupby('reason_family', 'role')
+    .rollup({ ips: op.distinct('label'), top_score: op.max('reason_score') })
+    .orderby(aq.desc('ips'), 'reason_family'),
+);
+`,
+  );
+  nb.code(
+    'questions-ratio',
+    'questions',
+    `
+// Where do anomalous destinations differ most from normal ones? (means over every window, silent ones included)
+await showTable(
+  tables.families
+    .filter((d) => d.role === 'dst')
+    .groupby('family')
+    .pivot('group', 'mean')
+    .derive({ ratio: (d) => d.anomalous / d.normal })
+    .orderby(aq.desc('ratio')),
+);
+`,
+  );
+  nb.code(
+    'questions-danfo',
+    'questions',
+    `
+// With pandas habits: danfo.js (danfojs-node takes about a second to load, so it is used only here).
+// Packets of each IP over the day (count_Length summed over its windows), described like pandas' describe().
+const packetsNote = seed.missingFamily('count_Length');
+if (packetsNote) await showMarkdown(packetsNote);
+else {
+  console.log('Normal sample: packets per IP');
+  toDanfo(sample, { family: 'count_Length' }).sum({ axis: 1 }).describe().print();
+  console.log('Anomalous IPs: packets per IP');
+  toDanfo(anomalous, { family: 'count_Length' }).sum({ axis: 1 }).describe().print();
+}
+`,
+  );
 
   nb.markdown(
     'summary-json',

@@ -1,9 +1,10 @@
 /**
  * The closest to JupyterLab this machine offers: Debian's classic Notebook server on localhost
  * with the project's kernel (JUPYTER_PATH), the evaluation notebook opened in headless Chromium,
- * Cell → Run All, and every figure draws in the page while the kernel runs, with no trust prompt
- * and no console error. The notebook runs from a temp copy beside notebooks/ (so autosave never
- * touches the committed file) on demo data generated into a temp dir. Bounded: 4 minutes.
+ * Cell → Run All, and every figure draws in the page while the kernel runs (and the query tables
+ * sort), with no trust prompt and no console error. The notebook runs from a temp copy beside
+ * notebooks/ (so autosave never touches the committed file) on demo data generated into a temp dir.
+ * Bounded: 4 minutes.
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -244,6 +245,15 @@ test('classic Notebook: Run All draws every figure, no trust prompt, no console 
   assert.deepEqual(undrawn, [], 'every figure drew');
   const svgs = await page.$$eval('div[data-anomaly-eval-figure][data-state="drawn"] .main-svg', (els) => els.length);
   assert.ok(svgs > 0, 'the figures in view hold their SVG');
+  // The query tables (the triage table, "Ask your own questions") sort on a header click here too.
+  const tableStates = await page.$$eval('[data-anomaly-eval-table]', (boxes) =>
+    boxes.map((b) => b.getAttribute('data-state')),
+  );
+  assert.ok(tableStates.length >= 4 && tableStates.every((state) => state === 'ready'), JSON.stringify(tableStates));
+  const triage = page.locator('[data-anomaly-eval-table]').first();
+  await triage.scrollIntoViewIfNeeded();
+  await triage.locator('th', { hasText: 'score' }).click();
+  assert.equal(await triage.locator('th[aria-sort="ascending"]').textContent(), 'score ▲');
   type JupyterWindow = {
     Jupyter: { notebook: { trusted: boolean; toJSON(): unknown; save_notebook(): Promise<unknown>; dirty: boolean } };
   };

@@ -271,7 +271,9 @@ describe('the other cells', () => {
     ]);
     const html = triageTableHtml(entries);
     assert.ok(html.includes('&lt;b&gt;x&lt;/b&gt;') && !html.includes('<b>x'), html);
-    assert.equal((html.match(/<tr>/g) ?? []).length, 2, 'a row per anomalous IP (the header row is styled)');
+    const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? '';
+    assert.equal((body.match(/<tr>/g) ?? []).length, 2, 'a row per anomalous IP');
+    assert.ok(html.includes('rows 1–2 of 2</span> · 2 rows × 8 columns'), 'its counts');
   });
 
   test('campaignsMarkdown: one escaped line per campaign, then the IPs in none', () => {

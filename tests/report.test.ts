@@ -65,6 +65,21 @@ function report(args: string[]): RunResult {
 
 type ExecutedCell = NotebookJson['cells'][number] & { readonly execution_count?: number | null };
 
+/** The text/html of a cell's outputs, joined. */
+function htmlOf(cell: ExecutedCell): string {
+  return (cell.outputs ?? [])
+    .map((o) => (o as { data?: Record<string, unknown> }).data?.['text/html'])
+    .map((html) => (Array.isArray(html) ? html.join('') : String(html ?? '')))
+    .join('');
+}
+
+/** The rows a query table embeds for its page script (lib/notebook/data-table.ts). */
+function embeddedRows(html: string): { total: number; text: string[][] } {
+  const json = /<script type="application\/json" data-table-rows>([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(json, 'a query table');
+  return JSON.parse(json[1]) as { total: number; text: string[][] };
+}
+
 function readNotebook(file: string): { cells: ExecutedCell[] } {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: ExecutedCell[] };
 }
@@ -139,18 +154,48 @@ describe('report on generated demo data', {
     csv.slice(1).forEach((line, i) => assert.ok(line.startsWith(`${i + 1},${summary.anomalies[i].label},`), line));
     const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
     const cell = (id: string) => nb.cells.find((c) => (c as { id?: string }).id === id)!;
-    const triage = JSON.stringify(cell('triage').outputs);
-    assert.equal(
-      (triage.match(/<tr>/g) ?? []).length,
-      Math.min(25, summary.anomalies.length),
-      'the top 25 (the header row has a style)',
-    );
+    const triage = htmlOf(cell('triage'));
+    const firstPage = /<tbody>([\s\S]*?)<\/tbody>/.exec(triage)?.[1] ?? '';
+    assert.equal((firstPage.match(/<tr>/g) ?? []).length, Math.min(25, summary.anomalies.length), 'a page of 25');
+    assert.ok(triage.includes(`of ${summary.anomalies.length}</span>`), 'the page says how many there are');
     assert.ok(triage.includes(summary.anomalies[0].label.replace(/(source|dst)$/, '')), 'the top IP is in the table');
     assert.ok(JSON.stringify(cell('campaigns').outputs).includes('application/vnd.plotly.v1+json'));
     assert.ok(JSON.stringify(cell('profiles').outputs).includes('only'), 'a profile of an IP unique to one run');
     const html = fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8');
     for (const heading of ['Why these IPs', 'Campaigns: IPs that deviate alike', 'Profiles: the special cases'])
       assert.ok(html.includes(heading), heading);
+  });
+
+  test('"Ask your own questions": each query returns the rows summary.json gives; danfo describes the sample', () => {
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as SummaryJson & {
+      anomalies: { label: string; role: string; reasons: { family: string; score: number }[] }[];
+    };
+    const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
+    const cell = (id: string) => nb.cells.find((c) => (c as { id?: string }).id === id)!;
+    // Which sources were flagged for busybox, by score? Counted here from summary.json.
+    const busybox = summary.anomalies
+      .filter((a) => a.role === 'source')
+      .flatMap((a) =>
+        a.reasons.filter((r) => r.family.includes('busybox')).map((r) => ({ ip: a.label, score: r.score })),
+      )
+      .sort((a, b) => b.score - a.score);
+    assert.ok(busybox.length > 0, 'the demo has sources flagged for busybox');
+    const rows = embeddedRows(htmlOf(cell('questions-busybox')));
+    assert.equal(rows.total, busybox.length);
+    assert.equal(`${rows.text[0][0]}source`, busybox[0].ip, 'the highest score first');
+    // Which families explain the most IPs, per role: one row per (family, role) among the reasons.
+    const pairs = new Set(summary.anomalies.flatMap((a) => a.reasons.map((r) => `${r.family} ${a.role}`)));
+    assert.equal(embeddedRows(htmlOf(cell('questions-families'))).total, pairs.size);
+    // Anomalous vs normal destinations: one row per family.
+    assert.equal(embeddedRows(htmlOf(cell('questions-ratio'))).total, Object.keys(summary.families).length);
+    // danfo's describe() counts the normal sample's IPs, then the anomalous IPs.
+    const printed = (cell('questions-danfo').outputs ?? [])
+      .map((o) => (o as { text?: unknown }).text)
+      .map((text) => (Array.isArray(text) ? text.join('') : String(text ?? '')))
+      .join('');
+    const counts = [...printed.matchAll(/count\s*│\s*(\d+)/g)].map((m) => Number(m[1]));
+    const reference = summary.runs.find((r) => r.name === summary.reference)!;
+    assert.deepEqual(counts, [summary.sample.size, reference.rows]);
   });
 
   test('the shared outputs name the final summary.json, never a temp file', () => {
@@ -221,6 +266,11 @@ describe('report on generated demo data', {
         (els) => els.length,
       );
       assert.ok(svgs > 0, 'the figures in view hold their SVG');
+      // The query tables (triage, "Ask your own questions") sort and page.
+      const tables = await page.page.$$eval('[data-anomaly-eval-table]', (boxes) =>
+        boxes.map((b) => b.getAttribute('data-state')),
+      );
+      assert.ok(tables.length >= 4 && tables.every((state) => state === 'ready'), JSON.stringify(tables));
       assert.deepEqual(page.blocked, [], 'no network request');
       assert.deepEqual(page.errors, [], 'no console error');
     } finally {

@@ -5,7 +5,6 @@
  * edge that hands them to the kernel, and `writeSummaryFile` the one that writes a file.
  */
 import type { AnomalyJson } from '../triage/anomalies';
-import { triageRows } from '../triage/anomalies';
 import type { Campaigns } from '../triage/campaigns';
 import { NO_BASELINE_MARKDOWN, anyMove, changesHtml } from './changes-view';
 import { findingsHtml } from './findings-view';
@@ -30,7 +29,9 @@ import { levelsFigure } from '../figures/levels';
 import { profileFigure } from '../figures/profile';
 import { figurePicker } from '../figures/picker';
 import type { Frame } from '../table/frame';
-import { escapeMarkdown, simpleTableHtml } from '../html';
+import { escapeMarkdown } from '../html';
+import { dataTableHtml } from './data-table';
+import { anomaliesTable, triageTable } from './tables';
 import { type FullEvaluation, evaluateFull } from '../evaluation/full';
 import type { Progress } from '../reader/read-options';
 import { readTable } from '../reader/read-table';
@@ -164,23 +165,12 @@ export function uniqueLabelsMarkdown(
 }
 
 /**
- * The triage table (HTML): the `top` flagged IPs by score, with their runs and first three reasons,
- * each with its kind (vs normal, vs own history) and its span of windows.
+ * The triage table (HTML): the flagged IPs by score with their runs and first three reasons, each
+ * with its kind and span (`triageTable` of the anomalies table: the rows of anomalies.csv), `top` a
+ * page, sortable and paged.
  */
 export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_ROWS): string {
-  return simpleTableHtml(
-    ['#', 'IP', 'role', 'runs that flagged it', 'score', 'reason 1', 'reason 2', 'reason 3'],
-    triageRows(anomalies, top).map((t) => [
-      t.rank,
-      t.label.slice(0, t.label.length - t.role.length),
-      t.role,
-      t.runs,
-      t.score,
-      t.reasons[0] ?? '',
-      t.reasons[1] ?? '',
-      t.reasons[2] ?? '',
-    ]),
-  );
+  return dataTableHtml(triageTable(anomaliesTable(anomalies)), { rows: top });
 }
 
 /** The triage's line in words: what normal IPs reach, and how many flagged IPs have a reason above it. */
