@@ -179,12 +179,12 @@ export type { DataTableOptions } from './notebook/data-table';
 
 // The results as arquero tables, to question in a notebook cell and show with showTable (lib/notebook/tables.ts).
 export {
-  anomaliesTable,
   arquero,
   campaignsTable,
   changesTables,
   evaluationTables,
   familyStatsTable,
+  flaggedIpsTable,
   overlapsTable,
   reasonsTable,
   triageTable,

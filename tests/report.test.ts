@@ -74,10 +74,10 @@ function htmlOf(cell: ExecutedCell): string {
 }
 
 /** The rows a query table embeds for its page script (lib/notebook/data-table.ts). */
-function embeddedRows(html: string): { total: number; text: string[][] } {
+function embeddedRows(html: string): { total: number; text: string[][]; keys: (unknown[] | null)[] } {
   const json = /<script type="application\/json" data-table-rows>([\s\S]*?)<\/script>/.exec(html);
   assert.ok(json, 'a query table');
-  return JSON.parse(json[1]) as { total: number; text: string[][] };
+  return JSON.parse(json[1]) as { total: number; text: string[][]; keys: (unknown[] | null)[] };
 }
 
 function readNotebook(file: string): { cells: ExecutedCell[] } {
@@ -168,7 +168,7 @@ describe('report on generated demo data', {
 
   test('"Ask your own questions": each query returns the rows summary.json gives; danfo describes the sample', () => {
     const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')) as SummaryJson & {
-      anomalies: { label: string; role: string; reasons: { family: string; score: number }[] }[];
+      anomalies: { label: string; role: string; reasons: { family: string; families?: string[]; score: number }[] }[];
     };
     const nb = readNotebook(path.join(out, 'evaluation_5T.ipynb'));
     const cell = (id: string) => nb.cells.find((c) => (c as { id?: string }).id === id)!;
@@ -176,13 +176,16 @@ describe('report on generated demo data', {
     const busybox = summary.anomalies
       .filter((a) => a.role === 'source')
       .flatMap((a) =>
-        a.reasons.filter((r) => r.family.includes('busybox')).map((r) => ({ ip: a.label, score: r.score })),
+        a.reasons
+          .filter((r) => (r.families ?? [r.family]).some((f) => f.includes('busybox')))
+          .map((r) => ({ ip: a.label, score: r.score })),
       )
       .sort((a, b) => b.score - a.score);
     assert.ok(busybox.length > 0, 'the demo has sources flagged for busybox');
     const rows = embeddedRows(htmlOf(cell('questions-busybox')));
     assert.equal(rows.total, busybox.length);
-    assert.equal(`${rows.text[0][0]}source`, busybox[0].ip, 'the highest score first');
+    assert.equal(rows.keys[3]?.[0], busybox[0].score, 'the highest score first');
+    assert.ok(busybox.some((b) => b.ip === `${rows.text[0][0]}source` && b.score === busybox[0].score));
     // Which families explain the most IPs, per role: one row per (family, role) among the reasons.
     const pairs = new Set(summary.anomalies.flatMap((a) => a.reasons.map((r) => `${r.family} ${a.role}`)));
     assert.equal(embeddedRows(htmlOf(cell('questions-families'))).total, pairs.size);

@@ -31,7 +31,7 @@ import { figurePicker } from '../figures/picker';
 import type { Frame } from '../table/frame';
 import { escapeMarkdown } from '../html';
 import { dataTableHtml } from './data-table';
-import { anomaliesTable, triageTable } from './tables';
+import { flaggedIpsTable, triageTable } from './tables';
 import { type FullEvaluation, evaluateFull } from '../evaluation/full';
 import type { Progress } from '../reader/read-options';
 import { readTable } from '../reader/read-table';
@@ -170,7 +170,8 @@ export function uniqueLabelsMarkdown(
  * page, sortable and paged.
  */
 export function triageTableHtml(anomalies: readonly AnomalyJson[], top = TRIAGE_ROWS): string {
-  return dataTableHtml(triageTable(anomaliesTable(anomalies)), { rows: top });
+  // The triage view shows no window length: the table's reason windows need none here.
+  return dataTableHtml(triageTable(flaggedIpsTable(anomalies, '')), { rows: top });
 }
 
 /** The triage's line in words: what normal IPs reach, and how many flagged IPs have a reason above it. */

@@ -1,22 +1,23 @@
 /**
  * The evaluation's results as arquero tables, for a reader to question in the next notebook cell
- * (`tables.reasons.filter(...)`): the anomalies (one row per IP, the columns of anomalies.csv), their
+ * (`tables.reasons.filter(...)`): the flagged IPs (one row per IP, the columns of anomalies.csv), their
  * reasons (one row per reason), the campaigns' members, the per-family statistics (family × group ×
  * role), the overlaps between runs, and what changed since a baseline. The notebook's tables are
  * drawn from these, so what a reader sees and what a query returns are the same rows. Pure: from
  * summary.json's objects to tables; arquero is loaded on the first call.
  */
 import type { ColumnTable } from 'arquero';
-import { type AnomalyJson, describeReason } from '../triage/anomalies';
 import {
+  ANOMALY_COLUMNS,
   type AnomalyCell,
-  anomalyColumns,
-  anomalyRows,
-  ipOf,
-  reasonColumnNames,
-  reasonRows,
-} from '../triage/anomaly-columns';
-import type { Campaigns } from '../triage/campaigns';
+  type AnomalyJson,
+  REASON_COLUMNS,
+  UNEXPLAINED,
+  anomaliesCsvHeader,
+  anomaliesTable as anomalyCells,
+  describeReason,
+} from '../triage/anomalies';
+import type { CampaignJson } from '../triage/campaigns';
 import { largestMoves } from '../summary/changes';
 import type { Changes, Summary } from '../summary/schema';
 import { type JsonNumber, ROLES, roleOf } from '../types';
@@ -43,42 +44,59 @@ function numberOf(x: JsonNumber): number | null {
   return x === 'Infinity' ? Infinity : x === '-Infinity' ? -Infinity : x;
 }
 
-/**
- * One row per anomalous IP, by descending score (the order of `anomalies`): exactly the columns and
- * cells of anomalies.csv (`rank`, `label`, `ip`, `role`, `runs` space-separated, `score`, then
- * `reason1_family` ... `reason5_to`), empty reasons as null.
- */
-export function anomaliesTable(anomalies: readonly AnomalyJson[]): ColumnTable {
-  return fromRows(
-    anomalyColumns().map((c) => c.name),
-    anomalyRows(anomalies),
-  );
+/** An IP's label without its role suffix. */
+function ipOf(label: string, role: string | null): string {
+  return role && label.endsWith(role) ? label.slice(0, label.length - role.length) : label;
 }
 
 /**
- * One row per reason of each anomalous IP: the IP's fields as in {@link anomaliesTable}, `reason`
- * (1 = its main reason), then `reason_family`, `reason_direction`, `reason_score`, `reason_from`,
- * `reason_to`. The form to filter, group and count by family.
+ * One row per flagged IP, by descending score (the order of `anomalies`): exactly the columns and
+ * cells of anomalies.csv (ANOMALY_COLUMNS: `rank`, `label`, `ip`, `role`, `runs` space-separated,
+ * `score`, `explained`; then REASON_COLUMNS for each of five reasons: `reason1_family` ...
+ * `reason5_window`), empty reasons as null. `windowLength` is the reference run's (`5T`), as in the file.
  */
-export function reasonsTable(anomalies: readonly AnomalyJson[]): ColumnTable {
-  return fromRows(reasonColumnNames(), reasonRows(anomalies));
+export function flaggedIpsTable(anomalies: readonly AnomalyJson[], windowLength: string): ColumnTable {
+  return fromRows(anomaliesCsvHeader(), anomalyCells(anomalies, windowLength));
 }
 
 /**
- * One row per member of a campaign, in the heatmap's order: `campaign` (A, B, ...), `label`, `ip`,
- * `role`, `size` (members of the campaign), `defining` (the families that set it apart, e.g.
- * `high count_Length, low avg_Port1_last_1`) and `title` (the campaign's line in the notebook).
+ * One row per reason of each flagged IP: the IP's columns as in {@link flaggedIpsTable}, `reason`
+ * (1 = its main reason), then REASON_COLUMNS as `reason_family`, `reason_families`, `reason_kind`,
+ * `reason_direction`, `reason_score`, `reason_from`, `reason_to`, `reason_window`. The form to
+ * filter, group and count by family. IPs with no reason have no row here.
  */
-export function campaignsTable(campaigns: Campaigns): ColumnTable {
-  const { labels, roles } = campaigns.matrix;
-  const rows = campaigns.groups.flatMap((group) => {
-    const defining = group.defining.map((d) => `${d.direction} ${d.family}`).join(', ');
-    return group.rows.map((r) => {
-      const member = { label: labels[r], role: roles[r] };
-      return [group.name, member.label, ipOf(member), member.role, group.size, defining, group.title];
-    });
+export function reasonsTable(anomalies: readonly AnomalyJson[], windowLength: string): ColumnTable {
+  const names = [...ANOMALY_COLUMNS.map((c) => c.name), 'reason', ...REASON_COLUMNS.map((c) => `reason_${c.field}`)];
+  const rows = anomalies.flatMap((a, i) => {
+    const own: AnomalyCell[] = ANOMALY_COLUMNS.map((c) => c.cell(a, i + 1));
+    return a.reasons.map((r, k) => [...own, k + 1, ...REASON_COLUMNS.map((c) => c.cell(r, windowLength))]);
   });
-  return fromRows(['campaign', 'label', 'ip', 'role', 'size', 'defining', 'title'], rows);
+  return fromRows(names, rows);
+}
+
+/**
+ * summary.json's `campaigns` as rows, one per member: `campaign` (its id), `name` (what sets it
+ * apart), `label`, `ip`, `role`, `size` (members), `families` (space-separated), `from`, `to` (the
+ * windows most members share; null when none). IPs in no campaign have no row.
+ */
+export function campaignsTable(campaigns: readonly CampaignJson[]): ColumnTable {
+  const rows = campaigns.flatMap((c) =>
+    c.members.map((label) => {
+      const role = roleOf(label) ?? null;
+      return [
+        c.id,
+        c.name,
+        label,
+        ipOf(label, role),
+        role,
+        c.members.length,
+        c.families.join(' '),
+        c.windows?.from ?? null,
+        c.windows?.to ?? null,
+      ];
+    }),
+  );
+  return fromRows(['campaign', 'name', 'label', 'ip', 'role', 'size', 'families', 'from', 'to'], rows);
 }
 
 /**
@@ -133,8 +151,8 @@ export function changesTables(changes: Changes | undefined): {
     ),
   );
   const labelRow = (label: string, change: string): AnomalyCell[] => {
-    const role = roleOf(label);
-    return [label, role ? ipOf({ label, role }) : label, role ?? null, change];
+    const role = roleOf(label) ?? null;
+    return [label, ipOf(label, role), role, change];
   };
   const anomalies = [
     ...(changes?.anomalies.added ?? []).map((label) => labelRow(label, 'added')),
@@ -151,9 +169,10 @@ export function changesTables(changes: Changes | undefined): {
 }
 
 /**
- * The triage view of {@link anomaliesTable}: `rank`, `ip`, `role`, `runs`, `score`, then the first
- * `reasons` reasons in a few words each (`reason1`: `count_Length high 41.2 (14:05–15:30)`), read
- * from the table's own reason columns: what the notebook's triage table shows.
+ * The triage view of {@link flaggedIpsTable}: `rank`, `ip`, `role`, `runs`, `score`, then the first
+ * `reasons` reasons in a few words each (`reason1`: `avg_Length high vs normal 7.3 (14:05–15:30)`),
+ * read from the table's own reason columns; an IP with no reason above the line says so in
+ * `reason1`. What the notebook's triage table shows.
  */
 export function triageTable(anomalies: ColumnTable, reasons = 3): ColumnTable {
   const aq = arquero();
@@ -161,15 +180,16 @@ export function triageTable(anomalies: ColumnTable, reasons = 3): ColumnTable {
     const field = (d: Record<string, unknown>, name: string) => d[`reason${i + 1}_${name}`];
     const describe = (d: Record<string, unknown>): string => {
       const family = field(d, 'family');
-      if (typeof family !== 'string') return '';
-      const from = field(d, 'from');
-      const to = field(d, 'to');
+      if (typeof family !== 'string') return i === 0 && d.explained === false ? UNEXPLAINED : '';
+      const families = field(d, 'families');
       const score = field(d, 'score') as number | null;
       return describeReason({
         family,
+        ...(typeof families === 'string' && families.includes(' ') ? { families: families.split(' ') } : {}),
+        kind: field(d, 'kind') as 'vs-normal' | 'vs-own-history',
         direction: field(d, 'direction') as 'high' | 'low',
         score: score === null ? null : Number.isFinite(score) ? score : score > 0 ? 'Infinity' : '-Infinity',
-        windows: typeof from === 'string' && typeof to === 'string' ? { from, to } : null,
+        windows: { from: String(field(d, 'from')), to: String(field(d, 'to')) },
       });
     };
     return [`reason${i + 1}`, aq.escape(describe)] as const;
@@ -181,10 +201,12 @@ export function triageTable(anomalies: ColumnTable, reasons = 3): ColumnTable {
 
 /** The evaluation's tables, by the names the notebook gives them. */
 export interface EvaluationTables {
-  /** {@link anomaliesTable}. */
+  /** {@link flaggedIpsTable}: a row per flagged IP, the columns of anomalies.csv. */
   readonly anomalies: ColumnTable;
-  /** {@link reasonsTable}. */
+  /** {@link reasonsTable}: a row per reason. */
   readonly reasons: ColumnTable;
+  /** {@link campaignsTable}: a row per member of a campaign (empty before summary.json version 3). */
+  readonly campaigns: ColumnTable;
   /** {@link familyStatsTable}. */
   readonly families: ColumnTable;
   /** {@link overlapsTable}. */
@@ -197,15 +219,20 @@ export interface EvaluationTables {
   readonly verdictChanges: ColumnTable;
 }
 
-/** Every table of {@link EvaluationTables} from one summary.json object. */
+/**
+ * Every table of {@link EvaluationTables} from one summary.json object; the reasons' window length
+ * is the reference run's, as anomalies.csv has it.
+ */
 export function evaluationTables(
-  summary: Pick<Summary, 'anomalies' | 'families' | 'overlaps' | 'changes'>,
+  summary: Pick<Summary, 'anomalies' | 'campaigns' | 'families' | 'overlaps' | 'changes' | 'runs' | 'reference'>,
 ): EvaluationTables {
   const anomalies = summary.anomalies ?? [];
+  const windowLength = summary.runs.find((run) => run.name === summary.reference)?.freq ?? '';
   const changes = changesTables(summary.changes);
   return {
-    anomalies: anomaliesTable(anomalies),
-    reasons: reasonsTable(anomalies),
+    anomalies: flaggedIpsTable(anomalies, windowLength),
+    reasons: reasonsTable(anomalies, windowLength),
+    campaigns: campaignsTable(summary.campaigns ?? []),
     families: familyStatsTable(summary),
     overlaps: overlapsTable(summary.overlaps),
     meanChanges: changes.means,
