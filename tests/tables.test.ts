@@ -371,7 +371,7 @@ test('campaigns: a row per member of each campaign of summary.json', () => {
 test('triage view: rank, ip, role, runs, score and three reasons in words, read from the table', () => {
   const tables = evaluationTables(summary);
   const triage = triageTable(tables.anomalies);
-  assert.deepEqual(triage.columnNames(), ['rank', 'ip', 'role', 'runs', 'score', 'reason1', 'reason2', 'reason3']);
+  assert.deepEqual(triage.columnNames(), ['rank', 'ip', 'role', 'runs', 'score', 'reason 1', 'reason 2', 'reason 3']);
   const entries = summary.anomalies ?? [];
   assert.deepEqual(
     triage.objects(),
@@ -383,7 +383,7 @@ test('triage view: rank, ip, role, runs, score and three reasons in words, read 
       score: score3(a.score),
       ...Object.fromEntries(
         [0, 1, 2].map((k) => [
-          `reason${k + 1}`,
+          `reason ${k + 1}`,
           a.reasons[k] ? describeReason(a.reasons[k]) : k === 0 && !a.explained ? UNEXPLAINED : '',
         ]),
       ),

@@ -170,7 +170,7 @@ export function changesTables(changes: Changes | undefined): {
 
 /**
  * The triage view of {@link flaggedIpsTable}: `rank`, `ip`, `role`, `runs`, `score`, then the first
- * `reasons` reasons in a few words each (`reason1`: `avg_Length high vs normal 7.3 (14:05–15:30)`),
+ * `reasons` reasons in a few words each (`reason 1`: `avg_Length high vs normal 7.3 (14:05–15:30)`),
  * read from the table's own reason columns; an IP with no reason above the line says so in
  * `reason1`. What the notebook's triage table shows.
  */
@@ -192,7 +192,7 @@ export function triageTable(anomalies: ColumnTable, reasons = 3): ColumnTable {
         windows: { from: String(field(d, 'from')), to: String(field(d, 'to')) },
       });
     };
-    return [`reason${i + 1}`, aq.escape(describe)] as const;
+    return [`reason ${i + 1}`, aq.escape(describe)] as const;
   });
   return anomalies
     .derive(Object.fromEntries(described))
