@@ -315,7 +315,7 @@ a cell (see *Ask your own questions*).
 await showMarkdown(triageLineMarkdown(assessment.triage));
 // The results as arquero tables, to query in any later cell (see "Ask your own questions"): tables.anomalies
 // (the columns of anomalies.csv), tables.reasons (a row per reason), tables.campaigns, tables.families, ...
-const tables = evaluationTables(evaluationSummary, full.normalBaseline);
+const tables = evaluationTables(evaluationSummary);
 await showTable(triageTable(tables.anomalies), { rows: ${TRIAGE_ROWS} });
 `,
   );

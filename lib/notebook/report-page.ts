@@ -6,8 +6,7 @@
  * built here, once, so the page does no heavy work when it loads.
  */
 import { gunzipSync } from 'node:zlib';
-import { unescapeHtml } from '../html';
-import { jsonForScript } from './display';
+import { jsonForScript, unescapeHtml } from '../html';
 import { scriptSafe } from './plotly-bundle';
 import { type FollowData, type FollowFigure, type FollowIpEntry, followIp } from './browser/follow-ip';
 import { figureHighlighter } from './browser/highlight-ip';

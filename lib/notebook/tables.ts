@@ -18,9 +18,9 @@ import {
   describeReason,
 } from '../triage/anomalies';
 import type { CampaignJson } from '../triage/campaigns';
-import { largestMoves } from '../summary/changes';
+import { type MoveSpread, largestMoves } from '../summary/changes';
 import type { Changes, Summary } from '../summary/schema';
-import { type JsonNumber, ROLES, roleOf } from '../types';
+import { type JsonNumber, ROLES, type Role, roleOf } from '../types';
 
 /** The arquero library's module. */
 export type Arquero = typeof import('arquero');
@@ -127,18 +127,22 @@ export function overlapsTable(overlaps: Summary['overlaps']): ColumnTable {
 /**
  * What changed since the baseline, as three tables (empty, with their columns, without a baseline):
  * `means`: family × group × role with `meanFrom`, `meanTo` and `move` (how far the mean moved, as
- * the changes figure ranks it: |ln(to ÷ from)|, Infinity from or to 0; 0 unchanged; null when either
- * is missing or infinite); `anomalies`: `label`, `ip`,
- * `role`, `change` (added, removed); `findings`: `id`, `from`, `to` (verdicts; null on one side only).
+ * the changes figure ranks it, largestMoves: with `spread`, in the family's spreads on the slog
+ * scale; without, |ln(to ÷ from)|; 0 unchanged; null when either is missing or infinite);
+ * `anomalies`: `label`, `ip`, `role`, `change` (added, removed); `findings`: `id`, `from`, `to`
+ * (verdicts; null on one side only).
  */
-export function changesTables(changes: Changes | undefined): {
+export function changesTables(
+  changes: Changes | undefined,
+  spread?: MoveSpread,
+): {
   means: ColumnTable;
   anomalies: ColumnTable;
   findings: ColumnTable;
 } {
   // How far each mean moved, as the changes figure measures it (largestMoves: every move, none left out).
   const moved = new Map(
-    (changes ? largestMoves(changes, Infinity) : []).map((m) => [`${m.family} ${m.group} ${m.role}`, m.size]),
+    (changes ? largestMoves(changes, Infinity, spread) : []).map((m) => [`${m.family} ${m.group} ${m.role}`, m.size]),
   );
   const means = Object.entries(changes?.families ?? {}).flatMap(([family, groups]) =>
     (['anomalous', 'normal'] as const).flatMap((group) =>
@@ -221,14 +225,18 @@ export interface EvaluationTables {
 
 /**
  * Every table of {@link EvaluationTables} from one summary.json object; the reasons' window length
- * is the reference run's, as anomalies.csv has it.
+ * is the reference run's, as anomalies.csv has it. With the normal baseline (`full.normalBaseline`
+ * in the notebook, as `changesOutputs` takes it), the means' moves are measured in each family's
+ * spread, as the changes figure measures them.
  */
 export function evaluationTables(
   summary: Pick<Summary, 'anomalies' | 'campaigns' | 'families' | 'overlaps' | 'changes' | 'runs' | 'reference'>,
+  normal?: { readonly floor: ReadonlyMap<string, Readonly<Record<Role, number>>> },
 ): EvaluationTables {
   const anomalies = summary.anomalies ?? [];
   const windowLength = summary.runs.find((run) => run.name === summary.reference)?.freq ?? '';
-  const changes = changesTables(summary.changes);
+  const spread = normal ? (family: string, role: Role) => normal.floor.get(family)?.[role] : undefined;
+  const changes = changesTables(summary.changes, spread);
   return {
     anomalies: flaggedIpsTable(anomalies, windowLength),
     reasons: reasonsTable(anomalies, windowLength),
