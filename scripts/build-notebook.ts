@@ -283,7 +283,7 @@ const context = assessment.context;
 const explanations = assessment.explanations;
 const anomalyEntries = assessment.summary.anomalies ?? [];
 const evaluationSummary = assessment.summary;
-await showOutputs(changesOutputs(evaluationSummary, baseline, full.normalBaseline));
+await showOutputs(changesOutputs(evaluationSummary, baseline));
 `,
   );
   nb.markdown(
