@@ -62,6 +62,7 @@ export { buildSummary } from './summary/summary';
 export type { FullFacts, Summary } from './summary/schema';
 export { shownPath, writeFileAtomic } from './files';
 export { provenanceMarkdown } from './evaluation/provenance';
+export { familySpreads } from './evaluation/spreads';
 
 // Runs compared: common anomalies and the IPs only one run flagged.
 export {

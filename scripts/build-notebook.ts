@@ -145,7 +145,7 @@ import {
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
   escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, campaignsFigure, triageLineMarkdown,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, campaignsMarkdown, changesOutputs, profileOutputs,
-  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES, evaluationTables, triageTable, arquero, toDanfo,
+  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES, evaluationTables, familySpreads, triageTable, arquero, toDanfo,
 } from '../dist/lib/index';
 
 const params = resolveParams({
@@ -283,7 +283,8 @@ const context = assessment.context;
 const explanations = assessment.explanations;
 const anomalyEntries = assessment.summary.anomalies ?? [];
 const evaluationSummary = assessment.summary;
-await showOutputs(changesOutputs(evaluationSummary, baseline));
+const moveSpreads = familySpreads(full.normalBaseline); // the unit the means' moves are ranked in
+await showOutputs(changesOutputs(evaluationSummary, baseline, moveSpreads));
 `,
   );
   nb.markdown(
@@ -315,7 +316,7 @@ a cell (see *Ask your own questions*).
 await showMarkdown(triageLineMarkdown(assessment.triage));
 // The results as arquero tables, to query in any later cell (see "Ask your own questions"): tables.anomalies
 // (the columns of anomalies.csv), tables.reasons (a row per reason), tables.campaigns, tables.families, ...
-const tables = evaluationTables(evaluationSummary);
+const tables = evaluationTables(evaluationSummary, moveSpreads);
 await showTable(triageTable(tables.anomalies), { rows: ${TRIAGE_ROWS} });
 `,
   );
