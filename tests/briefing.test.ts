@@ -43,13 +43,14 @@ function figuresNaming(html: string, label: string): Map<string, boolean> {
   const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
   for (const m of html.matchAll(re)) {
     const spec = JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')) as {
+      // a density's max line names the loudest IP of each window, which the panel does not draw as such
       data: { name?: string; text?: unknown; customdata?: unknown }[];
     };
     const wanted = escaped(label);
     const names = spec.data.some(
       (t) =>
         t.name === wanted ||
-        (Array.isArray(t.text) && t.text.includes(wanted)) ||
+        (Array.isArray(t.text) && t.name !== 'max' && t.text.includes(wanted)) ||
         (Array.isArray(t.customdata) && t.customdata.some((row) => Array.isArray(row) && row[0] === wanted)),
     );
     out.set(m[1], (out.get(m[1]) ?? false) || names);
@@ -295,7 +296,9 @@ describe('the report page: first screen and following one IP', {
   });
 
   test('typed into the search box or opened by #ip=, an IP is highlighted in every figure that holds it and no other', async () => {
-    const label = [...summary.anomalies].sort((a, b) => b.score - a.score)[0].label;
+    // The IP drawn in the most figures (panels above the adaptive default draw most IPs as a density).
+    const held = (candidate: string): number => [...figuresNaming(html, candidate).values()].filter(Boolean).length;
+    const label = [...summary.anomalies].sort((a, b) => held(b.label) - held(a.label) || b.score - a.score)[0].label;
     const naming = figuresNaming(html, label);
     assert.ok([...naming.values()].filter(Boolean).length >= 5, 'the IP is in several figures');
     const page = await openOffline(html, { viewport: { width: 1440, height: 900 } });

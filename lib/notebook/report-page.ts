@@ -38,7 +38,11 @@ export function pageFigureSpecs(
   return specs;
 }
 
-/** The labels a figure spec holds: per-IP trace names, per-point text of grouped lines, heatmap rows. */
+/**
+ * The labels a figure spec holds: per-IP trace names, per-point text of grouped lines, heatmap rows.
+ * A density's `max` line is not one of them: its text names the loudest IP of each window, which the
+ * panel draws only as part of the density (unless it stands out, and then it has a line of its own).
+ */
 export function specLabels(spec: { data: Record<string, unknown>[] }, known: ReadonlySet<string>): Set<string> {
   const found = new Set<string>();
   const take = (value: unknown): void => {
@@ -48,7 +52,8 @@ export function specLabels(spec: { data: Record<string, unknown>[] }, known: Rea
   };
   for (const trace of spec.data) {
     take(trace.name);
-    if (Array.isArray(trace.text) && trace.type !== 'heatmap') for (const t of trace.text) take(t);
+    if (Array.isArray(trace.text) && trace.type !== 'heatmap' && trace.name !== 'max')
+      for (const t of trace.text) take(t);
     if (trace.type === 'heatmap' && Array.isArray(trace.customdata))
       for (const row of trace.customdata) if (Array.isArray(row)) take(row[0]);
   }
