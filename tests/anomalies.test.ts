@@ -22,6 +22,7 @@ import { parseColumnKey } from '../lib/table/columns';
 import { ValueSketch } from '../lib/table/sketch';
 import { baselineOf } from '../lib/evaluation/baseline';
 import { type TypedArraySpec, decodeTypedArray } from '../lib/figures/spec';
+import { parseCsv } from './independent';
 
 const HOSTILE = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>,"\nsource';
 const T0 = Date.parse('2019-02-01T14:05:00Z');
@@ -62,35 +63,6 @@ function explanation(label: string, score: number, family = 'count_Length'): Row
     score,
     explained: true,
   };
-}
-
-/** A CSV reader for RFC 4180 text (quoted fields, doubled quotes, CRLF), independent of lib/. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
 }
 
 test('anomalies: one entry per flagged IP by descending score, with its runs, kinds, equal families and spans', () => {

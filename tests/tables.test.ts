@@ -21,6 +21,7 @@ import {
   triageTable,
 } from '../lib/index';
 import type { Baseline } from '../lib/summary/baseline-summary';
+import { parseCsv } from './independent';
 
 const TINY = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'tiny');
 const MODELS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'].map((m) =>
@@ -49,35 +50,6 @@ const reasonCells = (r: AnomalyReasonJson): unknown[] => [
   r.windows.to,
   WINDOW,
 ];
-
-/** RFC 4180 rows (CRLF line ends, quoted fields). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  return rows;
-}
 
 const span = (from: string, to: string) => ({ from: `2019-02-01T${from}:00`, to: `2019-02-01T${to}:00` });
 /** Flagged IPs with reasons of every kind: equal families, own history, an infinite score, one run only. */
