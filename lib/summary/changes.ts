@@ -6,6 +6,7 @@
 import type { Baseline } from './baseline-summary';
 import type { Changes, MeanChange, Summary } from './schema';
 import { InputError, type JsonNumber, type Role, ROLES } from '../types';
+import { slog } from '../evaluation/spreads';
 
 /** Labels sorted as Python sorts strings (by code point), as the data files are. */
 function sorted(labels: Iterable<string>): string[] {
@@ -90,11 +91,6 @@ export interface FamilyMove {
  * e.g. the reasons' floor (NormalBaseline.floor): the size of a typical deviation. Undefined when unknown.
  */
 export type MoveSpread = (family: string, role: Role) => number | undefined;
-
-/** sign(x)·ln(1 + |x|): the scale the reasons measure deviations on. */
-function slog(x: number): number {
-  return Math.sign(x) * Math.log1p(Math.abs(x));
-}
 
 /**
  * The `limit` (family, group, role) means that moved most; unchanged and unmeasurable ones left out.
