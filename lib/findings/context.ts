@@ -6,7 +6,16 @@ import { type FamilyEvidenceDetail, familyEvidence } from '../evaluation/evidenc
 import type { Frame } from '../table/frame';
 import type { LabelledRun } from '../evaluation/overlap';
 import type { FamilyStats, Group, Role } from '../types';
-import { type Reducer, activeShares, perIp } from './measures';
+import { claimFamilies } from './claims';
+import {
+  ACTIVITY_FAMILY,
+  type Reducer,
+  type TimelineSums,
+  activeShares,
+  reduceTimelines,
+  timelineSums,
+} from './measures';
+import { OVERLAP_SECTION, SEED_SECTIONS } from './seed';
 
 /** Default seed of the nulls (the evaluation's sampling seed, as in the seed notebook's 4000-row sample). */
 export const DEFAULT_NULL_SEED = 42;
@@ -44,6 +53,17 @@ export interface FindingContext extends FindingInputs {
   activity(group: Group, role: Role): Float64Array;
 }
 
+/** Every family the findings' checks read, and the one that says when an IP is active: what a sample must keep. */
+export function findingFamilies(): Set<string> {
+  const families = new Set<string>([ACTIVITY_FAMILY]);
+  for (const section of [OVERLAP_SECTION, ...SEED_SECTIONS]) {
+    for (const finding of [...section.notes.flatMap((note) => note.findings), ...section.summary]) {
+      if (finding.claim) for (const family of claimFamilies(finding.claim)) families.add(family);
+    }
+  }
+  return families;
+}
+
 /** A context whose measures are computed once. */
 export function findingContext(init: FindingInputs): FindingContext {
   const memo = new Map<string, unknown>();
@@ -54,6 +74,24 @@ export function findingContext(init: FindingInputs): FindingContext {
   const frame = (group: Group): Frame => (group === 'anomalous' ? init.anomalous : init.normalSample);
   const rows = (group: Group, role: Role): Int32Array =>
     once(`rows|${group}|${role}`, () => frame(group).rowsWithRole(role));
+  // The sums of every family the findings read, per group and role, in one pass over the rows (see
+  // timelineSums); a family no finding reads, on its own.
+  const read = findingFamilies();
+  const sums = (group: Group, role: Role, family: string): TimelineSums => {
+    const batch = once(`sums|${group}|${role}`, () => {
+      const families = frame(group)
+        .families()
+        .filter((f) => read.has(f));
+      return timelineSums(frame(group), families, rows(group, role));
+    });
+    return (
+      batch.get(family) ??
+      once(
+        `sums|${group}|${role}|${family}`,
+        () => timelineSums(frame(group), [family], rows(group, role)).get(family)!,
+      )
+    );
+  };
   return {
     ...init,
     seed: init.seed ?? DEFAULT_NULL_SEED,
@@ -62,9 +100,7 @@ export function findingContext(init: FindingInputs): FindingContext {
     frame,
     rows,
     perIp: (group, role, family, reducer) =>
-      once(`perIp|${group}|${role}|${family}|${reducer}`, () =>
-        perIp(frame(group), family, rows(group, role), reducer),
-      ),
+      once(`perIp|${group}|${role}|${family}|${reducer}`, () => reduceTimelines(sums(group, role, family), reducer)),
     activity: (group, role) =>
       once(`activity|${group}|${role}`, () => {
         const all = once(`shares|${group}`, () => activeShares(frame(group)));

@@ -4,7 +4,7 @@
  */
 export { ASSOCIATION, COUNT_WORDS, DEGREES, NOT_SIMILAR, SIMILAR, claimFamilies } from './claims';
 export type { Claim, CountWord, Degree, Description, Selection } from './claims';
-export { DEFAULT_NULL_SEED, findingContext } from './context';
+export { DEFAULT_NULL_SEED, findingContext, findingFamilies } from './context';
 export type { FindingContext, FindingInputs } from './context';
 export { evaluateFinding, evaluateFindings, verdictCounts } from './evaluate';
 export type { FindingResult } from './evaluate';
@@ -16,7 +16,7 @@ export { OVERLAP_SECTION, SEED_SECTIONS, allFindings, figureFindings, seedSectio
 export type { Finding, SeedSection } from './seed';
 export { VERDICT_MARKS, VERDICT_STATUSES } from './verdict';
 export type { Verdict, VerdictStatus } from './verdict';
-export { findingFamilies, findingsJson, headlineOf } from './json';
+export { findingsJson, headlineOf } from './json';
 export { LEGEND_NOTES, VERDICT_LEGEND, legendMarkdown } from './legend';
 export type { LegendRow } from './legend';
 export type { SummaryFinding } from './json';

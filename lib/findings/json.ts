@@ -2,12 +2,10 @@
  * The findings as summary.json lists them (schema version 2): every finding of the seed with its
  * id, section, family, verdict and evidence, in reading order.
  */
-import { claimFamilies } from './claims';
 import type { FindingContext } from './context';
 import { evaluateFinding } from './evaluate';
 import { OVERLAP_SECTION, SEED_SECTIONS } from './seed';
 import { type Verdict, type VerdictStatus, VERDICT_MARKS } from './verdict';
-import { ACTIVITY_FAMILY } from './measures';
 
 /** One finding in summary.json. */
 export interface SummaryFinding {
@@ -36,17 +34,6 @@ export function findingsJson(ctx: FindingContext): SummaryFinding[] {
       };
     }),
   );
-}
-
-/** Every family the findings' checks read, and the one that says when an IP is active: what a sample must keep. */
-export function findingFamilies(): Set<string> {
-  const families = new Set<string>([ACTIVITY_FAMILY]);
-  for (const section of [OVERLAP_SECTION, ...SEED_SECTIONS]) {
-    for (const finding of [...section.notes.flatMap((note) => note.findings), ...section.summary]) {
-      if (finding.claim) for (const family of claimFamilies(finding.claim)) families.add(family);
-    }
-  }
-  return families;
 }
 
 /** A verdict's short line: its mark, and its headline or else the evidence's first clause. */

@@ -93,13 +93,19 @@ export function activity(frame: Frame): {
   const windows = slot.size;
   const active = new Uint8Array(frame.nRows * windows);
   const { values, nCols } = frame;
+  // Only the columns that say when an IP is active are read (count_Length's: one a window).
+  const read: number[] = [];
+  columnSlot.forEach((s, c) => {
+    if (s >= 0) read.push(c);
+  });
+  const readColumns = Int32Array.from(read);
+  const readSlots = Int32Array.from(read, (c) => columnSlot[c]);
   for (let r = 0; r < frame.nRows; r++) {
     const base = r * nCols;
     const out = r * windows;
-    for (let c = 0; c < nCols; c++) {
-      const s = columnSlot[c];
-      const v = values[base + c];
-      if (s >= 0 && v !== 0 && v === v) active[out + s] = 1;
+    for (let i = 0; i < readColumns.length; i++) {
+      const v = values[base + readColumns[i]];
+      if (v !== 0 && v === v) active[out + readSlots[i]] = 1;
     }
   }
   memo = { active, windows, slot };
@@ -119,54 +125,105 @@ export function activeShares(frame: Frame): Float64Array {
   return out;
 }
 
-/** Per row of `rows`, the reducer over `family`'s timeline; NaN where the IP has too few active windows. */
-export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, reducer: Reducer): Float64Array {
-  const view = frame.family(family);
+/**
+ * What every {@link Reducer} needs of each row's timeline, read in one pass: over the windows where
+ * the IP is active and the family defined, how many, their sum, sum of squares and non-zero count;
+ * over all windows with a value, the peak and the total. One pass serves every reducer of a family.
+ */
+export interface TimelineSums {
+  readonly n: Float64Array;
+  readonly sum: Float64Array;
+  readonly sumSq: Float64Array;
+  readonly nonzero: Float64Array;
+  readonly peak: Float64Array;
+  readonly total: Float64Array;
+}
+
+/**
+ * The {@link TimelineSums} of each of `families` over each of `rows`. Row by row, every family in
+ * turn: a row's values are fetched from memory once for all families, not once per family.
+ */
+export function timelineSums(
+  frame: Frame,
+  families: readonly string[],
+  rows: ArrayLike<number>,
+): Map<string, TimelineSums> {
   const { active, windows, slot } = activity(frame);
-  const slots = Int32Array.from(view.starts, (start) => slot.get(start) ?? -1);
-  const nw = slots.length;
-  const definition = definitionOf(family);
-  // Packets per window, for the spread's two-packet rule (count_Length, aligned on this family's windows).
-  const counts =
-    definition === 'twoPackets' && frame.families().includes(ACTIVITY_FAMILY)
-      ? windowColumns(frame, view.starts)
-      : undefined;
-  const out = new Float64Array(rows.length);
-  const minActive = MIN_ACTIVE[reducer];
+  const hasCounts = frame.families().includes(ACTIVITY_FAMILY);
+  const size = rows.length;
+  const plans = families.map((family) => {
+    const view = frame.family(family);
+    const definition = definitionOf(family);
+    return {
+      columns: view.columns,
+      slots: Int32Array.from(view.starts, (start) => slot.get(start) ?? -1),
+      measuredGap: definition === 'measuredGap',
+      // Packets per window, for the spread's two-packet rule (count_Length, aligned on this family's windows).
+      counts: definition === 'twoPackets' && hasCounts ? windowColumns(frame, view.starts) : undefined,
+      out: {
+        n: new Float64Array(size),
+        sum: new Float64Array(size),
+        sumSq: new Float64Array(size),
+        nonzero: new Float64Array(size),
+        peak: new Float64Array(size),
+        total: new Float64Array(size),
+      },
+    };
+  });
   const { values, nCols } = frame;
-  const columns = view.columns;
-  for (let i = 0; i < rows.length; i++) {
+  for (let i = 0; i < size; i++) {
     const r = rows[i];
     const base = r * nCols;
-    let n = 0;
-    let sum = 0;
-    let sumSq = 0;
-    let nonzero = 0;
-    let peak = -Infinity;
-    let total = 0;
-    for (let w = 0; w < nw; w++) {
-      const v = values[base + columns[w]];
-      if (v !== v) continue;
-      if (v > peak) peak = v;
-      total += v;
-      if (!active[r * windows + slots[w]]) continue;
-      if (definition === 'measuredGap' && v === 0) continue;
-      if (counts && counts[w] >= 0 && !(values[base + counts[w]] >= 2)) continue;
-      n++;
-      sum += v;
-      sumSq += v * v;
-      if (v !== 0) nonzero++;
+    const activeBase = r * windows;
+    for (const { columns, slots, measuredGap, counts, out } of plans) {
+      let n = 0;
+      let sum = 0;
+      let sumSq = 0;
+      let nonzero = 0;
+      let peak = -Infinity;
+      let total = 0;
+      for (let w = 0; w < columns.length; w++) {
+        const v = values[base + columns[w]];
+        if (v !== v) continue;
+        if (v > peak) peak = v;
+        total += v;
+        if (!active[activeBase + slots[w]]) continue;
+        if (measuredGap && v === 0) continue;
+        if (counts && counts[w] >= 0 && !(values[base + counts[w]] >= 2)) continue;
+        n++;
+        sum += v;
+        sumSq += v * v;
+        if (v !== 0) nonzero++;
+      }
+      out.n[i] = n;
+      out.sum[i] = sum;
+      out.sumSq[i] = sumSq;
+      out.nonzero[i] = nonzero;
+      out.peak[i] = peak;
+      out.total[i] = total;
     }
+  }
+  return new Map(plans.map(({ out }, f) => [families[f], out]));
+}
+
+/** One {@link Reducer} of every row of `sums`; NaN where the IP has too few active windows. */
+export function reduceTimelines(sums: TimelineSums, reducer: Reducer): Float64Array {
+  const size = sums.n.length;
+  const out = new Float64Array(size);
+  const minActive = MIN_ACTIVE[reducer];
+  for (let i = 0; i < size; i++) {
+    const peak = sums.peak[i];
     if (reducer === 'peak' || reducer === 'total') {
-      out[i] = peak === -Infinity ? NaN : reducer === 'peak' ? peak : total;
+      out[i] = peak === -Infinity ? NaN : reducer === 'peak' ? peak : sums.total[i];
       continue;
     }
+    const n = sums.n[i];
     if (n < minActive) {
       out[i] = NaN;
       continue;
     }
-    const mean = sum / n;
-    const std = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    const mean = sums.sum[i] / n;
+    const std = Math.sqrt(Math.max(0, sums.sumSq[i] / n - mean * mean));
     out[i] =
       reducer === 'activeMean'
         ? mean
@@ -176,7 +233,7 @@ export function perIp(frame: Frame, family: string, rows: ArrayLike<number>, red
             ? mean !== 0
               ? std / Math.abs(mean)
               : NaN
-            : nonzero / n;
+            : sums.nonzero[i] / n;
   }
   return out;
 }

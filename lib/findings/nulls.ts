@@ -6,8 +6,9 @@
  *   of active windows is nearest to its own (busy IPs differ from quiet ones in many ways; a finding
  *   about anomalies must beat the busiest normal IPs too).
  * And, for statements within one group, label permutations and circular time shifts.
+ * A statistic is handed its group in memory that the next draw reuses: it reads it, never keeps it.
  */
-import { type Random, drawPositions, randomIndex } from './random';
+import { type Random, drawPositionsInto, randomIndex } from './random';
 
 /** Draws per null (p-values in steps of 1/200). */
 export const NULL_DRAWS = 199;
@@ -36,7 +37,8 @@ export function randomGroupsBand(
 ): number {
   if (poolSize === 0 || size === 0) return Infinity;
   const draws = new Float64Array(NULL_DRAWS);
-  for (let d = 0; d < NULL_DRAWS; d++) draws[d] = statistic(drawPositions(random, poolSize, size));
+  const group = new Int32Array(size);
+  for (let d = 0; d < NULL_DRAWS; d++) draws[d] = statistic(drawPositionsInto(random, poolSize, group));
   return upperQuantile(draws);
 }
 
@@ -63,20 +65,7 @@ export function matchedGroupsDraws(
   statistic: (group: Int32Array) => number,
 ): Float64Array {
   if (pool.length === 0 || targets.length === 0) return new Float64Array(0);
-  const order = Int32Array.from({ length: pool.length }, (_, i) => i).sort((a, b) => pool[a] - pool[b]);
-  const sortedPool = Float64Array.from(order, (i) => pool[i]);
-  const targetOrder = Int32Array.from({ length: targets.length }, (_, i) => i).sort((a, b) => targets[b] - targets[a]);
-  const nearest = Int32Array.from(targetOrder, (t) => {
-    const x = targets[t];
-    let lo = 0;
-    let hi = sortedPool.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sortedPool[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && (lo === sortedPool.length || x - sortedPool[lo - 1] <= sortedPool[lo] - x) ? lo - 1 : lo;
-  });
+  const { order, sortedPool, targetOrder, nearest } = matching(targets, pool);
   const draws = new Float64Array(NULL_DRAWS);
   const group = new Int32Array(targets.length);
   for (let d = 0; d < NULL_DRAWS; d++) {
@@ -97,6 +86,42 @@ export function matchedGroupsDraws(
   return draws;
 }
 
+/** How targets meet a pool, sorted once per pair of arrays: the checks draw from the same ones again and again. */
+interface Matching {
+  /** Pool positions by activity, least active first, and their activities. */
+  readonly order: Int32Array;
+  readonly sortedPool: Float64Array;
+  /** Targets, busiest first, and the sorted pool position nearest to each. */
+  readonly targetOrder: Int32Array;
+  readonly nearest: Int32Array;
+}
+
+const matchings = new WeakMap<ArrayLike<number>, WeakMap<ArrayLike<number>, Matching>>();
+
+function matching(targets: ArrayLike<number>, pool: ArrayLike<number>): Matching {
+  let byPool = matchings.get(targets);
+  if (!byPool) matchings.set(targets, (byPool = new WeakMap()));
+  let found = byPool.get(pool);
+  if (found) return found;
+  const order = Int32Array.from({ length: pool.length }, (_, i) => i).sort((a, b) => pool[a] - pool[b]);
+  const sortedPool = Float64Array.from(order, (i) => pool[i]);
+  const targetOrder = Int32Array.from({ length: targets.length }, (_, i) => i).sort((a, b) => targets[b] - targets[a]);
+  const nearest = Int32Array.from(targetOrder, (t) => {
+    const x = targets[t];
+    let lo = 0;
+    let hi = sortedPool.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sortedPool[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && (lo === sortedPool.length || x - sortedPool[lo - 1] <= sortedPool[lo] - x) ? lo - 1 : lo;
+  });
+  found = { order, sortedPool, targetOrder, nearest };
+  byPool.set(pool, found);
+  return found;
+}
+
 /** The median of the finite draws (NaN when none). */
 export function medianDraw(draws: Float64Array): number {
   const finite = draws.filter((d) => !Number.isNaN(d)).sort();
@@ -115,9 +140,12 @@ export function permutationBand(
 ): number {
   if (size === 0 || size >= poolSize) return Infinity;
   const draws = new Float64Array(NULL_DRAWS);
+  const order = new Int32Array(poolSize);
+  const first = order.subarray(0, size);
+  const second = order.subarray(size);
   for (let d = 0; d < NULL_DRAWS; d++) {
-    const order = drawPositions(random, poolSize, poolSize);
-    draws[d] = statistic(order.subarray(0, size), order.subarray(size));
+    drawPositionsInto(random, poolSize, order);
+    draws[d] = statistic(first, second);
   }
   return upperQuantile(draws);
 }

@@ -6,7 +6,7 @@
  * everything else.
  */
 import { groupTimeline, pearson, quantileSorted } from '../evaluation/evidence';
-import { coherenceMeasure, coherenceOf } from './coherence';
+import { coherenceMeasure, coherenceOf, coherencePool } from './coherence';
 import { POWER, absencePower } from './power';
 import type { Frame } from '../table/frame';
 import { type Claim, ASSOCIATION } from './claims';
@@ -136,13 +136,8 @@ export function checkMorePattern(claim: MorePatternClaim, ctx: FindingContext, i
   const head = `Coherence of ${name(claim.more)} vs ${name(claim.less)} timelines`;
   if (Number.isNaN(a) || Number.isNaN(b))
     return { status: 'inconclusive', evidence: `${head}: fewer than 2 varying IPs on one side.` };
-  const pooled = [...more, ...less];
-  const band = permutationBand(
-    random,
-    pooled.length,
-    more.length,
-    (x, y) => coherenceOf(Array.from(x, (i) => pooled[i])) - coherenceOf(Array.from(y, (i) => pooled[i])),
-  );
+  const pooled = coherencePool([...more, ...less]);
+  const band = permutationBand(random, more.length + less.length, more.length, (x, y) => pooled(x) - pooled(y));
   const difference = a - b;
   return {
     status: judge(difference, MORE_PATTERN, difference > band),

@@ -33,29 +33,54 @@ export function randomIndex(random: Random, n: number): number {
 
 /** `k` distinct positions of [0, n) (partial Fisher–Yates, or rejection when k is small); with replacement when `k > n`. */
 export function drawPositions(random: Random, n: number, k: number): Int32Array {
-  const out = new Int32Array(k);
+  return drawPositionsInto(random, n, new Int32Array(k));
+}
+
+// Scratch memory of drawPositionsInto, grown as needed and left clean after every draw: a mark per
+// position (rejection), and a deck that is the identity again after every draw (Fisher–Yates).
+let marks = new Uint8Array(0);
+let deck = new Int32Array(0);
+let swaps = new Int32Array(0);
+
+/**
+ * {@link drawPositions} into `out` (k = `out.length`), with the same random numbers and the same
+ * positions, but no memory allocated per draw: the null loops draw thousands of groups.
+ */
+export function drawPositionsInto(random: Random, n: number, out: Int32Array): Int32Array {
+  const k = out.length;
   if (k > n) {
     for (let i = 0; i < k; i++) out[i] = randomIndex(random, n);
     return out;
   }
   if (k * 4 < n) {
-    const taken = new Set<number>();
+    if (marks.length < n) marks = new Uint8Array(n);
     for (let i = 0; i < k; i++) {
       let p = randomIndex(random, n);
-      while (taken.has(p)) p = randomIndex(random, n);
-      taken.add(p);
+      while (marks[p]) p = randomIndex(random, n);
+      marks[p] = 1;
       out[i] = p;
     }
+    for (let i = 0; i < k; i++) marks[out[i]] = 0;
     return out;
   }
-  const deck = new Int32Array(n);
-  for (let i = 0; i < n; i++) deck[i] = i;
+  if (deck.length < n) {
+    deck = Int32Array.from({ length: n }, (_, i) => i);
+    swaps = new Int32Array(n);
+  }
   for (let i = 0; i < k; i++) {
     const j = i + randomIndex(random, n - i);
+    swaps[i] = j;
     const t = deck[i];
     deck[i] = deck[j];
     deck[j] = t;
     out[i] = deck[i];
+  }
+  // Undo the swaps, last first: the deck is the identity again.
+  for (let i = k - 1; i >= 0; i--) {
+    const j = swaps[i];
+    const t = deck[i];
+    deck[i] = deck[j];
+    deck[j] = t;
   }
   return out;
 }

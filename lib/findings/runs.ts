@@ -6,7 +6,7 @@
 import type { LabelledRun } from '../evaluation/overlap';
 import type { FindingContext } from './context';
 import { NULL_DRAWS, upperQuantile } from './nulls';
-import { drawPositions, streamFor } from './random';
+import { drawPositionsInto, streamFor } from './random';
 import { type Verdict, judge } from './verdict';
 import { humanShare } from './format';
 
@@ -32,29 +32,50 @@ export function commonToAll(runs: readonly LabelledRun[]): Set<string> {
 }
 
 /**
- * The 95th percentile of `share(runs)` over runs of the same sizes drawn at random from
- * `population` rows (row numbers stand for labels: only which rows coincide matters).
+ * The 95th percentile of `share(sizes, rows)` over runs of the same sizes drawn at random from
+ * `population` rows: `rows[r]` holds run r's rows, distinct positions of the population (row
+ * numbers stand for labels: only which rows coincide matters).
  */
 function randomRunsBand(
   ctx: FindingContext,
   runs: readonly LabelledRun[],
   name: string,
-  share: (runs: LabelledRun[]) => number,
+  share: (rows: readonly Int32Array[], marks: Int32Array) => number,
 ): number {
   const population = ctx.population;
   if (population === undefined || runs.some((r) => r.labels.length > population)) return Infinity;
   const random = streamFor(ctx.seed, name);
   const draws = new Float64Array(NULL_DRAWS);
-  const label = (row: number): string => String(row);
+  const rows = runs.map((r) => new Int32Array(r.labels.length));
+  const marks = new Int32Array(population);
   for (let d = 0; d < NULL_DRAWS; d++) {
-    draws[d] = share(
-      runs.map((r) => ({
-        name: r.name,
-        labels: Array.from(drawPositions(random, population, r.labels.length), label),
-      })),
-    );
+    for (const run of rows) drawPositionsInto(random, population, run);
+    draws[d] = share(rows, marks);
   }
   return upperQuantile(draws);
+}
+
+/**
+ * How many rows of `rows[reference]` are in every run, and how many rows any run holds: the
+ * overlap shares of random runs, counted on marks (`marks`: one per population row, all 0, left 0).
+ */
+function overlapCounts(
+  rows: readonly Int32Array[],
+  reference: number,
+  marks: Int32Array,
+): { common: number; union: number } {
+  // Each run's rows are distinct, so a row's mark counts the runs that hold it.
+  let union = 0;
+  for (const run of rows) {
+    for (const r of run) {
+      if (marks[r] === 0) union++;
+      marks[r]++;
+    }
+  }
+  let common = 0;
+  for (const r of rows[reference]) if (marks[r] === rows.length) common++;
+  for (const run of rows) for (const r of run) marks[r] = 0;
+  return { common, union };
 }
 
 function nullText(ctx: FindingContext, band: number): string {
@@ -71,7 +92,13 @@ export function checkCommonToAll(ctx: FindingContext, id: string): Verdict {
   const shareOf = (rs: readonly LabelledRun[]): number =>
     commonToAll(rs).size / rs.find((r) => r.name === ref.name)!.labels.length;
   const share = shareOf(runs);
-  const band = randomRunsBand(ctx, runs, id, shareOf);
+  const reference = runs.indexOf(ref);
+  const band = randomRunsBand(
+    ctx,
+    runs,
+    id,
+    (rows, marks) => overlapCounts(rows, reference, marks).common / rows[reference].length,
+  );
   return {
     status: judge(share, { holdsAt: RUN_SHARES.most, failsAt: RUN_SHARES.most }, share > band),
     evidence: `${commonToAll(runs).size} of the ${ref.labels.length} anomalies of ${ref.name} (${humanShare(share)}) are in all ${runs.length} runs (${nullText(ctx, band)}); holds above ${humanShare(RUN_SHARES.most)} beyond that, does not hold at or below it.`,
@@ -91,7 +118,14 @@ export function checkReferenceCovers(ctx: FindingContext, id: string): Verdict {
   };
   const share = shareOf(runs);
   const union = new Set(runs.flatMap((r) => r.labels)).size;
-  const band = randomRunsBand(ctx, runs, id, shareOf);
+  const reference = runs.indexOf(ref);
+  // The reference run's rows are all in the union: the share is its size over the union's.
+  const band = randomRunsBand(
+    ctx,
+    runs,
+    id,
+    (rows, marks) => rows[reference].length / overlapCounts(rows, reference, marks).union,
+  );
   return {
     status: judge(share, { holdsAt: RUN_SHARES.coverage, failsAt: RUN_SHARES.most }, share > band),
     evidence:
