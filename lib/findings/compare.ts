@@ -183,13 +183,15 @@ function topOf(pool: ArrayLike<number>): Top | undefined {
 
 /**
  * How much more often than its size predicts a group ranks in a pool's top: the share of the
- * group's measurable members in the top over the top's share of the pool (1 = no lift).
+ * group's measurable members in the top over the top's share of the pool (1 = no lift). The group:
+ * `values` at `positions`, or all of them.
  */
-function lift(group: ArrayLike<number>, top: Top): number {
+function lift(values: ArrayLike<number>, top: Top, positions?: Int32Array): number {
   let members = 0;
   let inTop = 0;
-  for (let i = 0; i < group.length; i++) {
-    const v = group[i];
+  const n = positions ? positions.length : values.length;
+  for (let i = 0; i < n; i++) {
+    const v = values[positions ? positions[i] : i];
     if (!Number.isFinite(v)) continue;
     members++;
     if (v > top.threshold) inTop++;
@@ -220,11 +222,7 @@ export function checkTopShare(claim: TopShareClaim, ctx: FindingContext, name: s
       return { status: 'inconclusive', evidence: `${family}: fewer than 20 measurable IPs` };
     // Null groups are drawn from the normal sample and ranked within it.
     const random = streamFor(ctx.seed, `${name}|${family}`);
-    const ofGroup = (g: Int32Array): number =>
-      lift(
-        Float64Array.from(g, (p) => normal[p]),
-        normalTop,
-      );
+    const ofGroup = (g: Int32Array): number => lift(normal, normalTop, g);
     const randomBand = randomGroupsBand(random, normal.length, mine.length, ofGroup);
     const activity = (group: Group): Float64Array =>
       Float64Array.from([...ctx.activity(group, 'source'), ...ctx.activity(group, 'dst')]);
@@ -259,14 +257,16 @@ export function checkExceed(claim: ExceedClaim, ctx: FindingContext, name: strin
   };
   const count = above(mine);
   // A normal group can only tie the sample's own maximum, so its null compares each group with the rest of the sample.
+  const inGroup = new Uint8Array(normal.length);
   const nulls = groupNulls(ctx, streamFor(ctx.seed, name), role, (g) => {
-    const inGroup = new Set(g);
+    for (const p of g) inGroup[p] = 1;
     let restMax = -Infinity;
-    normal.forEach((v, i) => {
-      if (!inGroup.has(i) && v > restMax) restMax = v;
-    });
+    for (let i = 0; i < normal.length; i++) if (!inGroup[i] && normal[i] > restMax) restMax = normal[i];
     let k = 0;
-    for (const p of g) if (normal[p] > restMax) k++;
+    for (const p of g) {
+      if (normal[p] > restMax) k++;
+      inGroup[p] = 0;
+    }
     return k;
   });
   return {

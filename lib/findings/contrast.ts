@@ -41,18 +41,11 @@ export const GROUP_SHARE = {
 /** The normal quantile a flagged IP must pass to count as individually higher (its mirror, 1 − it, for "lower"). */
 export const BEYOND_QUANTILE = 0.95;
 
-/** How many of the finite `values` (at `positions`, or all) lie beyond `threshold` in the claim's direction, and of how many. */
-function beyondCount(
-  values: Float64Array,
-  threshold: number,
-  higher: boolean,
-  positions?: ArrayLike<number>,
-): { beyond: number; of: number } {
-  const n = positions ? positions.length : values.length;
+/** How many of the finite `values` lie beyond `threshold` in the claim's direction, and of how many. */
+function beyondCount(values: Float64Array, threshold: number, higher: boolean): { beyond: number; of: number } {
   let beyond = 0;
   let of = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[positions ? positions[i] : i];
+  for (const v of values) {
     if (!Number.isFinite(v)) continue;
     of++;
     if (higher ? v > threshold : v < threshold) beyond++;
@@ -103,9 +96,17 @@ function contrastPart(claim: ContrastClaim, ctx: FindingContext, name: string, r
   const median = quantileSorted(sorted, 0.5);
   const { beyond, of } = beyondCount(mine, cut, up);
   const typical = beyondCount(mine, median, up).beyond;
+  // Per normal IP, once: measurable (1) and beyond the cut (2); a group's share is then two counts.
+  const marks = Uint8Array.from(normal, (v) => (Number.isFinite(v) ? ((up ? v > cut : v < cut) ? 3 : 1) : 0));
   const shareOf = (g: Int32Array): number => {
-    const c = beyondCount(normal, cut, up, g);
-    return c.of > 0 ? c.beyond / c.of : NaN;
+    let beyondNormal = 0;
+    let measurable = 0;
+    for (let i = 0; i < g.length; i++) {
+      const m = marks[g[i]];
+      measurable += m & 1;
+      beyondNormal += m >> 1;
+    }
+    return measurable > 0 ? beyondNormal / measurable : NaN;
   };
   const share = beyond / of;
   const shareRandom = randomGroupsBand(random, normal.length, mine.length, shareOf);

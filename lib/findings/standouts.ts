@@ -14,13 +14,28 @@ import { corr, humanNumber as n, reached, rolePlural, roleWord } from './format'
 type StandoutsClaim = Extract<Claim, { kind: 'standouts' }>;
 type PairClaim = Extract<Claim, { kind: 'pair' }>;
 
-/** How many of a group's IPs (positions in `totals`/`peaks`) stand out among themselves, by {@link standoutIps}' rule. */
-function standoutCount(totals: Float64Array, peaks: Float64Array, group: Int32Array): number {
-  const totalZ = robustZ(Float64Array.from(group, (p) => totals[p]));
-  const peakZ = robustZ(Float64Array.from(group, (p) => peaks[p]));
-  let k = 0;
-  for (let i = 0; i < group.length; i++) if (Math.max(totalZ[i], peakZ[i]) >= STANDOUT_THRESHOLD) k++;
-  return k;
+/**
+ * How many of a group's IPs (positions in `totals`/`peaks`) stand out among themselves, by
+ * {@link standoutIps}' rule; the group's values are gathered into memory reused from draw to draw.
+ */
+function standoutCounter(totals: Float64Array, peaks: Float64Array): (group: Int32Array) => number {
+  let groupTotals = new Float64Array(0);
+  let groupPeaks = new Float64Array(0);
+  return (group) => {
+    if (groupTotals.length !== group.length) {
+      groupTotals = new Float64Array(group.length);
+      groupPeaks = new Float64Array(group.length);
+    }
+    for (let i = 0; i < group.length; i++) {
+      groupTotals[i] = totals[group[i]];
+      groupPeaks[i] = peaks[group[i]];
+    }
+    const totalZ = robustZ(groupTotals);
+    const peakZ = robustZ(groupPeaks);
+    let k = 0;
+    for (let i = 0; i < group.length; i++) if (Math.max(totalZ[i], peakZ[i]) >= STANDOUT_THRESHOLD) k++;
+    return k;
+  };
 }
 
 /**
@@ -35,7 +50,7 @@ export function checkStandouts(claim: StandoutsClaim, ctx: FindingContext, id: s
     const mine = found.filter((s) => s.role === role);
     const totals = ctx.perIp('normal', role, claim.family, 'total');
     const peaks = ctx.perIp('normal', role, claim.family, 'peak');
-    const count = (g: Int32Array): number => standoutCount(totals, peaks, g);
+    const count = standoutCounter(totals, peaks);
     const random = streamFor(ctx.seed, `${id}|${role}`);
     const size = ctx.rows('anomalous', role).length;
     const randomBand = randomGroupsBand(random, totals.length, size, count);
