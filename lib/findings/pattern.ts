@@ -5,10 +5,10 @@
  * nulls destroy the timing (circular shifts, shuffles) or the grouping (permutations) and keep
  * everything else.
  */
-import { groupTimeline, pearson, quantileSorted } from '../evaluation/evidence';
+import { groupTimeline, pearson } from '../evaluation/evidence';
+import { medianInPlace } from './median';
 import { coherenceMeasure, coherenceOf, coherencePool } from './coherence';
 import { POWER, absencePower } from './power';
-import type { Frame } from '../table/frame';
 import { type Claim, ASSOCIATION } from './claims';
 import type { FindingContext } from './context';
 import { activity, REDUCER_WORDS } from './measures';
@@ -40,7 +40,8 @@ export const BIMODAL = 5 / 9;
  * {@link COHERENCE_MAX_IPS}. Rows are looked at in place; only the timelines kept are copied.
  */
 function varyingTimelines(ctx: FindingContext, selection: Selection, random: Random): Float64Array[] {
-  return varyingRows(ctx, selection, random).map((r) => ctx.frame(selection.group).family(selection.family).series(r));
+  const view = ctx.frame(selection.group).family(selection.family);
+  return varyingRows(ctx, selection, random).map((r) => view.series(r));
 }
 
 /** The rows behind {@link varyingTimelines}, in the same order. */
@@ -180,26 +181,27 @@ export function checkTimelines(claim: TimelinesClaim, ctx: FindingContext, id: s
   };
 }
 
-/** Per IP: the windows it is active in where both series have values. */
-function activeWindows(frame: Frame, row: number, starts: Float64Array): number[] {
-  const { active, windows, slot } = activity(frame);
-  const out: number[] = [];
-  starts.forEach((start, w) => {
-    const s = slot.get(start);
-    if (s !== undefined && active[row * windows + s]) out.push(w);
-  });
-  return out;
-}
-
-/** Median over IPs of the correlation of two families over each IP's active windows (NaN if none qualifies). */
-function medianAgreement(pairs: readonly { a: Float64Array; b: Float64Array }[]): number {
-  const rs: number[] = [];
-  for (const { a, b } of pairs) {
-    const r = pearson(a, b);
-    if (!Number.isNaN(r)) rs.push(r);
-  }
-  rs.sort((x, y) => x - y);
-  return rs.length > 0 ? quantileSorted(rs, 0.5) : NaN;
+/** The median over IPs of the correlation of two families over each IP's active windows (NaN if none qualifies). */
+function agreement(pairs: readonly { a: Float64Array; b: Float64Array }[]): (random?: Random) => number {
+  let longest = 0;
+  for (const { b } of pairs) longest = Math.max(longest, b.length);
+  const shuffledB = new Float64Array(longest);
+  const rs = new Float64Array(pairs.length);
+  // With `random`: each IP's second series shuffled first (the null), in memory reused from IP to IP.
+  return (random) => {
+    let n = 0;
+    for (const { a, b } of pairs) {
+      let other = b;
+      if (random) {
+        shuffledB.set(b);
+        shuffleInPlace(random, shuffledB, b.length);
+        other = shuffledB;
+      }
+      const r = pearson(a, other); // reads the first a.length values of `other`
+      if (!Number.isNaN(r)) rs[n++] = r;
+    }
+    return medianInPlace(rs, n);
+  };
 }
 
 /** The variable a family summarises (`std_Length` → `Length`). */
@@ -217,12 +219,16 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
   const va = frame.family(claim.family);
   const vb = frame.family(claim.other);
   const byConstruction = variableOf(claim.family) === variableOf(claim.other);
+  // Per IP, the windows it is active in (where both series have values, below).
+  const { active, windows, slot } = activity(frame);
+  const slots = Int32Array.from(va.starts, (start) => slot.get(start) ?? -1);
   const parts = claim.roles.map((role): Verdict => {
     const pairs: { a: Float64Array; b: Float64Array }[] = [];
     for (const r of ctx.rows(claim.group, role)) {
       const a: number[] = [];
       const b: number[] = [];
-      for (const w of activeWindows(frame, r, va.starts)) {
+      for (let w = 0; w < slots.length; w++) {
+        if (slots[w] < 0 || !active[r * windows + slots[w]]) continue;
         const x = va.value(r, w);
         const y = vb.value(r, w);
         if (x === x && y === y) {
@@ -232,7 +238,8 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
       }
       if (a.length >= MIN_SHARED_WINDOWS) pairs.push({ a: Float64Array.from(a), b: Float64Array.from(b) });
     }
-    const m = medianAgreement(pairs);
+    const median = agreement(pairs);
+    const m = median();
     if (Number.isNaN(m) || pairs.length < MIN_IPS) {
       return {
         status: 'inconclusive',
@@ -249,9 +256,7 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
     }
     const random = streamFor(ctx.seed, `${id}|${role}`);
     const draws = new Float64Array(NULL_DRAWS);
-    for (let d = 0; d < NULL_DRAWS; d++) {
-      draws[d] = medianAgreement(pairs.map(({ a, b }) => ({ a, b: shuffled(random, b) })));
-    }
+    for (let d = 0; d < NULL_DRAWS; d++) draws[d] = median(random);
     const band = upperQuantile(draws);
     return {
       status: judge(m, ASSOCIATION.pattern, m > band),
@@ -272,15 +277,14 @@ export function checkAgree(claim: AgreeClaim, ctx: FindingContext, id: string): 
   };
 }
 
-function shuffled(random: Random, xs: Float64Array): Float64Array {
-  const out = xs.slice();
-  for (let i = out.length - 1; i > 0; i--) {
+/** Shuffles `xs[0..n)` in place (Fisher–Yates from the end). */
+function shuffleInPlace(random: Random, xs: Float64Array, n: number): void {
+  for (let i = n - 1; i > 0; i--) {
     const j = randomIndex(random, i + 1);
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
   }
-  return out;
 }
 
 /** Sarle's bimodality coefficient (sample-corrected skewness and kurtosis); NaN for fewer than 4 values or no spread. */

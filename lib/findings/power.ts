@@ -81,8 +81,9 @@ export function absencePower(
         ),
       );
       const measure = coherenceMeasure(planted);
-      if (!(measure() >= holdsAt)) continue;
-      if (measure() > shiftBand(random, planted.length, shape.length, measure)) found++;
+      const coherence = measure();
+      if (!(coherence >= holdsAt)) continue;
+      if (coherence > shiftBand(random, planted.length, shape.length, measure)) found++;
       break;
     }
   }
