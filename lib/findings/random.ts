@@ -9,9 +9,11 @@ export type Random = () => number;
 
 /** mulberry32: small, fast, and good enough to draw null groups. */
 export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
+  // The state lives in a typed array: a closure variable above 2^30 would be boxed anew on every draw.
+  const state = Uint32Array.of(seed >>> 0);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    const a = (state[0] + 0x6d2b79f5) >>> 0;
+    state[0] = a;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
