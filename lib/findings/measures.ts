@@ -131,10 +131,10 @@ export function activeShares(frame: Frame): Float64Array {
  * over all windows with a value, the peak and the total. One pass serves every reducer of a family.
  */
 export interface TimelineSums {
-  readonly n: Float64Array;
+  readonly n: Int32Array;
   readonly sum: Float64Array;
   readonly sumSq: Float64Array;
-  readonly nonzero: Float64Array;
+  readonly nonzero: Int32Array;
   readonly peak: Float64Array;
   readonly total: Float64Array;
 }
@@ -161,10 +161,10 @@ export function timelineSums(
       // Packets per window, for the spread's two-packet rule (count_Length, aligned on this family's windows).
       counts: definition === 'twoPackets' && hasCounts ? windowColumns(frame, view.starts) : undefined,
       out: {
-        n: new Float64Array(size),
+        n: new Int32Array(size),
         sum: new Float64Array(size),
         sumSq: new Float64Array(size),
-        nonzero: new Float64Array(size),
+        nonzero: new Int32Array(size),
         peak: new Float64Array(size),
         total: new Float64Array(size),
       },
