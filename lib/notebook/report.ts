@@ -224,7 +224,10 @@ export type RunnerEvent =
       readonly first: string;
       readonly tags?: readonly string[];
     }
-  | { readonly event: 'cell-done'; readonly index: number; readonly seconds: number }
+  /** `cpu`: the kernel's CPU seconds so far (Linux), null or absent where unknown. */
+  | { readonly event: 'cell-done'; readonly index: number; readonly seconds: number; readonly cpu?: number | null }
+  /** The kernel answered; `cpu`: its CPU seconds spent starting (Linux), null or absent where unknown. */
+  | { readonly event: 'kernel'; readonly cpu?: number | null }
   | {
       readonly event: 'error';
       readonly index: number;
@@ -237,7 +240,7 @@ export type RunnerEvent =
   | { readonly event: 'written'; readonly notebook: string; readonly html: string }
   | { readonly event: 'missing'; readonly module: string };
 
-const EVENT_NAMES = new Set(['start', 'cell', 'cell-done', 'error', 'executed', 'written', 'missing']);
+const EVENT_NAMES = new Set(['start', 'kernel', 'cell', 'cell-done', 'error', 'executed', 'written', 'missing']);
 
 /** A runner progress line parsed, or undefined for any other output (kernel logs, warnings). */
 export function parseRunnerEvent(line: string): RunnerEvent | undefined {
