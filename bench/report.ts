@@ -185,7 +185,9 @@ async function main(argv: readonly string[]): Promise<void> {
     `Outputs: notebook ${sizes(last.notebook)} MB, HTML ${sizes(last.html)} MB, summary ${sizes(last.summary)} MB (${out})\n`,
   );
   const total = last.timings.total - last.timings.generate;
-  process.stdout.write(`Target ≤ 15 s (issue 23, a quiet machine): ${total <= 15 ? 'met' : 'NOT met'} (${total.toFixed(1)} s)\n`);
+  process.stdout.write(
+    `Target ≤ 15 s (issue 23, a quiet machine): ${total <= 15 ? 'met' : 'NOT met'} (${total.toFixed(1)} s)\n`,
+  );
   const seed = compareWithSeed(JSON.parse(fs.readFileSync(last.summary, 'utf8')) as Summary);
   process.stdout.write(`\nsummary.json vs the seed's printed numbers:\n${seed.lines.join('\n')}\n`);
   if (!seed.ok) process.exitCode = 1;

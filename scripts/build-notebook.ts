@@ -399,7 +399,11 @@ await showHtml(findingsHtml(evaluateFindings(OVERLAP_SECTION, context)));
         ? [section.figures.slice(0, standoutsAfter), section.figures.slice(standoutsAfter)]
         : [section.figures];
     for (const group of groups.filter((families) => families.length > 0)) {
-      nb.code(`figures-${section.feature}`, 'figures', group.map((family) => `await seed.figure('${family}');`).join('\n'));
+      nb.code(
+        `figures-${section.feature}`,
+        'figures',
+        group.map((family) => `await seed.figure('${family}');`).join('\n'),
+      );
       if (group[group.length - 1] === 'count_Length') {
         nb.markdown(
           'standouts',
