@@ -119,7 +119,7 @@ function phases({ result, cpu }: TimedReport): Phase[] {
   );
   rows.push(
     ['nbconvert: sign, write notebook, export HTML', t.export, undefined],
-    ['HTML post-processing (offline, code display)', t.html, undefined],
+    ['HTML page (offline, code display; while the notebook is written)', t.html, undefined],
     [
       'other (process start, Python, per-cell messages, renames)',
       Math.max(0, t.total - t.generate - accounted),

@@ -424,6 +424,7 @@ async function runNotebook(
   files: ReportFiles,
   timeoutSeconds: number,
   log: (line: string) => void,
+  onHtml: () => void,
 ): Promise<NotebookRun> {
   const shownPath = path.relative(process.cwd(), inputs.notebook);
   log(
@@ -462,6 +463,7 @@ async function runNotebook(
     const said = progressLine(state, event);
     state = nextRunState(state, event, Date.now());
     if (said) log(said);
+    if (event.event === 'html') onHtml();
   });
   const exit = await new Promise<number>((resolve) =>
     runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
@@ -629,11 +631,24 @@ export async function runReport(
   // The first folder this run creates, if any: removed again (when empty) should the run fail.
   const created = fs.mkdirSync(inputs.outDir, { recursive: true });
   return withTempFiles(files, created, async () => {
-    const run = await runNotebook(inputs, kernel, files, options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS, log);
+    // The page is finished as soon as nbconvert's HTML is written, while the runner signs and writes
+    // the notebook; its error, if any, counts only once the run's own checks have passed.
+    let page: { seconds: number; error?: unknown } | undefined;
+    const finishPage = (): void => {
+      const h0 = Date.now();
+      try {
+        writePage(files, options.code ?? 'show', inputs.params);
+        page = { seconds: (Date.now() - h0) / 1000 };
+      } catch (error) {
+        page = { seconds: (Date.now() - h0) / 1000, error };
+      }
+    };
+    const timeout = options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
+    const run = await runNotebook(inputs, kernel, files, timeout, log, finishPage);
     const withAnomalies = checkOutputs(run, files, inputs.shownAs, log);
-    const h0 = Date.now();
-    writePage(files, options.code ?? 'show', inputs.params);
-    const htmlSeconds = (Date.now() - h0) / 1000;
+    if (page === undefined) finishPage();
+    if (page?.error !== undefined) throw page.error;
+    const htmlSeconds = page?.seconds ?? 0;
     publish(files, withAnomalies);
     return {
       notebook: files.finals.notebook,

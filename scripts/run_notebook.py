@@ -11,6 +11,7 @@ One JSON object per stdout line:
   {"event": "error", "index": i, "first": ..., "ename": ..., "evalue": ..., "traceback": [...]}
   {"event": "kernel", "cpu": c}                                                (the kernel started; its CPU seconds so far)
   {"event": "executed", "seconds": s}
+  {"event": "html", "html": path}                                               (nbconvert's HTML written)
   {"event": "written", "notebook": path, "html": path}
 Exit status: 0 on success, 1 when a cell fails or the kernel dies, 2 on bad usage.
 """
@@ -158,16 +159,18 @@ def main():
         return 1
     emit(event="executed", seconds=round(time.time() - t0, 3))
 
-    NotebookNotary().sign(nb)
-    with open(args.out_notebook, "w", encoding="utf-8") as f:
-        nbformat.write(nb, f)
     exporter_thread.join()
     if "error" in exporter_import:
         emit(event="missing", module=str(exporter_import["error"]))
         return 3
+    # The HTML first: the report finishes the page from it while this process signs and writes the notebook.
     html, _ = exporter_import["module"].HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": args.title}})
     with open(args.out_html, "w", encoding="utf-8") as f:
         f.write(html)
+    emit(event="html", html=args.out_html)
+    NotebookNotary().sign(nb)
+    with open(args.out_notebook, "w", encoding="utf-8") as f:
+        nbformat.write(nb, f)
     emit(event="written", notebook=args.out_notebook, html=args.out_html)
     return 0
 

@@ -40,6 +40,7 @@ test('a run: cells timed in order, progress lines numbered, kernel start and exp
     [4300, '{"event": "cell-done", "index": 3, "seconds": 9}'],
     [4700, '{"event": "cell-done", "index": 4, "seconds": 0.47}'],
     [5000, '{"event": "executed", "seconds": 1}'],
+    [6000, '{"event": "html", "html": "b"}'],
     [7500, '{"event": "written", "notebook": "a", "html": "b"}'],
   ]);
   assert.deepEqual(state.cells, [
@@ -53,6 +54,7 @@ test('a run: cells timed in order, progress lines numbered, kernel start and exp
   ]);
   assert.equal(kernelStartSeconds(state, 1000), 3);
   assert.equal(exportSeconds(state), 2.5);
+  assert.equal(state.htmlAt, 6000, 'the HTML is written before the notebook: the page is finished meanwhile');
   assert.equal(state.failure, undefined);
 });
 

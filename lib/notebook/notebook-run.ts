@@ -42,6 +42,8 @@ export interface RunState {
   /** The kernel's CPU seconds spent starting, when known. */
   readonly kernelStartCpu?: number;
   readonly executedAt?: number;
+  /** When nbconvert's HTML was written (before the notebook is signed and written). */
+  readonly htmlAt?: number;
   readonly writtenAt?: number;
 }
 
@@ -85,6 +87,8 @@ export function nextRunState(state: RunState, event: RunnerEvent, at: number): R
       return { ...state, failure: event };
     case 'executed':
       return { ...state, executedAt: at };
+    case 'html':
+      return { ...state, htmlAt: at };
     case 'written':
       return { ...state, writtenAt: at };
     case 'missing':
