@@ -174,11 +174,20 @@ export interface ReportResult {
     export: number;
     html: number;
     total: number;
+    /** The kernel's CPU seconds spent starting (Linux), when the runner could read them. */
+    kernelStartCpu?: number;
   };
 }
 
 /** A report failure with the message to print (no stack trace): exit status 1. */
 export class ReportError extends Error {}
+
+/**
+ * Asks Python whether nbclient, nbconvert and nbformat are installed, without importing them (importing
+ * nbconvert alone takes a third of a second, paid again by the runner): a broken install still fails
+ * there, as a `missing` event.
+ */
+const HAS_JUPYTER = `import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ('nbclient', 'nbconvert', 'nbformat')))`;
 
 /**
  * A Python interpreter with nbclient, nbconvert and nbformat, or undefined: `$JUPYTER_PYTHON` when
@@ -187,8 +196,7 @@ export class ReportError extends Error {}
  */
 export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const works = (python: string): boolean =>
-    spawnSync(python, ['-c', 'import nbclient, nbconvert, nbformat'], { stdio: 'ignore', timeout: 30_000 }).status ===
-    0;
+    spawnSync(python, ['-c', HAS_JUPYTER], { stdio: 'ignore', timeout: 30_000 }).status === 0;
   if (env.JUPYTER_PYTHON) return works(env.JUPYTER_PYTHON) ? env.JUPYTER_PYTHON : undefined;
   const candidates: string[] = [];
   const onPath = (name: string): string | undefined => {
@@ -416,6 +424,7 @@ async function runNotebook(
   files: ReportFiles,
   timeoutSeconds: number,
   log: (line: string) => void,
+  onHtml: () => void,
 ): Promise<NotebookRun> {
   const shownPath = path.relative(process.cwd(), inputs.notebook);
   log(
@@ -454,6 +463,7 @@ async function runNotebook(
     const said = progressLine(state, event);
     state = nextRunState(state, event, Date.now());
     if (said) log(said);
+    if (event.event === 'html') onHtml();
   });
   const exit = await new Promise<number>((resolve) =>
     runner.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
@@ -621,11 +631,24 @@ export async function runReport(
   // The first folder this run creates, if any: removed again (when empty) should the run fail.
   const created = fs.mkdirSync(inputs.outDir, { recursive: true });
   return withTempFiles(files, created, async () => {
-    const run = await runNotebook(inputs, kernel, files, options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS, log);
+    // The page is finished as soon as nbconvert's HTML is written, while the runner signs and writes
+    // the notebook; its error, if any, counts only once the run's own checks have passed.
+    let page: { seconds: number; error?: unknown } | undefined;
+    const finishPage = (): void => {
+      const h0 = Date.now();
+      try {
+        writePage(files, options.code ?? 'show', inputs.params);
+        page = { seconds: (Date.now() - h0) / 1000 };
+      } catch (error) {
+        page = { seconds: (Date.now() - h0) / 1000, error };
+      }
+    };
+    const timeout = options.timeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS;
+    const run = await runNotebook(inputs, kernel, files, timeout, log, finishPage);
     const withAnomalies = checkOutputs(run, files, inputs.shownAs, log);
-    const h0 = Date.now();
-    writePage(files, options.code ?? 'show', inputs.params);
-    const htmlSeconds = (Date.now() - h0) / 1000;
+    if (page === undefined) finishPage();
+    if (page?.error !== undefined) throw page.error;
+    const htmlSeconds = page?.seconds ?? 0;
     publish(files, withAnomalies);
     return {
       notebook: files.finals.notebook,
@@ -640,6 +663,7 @@ export async function runReport(
         export: exportSeconds(run.state),
         html: htmlSeconds,
         total: (Date.now() - t0) / 1000,
+        ...(run.state.kernelStartCpu === undefined ? {} : { kernelStartCpu: run.state.kernelStartCpu }),
       },
     };
   });

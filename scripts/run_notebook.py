@@ -7,15 +7,21 @@ nbconvert and nbformat (Debian: python3-nbclient, jupyter-nbconvert).
 One JSON object per stdout line:
   {"event": "start", "cells": N, "code": C}
   {"event": "cell", "index": i, "code": k, "first": "first source line"}       (before a code cell)
-  {"event": "cell-done", "index": i, "seconds": s}
+  {"event": "cell-done", "index": i, "seconds": s, "cpu": c}                   (c: the kernel's CPU seconds, when known)
   {"event": "error", "index": i, "first": ..., "ename": ..., "evalue": ..., "traceback": [...]}
+  {"event": "kernel", "cpu": c}                                                (the kernel started; its CPU seconds so far)
   {"event": "executed", "seconds": s}
+  {"event": "html", "html": path}                                               (nbconvert's HTML written)
   {"event": "written", "notebook": path, "html": path}
 Exit status: 0 on success, 1 when a cell fails or the kernel dies, 2 on bad usage.
 """
 import argparse
+import importlib
+import importlib.util
 import json
+import os
 import sys
+import threading
 import time
 
 
@@ -31,6 +37,22 @@ def first_line(cell):
     return (code or lines or [""])[0][:120]
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a running process (Linux /proc), or None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def kernel_pid(client):
+    """The kernel process's id, when nbclient started it as a local process."""
+    process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("notebook")
@@ -43,11 +65,26 @@ def main():
     ap.add_argument("--startup-timeout", type=int, default=120)
     args = ap.parse_args()
 
+    # nbconvert is needed only after the cells ran: it is imported on a thread while the kernel starts
+    # and runs (the kernel is another process; this one mostly waits), not before the kernel starts.
+    for module in ("nbformat", "nbclient", "nbconvert"):
+        if importlib.util.find_spec(module) is None:
+            emit(event="missing", module=f"No module named '{module}'")
+            return 3
+    exporter_import = {}
+
+    def import_exporter():
+        try:
+            exporter_import["module"] = importlib.import_module("nbconvert")
+        except ImportError as err:
+            exporter_import["error"] = err
+
+    exporter_thread = threading.Thread(target=import_exporter, daemon=True)
+    exporter_thread.start()
     try:
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-        from nbconvert import HTMLExporter
         from nbformat.sign import NotebookNotary
     except ImportError as err:
         emit(event="missing", module=str(err))
@@ -61,6 +98,8 @@ def main():
     def on_cell_start(cell, cell_index):
         if cell.cell_type != "code":
             return
+        if not started:
+            emit(event="kernel", cpu=process_cpu_seconds(kernel_pid(client)))
         started[cell_index] = time.time()
         emit(
             event="cell",
@@ -72,7 +111,8 @@ def main():
 
     def on_cell_executed(cell, cell_index, execute_reply):
         if cell_index in started:
-            emit(event="cell-done", index=cell_index, seconds=round(time.time() - started[cell_index], 3))
+            seconds = round(time.time() - started[cell_index], 3)
+            emit(event="cell-done", index=cell_index, seconds=seconds, cpu=process_cpu_seconds(kernel_pid(client)))
 
     failure = {}
 
@@ -119,12 +159,18 @@ def main():
         return 1
     emit(event="executed", seconds=round(time.time() - t0, 3))
 
+    exporter_thread.join()
+    if "error" in exporter_import:
+        emit(event="missing", module=str(exporter_import["error"]))
+        return 3
+    # The HTML first: the report finishes the page from it while this process signs and writes the notebook.
+    html, _ = exporter_import["module"].HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": args.title}})
+    with open(args.out_html, "w", encoding="utf-8") as f:
+        f.write(html)
+    emit(event="html", html=args.out_html)
     NotebookNotary().sign(nb)
     with open(args.out_notebook, "w", encoding="utf-8") as f:
         nbformat.write(nb, f)
-    html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": args.title}})
-    with open(args.out_html, "w", encoding="utf-8") as f:
-        f.write(html)
     emit(event="written", notebook=args.out_notebook, html=args.out_html)
     return 0
 

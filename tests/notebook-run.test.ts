@@ -40,6 +40,7 @@ test('a run: cells timed in order, progress lines numbered, kernel start and exp
     [4300, '{"event": "cell-done", "index": 3, "seconds": 9}'],
     [4700, '{"event": "cell-done", "index": 4, "seconds": 0.47}'],
     [5000, '{"event": "executed", "seconds": 1}'],
+    [6000, '{"event": "html", "html": "b"}'],
     [7500, '{"event": "written", "notebook": "a", "html": "b"}'],
   ]);
   assert.deepEqual(state.cells, [
@@ -53,6 +54,7 @@ test('a run: cells timed in order, progress lines numbered, kernel start and exp
   ]);
   assert.equal(kernelStartSeconds(state, 1000), 3);
   assert.equal(exportSeconds(state), 2.5);
+  assert.equal(state.htmlAt, 6000, 'the HTML is written before the notebook: the page is finished meanwhile');
   assert.equal(state.failure, undefined);
 });
 
@@ -67,4 +69,27 @@ test('a failing cell and a missing module are kept; timings are 0 when their eve
   assert.equal(kernelStartSeconds(state, 0), 0);
   assert.equal(exportSeconds(state), 0);
   assert.deepEqual(INITIAL_RUN_STATE, { codeCells: 0, cells: [] }, 'the initial state is never changed');
+});
+
+test("the kernel's CPU seconds: its start, then each cell's share; absent where the runner cannot read them", () => {
+  const { state } = fold([
+    [1000, '{"event": "start", "cells": 3, "code": 3}'],
+    [3000, '{"event": "kernel", "cpu": 2.25}'],
+    [3000, '{"event": "cell", "index": 0, "code": 1, "first": "a"}'],
+    [3100, '{"event": "cell-done", "index": 0, "seconds": 0.1, "cpu": 2.3}'],
+    [3100, '{"event": "cell", "index": 1, "code": 2, "first": "b"}'],
+    [5100, '{"event": "cell-done", "index": 1, "seconds": 2, "cpu": 5.8}'],
+  ]);
+  assert.equal(state.kernelStartCpu, 2.25);
+  assert.deepEqual(
+    state.cells.map((c) => c.cpu),
+    [0.05, 3.5],
+  );
+  const unknown = fold([
+    [1000, '{"event": "kernel", "cpu": null}'],
+    [1000, '{"event": "cell", "index": 0, "code": 1, "first": "a"}'],
+    [1100, '{"event": "cell-done", "index": 0, "seconds": 0.1, "cpu": null}'],
+  ]).state;
+  assert.equal(unknown.kernelStartCpu, undefined);
+  assert.equal('cpu' in unknown.cells[0], false);
 });

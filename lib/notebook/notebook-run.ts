@@ -13,6 +13,8 @@ export interface CellTiming {
   readonly first: string;
   readonly tags: readonly string[];
   readonly seconds: number;
+  /** The kernel's CPU seconds in this cell (compiling and running it, all threads), when the runner knows them. */
+  readonly cpu?: number;
 }
 
 /** The runner's `error` event: the failing cell and its error. */
@@ -35,7 +37,13 @@ export interface RunState {
   /** The Jupyter module the runner could not import. */
   readonly missing?: string;
   readonly firstCellAt?: number;
+  /** The kernel's CPU seconds so far (its start, then after each cell), when the runner knows them. */
+  readonly kernelCpu?: number;
+  /** The kernel's CPU seconds spent starting, when known. */
+  readonly kernelStartCpu?: number;
   readonly executedAt?: number;
+  /** When nbconvert's HTML was written (before the notebook is signed and written). */
+  readonly htmlAt?: number;
   readonly writtenAt?: number;
 }
 
@@ -47,6 +55,8 @@ export function nextRunState(state: RunState, event: RunnerEvent, at: number): R
   switch (event.event) {
     case 'start':
       return { ...state, codeCells: event.code };
+    case 'kernel':
+      return typeof event.cpu === 'number' ? { ...state, kernelCpu: event.cpu, kernelStartCpu: event.cpu } : state;
     case 'cell':
       return {
         ...state,
@@ -56,15 +66,29 @@ export function nextRunState(state: RunState, event: RunnerEvent, at: number): R
     case 'cell-done': {
       const cell = state.current;
       if (!cell || cell.index !== event.index) return state;
+      const cpu = typeof event.cpu === 'number' ? event.cpu : undefined;
+      const spent = cpu !== undefined && state.kernelCpu !== undefined ? cpu - state.kernelCpu : undefined;
       return {
         ...state,
-        cells: [...state.cells, { index: cell.index, first: cell.first, tags: cell.tags, seconds: event.seconds }],
+        kernelCpu: cpu,
+        cells: [
+          ...state.cells,
+          {
+            index: cell.index,
+            first: cell.first,
+            tags: cell.tags,
+            seconds: event.seconds,
+            ...(spent === undefined ? {} : { cpu: Math.round(spent * 100) / 100 }),
+          },
+        ],
       };
     }
     case 'error':
       return { ...state, failure: event };
     case 'executed':
       return { ...state, executedAt: at };
+    case 'html':
+      return { ...state, htmlAt: at };
     case 'written':
       return { ...state, writtenAt: at };
     case 'missing':

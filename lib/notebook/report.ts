@@ -224,7 +224,10 @@ export type RunnerEvent =
       readonly first: string;
       readonly tags?: readonly string[];
     }
-  | { readonly event: 'cell-done'; readonly index: number; readonly seconds: number }
+  /** `cpu`: the kernel's CPU seconds so far (Linux), null or absent where unknown. */
+  | { readonly event: 'cell-done'; readonly index: number; readonly seconds: number; readonly cpu?: number | null }
+  /** The kernel answered; `cpu`: its CPU seconds spent starting (Linux), null or absent where unknown. */
+  | { readonly event: 'kernel'; readonly cpu?: number | null }
   | {
       readonly event: 'error';
       readonly index: number;
@@ -234,10 +237,22 @@ export type RunnerEvent =
       readonly traceback: readonly string[];
     }
   | { readonly event: 'executed'; readonly seconds: number }
+  /** nbconvert's HTML is written (the notebook is being signed and written). */
+  | { readonly event: 'html'; readonly html: string }
   | { readonly event: 'written'; readonly notebook: string; readonly html: string }
   | { readonly event: 'missing'; readonly module: string };
 
-const EVENT_NAMES = new Set(['start', 'cell', 'cell-done', 'error', 'executed', 'written', 'missing']);
+const EVENT_NAMES = new Set([
+  'start',
+  'kernel',
+  'cell',
+  'cell-done',
+  'error',
+  'executed',
+  'html',
+  'written',
+  'missing',
+]);
 
 /** A runner progress line parsed, or undefined for any other output (kernel logs, warnings). */
 export function parseRunnerEvent(line: string): RunnerEvent | undefined {
