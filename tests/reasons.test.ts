@@ -128,6 +128,50 @@ test('own history: a silence measures C(n−L, k)/C(n, k), a lasting rise C(g, L
   assert.deepEqual(weak, []);
 });
 
+test("own history: the lasting rise (its span, rarity and ratio to the row's own median) agrees with a brute-force search, ties included", () => {
+  const rnd = random(11);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  let rises = 0;
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 8 + Math.floor(rnd() * 60);
+    // few distinct values: many ties
+    const x = Array.from({ length: n }, () => 1 + Math.floor(rnd() * (trial % 2 === 0 ? 4 : 40)));
+    const values = Float64Array.from(x);
+    const found = runDeviations({ values, active: new Uint8Array(n).fill(1), isActivity: false, tail: () => 1 }).find(
+      (d) => d.kind === 'vs-own-history' && d.direction === 'high',
+    );
+    // every run of 2..MAX windows above the row's median: C(g, L)/C(n, L), g = values at or above its weakest
+    const mid = median(x);
+    let best: { rarity: number; from: number; to: number } | undefined;
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < Math.min(n, i + 24); j++) {
+        const run = x.slice(i, j + 1);
+        if (!run.every((v) => v > mid)) break;
+        const L = run.length;
+        const g = x.filter((v) => v >= Math.min(...run)).length;
+        const rarity = log10Choose(n, L) - log10Choose(g, L);
+        if (
+          !best ||
+          rarity > best.rarity + 1e-12 ||
+          (Math.abs(rarity - best.rarity) <= 1e-12 && j - i > best.to - best.from)
+        )
+          best = { rarity, from: i, to: j };
+      }
+    if (!best || !(best.rarity > 0)) {
+      assert.equal(found, undefined, `values ${x}`);
+      continue;
+    }
+    rises++;
+    assert.ok(found, `values ${x}`);
+    assert.deepEqual([found.from, found.to, found.rarity], [best.from, best.to, best.rarity], `values ${x}`);
+    const run = x.slice(best.from, best.to + 1);
+    const { from, to } = best;
+    const others = x.filter((_, k) => k < from || k > to);
+    assert.equal(found.ratio, Math.min(...run) / median(others), `values ${x}`);
+  }
+  assert.ok(rises > 100, `${rises} rises`);
+});
+
 test('families equal on every row are one group, found from the data; one different cell keeps them apart', () => {
   const labels = ['1.1.1.1source', '2.2.2.2dst', '3.3.3.3source'];
   const families = ['count_Length', 'count_IP1_time_diff_per_value', 'count_is_sh', 'avg_Length'];

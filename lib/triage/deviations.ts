@@ -201,28 +201,52 @@ function silenceRun(row: FamilyRow, positions: Int32Array, single: boolean): Run
   return best;
 }
 
+/** Reusable arrays of riseRun (called for every family of every row): the values, their order, their ranks. */
+let riseValues = new Float64Array(0);
+let riseOrder = new Int32Array(0);
+let riseRanks = new Int32Array(0);
+
+/** Sorts the indices `order[0 .. n)` by ascending `x` (insertion sort: n is at most the windows of a row). */
+function sortOrder(order: Int32Array, x: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const k = i;
+    const v = x[k];
+    let j = i - 1;
+    while (j >= 0 && x[order[j]] > v) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = k;
+  }
+}
+
 function riseRun(values: ArrayLike<number>, positions: Int32Array, longest: number): RunDeviation | undefined {
   const n = positions.length;
   if (n < MIN_HISTORY) return undefined;
-  const x = new Float64Array(n);
+  if (riseValues.length < n) {
+    riseValues = new Float64Array(2 * n);
+    riseOrder = new Int32Array(2 * n);
+    riseRanks = new Int32Array(2 * n);
+  }
+  const x = riseValues;
   let positive = 0;
   for (let k = 0; k < n; k++) if ((x[k] = values[positions[k]]) > 0) positive++;
   // A family the row seldom uses where it is active has no level of its own to rise over.
   if (positive < MIN_HISTORY) return undefined;
-  const sorted = x.slice().sort();
+  const order = riseOrder;
+  sortOrder(order, x, n);
+  const median = x[order[(n - 1) >> 1]];
   /** Values at or above each window's value (its rank from the top, ties counted in). */
-  const atOrAbove = Array.from(x, (v) => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return n - lo;
-  });
-  const median = sorted[(n - 1) >> 1];
-  let best: { rarity: number; from: number; to: number; weakest: number } | undefined;
+  const atOrAbove = riseRanks;
+  let firstEqual = 0;
+  for (let p = 0; p < n; p++) {
+    if (p > 0 && x[order[p]] !== x[order[p - 1]]) firstEqual = p;
+    atOrAbove[order[p]] = n - firstEqual;
+  }
+  let bestRarity = Number.NEGATIVE_INFINITY;
+  let bestFrom = -1;
+  let bestTo = -1;
+  let bestWeakest = -1;
   for (let i = 0; i < n; i++) {
     if (!(x[i] > median)) continue;
     let weakest = i;
@@ -233,26 +257,34 @@ function riseRun(values: ArrayLike<number>, positions: Int32Array, longest: numb
       if (L < Math.min(2, longest)) continue;
       const rarity = log10Choose(n, L) - log10Choose(atOrAbove[weakest], L);
       if (
-        !best ||
-        rarity > best.rarity + 1e-12 ||
-        (Math.abs(rarity - best.rarity) <= 1e-12 && j - i > best.to - best.from)
-      )
-        best = { rarity, from: i, to: j, weakest };
+        bestFrom < 0 ||
+        rarity > bestRarity + 1e-12 ||
+        (Math.abs(rarity - bestRarity) <= 1e-12 && j - i > bestTo - bestFrom)
+      ) {
+        bestRarity = rarity;
+        bestFrom = i;
+        bestTo = j;
+        bestWeakest = weakest;
+      }
     }
   }
-  if (!best || !(best.rarity > 0)) return undefined;
-  const { from, to } = best;
-  const others = x.filter((_, k) => k < from || k > to).sort();
-  const ownMedian = others.length > 0 ? others[(others.length - 1) >> 1] : NaN;
+  if (bestFrom < 0 || !(bestRarity > 0)) return undefined;
+  const from = bestFrom;
+  const to = bestTo;
+  const length = to - from + 1;
+  // The row's own median in its other active windows. The run's values are all above the median,
+  // so taking them out leaves the lower half of the sorted values as it is: the median of the
+  // n − length others is the ((n − length − 1) >> 1)-th smallest value of all n.
+  const ownMedian = x[order[(n - length - 1) >> 1]];
   return {
     kind: 'vs-own-history',
     direction: 'high',
-    rarity: best.rarity,
+    rarity: bestRarity,
     from: positions[from],
     to: positions[to],
-    length: to - from + 1,
+    length,
     active: n,
     considered: n,
-    ratio: ownMedian > 0 ? x[best.weakest] / ownMedian : Infinity,
+    ratio: ownMedian > 0 ? x[bestWeakest] / ownMedian : Infinity,
   };
 }

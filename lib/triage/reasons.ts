@@ -12,9 +12,9 @@
  */
 import type { Frame } from '../table/frame';
 import type { Role } from '../types';
-import { type RunDeviation, runDeviations } from './deviations';
+import { type FamilyRow, type RunDeviation, runDeviations } from './deviations';
 import { ACTIVITY_FAMILY, type FamilyGroup, familyGroups, singleFamilyGroups } from './groups';
-import { NormalTails } from './tails';
+import { NormalTails, type TailReference, tailIn } from './tails';
 import { type NormalBaseline, baselineColumn, baselineIndex } from '../evaluation/baseline';
 
 /** Reasons kept per row. */
@@ -84,12 +84,24 @@ export interface Triage {
 
 const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
 
+/** A family group as a scorer reads it: its columns in the frame and in the baseline. */
+interface PlannedGroup {
+  readonly group: FamilyGroup;
+  /** The baseline's column of each window (−1: the full table has none). */
+  readonly columns: Int32Array;
+  readonly view: ReturnType<Frame['family']>;
+  /** Per role (0: source, 1: dst), the tail probability of each window, made on first use. */
+  readonly tails: (FamilyRow['tail'] | undefined)[];
+}
+
 /** A scorer of rows of one frame against the baseline. */
 class RowScorer {
-  private readonly plan: { group: FamilyGroup; columns: Int32Array; view: ReturnType<Frame['family']> }[];
+  private readonly plan: PlannedGroup[];
   private readonly activity: number;
   private readonly groupCount: number;
   private readonly tails: NormalTails;
+  /** The values of the row being scored in one family. */
+  private readonly values: Float64Array;
 
   constructor(
     private readonly frame: Frame,
@@ -106,21 +118,42 @@ class RowScorer {
       const view = frame.family(family);
       const columns = Int32Array.from(view.starts, (s) => baselineColumn(at, family, s));
       if (!columns.some((j) => j >= 0)) return [];
-      return [{ group, columns, view }];
+      return [{ group, columns, view, tails: [undefined, undefined] }];
     });
     this.activity = this.plan.findIndex((p) => p.group.families.includes(ACTIVITY_FAMILY));
     this.groupCount = groups.length;
     this.tails = tailsOf(baseline);
+    const W = this.plan.length > 0 ? this.plan[0].columns.length : 0;
+    this.values = new Float64Array(W);
   }
 
-  /** Every group's best deviation in row `row`. */
-  score(row: number): Reason[] {
-    const role = ROLE_INDEX[this.frame.roles[row]];
-    const W = this.plan.length > 0 ? this.plan[0].columns.length : 0;
-    const active = new Uint8Array(W);
+  /**
+   * The tail probability of a value in each window of group g, for role r: each window's reference
+   * is looked up once (on first use), not at every value.
+   */
+  private tailFunction(g: number, role: number): FamilyRow['tail'] {
+    const planned = this.plan[g];
+    const known = planned.tails[role];
+    if (known) return known;
+    const { columns } = planned;
+    const tails = this.tails;
+    const references: (TailReference | undefined)[] = new Array(columns.length).fill(undefined);
+    const tail = (w: number, x: number, high: boolean): number => {
+      const j = columns[w];
+      if (j < 0 || x === 0 || x !== x) return 1;
+      let reference = references[w];
+      if (reference === undefined) references[w] = reference = tails.reference(role, j);
+      return tailIn(reference, x, high);
+    };
+    planned.tails[role] = tail;
+    return tail;
+  }
+
+  /** Windows where row `row` is active, into `active`; returns how many. */
+  private activeWindows(row: number, active: Uint8Array): number {
+    const W = active.length;
     const matrix = this.frame.values;
     const base = row * this.frame.nCols;
-    let activeWindows = 0;
     for (let g = 0; g < this.plan.length; g++) {
       if (this.activity >= 0 && g !== this.activity) continue;
       const columns = this.plan[g].view.columns;
@@ -129,36 +162,57 @@ class RowScorer {
         if (this.activity >= 0 ? x > 0 : x !== 0 && x === x) active[w] = 1;
       }
     }
-    for (let w = 0; w < W; w++) activeWindows += active[w];
-    // A row never active has no deviation of any kind (each looks where the row is active).
-    if (activeWindows === 0) return [];
-    const values = new Float64Array(W);
-    // The cells the row offers to chance: its families × its windows × two kinds × two directions.
+    let count = 0;
+    for (let w = 0; w < W; w++) count += active[w];
+    return count;
+  }
+
+  /**
+   * Every group's best deviation in each of `rows` (in group order). Group by group over all the
+   * rows, so that the normal values of one group's windows are read while they are in the cache
+   * (the baseline's values of every column would not fit).
+   */
+  scoreRows(rows: ArrayLike<number>): Reason[][] {
+    const W = this.plan.length > 0 ? this.plan[0].columns.length : 0;
+    const matrix = this.frame.values;
+    const width = this.frame.nCols;
+    const out: Reason[][] = Array.from({ length: rows.length }, () => []);
+    // The active windows of every row (a row never active has no deviation of any kind: each looks where the row is active).
+    const active = new Uint8Array(rows.length * W);
+    const live: number[] = [];
+    for (let i = 0; i < rows.length; i++)
+      if (this.activeWindows(rows[i], active.subarray(i * W, (i + 1) * W)) > 0) live.push(i);
+    // The cells a row offers to chance: its families × its windows × two kinds × two directions.
     const correction = Math.log10(Math.max(1, this.groupCount * W * 4));
-    const out: Reason[] = [];
-    this.plan.forEach(({ group, columns, view }, g) => {
-      for (let w = 0; w < W; w++) values[w] = matrix[base + view.columns[w]];
-      const deviations = runDeviations({
-        values,
-        active,
-        isActivity: g === this.activity,
-        tail: (w, x, high) => (columns[w] < 0 ? 1 : this.tails.tail(role, columns[w], x, high)),
-        duration: this.switches.duration !== false,
-        ownHistory: this.switches.ownHistory !== false,
-      });
-      let best: RunDeviation | undefined;
-      for (const d of deviations) if (!best || d.rarity > best.rarity) best = d;
-      if (!best) return;
-      const { from, to, ...rest } = best;
-      out.push({
-        ...rest,
-        family: group.families[0],
-        families: group.families,
-        name: group.name,
-        score: best.rarity - correction,
-        windows: { from: view.starts[from], to: view.starts[to] },
-      });
-    });
+    const values = this.values;
+    for (let g = 0; g < this.plan.length; g++) {
+      const { group, view } = this.plan[g];
+      for (const i of live) {
+        const row = rows[i];
+        const base = row * width;
+        for (let w = 0; w < W; w++) values[w] = matrix[base + view.columns[w]];
+        const deviations = runDeviations({
+          values,
+          active: active.subarray(i * W, (i + 1) * W),
+          isActivity: g === this.activity,
+          tail: this.tailFunction(g, ROLE_INDEX[this.frame.roles[row]]),
+          duration: this.switches.duration !== false,
+          ownHistory: this.switches.ownHistory !== false,
+        });
+        let best: RunDeviation | undefined;
+        for (const d of deviations) if (!best || d.rarity > best.rarity) best = d;
+        if (!best) continue;
+        const { from, to, ...rest } = best;
+        out[i].push({
+          ...rest,
+          family: group.families[0],
+          families: group.families,
+          name: group.name,
+          score: best.rarity - correction,
+          windows: { from: view.starts[from], to: view.starts[to] },
+        });
+      }
+    }
     return out;
   }
 }
@@ -207,8 +261,8 @@ export function explainRows(frames: readonly Frame[], baseline: NormalBaseline, 
   if (calibration && calibrationRows.length > 0) {
     const normal = new RowScorer(calibration, groups, baseline, options, options.calibrationFamilies);
     const best: number[] = [];
-    for (const r of calibrationRows) {
-      const scores = normal.score(r).map((d) => d.score);
+    for (const deviations of normal.scoreRows(calibrationRows)) {
+      const scores = deviations.map((d) => d.score);
       best.push(scores.length > 0 ? Math.max(...scores) : -Infinity);
     }
     const q = quantile(best, CALIBRATION_QUANTILE);
@@ -237,9 +291,11 @@ export function explainMore(
 ): RowExplanation[] {
   const { groups, line } = triage;
   return frames.flatMap((frame) => {
-    const scorer = new RowScorer(frame, groups, baseline, switches);
+    const scored = new RowScorer(frame, groups, baseline, switches).scoreRows(
+      Array.from({ length: frame.nRows }, (_, i) => i),
+    );
     return frame.index.map((label, row): RowExplanation => {
-      const deviations = scorer.score(row);
+      const deviations = scored[row];
       const ranked = [...deviations].sort((a, b) => b.score - a.score);
       const reasons = ranked.filter((d) => d.score > line).slice(0, MAX_REASONS);
       return {

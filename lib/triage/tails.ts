@@ -13,8 +13,8 @@ import { ROLES } from '../types';
 /** Non-zero normal values a window needs to be its own reference (else its family's pool is). */
 export const MIN_NONZERO = 50;
 
-/** Sorted values with the count of reference values at or below each. */
-interface Sorted {
+/** A column's reference: sorted values with the count of reference values at or below each. */
+export interface TailReference {
   readonly values: Float64Array;
   readonly atOrBelow: Float64Array;
   /** Values in the reference (its non-zero ones, or all of them for a rare family's pool). */
@@ -24,7 +24,7 @@ interface Sorted {
 }
 
 /** Values of a reference at or above x (upper) or at or below x (lower). */
-function countBeyond(s: Sorted, x: number, upper: boolean): number {
+function countBeyond(s: TailReference, x: number, upper: boolean): number {
   const v = s.values;
   const total = v.length === 0 ? 0 : s.atOrBelow[v.length - 1];
   // The first index with v[i] >= x (upper) or with v[i] > x (lower).
@@ -43,18 +43,20 @@ function countBeyond(s: Sorted, x: number, upper: boolean): number {
 /** Tail probabilities of values against the normal values of their column and role. */
 export class NormalTails {
   /** Per role (0: source, 1: dst): the reference of each column, chosen on first use. */
-  private readonly references: (Sorted | undefined)[][] = [[], []];
-  private readonly pools: Map<string, Sorted>[] = [new Map(), new Map()];
+  private readonly references: (TailReference | undefined)[][];
+  private readonly pools: Map<string, TailReference>[] = [new Map(), new Map()];
   private readonly nonzero: readonly NonzeroValues[];
   private readonly families: readonly string[];
 
   constructor(private readonly baseline: NormalBaseline) {
     this.nonzero = ROLES.map((role) => baseline.nonzero[role]);
     this.families = baseline.columns.map((key) => key.family);
+    // Filled up front (not grown by index on first use), so that a lookup stays an array read.
+    this.references = ROLES.map(() => new Array<TailReference | undefined>(this.families.length).fill(undefined));
   }
 
   /** Column j's own non-zero values. */
-  private own(role: number, j: number): Sorted {
+  private own(role: number, j: number): TailReference {
     const { offsets, values, atOrBelow } = this.nonzero[role];
     const from = offsets[j];
     const to = offsets[j + 1];
@@ -67,7 +69,7 @@ export class NormalTails {
   }
 
   /** A family's non-zero normal values over all its windows (with its zeros when they are too few). */
-  private pool(role: number, family: string): Sorted {
+  private pool(role: number, family: string): TailReference {
     const known = this.pools[role].get(family);
     if (known) return known;
     const pairs: [number, number][] = [];
@@ -102,7 +104,8 @@ export class NormalTails {
     return pool;
   }
 
-  private reference(role: number, j: number): Sorted {
+  /** Column j's reference for role r (0: source, 1: dst): its own non-zero values, or its family's pool. */
+  reference(role: number, j: number): TailReference {
     let ref = this.references[role][j];
     if (!ref) {
       const own = this.own(role, j);
@@ -118,8 +121,15 @@ export class NormalTails {
    * zero or a missing value (no evidence).
    */
   tail(role: number, j: number, x: number, high: boolean): number {
-    if (x === 0 || Number.isNaN(x)) return 1;
-    const s = this.reference(role, j);
-    return Math.min(1, (countBeyond(s, x, high) + 1) / (s.size + 1));
+    return x === 0 || Number.isNaN(x) ? 1 : tailIn(this.reference(role, j), x, high);
   }
+}
+
+/**
+ * The tail probability of a non-zero value x against a reference (`NormalTails.reference`):
+ * (values at or beyond x + 1) / (reference size + 1), as `NormalTails.tail`; for a caller that looks
+ * up a column's reference once and asks it for many values.
+ */
+export function tailIn(s: TailReference, x: number, high: boolean): number {
+  return Math.min(1, (countBeyond(s, x, high) + 1) / (s.size + 1));
 }
