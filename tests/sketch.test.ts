@@ -10,6 +10,8 @@ import {
   quantileOfCounts,
 } from '../lib/table/sketch';
 import { baselineOf } from '../lib/evaluation/baseline';
+import { NonzeroCells } from '../lib/table/nonzero';
+import { FamilyStatsAccumulator } from '../lib/table/stats';
 import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
 
@@ -271,4 +273,42 @@ test('dense and sparse rows, in any order, fill the buckets the definition gives
       });
     }
   }
+});
+
+test('a row given by its non-zero cells (found once for both accumulators) leaves the states its whole row leaves', () => {
+  const rnd = random(23);
+  // mostly-zero rows and dense ones in runs, with missing, infinite, negative, huge and -0 values
+  const data = Array.from({ length: 600 }, (_, i) => {
+    const zeros = Math.floor(i / 50) % 2 === 0 ? 0.9 : 0.3;
+    const row = Float64Array.from(COLUMNS, (_, c) => {
+      if (c === COLUMNS.length - 1) return i % 2;
+      const u = rnd();
+      if (u < zeros) return u < zeros / 10 ? -0 : 0;
+      const pick = [NaN, Infinity, -Infinity, 1e300, -2.5, Math.floor(rnd() * 9) + 1][Math.floor(rnd() * 6)];
+      return pick;
+    });
+    return { role: (i % 3 === 0 ? 'dst' : 'source') as Role, row };
+  });
+  const wholeStats = new FamilyStatsAccumulator(COLUMNS);
+  const whole = new ValueSketch(COLUMNS);
+  const cellsStats = new FamilyStatsAccumulator(COLUMNS);
+  const cells = new ValueSketch(COLUMNS);
+  const nonzero = new NonzeroCells(COLUMNS);
+  const limit = 2;
+  let sparseRows = 0;
+  for (const { role, row } of data) {
+    wholeStats.addRow(role, row);
+    whole.addRow(role, row);
+    if (nonzero.scan(row, limit)) {
+      sparseRows++;
+      cellsStats.addNonzero(role, nonzero);
+      cells.addRow(role, row, nonzero);
+    } else {
+      cellsStats.addRow(role, row);
+      cells.addRow(role, row);
+    }
+  }
+  assert.ok(sparseRows > 100 && sparseRows < 500, `${sparseRows} rows by their cells`);
+  assert.deepEqual(cellsStats.state, wholeStats.state);
+  assert.deepEqual(cells.state, whole.state);
 });

@@ -12,6 +12,7 @@ import { type RowProblem, createRowReader } from './row-reader';
 import { parseColumnKey } from '../table/columns';
 import { type AccumulatorState, FamilyStatsAccumulator } from '../table/stats';
 import { type SketchState, ValueSketch } from '../table/sketch';
+import { NonzeroCells } from '../table/nonzero';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
 export class RowFailure extends Error {
@@ -223,6 +224,9 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
   const nCols = columns.length;
   const acc = new FamilyStatsAccumulator(columns);
   const sketch = new ValueSketch(columns);
+  const nonzero = new NonzeroCells(columns); // a mostly-zero row's cells, found once for both accumulators
+  const sparseLimit = Math.floor(nonzero.valueColumns.length * SPARSE_SHARE);
+  let denseRows = false;
   const kept = new Float64Array(job.kept);
   const sample = job.float32 ? new Float32Array(job.sample) : new Float64Array(job.sample);
   const row = new Float64Array(nCols);
@@ -282,8 +286,13 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
         progress.row();
         if (action === EXCLUDED) return;
         const role = roleOf(label) ?? 'source';
-        acc.addRow(role, row);
-        sketch.addRow(role, row);
+        if (!denseRows && nonzero.scan(row, sparseLimit)) {
+          acc.addNonzero(role, nonzero);
+          sketch.addRow(role, row, nonzero);
+        } else {
+          denseRows = acc.addRow(role, row) > sparseLimit;
+          sketch.addRow(role, row);
+        }
         if (action >= 0) keep(action);
       },
       (n) => progress.bytes(n),

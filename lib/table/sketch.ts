@@ -16,6 +16,7 @@
  * batches so that a column's buckets are fetched into the CPU cache once per batch.
  */
 import type { ColumnKey, Role } from '../types';
+import { NonzeroCells } from './nonzero';
 import { HIGH, coarser, ensureKeyTable, rankKey } from './sketch-key';
 import {
   BUCKETS_PER_CELL,
@@ -61,6 +62,8 @@ export class ValueSketch {
   private pendingCells = new Int32Array(0);
   private pendingValues = new Float64Array(0);
   private pending = 0;
+  /** The non-zero cells of a row added without them. */
+  private readonly scanned: NonzeroCells;
   /** Per role: a block of whole rows (value columns only, allocated on the first dense row) and its rows used. */
   private readonly blocks: [Float64Array | undefined, Float64Array | undefined] = [undefined, undefined];
   /** The blocks' and `order`'s 32-bit words (the high word of value i is word 2i + HIGH). */
@@ -94,17 +97,13 @@ export class ValueSketch {
 
   constructor(columns: readonly ColumnKey[], state?: SketchState) {
     this.columns = columns;
-    const value: number[] = [];
-    columns.forEach((key, col) => {
-      if (key.kind === 'value') value.push(col);
-    });
-    this.valueColumns = Int32Array.from(value);
-    this.contiguousFrom = value.length > 0 && value.every((col, j) => col === value[0] + j) ? value[0] : -1;
-    const cells = 2 * value.length;
+    this.scanned = new NonzeroCells(columns);
+    ({ valueColumns: this.valueColumns, contiguousFrom: this.contiguousFrom } = this.scanned);
+    const cells = 2 * this.valueColumns.length;
     if (state) {
       if (state.missing.length !== cells)
         throw new RangeError(
-          `ValueSketch: state for ${state.missing.length / 2} value columns, columns have ${value.length}`,
+          `ValueSketch: state for ${state.missing.length / 2} value columns, columns have ${cells / 2}`,
         );
       this.sketchState = state;
     } else {
@@ -125,7 +124,7 @@ export class ValueSketch {
       size: this.size,
       level: this.level,
     } = this.sketchState);
-    this.blockCapacity = Math.max(1, Math.floor(PENDING / Math.max(1, value.length)));
+    this.blockCapacity = Math.max(1, Math.floor(PENDING / Math.max(1, this.valueColumns.length)));
   }
 
   /** The raw state, every added value in it (to send to another thread, or merge). */
@@ -135,8 +134,11 @@ export class ValueSketch {
     return this.sketchState;
   }
 
-  /** Adds one row of the given role; a zero costs one comparison. */
-  addRow(role: Role, row: ArrayLike<number>): void {
+  /**
+   * Adds one row of the given role; a zero costs one comparison. `nonzero`, when given, holds the
+   * row's non-zero cells already (`NonzeroCells.scan` over the same columns): the row is not scanned again.
+   */
+  addRow(role: Role, row: ArrayLike<number>, nonzero?: NonzeroCells): void {
     const r = ROLE_INDEX[role];
     const n = this.valueColumns.length;
     const first = this.contiguousFrom;
@@ -152,19 +154,19 @@ export class ValueSketch {
       if (this.blockRows[r] === this.blockCapacity) this.addBlock(r);
       return;
     }
+    const found = nonzero ?? this.scanned;
+    if (!nonzero) found.scan(row);
     const offset = r * n;
-    const cols = this.valueColumns;
     const missing = this.sketchState.missing;
     const cells = this.pendingCells;
     const values = this.pendingValues;
     let nonZero = 0;
-    for (let j = 0; j < n; j++) {
-      const v = first >= 0 ? row[first + j] : row[cols[j]];
-      if (v === 0) continue;
-      if (v !== v) missing[offset + j]++;
+    for (let k = 0; k < found.count; k++) {
+      const v = found.values[k];
+      if (v !== v) missing[offset + found.cells[k]]++;
       else {
         if (this.pending === PENDING) this.drain();
-        cells[this.pending] = offset + j;
+        cells[this.pending] = offset + found.cells[k];
         values[this.pending++] = v;
         nonZero++;
       }

@@ -7,6 +7,7 @@
  */
 import type { Frame } from './frame';
 import type { ColumnKey, FamilyStats, GroupStats, Role, RoleStats } from '../types';
+import type { NonzeroCells } from './nonzero';
 
 const ROLE_INDEX: Readonly<Record<Role, number>> = { source: 0, dst: 1 };
 /** Values at least this large (in magnitude) are summed apart, times HUGE_SCALE (exact: a power of two). */
@@ -37,6 +38,23 @@ function neumaier(sum: Float64Array, comp: Float64Array, i: number, v: number): 
   if (Math.abs(s) >= Math.abs(v)) comp[i] += s - t + v;
   else comp[i] += v - t + s;
   sum[i] = t;
+}
+
+/** Adds a value that is not zero to cell i (role × value column) of a state. */
+function addValue(state: AccumulatorState, i: number, v: number): void {
+  if (v !== v) state.missing[i]++;
+  else {
+    state.nonzero[i]++;
+    if (v < HUGE && v > -HUGE) {
+      neumaier(state.sum, state.compensation, i, v);
+      if (v > state.max[i]) state.max[i] = v;
+    } else if (v === Infinity) state.positiveInfinities[i]++;
+    else if (v === -Infinity) state.negativeInfinities[i]++;
+    else {
+      neumaier(state.hugeSum, state.hugeCompensation, i, v * HUGE_SCALE);
+      if (v > state.max[i]) state.max[i] = v;
+    }
+  }
 }
 
 /**
@@ -93,47 +111,35 @@ export class FamilyStatsAccumulator {
 
   /**
    * Adds one row (all columns, in `columns` order) of the given role. Zeros, the commonest value,
-   * cost one comparison: values are counted as rows minus missing ones.
+   * cost one comparison: values are counted as rows minus missing ones. Returns the cells that
+   * were not zero (missing ones included).
    */
-  addRow(role: Role, row: ArrayLike<number>): void {
+  addRow(role: Role, row: ArrayLike<number>): number {
     const r = ROLE_INDEX[role];
-    const {
-      missing,
-      nonzero,
-      sum,
-      compensation,
-      hugeSum,
-      hugeCompensation,
-      max,
-      ips,
-      positiveInfinities,
-      negativeInfinities,
-    } = this.state;
     const cols = this.valueColumns;
     const n = cols.length;
     const offset = r * n;
-    ips[r]++;
+    this.state.ips[r]++;
     // Value columns usually form one contiguous run (metadata last): index directly then.
     const first = this.contiguousFrom;
+    let found = 0;
     for (let j = 0; j < n; j++) {
       const v = first >= 0 ? row[first + j] : row[cols[j]];
       if (v !== 0) {
-        const i = offset + j;
-        if (v !== v) missing[i]++;
-        else {
-          nonzero[i]++;
-          if (v < HUGE && v > -HUGE) {
-            neumaier(sum, compensation, i, v);
-            if (v > max[i]) max[i] = v;
-          } else if (v === Infinity) positiveInfinities[i]++;
-          else if (v === -Infinity) negativeInfinities[i]++;
-          else {
-            neumaier(hugeSum, hugeCompensation, i, v * HUGE_SCALE);
-            if (v > max[i]) max[i] = v;
-          }
-        }
+        addValue(this.state, offset + j, v);
+        found++;
       }
     }
+    return found;
+  }
+
+  /** Adds one row of the given role from its non-zero cells (`NonzeroCells.scan` of it, over the same columns). */
+  addNonzero(role: Role, nonzero: NonzeroCells): void {
+    const r = ROLE_INDEX[role];
+    const offset = r * this.valueColumns.length;
+    this.state.ips[r]++;
+    const { cells, values, count } = nonzero;
+    for (let k = 0; k < count; k++) addValue(this.state, offset + cells[k], values[k]);
   }
 
   /** Adds another accumulator's rows (same columns) into this one. */
