@@ -172,6 +172,8 @@ export { OptionError } from './options';
 
 // Showing things in a notebook, and escaping what attackers wrote.
 export { NoKernelError, showHtml, showMarkdown, showTable } from './notebook/display';
+// Following one IP through every figure and table of a trusted notebook (and the report page).
+export { followBundle, showFollow } from './notebook/follow-output';
 export { escapeHtml, escapeMarkdown, simpleTableHtml } from './html';
 export { frameTableHtml } from './notebook/frame-table';
 export type { FrameTableOptions } from './notebook/frame-table';

@@ -145,7 +145,7 @@ import {
   referenceOverlaps, describeOverlaps, uniqueToRun, overlapFigure, loadPlotly, showFigure, showHtml, showMarkdown, showTable,
   escapeMarkdown, OVERLAP_SECTION, evaluateFindings, findingsHtml, provenanceMarkdown, campaignsFigure, triageLineMarkdown,
   profileTargets, progressPrinter, uniqueLabelsMarkdown, campaignsMarkdown, changesOutputs, profileOutputs,
-  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES, evaluationTables, familySpreads, triageTable, arquero, toDanfo,
+  showOutputs, seedCells, writeSummaryFile, shownPath, flaggedElsewhere, MAX_PROFILES, evaluationTables, familySpreads, triageTable, arquero, toDanfo, showFollow,
 } from '../dist/lib/index';
 
 const params = resolveParams({
@@ -307,6 +307,10 @@ flagged IP by score, ${TRIAGE_ROWS} a page (click a header to sort); \`summary.j
 run's flagged IPs) and \`anomalies.csv\`, which \`npm run report\` writes beside the page, hold the same
 rows with five reasons (README: *Why an IP was flagged*), and so does \`tables.anomalies\`, to query in
 a cell (see *Ask your own questions*).
+
+**Follow one IP** (trusted notebook): type it in the search box above the table, or click its row,
+its line in a figure or its heatmap row: it is highlighted in every figure and table of the notebook
+(the others dimmed), its reasons open beside it, and Escape clears.
 `,
   );
   nb.code(
@@ -317,6 +321,8 @@ await showMarkdown(triageLineMarkdown(assessment.triage));
 // The results as arquero tables, to query in any later cell (see "Ask your own questions"): tables.anomalies
 // (the columns of anomalies.csv), tables.reasons (a row per reason), tables.campaigns, tables.families, ...
 const tables = evaluationTables(evaluationSummary, moveSpreads);
+// Follow one IP (trusted notebook): type it here, or click its line, its row or its heatmap row anywhere below.
+await showFollow(evaluationSummary);
 await showTable(triageTable(tables.anomalies), { rows: ${TRIAGE_ROWS} });
 `,
   );

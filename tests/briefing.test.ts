@@ -11,15 +11,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { findProjectRoot } from '../lib/notebook/kernel';
 import { findJupyterPython } from '../cli/report';
 import { figureBundle, plotlyLibraryBundle } from '../lib/notebook/display';
 import { plotAllIps } from '../lib/figures/timeline';
 import { addBriefing } from '../lib/notebook/report-page';
+import { followBundle } from '../lib/notebook/follow-output';
 import { hasChromium, openOffline } from './browser-harness';
 import { htmlOf, pageOf, syntheticFrame } from './plot-fixtures';
+import { clickLabelIn, drawFigure, figuresNaming, settle } from './follow-page';
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');
@@ -34,120 +35,10 @@ interface SummaryJson {
   anomalies: { label: string; role: string; score: number; runs: string[] }[];
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
-const escaped = (label: string): string => label.replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
-
-/** Figure id → whether its spec names `label` (a trace, a point's text, a heatmap row): decoded here, apart from the page's index. */
-function figuresNaming(html: string, label: string): Map<string, boolean> {
-  const out = new Map<string, boolean>();
-  const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
-  for (const m of html.matchAll(re)) {
-    const spec = JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')) as {
-      // a density's max line names the loudest IP of each window, which the panel does not draw as such
-      data: { name?: string; text?: unknown; customdata?: unknown }[];
-    };
-    const wanted = escaped(label);
-    const names = spec.data.some(
-      (t) =>
-        t.name === wanted ||
-        (Array.isArray(t.text) && t.name !== 'max' && t.text.includes(wanted)) ||
-        (Array.isArray(t.customdata) && t.customdata.some((row) => Array.isArray(row) && row[0] === wanted)),
-    );
-    out.set(m[1], (out.get(m[1]) ?? false) || names);
-  }
-  return out;
-}
-
 /** The label chosen on the page, read from its address. */
 async function chosenLabel(page: Page): Promise<string | undefined> {
   const hash = await page.evaluate(() => location.hash);
   return hash.startsWith('#ip=') ? decodeURIComponent(hash.slice(4)) : undefined;
-}
-
-/** Waits until the figure `index` has drawn (scrolled into view first). */
-async function drawFigure(page: Page, index: number): Promise<void> {
-  await page.evaluate((k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].scrollIntoView(), index);
-  await page.waitForFunction(
-    (k) => document.querySelectorAll('div[data-anomaly-eval-figure]')[k].getAttribute('data-state') === 'drawn',
-    index,
-    { timeout: 60_000, polling: 20 },
-  );
-}
-
-/** Waits for the follow script's queued restyles to settle (a figure's highlight is asynchronous). */
-async function settle(page: Page): Promise<void> {
-  await page.waitForTimeout(300);
-  await page.evaluate(async () => {
-    const divs = Array.from(document.querySelectorAll('div[data-anomaly-eval-figure]')) as (HTMLElement & {
-      aeQueue?: Promise<void>;
-    })[];
-    await Promise.all(divs.map((d) => d.aeQueue));
-  });
-}
-
-/** Clicks the point of a drawn figure where a trace holds `label`'s highest value (its line, or its heatmap row). */
-async function clickLabelIn(page: Page, index: number, label: string): Promise<void> {
-  const where = await page.evaluate(
-    ([k, wanted]) => {
-      type Axis = { _offset: number; c2p(v: number): number };
-      const gd = document.querySelectorAll('div[data-anomaly-eval-figure]')[k as number] as HTMLElement & {
-        data: {
-          type?: string;
-          text?: unknown;
-          x: ArrayLike<number>;
-          y: ArrayLike<number>;
-          xaxis?: string;
-          yaxis?: string;
-          customdata?: unknown[];
-        }[];
-        _fullLayout: Record<string, Axis>;
-      };
-      const axis = (name: string | undefined, letter: string): Axis =>
-        gd._fullLayout[`${letter}axis${(name ?? letter).slice(1)}`];
-      for (const trace of gd.data) {
-        if (trace.type === 'heatmap' && Array.isArray(trace.customdata)) {
-          const row = trace.customdata.findIndex((r) => Array.isArray(r) && r[0] === wanted);
-          if (row < 0) continue;
-          const xa = axis(trace.xaxis, 'x');
-          const ya = axis(trace.yaxis, 'y');
-          return { x: xa._offset + xa.c2p(0), y: ya._offset + ya.c2p(row) };
-        }
-      }
-      // The point of the label farthest (in pixels) from every other IP's points on the same axes:
-      // a click there can only mean this IP.
-      let best: { x: number; y: number; d: number } | undefined;
-      for (const trace of gd.data) {
-        if (!Array.isArray(trace.text)) continue;
-        const xa = axis(trace.xaxis, 'x');
-        const ya = axis(trace.yaxis, 'y');
-        const others: [number, number][] = [];
-        for (const t of gd.data) {
-          if (t.yaxis !== trace.yaxis || !Array.isArray(t.text)) continue;
-          for (let p = 0; p < t.text.length; p++) {
-            if (t.text[p] !== wanted && t.text[p] && Number.isFinite(t.y[p]))
-              others.push([xa.c2p(t.x[p]), ya.c2p(t.y[p])]);
-          }
-        }
-        for (let p = 0; p < trace.text.length; p++) {
-          if (trace.text[p] !== wanted || !Number.isFinite(trace.y[p])) continue;
-          const x = xa.c2p(trace.x[p]);
-          const y = ya.c2p(trace.y[p]);
-          let d = Infinity;
-          for (const [ox, oy] of others) d = Math.min(d, Math.hypot(ox - x, oy - y));
-          if (!best || d > best.d) best = { x: xa._offset + x, y: ya._offset + y, d };
-        }
-      }
-      if (best) return { x: best.x, y: best.y };
-      return undefined;
-    },
-    [index, escaped(label)] as const,
-  );
-  assert.ok(where, `figure ${index} has a point of ${label}`);
-  const box = await (await page.$$('div[data-anomaly-eval-figure]'))[index].boundingBox();
-  assert.ok(box);
-  await page.mouse.move(box.x + where.x, box.y + where.y);
-  await page.waitForTimeout(100);
-  await page.mouse.click(box.x + where.x, box.y + where.y);
 }
 
 describe('the report page: first screen and following one IP', {
@@ -398,6 +289,24 @@ test("a page whose summary.json is not an evaluation's (another notebook's) is l
   assert.equal(addBriefing(page, { reference: '5T', runs: 'no', overlaps: [] }), page);
   const briefed = addBriefing(page, { reference: '5T', runs: [{ name: '5T', rows: 3 }], overlaps: [], findings: [] });
   assert.match(briefed, /<h1>Other<\/h1><section class="ae-briefing"/);
+});
+
+test("a notebook's follow output is dropped from the page, whose first screen has the search box and the one follow script", () => {
+  const summary = {
+    reference: '5T',
+    runs: [{ name: '5T', rows: 1 }],
+    overlaps: [],
+    findings: [],
+    anomalies: [{ label: '10.0.0.1source', role: 'source', runs: ['5T'], score: 3, reasons: [] }],
+  };
+  const follow = htmlOf(followBundle(summary));
+  const page = pageOf(['<h1 id="t">Report</h1>', '<p>before</p>', follow, '<p>after</p>', follow]);
+  assert.equal(page.split('class="ae-follow-output"').length, 3);
+  const briefed = addBriefing(page, summary);
+  assert.equal(briefed.includes('class="ae-follow-output"'), false, 'no follow output left');
+  assert.ok(briefed.includes('<p>before</p>') && briefed.includes('<p>after</p>'), 'the rest of the page stays');
+  assert.equal(briefed.split('__anomalyEvalFollow = true').length, 2, 'one follow script');
+  assert.match(briefed, /<div id="ae-follow"><\/div>/);
 });
 
 const HOSTILE = '<img src=x onerror="window.__xss=1">source';

@@ -8,6 +8,11 @@
  * - the executed notebook of `npm run report` opens and every figure draws when trusted; untrusted,
  *   the Plotly renderer still draws every figure, and without it each figure shows a note saying how
  *   to trust the notebook;
+ * - following one IP (the follow output of the triage cell): in both variants the search box opens
+ *   its panel and Escape clears; without jupyterlab-plotly (our twins draw the figures) a click on
+ *   its line or the search box highlights it in every figure that holds it (again when a released
+ *   figure draws again), a table row chooses it, two open notebooks keep their own choice, and a
+ *   hostile label is followed as text; untrusted, the output is a note and nothing breaks;
  * - no console error and no request beyond 127.0.0.1, anywhere.
  * Jupyter state (secrets, signatures, settings) is isolated in a temp dir. Lab's autosave is off: the
  * live test saves explicitly, and an autosave running beside that save made Lab show a false "File
@@ -26,6 +31,11 @@ import { findProjectRoot } from '../lib/notebook/kernel';
 import { paramsToEnv } from '../lib/notebook/params';
 import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
 import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
+import { FIGURES, clickLabelIn, drawFigure, figureIds, figureTitles, figuresNaming, settle } from './follow-page';
+import { figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
+import { followBundle } from '../lib/notebook/follow-output';
+import { plotAllIps } from '../lib/figures/timeline';
+import { syntheticFrame } from './plot-fixtures';
 import {
   errorOutputs,
   executionCounts,
@@ -71,6 +81,96 @@ const NO_AUTOSAVE = { '@jupyterlab/docmanager-extension:plugin': { autosave: fal
 
 let work = '';
 let notebookDir = '';
+let reportDir = '';
+
+const HOSTILE = '<img src=x onerror="window.__xss=1">source';
+const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
+/** The notebook panel in view. */
+const SHOWN = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+
+/**
+ * A small executed notebook whose IPs include two hostile labels: plotly.js, the follow output, a
+ * timeline holding them and a table naming them (the outputs a notebook shows), as Jupyter writes them.
+ */
+function hostileNotebook(): unknown {
+  const anomalous = syntheticFrame({
+    sources: 12,
+    destinations: 8,
+    anomalous: true,
+    windows: 40,
+    seed: 3,
+    extraLabels: [HOSTILE, HOSTILE_TWO],
+  });
+  const view = anomalous.family('avg_Length');
+  for (const label of [HOSTILE, HOSTILE_TWO])
+    view.columns.forEach((c, w) => {
+      anomalous.values[anomalous.rowOf(label) * anomalous.nCols + c] = 1 + (w % 5);
+    });
+  const normal = syntheticFrame({ sources: 30, destinations: 20, windows: 40, seed: 4 });
+  const summary = {
+    anomalies: anomalous.index.map((label, i) => ({
+      label,
+      role: label.endsWith('dst') ? 'dst' : 'source',
+      runs: ['5T'],
+      score: 10 - i / 100,
+      reasons: [{ family: 'avg_Length', direction: 'high', score: 3, windows: null }],
+    })),
+    campaigns: [{ name: HOSTILE, members: [HOSTILE, HOSTILE_TWO] }],
+  };
+  const bundles = [
+    plotlyLibraryBundle(),
+    followBundle(summary),
+    figureBundle(plotAllIps(anomalous, normal, 'avg_Length')),
+    tableBundle(anomalous, { rows: 30 }),
+  ];
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: bundles.map((bundle, i) => ({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      metadata: {},
+      execution_count: i + 1,
+      source: `// output ${i + 1}`,
+      outputs: [{ output_type: 'display_data', data: bundle.data, metadata: bundle.metadata }],
+    })),
+  };
+}
+
+/** The chosen IP of the notebook in view: its panel's label, or undefined when its panel is closed. */
+async function chosenInLab(page: Page): Promise<string | undefined> {
+  return page.evaluate((shown) => {
+    const panel = document.querySelector(`${shown} .ae-follow-panel`) as HTMLElement | null;
+    return panel && !panel.hidden ? (panel.querySelector('.ae-follow-label')?.textContent ?? undefined) : undefined;
+  }, SHOWN);
+}
+
+/** Types `text` into the search box of the notebook in view and presses Enter. */
+async function searchInLab(page: Page, text: string): Promise<void> {
+  await page.fill(`${SHOWN} .ae-follow-search`, text);
+  await page.press(`${SHOWN} .ae-follow-search`, 'Enter');
+}
+
+/** Waits until the follow output of the notebook in view has set itself up. */
+async function followReady(page: Page): Promise<void> {
+  await page.waitForSelector(`${SHOWN} .ae-follow-output[data-state="ready"] .ae-follow-search`, {
+    state: 'attached',
+    timeout: 60_000,
+  });
+}
+
+/** The text/html outputs of a notebook file, joined (the twins' specs are in them). */
+function notebookHtml(file: string): string {
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    cells: { outputs?: { data?: Record<string, string | string[]> }[] }[];
+  };
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => o.data?.['text/html'])
+    .map((h) => (Array.isArray(h) ? h.join('') : (h ?? '')))
+    .join('\n');
+}
 let env: NodeJS.ProcessEnv = {};
 
 /** The notebook dir's path relative to the served root (the project), with `/`. */
@@ -104,6 +204,7 @@ before(() => {
   };
   // The executed report notebook, signed with this isolated secret (so the server trusts it).
   const out = path.join(work, 'report');
+  reportDir = out;
   const report = spawnSync(
     process.execPath,
     [REPORT, '--models', ...params.models, '--full', params.full, '--sample', '1200', '--out', out],
@@ -125,6 +226,13 @@ before(() => {
   };
   untrusted.metadata.copied_from = 'report.ipynb';
   fs.writeFileSync(path.join(notebookDir, 'report-untrusted.ipynb'), JSON.stringify(untrusted, null, 1));
+  // The hostile notebook, signed with the same isolated secret.
+  fs.writeFileSync(path.join(notebookDir, 'hostile.ipynb'), JSON.stringify(hostileNotebook(), null, 1));
+  const sign = spawnSync(findLabPython() as string, ['-m', 'nbformat.sign', path.join(notebookDir, 'hostile.ipynb')], {
+    env,
+    encoding: 'utf8',
+  });
+  assert.equal(sign.status, 0, sign.stderr);
 });
 
 after(() => {
@@ -279,6 +387,24 @@ for (const variant of LAB_VARIANTS) {
       const figures = await figureOutputCount(page);
       assert.ok(figures >= 28, `${figures} figure outputs`);
       await assertAllDrawn(page, figures, 'trusted report');
+      // Following an IP: the search box of the triage cell opens its panel; Escape clears.
+      await explain('the follow output did not set itself up', followReady(page));
+      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
+        anomalies: { label: string }[];
+      };
+      const top = summary.anomalies[0].label;
+      await searchInLab(page, top);
+      assert.equal(await chosenInLab(page), top);
+      if (variant === 'plotly') {
+        // jupyterlab-plotly draws the figures with its own plotly.js: the panel says they are not highlighted.
+        await page.waitForFunction(
+          (shown) => /not highlighted/.test(document.querySelector(`${shown} .ae-follow-panel`)?.textContent ?? ''),
+          SHOWN,
+          { timeout: 30_000 },
+        );
+      }
+      await page.keyboard.press('Escape');
+      assert.equal(await chosenInLab(page), undefined);
       assertClean();
       await labCommand(page, 'application:close');
     });
@@ -302,8 +428,131 @@ for (const variant of LAB_VARIANTS) {
         for (const note of notes)
           assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
       }
+      // The follow output is a note saying how to trust the notebook, and no search box.
+      const follow = await page.$$eval(`${SHOWN} [data-ae-follow-note]`, (n) => n.map((x) => x.textContent ?? ''));
+      assert.equal(follow.length, 1);
+      assert.match(follow[0], /Trust Notebook/);
+      assert.equal(await page.$$eval(`${SHOWN} .ae-follow-search`, (n) => n.length), 0);
       assertClean();
       await waitForNotebook(page, rel('report-untrusted.ipynb'), { kernel: false });
+      await labCommand(page, 'application:close');
+    });
+
+    test('following one IP: its line, the search box, every figure that holds it (again when redrawn), a table row, Escape; each notebook its own; hostile labels inert', {
+      timeout: 600_000,
+      skip:
+        variant === 'plotly' &&
+        'jupyterlab-plotly draws the figures here (the trusted report test covers the search box)',
+    }, async () => {
+      const page = browser!.page;
+      await explain('the report did not open', openNotebook(page, rel('report.ipynb'), { kernel: false }));
+      await explain('the follow output did not set itself up', followReady(page));
+      const html = notebookHtml(path.join(notebookDir, 'report.ipynb'));
+      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
+        anomalies: { label: string; score: number }[];
+      };
+      // The IP drawn in the most figures.
+      const held = (label: string): number => [...figuresNaming(html, label).values()].filter(Boolean).length;
+      const label = [...summary.anomalies].sort((a, b) => held(b.label) - held(a.label) || b.score - a.score)[0].label;
+      const naming = figuresNaming(html, label);
+      assert.ok(held(label) >= 5, `the IP is in several figures (${held(label)})`);
+      // In document order (Lab attaches the cells of a long notebook as they come near: not all are there yet).
+      const ids = figureIds(html);
+      assert.equal(ids.length, await figureOutputCount(page), 'a twin per figure output');
+      const titles = figureTitles(html);
+
+      // A click on its line in the first timeline that holds it.
+      const timeline = ids.findIndex((id) => naming.get(id) && /along the timeline/.test(titles.get(id) ?? ''));
+      assert.ok(timeline >= 0, 'a timeline holds it');
+      await explain('the timeline did not draw', drawFigure(page, timeline, SHOWN));
+      await clickLabelIn(page, timeline, label, SHOWN);
+      assert.equal(await chosenInLab(page), label);
+      await settle(page);
+      assert.equal(
+        await page.$$eval(`${SHOWN} ${FIGURES}`, (d, k) => d[k as number].hasAttribute('data-ae-chosen'), timeline),
+        true,
+      );
+      await page.keyboard.press('Escape');
+      assert.equal(await chosenInLab(page), undefined);
+      await settle(page);
+      assert.equal(await page.$$eval(`${SHOWN} [data-ae-chosen]`, (d) => d.length), 0, 'Escape clears every figure');
+
+      // Typed in the search box (part of it, Enter): highlighted in exactly the figures that hold it.
+      await searchInLab(page, label.slice(0, -2));
+      assert.equal(await chosenInLab(page), label);
+      const wrong: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        await explain(`figure ${i} did not draw`, drawFigure(page, i, SHOWN));
+        await settle(page);
+        const chosen = await page.$$eval(
+          `${SHOWN} ${FIGURES}`,
+          (d, k) => d[k as number].hasAttribute('data-ae-chosen'),
+          i,
+        );
+        if (chosen !== (naming.get(ids[i]) ?? false)) wrong.push(`${i}: chosen ${chosen}, holds ${naming.get(ids[i])}`);
+      }
+      assert.deepEqual(
+        await page.$$eval(`${SHOWN} ${FIGURES}`, (d) => d.map((x) => x.getAttribute('data-anomaly-eval-figure') ?? '')),
+        ids,
+        'the figures visited are those of the notebook',
+      );
+      assert.deepEqual(wrong, [], 'highlighted exactly in the figures whose spec names the IP');
+      // The first timeline was released far above and draws again when it comes back: highlighted again.
+      await drawFigure(page, timeline, SHOWN);
+      await settle(page);
+      const again = await page.$$eval(
+        `${SHOWN} ${FIGURES}`,
+        (d, k) => ({
+          draws: Number(d[k as number].getAttribute('data-draws')),
+          chosen: d[k as number].hasAttribute('data-ae-chosen'),
+        }),
+        timeline,
+      );
+      assert.ok(again.draws >= 2, `the figure was released and drawn again (${again.draws} draws)`);
+      assert.equal(again.chosen, true, 'highlighted again when drawn again');
+      const panelText = await page.$eval(`${SHOWN} .ae-follow-panel`, (p) => p.textContent ?? '');
+      assert.match(panelText, new RegExp(`In ${held(label)} figures`), 'the panel counts the figures that hold it');
+      await page.keyboard.press('Escape');
+
+      // Its row in the triage table (sorted by score): the second row.
+      const byScore = [...summary.anomalies].sort((a, b) => b.score - a.score);
+      const row = page.locator(`${SHOWN} table:has(th:text-is("reason 1")) tbody tr`).nth(1);
+      await row.scrollIntoViewIfNeeded();
+      await row.click();
+      assert.equal(await chosenInLab(page), byScore[1].label);
+      assert.ok((await page.$$eval(`${SHOWN} tr.ae-chosen-row`, (r) => r.length)) >= 1, 'its row is highlighted');
+
+      // A second notebook, hostile labels: followed as text, nothing runs; each notebook keeps its own IP.
+      await explain('the hostile notebook did not open', openNotebook(page, rel('hostile.ipynb'), { kernel: false }));
+      await explain('its follow output did not set itself up', followReady(page));
+      assert.equal(await chosenInLab(page), undefined, "the other notebook's IP is not chosen here");
+      for (const hostile of [HOSTILE, HOSTILE_TWO]) {
+        await searchInLab(page, hostile);
+        assert.equal(await chosenInLab(page), hostile);
+        await drawFigure(page, 0, SHOWN);
+        await settle(page);
+        assert.equal(await page.$eval(`${SHOWN} ${FIGURES}`, (d) => d.hasAttribute('data-ae-chosen')), true);
+        assert.ok(
+          (await page.$$eval(`${SHOWN} tr.ae-chosen-row`, (r) => r.length)) >= 1,
+          'its table row is highlighted',
+        );
+      }
+      const injected = await page.evaluate(() => ({
+        xss: (window as unknown as { __xss?: number }).__xss,
+        imgs: document.querySelectorAll('img[src="x"]').length,
+        svgOnload: document.querySelectorAll('svg[onload]').length,
+      }));
+      assert.deepEqual(injected, { xss: undefined, imgs: 0, svgOnload: 0 });
+      await labCommand(page, 'docmanager:open', { path: rel('report.ipynb') });
+      await waitForNotebook(page, rel('report.ipynb'), { kernel: false });
+      assert.equal(await chosenInLab(page), byScore[1].label, 'the report keeps its own IP');
+      await page.keyboard.press('Escape');
+      assert.equal(await chosenInLab(page), undefined);
+      await labCommand(page, 'docmanager:open', { path: rel('hostile.ipynb') });
+      await waitForNotebook(page, rel('hostile.ipynb'), { kernel: false });
+      assert.equal(await chosenInLab(page), HOSTILE_TWO, "Escape in the report left the hostile notebook's IP");
+      assertClean();
+      await labCommand(page, 'application:close');
       await labCommand(page, 'application:close');
     });
   });

@@ -1,11 +1,13 @@
 /**
- * The report page's "follow one IP" script, as real TypeScript: {@link followIp} runs in the browser
- * from its own compiled source, which the report embeds once in the page (as draw-figures.ts is
- * embedded in every figure twin). So its body may use nothing from outside it but browser globals and
- * its arguments; tests run the embedded source in an empty context to hold it to that.
+ * The "follow one IP" script, as real TypeScript: {@link followIp} runs in the browser from its own
+ * compiled source, embedded once in the report page and once in a notebook's follow output (its two
+ * hosts, follow-hosts.ts), as draw-figures.ts is embedded in every figure twin. So its body may use
+ * nothing from outside it but browser globals and its arguments.
  *
- * Choosing an IP (its line or its heatmap row in a figure, a table row naming it, the search box, or
- * `#ip=LABEL` in the address) highlights it in every figure that holds it (a dark overlay line, the
+ * Everything it does stays under one root element: the page's body, or one notebook panel in
+ * JupyterLab (several notebooks open at once each follow their own IP). Choosing an IP (its line or
+ * its heatmap row in a figure, a table row naming it, the search box, or `#ip=LABEL` in the page's
+ * address) highlights it in every figure under the root that holds it (a dark overlay line, the
  * other lines dimmed; a frame around its heatmap row) and every table row naming it, and opens a
  * panel with its reasons, its campaign, a small profile (its values in its main families against the
  * normal sample's median and p95) and links to each figure that holds it. Escape clears. Figures
@@ -13,11 +15,12 @@
  * is chosen is highlighted as it draws. Labels are attacker-written: they only ever reach the page as
  * text (`textContent`, `value`), never as markup or selectors.
  */
-import type { FollowData, FollowFigure, FollowIpEntry } from './follow-data';
+import type { FollowData, FollowFigure, FollowIpEntry, FollowPlace } from './follow-data';
+import type { indexFigure, readFigureIndex } from './figure-index';
 import type { figureHighlighter } from './highlight-ip';
 import type { drawIpProfile } from './ip-profile';
 
-export type { FollowData, FollowFigure, FollowIpEntry, FollowReason } from './follow-data';
+export type { FollowData, FollowFigure, FollowIpEntry, FollowPlace, FollowReason } from './follow-data';
 
 /** The profile drawer the page passes in (ip-profile.ts). */
 export type DrawIpProfile = typeof drawIpProfile;
@@ -25,23 +28,45 @@ export type DrawIpProfile = typeof drawIpProfile;
 /** The highlighter's maker the page passes in (highlight-ip.ts). */
 export type MakeHighlighter = typeof figureHighlighter;
 
+/** The functions the follow script is given, each embedded from its own compiled source. */
+export interface FollowParts {
+  readonly makeHighlighter: MakeHighlighter;
+  readonly drawProfile: DrawIpProfile;
+  /** Reads the figure index from the specs under the root, when `data.figures` is not given (notebooks). */
+  readonly readFigures?: typeof readFigureIndex;
+  readonly indexFigure?: typeof indexFigure;
+}
+
 /**
- * Sets up IP following on the page: the search box (into `#ae-follow` when the page has it, else a
- * bar fixed at the top right), the panel, the click handlers and the address. Idempotent per page.
+ * Sets up IP following under `place.root`: the search box, the panel, the click handlers and, when
+ * `place.address`, the address. Returns what undoes it (a notebook's follow output rendered again
+ * replaces its instance).
  */
-export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, drawProfile: DrawIpProfile): void {
+export function followIp(data: FollowData, parts: FollowParts, place: FollowPlace): () => void {
   interface GraphDiv extends HTMLElement {
     on?: (event: string, handler: (event: { points?: unknown[] }) => void) => void;
     aeClick?: boolean;
     aeQueue?: Promise<void>;
   }
-  const page = window as unknown as { __anomalyEvalFollow?: boolean };
-  if (page.__anomalyEvalFollow) return;
-  page.__anomalyEvalFollow = true;
-
+  const { root, address } = place;
   const byLabel = new Map<string, number>();
   data.ips.forEach((ip, i) => byLabel.set(ip.label, i));
-  const highlighter = makeHighlighter((label) => byLabel.has(label));
+  const isKnown = (label: string): boolean => byLabel.has(label);
+  const highlighter = parts.makeHighlighter(isKnown);
+  const drawProfile = parts.drawProfile;
+  const indexCache = new Map<string, ReturnType<typeof indexFigure>>();
+  /** The figures under the root and the IPs they hold: the page's index, else read from the specs. */
+  async function figureIndex(): Promise<readonly FollowFigure[]> {
+    if (data.figures) return data.figures;
+    if (!parts.readFigures || !parts.indexFigure) return [];
+    const read = await parts.readFigures(root, isKnown, parts.indexFigure, indexCache);
+    return read.map((f) => ({
+      id: f.id,
+      title: f.title,
+      ...(f.family ? { family: f.family } : {}),
+      ips: f.labels.map((label) => byLabel.get(label) as number).sort((a, b) => a - b),
+    }));
+  }
   const el = <K extends keyof HTMLElementTagNameMap>(
     tag: K,
     className?: string,
@@ -52,7 +77,7 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     if (text !== undefined) node.textContent = text;
     return node;
   };
-  const figureDivs = (): GraphDiv[] => Array.from(document.querySelectorAll<GraphDiv>('div[data-anomaly-eval-figure]'));
+  const figureDivs = (): GraphDiv[] => Array.from(root.querySelectorAll<GraphDiv>('div[data-anomaly-eval-figure]'));
   let chosen: string | undefined;
 
   // ---- the search box and the panel -------------------------------------------------------------
@@ -62,10 +87,9 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
   search.placeholder = 'Follow an IP…';
   search.setAttribute('aria-label', 'Follow an IP: type an IP or row label');
   search.autocomplete = 'off';
-  const listId = 'ae-follow-ips';
-  search.setAttribute('list', listId);
+  search.setAttribute('list', place.listId);
   const list = el('datalist');
-  list.id = listId;
+  list.id = place.listId;
   for (const ip of data.ips) {
     const option = el('option');
     option.value = ip.label;
@@ -75,16 +99,11 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
   const status = el('span', 'ae-follow-status');
   status.setAttribute('role', 'status');
   bar.append(search, list, status);
-  const slot = document.getElementById('ae-follow');
-  if (slot) slot.append(bar);
-  else {
-    bar.classList.add('ae-follow-floating');
-    document.body.append(bar);
-  }
+  place.bar.append(bar);
   const panel = el('aside', 'ae-follow-panel');
   panel.setAttribute('aria-label', 'The chosen IP');
   panel.hidden = true;
-  document.body.append(panel);
+  place.panelHost.append(panel);
 
   const matches = (text: string): string[] => {
     const wanted = text.trim().toLowerCase();
@@ -127,11 +146,12 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     });
     return link;
   };
-  const number = (v: number | null | undefined, digits = 1): string =>
+  const number = (v: number | string | null | undefined, digits = 1): string =>
     typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–';
   const time = (iso: string): string => iso.slice(11, 16);
 
-  function fillPanel(ip: FollowIpEntry): void {
+  /** Fills the panel; the parts that need the figure index wait for `figures` (undefined: not read yet). */
+  function fillPanel(ip: FollowIpEntry, figures: readonly FollowFigure[] | undefined): void {
     panel.textContent = '';
     const head = el('div', 'ae-follow-head');
     head.append(el('strong', 'ae-follow-label', ip.label));
@@ -156,7 +176,7 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
       for (const reason of ip.reasons) {
         const row = el('tr');
         const family = el('td');
-        const figure = data.figures.find((f) => f.family === reason.family);
+        const figure = figures?.find((f) => f.family === reason.family);
         family.append(figure ? figureLink(figure, reason.family) : document.createTextNode(reason.family));
         row.append(family);
         row.append(
@@ -179,10 +199,21 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
       ),
       profile,
     );
-    drawProfile(ip, data.figures, profile, () => chosen === ip.label).catch((error: unknown) => console.error(error));
+    if (figures)
+      drawProfile(ip, figures, profile, () => chosen === ip.label).catch((error: unknown) => console.error(error));
     const index = byLabel.get(ip.label) ?? -1;
-    const holding = data.figures.filter((f) => f.ips.includes(index));
-    if (holding.length === 0) panel.append(el('p', 'ae-follow-facts', 'In no figure of this page.'));
+    const holding = (figures ?? []).filter((f) => f.ips.includes(index));
+    if (!figures) panel.append(el('p', 'ae-follow-facts', 'Finding the figures that hold it…'));
+    else if (holding.length === 0)
+      panel.append(
+        el(
+          'p',
+          'ae-follow-facts',
+          figures.length > 0 || address
+            ? `In no figure of this ${address ? 'page' : 'notebook'}.`
+            : "No figure here is drawn by the notebook's own script (JupyterLab's Plotly extension draws them): figures are not highlighted.",
+        ),
+      );
     else {
       const where = el('details', 'ae-follow-figures');
       where.append(
@@ -198,9 +229,11 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
       panel.append(where);
     }
     const share = el('p', 'ae-follow-facts');
-    const link = el('a', 'ae-follow-link', 'Link to this IP');
-    link.href = `#ip=${encodeURIComponent(ip.label)}`;
-    share.append(link, document.createTextNode(' (copy it to share; Escape clears)'));
+    if (address) {
+      const link = el('a', 'ae-follow-link', 'Link to this IP');
+      link.href = `#ip=${encodeURIComponent(ip.label)}`;
+      share.append(link, document.createTextNode(' (copy it to share; Escape clears)'));
+    } else share.textContent = 'Escape clears.';
     panel.append(share);
     panel.hidden = false;
   }
@@ -225,17 +258,27 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     if (chosen !== undefined) queue(gd, (div) => highlighter.highlight(div, chosen));
   }
 
-  // A figure (re)drawn by draw-figures.ts: listen for clicks, highlight the chosen IP.
+  // A figure (re)drawn by draw-figures.ts: listen for clicks, highlight the chosen IP. A table whose
+  // rows were drawn again (paged, sorted, or its output rendered again in a notebook): mark it again.
+  let marking = 0;
   const observer = new MutationObserver((records) => {
+    let tables = false;
     for (const record of records) {
       const target = record.target as GraphDiv;
-      if (target.hasAttribute('data-anomaly-eval-figure')) {
+      if (record.type === 'childList') {
+        tables ||= target.nodeName === 'TBODY' || target.querySelector?.('table') != null;
+      } else if (target.hasAttribute('data-anomaly-eval-figure')) {
         if (target.getAttribute('data-state') === 'drawn') watchFigure(target);
         else target.aeClick = false;
       }
     }
+    if (tables && chosen !== undefined && marking === 0)
+      marking = requestAnimationFrame(() => {
+        marking = 0;
+        markTables();
+      });
   });
-  observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-state'] });
+  observer.observe(root, { attributes: true, childList: true, subtree: true, attributeFilter: ['data-state'] });
   figureDivs().forEach(watchFigure);
 
   // ---- tables ---------------------------------------------------------------------------------------
@@ -253,10 +296,10 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
   }
 
   function markTables(): void {
-    for (const row of Array.from(document.querySelectorAll<HTMLTableRowElement>('tr.ae-chosen-row, tr.ae-dimmed-row')))
+    for (const row of Array.from(root.querySelectorAll<HTMLTableRowElement>('tr.ae-chosen-row, tr.ae-dimmed-row')))
       row.classList.remove('ae-chosen-row', 'ae-dimmed-row');
     if (chosen === undefined) return;
-    for (const table of Array.from(document.querySelectorAll('table'))) {
+    for (const table of Array.from(root.querySelectorAll('table'))) {
       if (panel.contains(table)) continue;
       const rows = Array.from(table.querySelectorAll<HTMLTableRowElement>('tbody tr'));
       const hits = rows.filter((row) => rowLabel(row) === chosen);
@@ -265,7 +308,7 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     }
   }
 
-  document.addEventListener('click', (event) => {
+  function onClick(event: MouseEvent): void {
     const target = event.target as Element | null;
     if (!target || panel.contains(target)) return;
     const named = target.closest('[data-ip]');
@@ -276,10 +319,11 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     }
     if (target.closest('a, button, input, summary')) return;
     const row = target.closest('tr');
-    if (!row || row.closest('.ae-follow-panel')) return;
+    if (!row) return;
     const label = rowLabel(row as HTMLTableRowElement);
     if (label !== undefined) choose(label);
-  });
+  }
+  root.addEventListener('click', onClick);
 
   // ---- choosing and clearing --------------------------------------------------------------------------
   function choose(label: string): void {
@@ -288,10 +332,17 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     chosen = label;
     search.value = label;
     status.textContent = '';
-    document.body.classList.add('ae-following');
+    root.classList.add('ae-following');
     const hash = `#ip=${encodeURIComponent(label)}`;
-    if (location.hash !== hash) history.replaceState(null, '', hash);
-    fillPanel(data.ips[index]);
+    if (address && location.hash !== hash) history.replaceState(null, '', hash);
+    const ip = data.ips[index];
+    fillPanel(ip, data.figures);
+    if (!data.figures)
+      figureIndex()
+        .then((figures) => {
+          if (chosen === label) fillPanel(ip, figures);
+        })
+        .catch((error: unknown) => console.error(error));
     window.dispatchEvent(new Event('resize'));
     markTables();
     for (const gd of figureDivs()) queue(gd, (div) => highlighter.highlight(div, chosen));
@@ -303,16 +354,20 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     status.textContent = '';
     panel.hidden = true;
     panel.textContent = '';
-    document.body.classList.remove('ae-following');
+    root.classList.remove('ae-following');
     window.dispatchEvent(new Event('resize'));
-    if (location.hash.startsWith('#ip=')) history.replaceState(null, '', location.pathname + location.search);
+    if (address && location.hash.startsWith('#ip='))
+      history.replaceState(null, '', location.pathname + location.search);
     markTables();
     for (const gd of figureDivs()) queue(gd, (div) => highlighter.unhighlight(div));
   }
 
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && chosen !== undefined) clear();
-  });
+  // Escape clears the IP of the root in view (JupyterLab shows one notebook of a dock area at a time,
+  // and hides the others). Listened to first, on the window: Lab's own shortcuts stop Escape's way up.
+  function onKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && chosen !== undefined && root.isConnected && root.getClientRects().length > 0) clear();
+  }
+  window.addEventListener('keydown', onKey, true);
 
   function fromAddress(): void {
     if (!location.hash.startsWith('#ip=')) return;
@@ -327,6 +382,18 @@ export function followIp(data: FollowData, makeHighlighter: MakeHighlighter, dra
     if (byLabel.has(label)) choose(label);
     else status.textContent = 'the address names no IP of this report';
   }
-  window.addEventListener('hashchange', fromAddress);
-  fromAddress();
+  if (address) {
+    window.addEventListener('hashchange', fromAddress);
+    fromAddress();
+  }
+
+  return () => {
+    if (chosen !== undefined) clear();
+    observer.disconnect();
+    root.removeEventListener('click', onClick);
+    window.removeEventListener('keydown', onKey, true);
+    window.removeEventListener('hashchange', fromAddress);
+    bar.remove();
+    panel.remove();
+  };
 }
