@@ -16,22 +16,37 @@ export const escaped = (label: string): string => label.replace(/[&<>"']/g, (ch)
 /** Figure id → whether its spec names `label` (a trace, a point's text, a heatmap row): decoded here, apart from the page's index. */
 export function figuresNaming(html: string, label: string): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
-  for (const m of html.matchAll(re)) {
-    const spec = JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')) as {
-      // a density's max line names the loudest IP of each window, which the panel does not draw as such
-      data: { name?: string; text?: unknown; customdata?: unknown }[];
-    };
-    const wanted = escaped(label);
+  const wanted = escaped(label);
+  for (const [id, spec] of decodedSpecs(html)) {
     const names = spec.data.some(
       (t) =>
         t.name === wanted ||
         (Array.isArray(t.text) && t.name !== 'max' && t.text.includes(wanted)) ||
         (Array.isArray(t.customdata) && t.customdata.some((row) => Array.isArray(row) && row[0] === wanted)),
     );
-    out.set(m[1], (out.get(m[1]) ?? false) || names);
+    out.set(id, (out.get(id) ?? false) || names);
   }
   return out;
+}
+
+interface DecodedSpec {
+  // a density's max line names the loudest IP of each window, which the panel does not draw as such
+  data: { name?: string; text?: unknown; customdata?: unknown }[];
+  layout: { title?: string | { text?: string } };
+}
+
+let decoded: { html: string; specs: [string, DecodedSpec][] } | undefined;
+
+/** The twins' specs of `html`, decoded once for the last page asked about (tests ask about many labels). */
+function decodedSpecs(html: string): [string, DecodedSpec][] {
+  if (decoded?.html !== html) {
+    const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
+    const specs = [...html.matchAll(re)].map(
+      (m) => [m[1], JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8'))] as [string, DecodedSpec],
+    );
+    decoded = { html, specs };
+  }
+  return decoded.specs;
 }
 
 /**
@@ -80,9 +95,15 @@ export async function settle(page: Page): Promise<void> {
   }, FIGURES);
 }
 
-/** Clicks the point of a drawn figure where a trace holds `label`'s highest value (its line, or its heatmap row). */
-export async function clickLabelIn(page: Page, index: number, label: string, scope = ''): Promise<void> {
-  const selector = `${scope} ${FIGURES}`;
+/** Clicks the point of a drawn figure (`figures`: our twins by default) where a trace holds `label`'s highest value (its line, or its heatmap row). */
+export async function clickLabelIn(
+  page: Page,
+  index: number,
+  label: string,
+  scope = '',
+  figures = FIGURES,
+): Promise<void> {
+  const selector = `${scope} ${figures}`;
   const where = await page.evaluate(
     ([sel, k, wanted]) => {
       type Axis = { _offset: number; c2p(v: number): number };
@@ -156,13 +177,9 @@ export function figureIds(html: string): string[] {
 /** Figure id → its title (plain text of the spec's layout title), decoded from the twins' specs in `html`. */
 export function figureTitles(html: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
-  for (const m of html.matchAll(re)) {
-    const spec = JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')) as {
-      layout: { title?: string | { text?: string } };
-    };
+  for (const [id, spec] of decodedSpecs(html)) {
     const title = spec.layout.title;
-    out.set(m[1], (typeof title === 'string' ? title : (title?.text ?? '')).replace(/<[^>]*>/g, ' '));
+    out.set(id, (typeof title === 'string' ? title : (title?.text ?? '')).replace(/<[^>]*>/g, ' '));
   }
   return out;
 }

@@ -402,6 +402,18 @@ for (const variant of LAB_VARIANTS) {
           SHOWN,
           { timeout: 30_000 },
         );
+        await page.keyboard.press('Escape');
+        // A click on a row of the extension's campaigns heatmap chooses that IP.
+        const extension = `${SHOWN} .jp-RenderedPlotly`;
+        const heatmap = await page.$$eval(extension, (figures) =>
+          figures.findIndex((gd) => (gd as HTMLElement & { data?: { type?: string }[] }).data?.[0]?.type === 'heatmap'),
+        );
+        assert.ok(heatmap >= 0, 'the campaigns heatmap is drawn');
+        await page.$$eval(extension, (figures, k) => figures[k as number].scrollIntoView({ block: 'center' }), heatmap);
+        await page.waitForTimeout(1000);
+        const other = summary.anomalies[1].label;
+        await clickLabelIn(page, heatmap, other, SHOWN, '.jp-RenderedPlotly');
+        assert.equal(await chosenInLab(page), other);
       }
       await page.keyboard.press('Escape');
       assert.equal(await chosenInLab(page), undefined);
@@ -428,9 +440,11 @@ for (const variant of LAB_VARIANTS) {
         for (const note of notes)
           assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
       }
-      // The follow output is a note saying how to trust the notebook, and no search box.
-      const follow = await page.$$eval(`${SHOWN} [data-ae-follow-note]`, (n) => n.map((x) => x.textContent ?? ''));
-      assert.equal(follow.length, 1);
+      // The follow output is a note saying how to trust the notebook (Lab's sanitizer keeps its text), and no search box.
+      const follow = await page.$$eval(`${SHOWN} .jp-OutputArea-output[data-mime-type="text/html"]`, (outputs) =>
+        outputs.map((o) => (o.textContent ?? '').trim()).filter((t) => t.startsWith('Follow an IP:')),
+      );
+      assert.equal(follow.length, 1, 'the follow output is a note');
       assert.match(follow[0], /Trust Notebook/);
       assert.equal(await page.$$eval(`${SHOWN} .ae-follow-search`, (n) => n.length), 0);
       assertClean();

@@ -56,3 +56,9 @@ export interface FollowPlace {
   /** Whether the choice is kept in the address (`#ip=LABEL`): the page, not a notebook in Lab. */
   readonly address: boolean;
 }
+
+/** One instance of the follow script: choosing an IP (for figures it does not draw itself), and undoing it all. */
+export interface FollowInstance {
+  choose(label: string): void;
+  dispose(): void;
+}

@@ -34,7 +34,37 @@ export function followOnPage(data: FollowData, follow: typeof followIp, parts: F
  */
 export function followInNotebook(id: string, follow: typeof followIp, parts: FollowParts, style: string): void {
   type Root = HTMLElement & { aeFollow?: () => void };
+  type ExtensionFigure = HTMLElement & {
+    on?: (event: string, handler: (event: { points?: unknown[] }) => void) => void;
+    aeClick?: boolean;
+  };
   let made = 0;
+
+  /**
+   * jupyterlab-plotly's figures (drawn by its own plotly.js, which this script leaves alone: they are
+   * not highlighted): a click on a line or a heatmap row chooses the IP, once the figure is drawn.
+   */
+  function clicksOfExtensionFigures(root: HTMLElement, choose: (label: string) => void): () => void {
+    const labels = parts.makeHighlighter(() => true);
+    let pending = 0;
+    const watch = (): void => {
+      pending = 0;
+      for (const gd of Array.from(root.querySelectorAll<ExtensionFigure>('.jp-RenderedPlotly'))) {
+        if (gd.aeClick || typeof gd.on !== 'function') continue;
+        gd.aeClick = true;
+        gd.on('plotly_click', (event) => {
+          const label = event.points?.[0] ? labels.clickedLabel(event.points[0]) : undefined;
+          if (label !== undefined) choose(label);
+        });
+      }
+    };
+    const observer = new MutationObserver(() => {
+      if (pending === 0) pending = requestAnimationFrame(watch);
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    watch();
+    return () => observer.disconnect();
+  }
 
   function setUp(slot: HTMLElement): void {
     slot.setAttribute('data-state', 'ready');
@@ -55,13 +85,18 @@ export function followInNotebook(id: string, follow: typeof followIp, parts: Fol
     slot.querySelector('[data-ae-follow-note]')?.remove();
     root.aeFollow?.();
     if (panel) panel.classList.add('ae-follow-root');
-    root.aeFollow = follow(data, parts, {
+    const instance = follow(data, parts, {
       root,
       bar: slot,
       panelHost: root,
       listId: `ae-follow-ips-${id}-${++made}-${Math.random().toString(36).slice(2, 8)}`,
       address: !panel,
     });
+    const stopClicks = panel ? clicksOfExtensionFigures(root, instance.choose) : () => undefined;
+    root.aeFollow = () => {
+      stopClicks();
+      instance.dispose();
+    };
   }
 
   function start(): boolean {

@@ -15,12 +15,12 @@
  * is chosen is highlighted as it draws. Labels are attacker-written: they only ever reach the page as
  * text (`textContent`, `value`), never as markup or selectors.
  */
-import type { FollowData, FollowFigure, FollowIpEntry, FollowPlace } from './follow-data';
+import type { FollowData, FollowFigure, FollowInstance, FollowIpEntry, FollowPlace } from './follow-data';
 import type { indexFigure, readFigureIndex } from './figure-index';
 import type { figureHighlighter } from './highlight-ip';
 import type { drawIpProfile } from './ip-profile';
 
-export type { FollowData, FollowFigure, FollowIpEntry, FollowPlace, FollowReason } from './follow-data';
+export type { FollowData, FollowFigure, FollowInstance, FollowIpEntry, FollowPlace, FollowReason } from './follow-data';
 
 /** The profile drawer the page passes in (ip-profile.ts). */
 export type DrawIpProfile = typeof drawIpProfile;
@@ -39,10 +39,10 @@ export interface FollowParts {
 
 /**
  * Sets up IP following under `place.root`: the search box, the panel, the click handlers and, when
- * `place.address`, the address. Returns what undoes it (a notebook's follow output rendered again
- * replaces its instance).
+ * `place.address`, the address. Returns `choose` (for figures it does not draw) and what undoes it
+ * (a notebook's follow output rendered again replaces its instance).
  */
-export function followIp(data: FollowData, parts: FollowParts, place: FollowPlace): () => void {
+export function followIp(data: FollowData, parts: FollowParts, place: FollowPlace): FollowInstance {
   interface GraphDiv extends HTMLElement {
     on?: (event: string, handler: (event: { points?: unknown[] }) => void) => void;
     aeClick?: boolean;
@@ -387,7 +387,7 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
     fromAddress();
   }
 
-  return () => {
+  const dispose = (): void => {
     if (chosen !== undefined) clear();
     observer.disconnect();
     root.removeEventListener('click', onClick);
@@ -396,4 +396,5 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
     bar.remove();
     panel.remove();
   };
+  return { choose, dispose };
 }
