@@ -16,26 +16,10 @@
  * text (`textContent`, `value`), never as markup or selectors.
  */
 import type { FollowData, FollowFigure, FollowInstance, FollowIpEntry, FollowPlace } from './follow-data';
-import type { indexFigure, readFigureIndex } from './figure-index';
-import type { figureHighlighter } from './highlight-ip';
-import type { drawIpProfile } from './ip-profile';
+import type { FollowParts } from './follow-parts';
 
 export type { FollowData, FollowFigure, FollowInstance, FollowIpEntry, FollowPlace, FollowReason } from './follow-data';
-
-/** The profile drawer the page passes in (ip-profile.ts). */
-export type DrawIpProfile = typeof drawIpProfile;
-
-/** The highlighter's maker the page passes in (highlight-ip.ts). */
-export type MakeHighlighter = typeof figureHighlighter;
-
-/** The functions the follow script is given, each embedded from its own compiled source. */
-export interface FollowParts {
-  readonly makeHighlighter: MakeHighlighter;
-  readonly drawProfile: DrawIpProfile;
-  /** Reads the figure index from the specs under the root, when `data.figures` is not given (notebooks). */
-  readonly readFigures?: typeof readFigureIndex;
-  readonly indexFigure?: typeof indexFigure;
-}
+export type { FollowParts } from './follow-parts';
 
 /**
  * Sets up IP following under `place.root`: the search box, the panel, the click handlers and, when
@@ -54,7 +38,7 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
   const isKnown = (label: string): boolean => byLabel.has(label);
   const highlighter = parts.makeHighlighter(isKnown);
   const drawProfile = parts.drawProfile;
-  const indexCache = new Map<string, ReturnType<typeof indexFigure>>();
+  const indexCache: Parameters<NonNullable<FollowParts['readFigures']>>[3] = new Map();
   /** The figures under the root and the IPs they hold: the page's index, else read from the specs. */
   async function figureIndex(): Promise<readonly FollowFigure[]> {
     if (data.figures) return data.figures;
@@ -263,16 +247,23 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
   let marking = 0;
   const observer = new MutationObserver((records) => {
     let tables = false;
+    let specs = false;
     for (const record of records) {
       const target = record.target as GraphDiv;
-      if (record.type === 'childList') {
-        tables ||= target.nodeName === 'TBODY' || target.querySelector?.('table') != null;
-      } else if (target.hasAttribute('data-anomaly-eval-figure')) {
+      if (record.type === 'attributes') {
         if (target.getAttribute('data-state') === 'drawn') watchFigure(target);
         else target.aeClick = false;
+      } else if (chosen !== undefined) {
+        tables ||= target.nodeName === 'TBODY';
+        for (const node of Array.from(record.addedNodes)) {
+          if (!(node instanceof Element)) continue;
+          tables ||= node.matches('table') || node.querySelector('table') !== null;
+          specs ||= node.querySelector('script[data-anomaly-eval-spec]') !== null;
+        }
       }
     }
-    if (tables && chosen !== undefined && marking === 0)
+    if (specs) fillFigures();
+    if (tables && marking === 0)
       marking = requestAnimationFrame(() => {
         marking = 0;
         markTables();
@@ -326,6 +317,19 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
   root.addEventListener('click', onClick);
 
   // ---- choosing and clearing --------------------------------------------------------------------------
+  /** In a notebook: the panel again once the figures are read, and when Lab attaches cells with more. */
+  let figuresRead = -1;
+  function fillFigures(): void {
+    const label = chosen;
+    if (data.figures || label === undefined) return;
+    figureIndex()
+      .then((figures) => {
+        if (chosen !== label || figures.length === figuresRead) return;
+        figuresRead = figures.length;
+        fillPanel(data.ips[byLabel.get(label) as number], figures);
+      })
+      .catch((error: unknown) => console.error(error));
+  }
   function choose(label: string): void {
     const index = byLabel.get(label);
     if (index === undefined) return;
@@ -337,12 +341,8 @@ export function followIp(data: FollowData, parts: FollowParts, place: FollowPlac
     if (address && location.hash !== hash) history.replaceState(null, '', hash);
     const ip = data.ips[index];
     fillPanel(ip, data.figures);
-    if (!data.figures)
-      figureIndex()
-        .then((figures) => {
-          if (chosen === label) fillPanel(ip, figures);
-        })
-        .catch((error: unknown) => console.error(error));
+    figuresRead = -1;
+    fillFigures();
     window.dispatchEvent(new Event('resize'));
     markTables();
     for (const gd of figureDivs()) queue(gd, (div) => highlighter.highlight(div, chosen));
