@@ -102,8 +102,9 @@ export function followPageScript(data: FollowData): string {
   return `<script type="text/javascript">(${ON_PAGE_SOURCE})(${jsonForScript(data)},(${FOLLOW_SOURCE}),${PARTS_SOURCE});</script>`;
 }
 
-/** Marks the start and the end of a notebook's follow output (the report page drops it). */
+/** Marks the start of a notebook's follow output (the report page drops it, up to {@link FOLLOW_OUTPUT_END}). */
 export const FOLLOW_OUTPUT_START = '<!-- anomaly-eval follow output -->';
+/** Marks the end of a notebook's follow output. */
 export const FOLLOW_OUTPUT_END = '<!-- /anomaly-eval follow output -->';
 
 /**
