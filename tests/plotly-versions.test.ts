@@ -153,6 +153,10 @@ interface Drawing {
   traces: string[];
   axes: string[];
   svgTraces: number;
+  /** Axes whose tick labels Plotly checks for overflow (one forced layout per label): none should. */
+  checkedTicks: string[];
+  /** Tick labels drawn (partly) outside the figure: none should, so unchecked labels hide nothing. */
+  ticksOutside: string[];
 }
 
 async function drawAll(
@@ -216,7 +220,23 @@ async function drawAll(
         .sort()
         .map((k) => `${k}:${String((gd._fullLayout[k] as { type: string }).type)}`);
       const svgTraces = div.querySelectorAll('.scatterlayer .trace, .heatmaplayer .hm, .barlayer .trace').length;
-      out[name] = { errors: errors ?? null, traces, axes, svgTraces };
+      const checkedTicks = Object.keys(gd._fullLayout)
+        .filter((k) => /^[xy]axis\d*$/.test(k))
+        .filter((k) => (gd._fullLayout[k] as { ticklabeloverflow?: string }).ticklabeloverflow !== 'allow');
+      const frame = (div.querySelector('.main-svg') as SVGElement).getBoundingClientRect();
+      const ticksOutside = Array.from(div.querySelectorAll('.xtick text, .ytick text'))
+        .filter((t) => {
+          const r = t.getBoundingClientRect();
+          return (
+            r.width > 0 &&
+            (r.left < frame.left - 1 ||
+              r.right > frame.right + 1 ||
+              r.top < frame.top - 1 ||
+              r.bottom > frame.bottom + 1)
+          );
+        })
+        .map((t) => t.textContent ?? '');
+      out[name] = { errors: errors ?? null, traces, axes, svgTraces, checkedTicks, ticksOutside };
       P.purge(div);
       div.remove();
     }
@@ -271,6 +291,10 @@ test('every kind of figure validates in plotly.js 4.1 and 2.35 and draws the sam
     assert.deepEqual(older[name].axes, newer[name].axes, `${name}: the same axes`);
     assert.equal(older[name].svgTraces, newer[name].svgTraces, `${name}: the same drawn layers`);
     assert.ok(newer[name].svgTraces > 0, `${name}: something was drawn`);
+    // Labels unchecked (no measuring per label, what JupyterLab pays for every figure at open), and none
+    // of them outside the figure, so the check Plotly would make (hide past the div) hides nothing.
+    assert.deepEqual([older[name].checkedTicks, newer[name].checkedTicks], [[], []], `${name}: tick labels unchecked`);
+    assert.deepEqual([older[name].ticksOutside, newer[name].ticksOutside], [[], []], `${name}: tick labels inside`);
   }
   // the per-IP lines take their shared attributes from the template in both versions
   const line = newer['timeline, density'].traces.find((t) => t.includes('evil'))!;

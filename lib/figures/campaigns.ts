@@ -5,7 +5,7 @@
  */
 import type { Campaigns } from '../triage/campaigns';
 import { escapeHtml } from '../html';
-import { type PlotlyFigure, typedArraySpec } from './spec';
+import { type PlotlyFigure, typedArraySpec, uncheckedTickLabels } from './spec';
 
 /** Options of {@link campaignsFigure}. */
 export interface CampaignsFigureOptions {
@@ -96,7 +96,7 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
         hovertemplate: '%{customdata[0]} (campaign %{customdata[1]})<br>%{x}: %{z:.1f}<extra></extra>',
       },
     ],
-    layout: {
+    layout: uncheckedTickLabels({
       title: {
         text: escapeHtml(
           options.title ??
@@ -126,7 +126,7 @@ export function campaignsFigure(campaigns: Campaigns, options: CampaignsFigureOp
       annotations,
       plot_bgcolor: '#ffffff',
       paper_bgcolor: '#ffffff',
-    },
+    }),
     config: { responsive: true, displaylogo: false },
   };
 }

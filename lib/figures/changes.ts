@@ -7,7 +7,7 @@ import { type FamilyMove, type MoveSpread, largestMoves } from '../summary/chang
 import type { Changes } from '../summary/schema';
 import { escapeHtml } from '../html';
 import { humanNumber } from '../evaluation/evidence';
-import type { PlotlyFigure } from './spec';
+import { type PlotlyFigure, uncheckedTickLabels } from './spec';
 
 const GROUP_COLOURS = { anomalous: '#d62728', normal: '#1f77b4' } as const;
 
@@ -61,7 +61,7 @@ export function changesFigure(changes: Changes, limit = 12, spread?: MoveSpread)
       now('anomalous'),
       now('normal'),
     ],
-    layout: {
+    layout: uncheckedTickLabels({
       title: {
         text: escapeHtml(
           spread
@@ -82,6 +82,6 @@ export function changesFigure(changes: Changes, limit = 12, spread?: MoveSpread)
       legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom' },
       plot_bgcolor: '#ffffff',
       paper_bgcolor: '#ffffff',
-    },
+    }),
   };
 }

@@ -2,7 +2,7 @@
 import type { FamilyEvidence, Role } from '../types';
 import { escapeHtml } from '../html';
 import { humanShare, roleWord } from '../evaluation/evidence';
-import type { PlotlyFigure, PlotlyTrace } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, uncheckedTickLabels } from './spec';
 
 /** Formats a statistic for hover and bar text: 4 significant digits, `n/a` when not a number. */
 function stat(value: number): string {
@@ -90,5 +90,5 @@ export function evidenceFigure(
     });
   });
   layout.annotations = annotations;
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return { data, layout: uncheckedTickLabels(layout), config: { responsive: true, displaylogo: false } };
 }

@@ -8,7 +8,7 @@ import { humanNumber, humanShare, roleWord } from '../evaluation/evidence';
 import type { FindingContext } from '../findings';
 import { meanAt } from '../findings/measures';
 import { escapeHtml } from '../html';
-import type { PlotlyFigure, PlotlyTrace } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, uncheckedTickLabels } from './spec';
 import { type Group, ROLES } from '../types';
 
 const GROUP_COLOURS: Readonly<Record<Group, string>> = { anomalous: '#d62728', normal: '#1f77b4' };
@@ -78,5 +78,5 @@ export function levelsFigure(ctx: FindingContext, family: string, options: { hei
       ...(p === 1 ? { range: [0, 1.1], tickformat: '.0%' } : { rangemode: 'tozero' }),
     };
   });
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return { data, layout: uncheckedTickLabels(layout), config: { responsive: true, displaylogo: false } };
 }

@@ -1,7 +1,7 @@
 /** The overlap of runs as an UpSet-style figure, and the words and rows that go with it. */
 import { escapeHtml } from '../html';
 import { type LabelledRun, exclusiveIntersections, uniqueToRun } from '../evaluation/overlap';
-import type { PlotlyFigure, PlotlyTrace } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, uncheckedTickLabels } from './spec';
 
 /** Rows of the IPs unique to each run (the seed's "special cases must be looked at"), run order. */
 export function uniqueToRunRows(runs: readonly LabelledRun[]): { run: string; labels: string[] }[] {
@@ -153,5 +153,5 @@ export function overlapFigure(
       showgrid: false,
     },
   };
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return { data, layout: uncheckedTickLabels(layout), config: { responsive: true, displaylogo: false } };
 }

@@ -4,16 +4,13 @@
  * IPs). A pure Plotly spec: Plotly's own `updatemenus`, so it works wherever the figure is drawn
  * (JupyterLab's Plotly renderer, the HTML twin, the page).
  */
-import type { PlotlyFigure, PlotlyTrace } from './spec';
+import { AXIS_KEY, type PlotlyFigure, type PlotlyTrace } from './spec';
 
 /** One figure of a picker and its name in the dropdown (plain text: it is escaped here). */
 export interface FigureChoice {
   readonly label: string;
   readonly figure: PlotlyFigure;
 }
-
-/** Layout keys of a figure's cartesian axes (`xaxis`, `yaxis3`...). */
-const AXIS_KEY = /^[xy]axis\d*$/;
 
 /** Escapes the characters Plotly's text markup reads (`<`, `>`, `&`) in a dropdown label. */
 function plainLabel(text: string): string {

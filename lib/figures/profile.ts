@@ -6,7 +6,7 @@
 import { type NormalBaseline, baselineColumn, baselineIndex } from '../evaluation/baseline';
 import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
-import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, compactTypedArraySpec, uncheckedTickLabels } from './spec';
 import { xEncoding } from './windows';
 import type { Reason } from '../triage/reasons';
 
@@ -187,5 +187,5 @@ export function profileFigure(
     });
   }
   layout.annotations = annotations;
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return { data, layout: uncheckedTickLabels(layout), config: { responsive: true, displaylogo: false } };
 }

@@ -6,7 +6,7 @@ import type { Role } from '../types';
 import type { Frame } from '../table/frame';
 import { escapeHtml } from '../html';
 import { roleWord } from '../evaluation/evidence';
-import { type PlotlyFigure, type PlotlyTrace, typedArraySpec } from './spec';
+import { type PlotlyFigure, type PlotlyTrace, typedArraySpec, uncheckedTickLabels } from './spec';
 import { type Axes, type Panel, xEncoding } from './windows';
 import { lineTemplate, lineTraces } from './lines';
 import { densityTraces } from './density';
@@ -196,6 +196,7 @@ export function plotAllIps(
     }
   });
   layout.annotations = annotations;
+  uncheckedTickLabels(layout);
   const fig: PlotlyFigure = { data, layout, config: { responsive: true, displaylogo: false } };
   return options.lineTraces === 'grouped'
     ? groupLines(fig, options.hoverStride ?? TIMELINE_DEFAULTS.hoverStride, (v) => typedArraySpec(v))
