@@ -107,72 +107,41 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
   const pass = await withPool(head, options, async (pool) => {
     const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
     // Pass 1: labels. Line numbers are local to each range (first line 0) until all counts are known.
-    const labelled = await pool.all<LabelPass>(
-      'labels',
-      spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}` })),
+    // They are let go before the long pass: only the plan (per-row actions, the picked labels) is kept.
+    const plan = planPass(
+      file,
+      await pool.all<LabelPass>(
+        'labels',
+        spans.map((span, k) => ({ file, ...span, firstLine: 0, key: `${key}${k}` })),
+      ),
+      options,
     );
-    const places = placeRanges(labelled.map((part) => ({ lines: part.lines, rows: part.labels.length })));
-    const failed = labelled.findIndex((part) => part.failure !== undefined);
-    if (failed >= 0) {
-      const { line: local, problem } = labelled[failed].failure!;
-      throw new RowFailure(local + places[failed].firstLine, problem);
-    }
-    const labels = labelled.flatMap((part) => part.labels);
-    const lineOfRow = new Int32Array(labels.length);
-    labelled.forEach((part, k) => {
-      const { firstLine, rowOffset } = places[k];
-      for (let i = 0; i < part.lineOfRow.length; i++) lineOfRow[rowOffset + i] = part.lineOfRow[i] + firstLine;
-    });
-    checkDuplicates(file, labels, (r) => lineOfRow[r]);
-
-    const { normal, sample: picked } = sampleNormalRows(labels, options.exclude, options.sampleSize, options.seed);
-    const missing = missingLabels(options.exclude, labels);
-    options.check?.({ file, rows: labels.length, normalRows: normal.length, flagged: options.exclude.size, missing });
-    const actions = new Int32Array(labels.length).fill(EXCLUDED);
-    for (const r of normal) actions[r] = NORMAL;
-    const keepValues = options.keepSampleValues !== false;
-    if (keepValues) {
-      picked.forEach((r, slot) => {
-        actions[r] = slot;
-      });
-    }
-
-    const keep = new Int32Array(labels.length).fill(-1);
-    const keptRows: number[] = [];
-    if (options.keepLabels && options.keepLabels.size > 0) {
-      labels.forEach((label, r) => {
-        if (options.keepLabels!.has(label)) keep[r] = keptRows.push(r) - 1;
-      });
-    }
-    const kept = new SharedArrayBuffer(keptRows.length * nCols * 8);
+    const kept = new SharedArrayBuffer(plan.keptIndex.length * nCols * 8);
 
     // Pass 2: parse every row; statistics of normal rows; sampled rows into their slots.
-    const sample = new SharedArrayBuffer(keepValues ? picked.length * sampleWidth * (float32 ? 4 : 8) : 0);
+    const sample = new SharedArrayBuffer(plan.keepValues ? plan.index.length * sampleWidth * (float32 ? 4 : 8) : 0);
     const jobs: EvaluateJob[] = spans.map((span, k) => ({
       file,
       ...span,
-      firstLine: places[k].firstLine,
+      firstLine: plan.firstLines[k],
       key: `${key}${k}`,
       headers: head.headers,
-      actions: actions.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length),
+      actions: plan.actions[k],
       sample,
       float32,
       keptColumns,
-      keep: keep.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length),
+      keep: plan.keep[k],
       kept,
     }));
     const parts = await pool.all<EvaluatePass>('evaluate', jobs, progress.add);
     return {
-      rows: labels.length,
-      normalRows: normal.length,
-      excludedFound: labels.length - normal.length,
-      missing,
+      ...plan.facts,
       sample,
       parts,
-      keepValues,
-      index: Array.from(picked, (r) => labels[r]),
+      keepValues: plan.keepValues,
+      index: plan.index,
       kept,
-      keptIndex: keptRows.map((r) => labels[r]),
+      keptIndex: plan.keptIndex,
     };
   }).finally(() => dropKeptLabels(key));
   const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);
@@ -208,5 +177,69 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
       values: new Float64Array(pass.kept),
       source: file,
     }),
+  };
+}
+
+/** What the label pass decides for the long pass, per range, without keeping every row's label. */
+interface PassPlan {
+  facts: { rows: number; normalRows: number; excludedFound: number; missing: string[] };
+  keepValues: boolean;
+  /** Per range: its first line number, each row's action (EXCLUDED, NORMAL or a sample slot) and kept slot (or -1). */
+  firstLines: number[];
+  actions: Int32Array[];
+  keep: Int32Array[];
+  /** Labels of the sampled rows (slot order) and of the kept rows. */
+  index: string[];
+  keptIndex: string[];
+}
+
+/**
+ * From the ranges' labels: refuses a repeated label or a bad row, checks the coverage, picks the
+ * sample and the kept rows. A function of its own so that the labels (tens of MB on a table of
+ * millions of rows) are garbage once it returns, not held through the long pass.
+ */
+function planPass(file: string, labelled: readonly LabelPass[], options: EvaluateOptions): PassPlan {
+  const places = placeRanges(labelled.map((part) => ({ lines: part.lines, rows: part.labels.length })));
+  const failed = labelled.findIndex((part) => part.failure !== undefined);
+  if (failed >= 0) {
+    const { line: local, problem } = labelled[failed].failure!;
+    throw new RowFailure(local + places[failed].firstLine, problem);
+  }
+  const labels = labelled.flatMap((part) => part.labels);
+  const lineOfRow = new Int32Array(labels.length);
+  labelled.forEach((part, k) => {
+    const { firstLine, rowOffset } = places[k];
+    for (let i = 0; i < part.lineOfRow.length; i++) lineOfRow[rowOffset + i] = part.lineOfRow[i] + firstLine;
+  });
+  checkDuplicates(file, labels, (r) => lineOfRow[r]);
+
+  const { normal, sample: picked } = sampleNormalRows(labels, options.exclude, options.sampleSize, options.seed);
+  const missing = missingLabels(options.exclude, labels);
+  options.check?.({ file, rows: labels.length, normalRows: normal.length, flagged: options.exclude.size, missing });
+  const actions = new Int32Array(labels.length).fill(EXCLUDED);
+  for (const r of normal) actions[r] = NORMAL;
+  const keepValues = options.keepSampleValues !== false;
+  if (keepValues) {
+    picked.forEach((r, slot) => {
+      actions[r] = slot;
+    });
+  }
+  const keep = new Int32Array(labels.length).fill(-1);
+  const keptRows: number[] = [];
+  if (options.keepLabels && options.keepLabels.size > 0) {
+    labels.forEach((label, r) => {
+      if (options.keepLabels!.has(label)) keep[r] = keptRows.push(r) - 1;
+    });
+  }
+  const spanOf = (all: Int32Array, k: number): Int32Array =>
+    all.slice(places[k].rowOffset, places[k].rowOffset + labelled[k].labels.length);
+  return {
+    facts: { rows: labels.length, normalRows: normal.length, excludedFound: labels.length - normal.length, missing },
+    keepValues,
+    firstLines: places.map((place) => place.firstLine),
+    actions: labelled.map((_, k) => spanOf(actions, k)),
+    keep: labelled.map((_, k) => spanOf(keep, k)),
+    index: Array.from(picked, (r) => labels[r]),
+    keptIndex: keptRows.map((r) => labels[r]),
   };
 }
