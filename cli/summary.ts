@@ -19,6 +19,7 @@ import {
   wantsHelp,
 } from './args';
 import { evaluate } from '../lib/summary/evaluate';
+import { collectGarbage } from './collect';
 import { readBaseline } from '../lib/summary/baseline-summary';
 import { samePath, writeFileAtomic } from '../lib/files';
 import { missingWarning } from '../lib/evaluation/coverage';
@@ -77,6 +78,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const baseline = baselinePath === undefined ? undefined : { path: baselinePath, summary: readBaseline(baselinePath) };
   let lastReport = 0;
+  let collected = false;
   const evaluation = await evaluate(
     {
       models,
@@ -89,6 +91,12 @@ async function main(argv: readonly string[]): Promise<void> {
       allowMissing: args.has('allow-missing'),
     },
     ({ step, detail, progress }) => {
+      // Peak memory: the label pass's garbage is let go as the long pass starts (cli/collect.ts),
+      // the read's as the findings start.
+      if ((step === 'full' && progress && !collected) || step === 'findings') {
+        collected = true;
+        collectGarbage();
+      }
       const now = Date.now();
       if (progress && now - lastReport < 500 && progress.bytesRead < progress.bytesTotal) return;
       lastReport = now;
