@@ -91,9 +91,8 @@ async function main(argv: readonly string[]): Promise<void> {
       allowMissing: args.has('allow-missing'),
     },
     ({ step, detail, progress }) => {
-      // Peak memory: the label pass's garbage is let go as the long pass starts (cli/collect.ts),
-      // the read's as the findings start.
-      if ((step === 'full' && progress && !collected) || step === 'findings') {
+      // The label pass's garbage is let go as the long pass starts (cli/collect.ts).
+      if (step === 'full' && progress && !collected) {
         collected = true;
         collectGarbage();
       }
