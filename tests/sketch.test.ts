@@ -11,7 +11,6 @@ import {
 } from '../lib/table/sketch';
 import { baselineOf } from '../lib/evaluation/baseline';
 import { NonzeroCells } from '../lib/table/nonzero';
-import { mergeSketchStates, packSketchState, unpackSketchState } from '../lib/table/sketch-state';
 import { FamilyStatsAccumulator } from '../lib/table/stats';
 import type { ColumnKey, Role } from '../lib/types';
 import { prng as random } from './frames';
@@ -90,23 +89,6 @@ test('merging sketches gives the same sketch however the rows were split', () =>
   const reversed = sketchOf(data.slice(1000));
   reversed.merge(sketchOf(data.slice(0, 1000)));
   assert.deepEqual(reversed.distributions(), whole);
-});
-
-test('a packed state (what a thread sends) unpacks to the same state and merges to the same sketch', () => {
-  const data = rows(2000, 4, (rnd) => (rnd() < 0.7 ? 0 : Math.exp(rnd() * 14 - 7) * (rnd() < 0.2 ? -1 : 1)));
-  const state = sketchOf(data.slice(1000)).state;
-  const packed = packSketchState(state);
-  assert.ok(packed.keys.length < state.keys.length, 'packed holds only the used buckets');
-  // Slots past a cell's used buckets hold leftovers of coarsening: the used buckets are the state.
-  assert.deepEqual(packSketchState(unpackSketchState(packed)), packed);
-  for (const cut of [1, 500, 1999]) {
-    const full = sketchOf(data.slice(0, cut));
-    full.merge(sketchOf(data.slice(cut)));
-    const fromPacked = sketchOf(data.slice(0, cut));
-    mergeSketchStates(fromPacked.state, packSketchState(sketchOf(data.slice(cut)).state));
-    assert.deepEqual(packSketchState(fromPacked.state), packSketchState(full.state), `cut at ${cut}`);
-    assert.deepEqual(fromPacked.distributions(), sketchOf(data).distributions(), `cut at ${cut}`);
-  }
 });
 
 test('quantiles of a wide column stay within the bucket accuracy of the exact ones', () => {

@@ -6,7 +6,6 @@
 import { Frame } from '../table/frame';
 import { FamilyStatsAccumulator } from '../table/stats';
 import { ValueSketch } from '../table/sketch';
-import { mergeSketchStates, unpackSketchState } from '../table/sketch-state';
 import { sampleNormalRows } from '../table/sample';
 import type { ColumnKey, FamilyStats, WindowGrid } from '../types';
 import {
@@ -147,12 +146,12 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
   }).finally(() => dropKeptLabels(key));
   const values = float32 ? new Float32Array(pass.sample) : new Float64Array(pass.sample);
   const total = new FamilyStatsAccumulator(head.columns);
-  // The first thread's sketch takes in the others' (no empty copy), read from their packed buckets.
-  const sketch = new ValueSketch(head.columns, unpackSketchState(pass.parts[0].sketch));
+  // The first thread's sketch takes in the others' (no empty copy).
+  const sketch = new ValueSketch(head.columns, pass.parts[0].sketch);
   pass.parts.forEach((part, k) => {
     fillSparseRows(part.sparse, values, sampleWidth);
     total.merge(new FamilyStatsAccumulator(head.columns, part.state));
-    if (k > 0) mergeSketchStates(sketch.state, part.sketch);
+    if (k > 0) sketch.merge(new ValueSketch(head.columns, part.sketch));
   });
   progress.finish();
   return {

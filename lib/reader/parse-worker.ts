@@ -11,7 +11,7 @@ import { type LineBuffer, countLines, forEachLine, lineBuffer } from './lines';
 import { type RowProblem, createRowReader } from './row-reader';
 import { parseColumnKey } from '../table/columns';
 import { type AccumulatorState, FamilyStatsAccumulator } from '../table/stats';
-import { type PackedSketchState, ValueSketch, packSketchState } from '../table/sketch';
+import { type SketchState, ValueSketch } from '../table/sketch';
 import { NonzeroCells } from '../table/nonzero';
 
 /** A row that could not be read: where, and why (turned into an InputError by the caller). */
@@ -206,8 +206,8 @@ export interface SparseRows {
 /** What the second pass of a range returns. */
 export interface EvaluatePass {
   state: AccumulatorState;
-  /** The sketch of the normal rows' values (per column and role), packed for the trip between threads. */
-  sketch: PackedSketchState;
+  /** The sketch of the normal rows' values (per column and role). */
+  sketch: SketchState;
   sparse: SparseRows;
 }
 
@@ -303,7 +303,7 @@ export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): Evalu
     throw new RowFailure(job.firstLine, { kind: 'changed', column: 0, fields: 0, text: '' });
   return {
     state: acc.state,
-    sketch: packSketchState(sketch.state),
+    sketch: sketch.state,
     sparse: {
       slots: Int32Array.from(slots),
       ends: Int32Array.from(ends),

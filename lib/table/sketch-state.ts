@@ -106,7 +106,7 @@ export function quantileOfCounts(values: ArrayLike<number>, counts: ArrayLike<nu
  * are merged at the coarser of the two levels, and paired up further while they overflow. `b` is
  * consumed (its cells may be coarsened in place).
  */
-export function mergeSketchStates(a: SketchState, b: SketchState | PackedSketchState): void {
+export function mergeSketchStates(a: SketchState, b: SketchState): void {
   if (b.missing.length !== a.missing.length) throw new RangeError('ValueSketch.merge: different columns');
   a.rows[0] += b.rows[0];
   a.rows[1] += b.rows[1];
@@ -116,7 +116,6 @@ export function mergeSketchStates(a: SketchState, b: SketchState | PackedSketchS
   for (let cell = 0; cell < a.missing.length; cell++) {
     a.missing[cell] += b.missing[cell];
     const from = cell * B;
-    const fromB = 'starts' in b ? b.starts[cell] : from;
     let sizeA = a.size[cell];
     let sizeB = b.size[cell];
     if (sizeB === 0) continue;
@@ -125,14 +124,14 @@ export function mergeSketchStates(a: SketchState, b: SketchState | PackedSketchS
       a.level[cell]++;
     }
     while (b.level[cell] < a.level[cell]) {
-      sizeB = coarsen(b.keys, b.counts, b.exact, fromB, sizeB);
+      sizeB = coarsen(b.keys, b.counts, b.exact, from, sizeB);
       b.level[cell]++;
     }
     let i = from;
-    let j = fromB;
+    let j = from;
     let size = 0;
-    while (i < from + sizeA || j < fromB + sizeB) {
-      const takeA = j >= fromB + sizeB || (i < from + sizeA && a.keys[i] <= b.keys[j]);
+    while (i < from + sizeA || j < from + sizeB) {
+      const takeA = j >= from + sizeB || (i < from + sizeA && a.keys[i] <= b.keys[j]);
       const src = takeA ? a : b;
       const at = takeA ? i++ : j++;
       if (size > 0 && keys[size - 1] === src.keys[at]) {
@@ -153,53 +152,6 @@ export function mergeSketchStates(a: SketchState, b: SketchState | PackedSketchS
     a.exact.set(exact.subarray(0, size), from);
     a.size[cell] = size;
   }
-}
-
-/**
- * A state whose cells' buckets lie back to back (cell c's from `starts[c]`) instead of in fixed
- * slots of BUCKETS_PER_CELL: what a thread sends, a few MB instead of ~16 MB at seed scale (most
- * cells hold a few buckets), so the loader holds no large dead copies once it has merged them.
- */
-export interface PackedSketchState extends SketchState {
-  readonly starts: Int32Array;
-}
-
-/** The used buckets of a (sorted) state, back to back. */
-export function packSketchState(s: SketchState): PackedSketchState {
-  const cells = s.size.length;
-  const starts = new Int32Array(cells);
-  let used = 0;
-  for (let cell = 0; cell < cells; cell++) {
-    starts[cell] = used;
-    used += s.size[cell];
-  }
-  const keys = new Int32Array(used);
-  const counts = new Float64Array(used);
-  const exact = new Float64Array(used);
-  for (let cell = 0; cell < cells; cell++) {
-    const from = cell * B;
-    const to = from + s.size[cell];
-    keys.set(s.keys.subarray(from, to), starts[cell]);
-    counts.set(s.counts.subarray(from, to), starts[cell]);
-    exact.set(s.exact.subarray(from, to), starts[cell]);
-  }
-  return { rows: s.rows, missing: s.missing, size: s.size, level: s.level, keys, counts, exact, starts };
-}
-
-/** A packed state back in fixed slots (what a sketch is built on and merged into). */
-export function unpackSketchState(p: PackedSketchState): SketchState {
-  const cells = p.size.length;
-  const keys = new Int32Array(cells * B);
-  const counts = new Float64Array(cells * B);
-  const exact = new Float64Array(cells * B);
-  for (let cell = 0; cell < cells; cell++) {
-    const from = p.starts[cell];
-    const to = from + p.size[cell];
-    keys.set(p.keys.subarray(from, to), cell * B);
-    counts.set(p.counts.subarray(from, to), cell * B);
-    exact.set(p.exact.subarray(from, to), cell * B);
-  }
-  return { rows: p.rows, missing: p.missing, size: p.size, level: p.level, keys, counts, exact };
 }
 
 /**

@@ -28,8 +28,8 @@ import {
 } from './sketch-state';
 
 export { SKETCH_ACCURACY, logKey, logKeyByMath } from './sketch-key';
-export { BUCKETS_PER_CELL, packSketchState, quantileOfCounts } from './sketch-state';
-export type { ColumnDistribution, PackedSketchState, SketchState } from './sketch-state';
+export { BUCKETS_PER_CELL, quantileOfCounts } from './sketch-state';
+export type { ColumnDistribution, SketchState } from './sketch-state';
 
 const B = BUCKETS_PER_CELL;
 /** A row whose share of non-zero values is above this is added through its role's block of whole rows. */
