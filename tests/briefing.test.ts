@@ -19,7 +19,7 @@ import { plotAllIps } from '../lib/figures/timeline';
 import { addBriefing } from '../lib/notebook/report-page';
 import { followBundle } from '../lib/notebook/follow-output';
 import { hasChromium, openOffline } from './browser-harness';
-import { htmlOf, pageOf, syntheticFrame } from './plot-fixtures';
+import { HOSTILE, HOSTILE_TWO, hostileFrames, htmlOf, pageOf } from './plot-fixtures';
 import { clickLabelIn, drawFigure, figuresNaming, settle } from './follow-page';
 
 const root = findProjectRoot(__dirname);
@@ -309,25 +309,9 @@ test("a notebook's follow output is dropped from the page, whose first screen ha
   assert.match(briefed, /<div id="ae-follow"><\/div>/);
 });
 
-const HOSTILE = '<img src=x onerror="window.__xss=1">source';
-const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
-
 describe('hostile labels', { skip: !hasChromium() && 'needs /usr/bin/chromium' }, () => {
   test('typed into the search box or put in the address, a hostile label is followed as text and runs nothing', async () => {
-    const anomalous = syntheticFrame({
-      sources: 12,
-      destinations: 8,
-      anomalous: true,
-      windows: 40,
-      seed: 3,
-      extraLabels: [HOSTILE, HOSTILE_TWO],
-    });
-    const view = anomalous.family('avg_Length');
-    for (const label of [HOSTILE, HOSTILE_TWO])
-      view.columns.forEach((c, w) => {
-        anomalous.values[anomalous.rowOf(label) * anomalous.nCols + c] = 1 + (w % 5);
-      });
-    const normal = syntheticFrame({ sources: 30, destinations: 20, windows: 40, seed: 4 });
+    const { anomalous, normal } = hostileFrames();
     const page0 = pageOf([
       htmlOf(plotlyLibraryBundle()),
       '<h1 id="t">Report</h1><h2 id="s">Section</h2>',

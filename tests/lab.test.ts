@@ -35,7 +35,7 @@ import { FIGURES, clickLabelIn, drawFigure, figureIds, figureTitles, figuresNami
 import { figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
 import { followBundle } from '../lib/notebook/follow-output';
 import { plotAllIps } from '../lib/figures/timeline';
-import { syntheticFrame } from './plot-fixtures';
+import { HOSTILE, HOSTILE_TWO, hostileFrames } from './plot-fixtures';
 import {
   errorOutputs,
   executionCounts,
@@ -83,8 +83,6 @@ let work = '';
 let notebookDir = '';
 let reportDir = '';
 
-const HOSTILE = '<img src=x onerror="window.__xss=1">source';
-const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
 /** The notebook panel in view. */
 const SHOWN = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
@@ -93,20 +91,7 @@ const SHOWN = '.jp-NotebookPanel:not(.lm-mod-hidden)';
  * timeline holding them and a table naming them (the outputs a notebook shows), as Jupyter writes them.
  */
 function hostileNotebook(): unknown {
-  const anomalous = syntheticFrame({
-    sources: 12,
-    destinations: 8,
-    anomalous: true,
-    windows: 40,
-    seed: 3,
-    extraLabels: [HOSTILE, HOSTILE_TWO],
-  });
-  const view = anomalous.family('avg_Length');
-  for (const label of [HOSTILE, HOSTILE_TWO])
-    view.columns.forEach((c, w) => {
-      anomalous.values[anomalous.rowOf(label) * anomalous.nCols + c] = 1 + (w % 5);
-    });
-  const normal = syntheticFrame({ sources: 30, destinations: 20, windows: 40, seed: 4 });
+  const { anomalous, normal } = hostileFrames();
   const summary = {
     anomalies: anomalous.index.map((label, i) => ({
       label,

@@ -74,6 +74,32 @@ export function syntheticFrame(options: SyntheticOptions): Frame {
   return new Frame({ index, columns, values });
 }
 
+/** Two attacker-written labels that run script if they ever reach HTML unescaped. */
+export const HOSTILE = '<img src=x onerror="window.__xss=1">source';
+export const HOSTILE_TWO = '"><svg onload="window.__xss=2">dst';
+
+/**
+ * The hostile-label fixture of the follow tests: anomalous IPs (two of them {@link HOSTILE} and
+ * {@link HOSTILE_TWO}, active in every window of avg_Length) and a normal sample, 40 windows.
+ */
+export function hostileFrames(): { anomalous: Frame; normal: Frame } {
+  const anomalous = syntheticFrame({
+    sources: 12,
+    destinations: 8,
+    anomalous: true,
+    windows: 40,
+    seed: 3,
+    extraLabels: [HOSTILE, HOSTILE_TWO],
+  });
+  const view = anomalous.family('avg_Length');
+  for (const label of [HOSTILE, HOSTILE_TWO])
+    view.columns.forEach((c, w) => {
+      anomalous.values[anomalous.rowOf(label) * anomalous.nCols + c] = 1 + (w % 5);
+    });
+  const normal = syntheticFrame({ sources: 30, destinations: 20, windows: 40, seed: 4 });
+  return { anomalous, normal };
+}
+
 /** An HTML page whose outputs are display bundles' text/html, in order, as an nbconvert export holds them. */
 export function pageOf(outputs: readonly string[], head = ''): string {
   return (

@@ -64,8 +64,11 @@ export function familyValues(frame: Frame, family: string, rows: ArrayLike<numbe
   return out.slice(0, n);
 }
 
-/** Moves the k-th smallest of `a[lo..hi]` to `a[k]`, smaller ones before it, larger ones after (Hoare's quickselect). */
-function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
+/**
+ * Moves the k-th smallest of `a[lo..hi]` to `a[k]`, smaller ones before it, larger ones after
+ * (Hoare's quickselect): the one selection behind {@link quantiles} and the findings' medians.
+ */
+export function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
   while (hi > lo) {
     const x = a[lo];
     const y = a[(lo + hi) >> 1];

@@ -2,32 +2,7 @@
  * The median of numbers held in scratch memory, in linear time: the null loops take the median of
  * hundreds of correlations for every draw, where sorting them would cost more than computing them.
  */
-
-/** Moves the k-th smallest of `a[lo..hi]` to `a[k]`, smaller ones before it, larger ones after (Hoare's quickselect). */
-function selectInPlace(a: Float64Array, k: number, lo: number, hi: number): void {
-  while (hi > lo) {
-    const x = a[lo];
-    const y = a[(lo + hi) >> 1];
-    const z = a[hi];
-    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
+import { selectInPlace } from '../evaluation/evidence';
 
 /**
  * The median of `a[0..n)` (numbers, no NaN), exactly as `quantileSorted(sorted, 0.5)` gives it on
