@@ -19,7 +19,7 @@ import { plotAllIps } from '../lib/figures/timeline';
 import { addBriefing } from '../lib/notebook/report-page';
 import { followBundle } from '../lib/notebook/follow-output';
 import { hasChromium, openOffline } from './browser-harness';
-import { HOSTILE, HOSTILE_TWO, hostileFrames, htmlOf, pageOf } from './plot-fixtures';
+import { HOSTILE, HOSTILE_TWO, hostileFrames, hostileSummary, htmlOf, pageOf } from './plot-fixtures';
 import { clickLabelIn, drawFigure, figuresNaming, settle } from './follow-page';
 
 const root = findProjectRoot(__dirname);
@@ -322,14 +322,7 @@ describe('hostile labels', { skip: !hasChromium() && 'needs /usr/bin/chromium' }
       runs: [{ name: '5T', rows: anomalous.nRows }],
       overlaps: [],
       findings: [{ id: 'x.y', verdict: 'holds' }],
-      anomalies: anomalous.index.map((label, i) => ({
-        label,
-        role: label.endsWith('dst') ? 'dst' : 'source',
-        runs: ['5T'],
-        score: 10 - i / 100,
-        reasons: [{ family: 'avg_Length', direction: 'high', score: 3, windows: null }],
-      })),
-      campaigns: [{ id: 'c1', name: HOSTILE, members: [HOSTILE, HOSTILE_TWO] }],
+      ...hostileSummary(anomalous),
     };
     const page = await openOffline(addBriefing(page0, summary));
     try {

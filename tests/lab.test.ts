@@ -35,7 +35,7 @@ import { FIGURES, clickLabelIn, drawFigure, figureIds, figureTitles, figuresNami
 import { figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
 import { followBundle } from '../lib/notebook/follow-output';
 import { plotAllIps } from '../lib/figures/timeline';
-import { HOSTILE, HOSTILE_TWO, hostileFrames } from './plot-fixtures';
+import { HOSTILE, HOSTILE_TWO, hostileFrames, hostileSummary } from './plot-fixtures';
 import {
   errorOutputs,
   executionCounts,
@@ -92,16 +92,7 @@ const SHOWN = '.jp-NotebookPanel:not(.lm-mod-hidden)';
  */
 function hostileNotebook(): unknown {
   const { anomalous, normal } = hostileFrames();
-  const summary = {
-    anomalies: anomalous.index.map((label, i) => ({
-      label,
-      role: label.endsWith('dst') ? 'dst' : 'source',
-      runs: ['5T'],
-      score: 10 - i / 100,
-      reasons: [{ family: 'avg_Length', direction: 'high', score: 3, windows: null }],
-    })),
-    campaigns: [{ name: HOSTILE, members: [HOSTILE, HOSTILE_TWO] }],
-  };
+  const summary = hostileSummary(anomalous);
   const bundles = [
     plotlyLibraryBundle(),
     followBundle(summary),

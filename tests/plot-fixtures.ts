@@ -100,6 +100,23 @@ export function hostileFrames(): { anomalous: Frame; normal: Frame } {
   return { anomalous, normal };
 }
 
+/**
+ * The summary.json parts the follow script reads for {@link hostileFrames}' anomalous IPs: each
+ * flagged by run 5T for a high avg_Length, and one campaign named by and holding the hostile labels.
+ */
+export function hostileSummary(anomalous: Frame) {
+  return {
+    anomalies: anomalous.index.map((label, i) => ({
+      label,
+      role: label.endsWith('dst') ? 'dst' : 'source',
+      runs: ['5T'],
+      score: 10 - i / 100,
+      reasons: [{ family: 'avg_Length', direction: 'high', score: 3, windows: null }],
+    })),
+    campaigns: [{ id: 'c1', name: HOSTILE, members: [HOSTILE, HOSTILE_TWO] }],
+  };
+}
+
 /** An HTML page whose outputs are display bundles' text/html, in order, as an nbconvert export holds them. */
 export function pageOf(outputs: readonly string[], head = ''): string {
   return (
