@@ -230,40 +230,20 @@ export function plantedData(options: PlantOptions): PlantedData {
       length,
     };
   };
-  for (let c = 0; c < (options.campaigns ?? 3); c++) {
-    const b = behaviour(true);
-    const windows = Array.from({ length: b.length }, (_, i) => b.from + i);
-    for (let m = 0; m < (options.campaignSize ?? 5); m++) {
-      const row = take(() => true);
-      const v = values[row].slice();
-      for (const f of b.families) raise(v, f, windows, roleOf(labels[row]));
-      rows.push({ row, values: v });
-      plants.push({
-        label: labels[row],
-        kind: 'campaign',
-        families: b.families,
-        from: b.from,
-        to: b.from + b.length - 1,
-        group: c,
-      });
-    }
-  }
-  for (let k = 0; k < (options.singletons ?? 5); k++) {
-    const b = behaviour(true);
+  // A behaviour planted on a fresh row: its families raised over its windows.
+  const plantBehaviour = (b: ReturnType<typeof behaviour>, kind: 'campaign' | 'singleton', group: number): void => {
     const windows = Array.from({ length: b.length }, (_, i) => b.from + i);
     const row = take(() => true);
     const v = values[row].slice();
     for (const f of b.families) raise(v, f, windows, roleOf(labels[row]));
     rows.push({ row, values: v });
-    plants.push({
-      label: labels[row],
-      kind: 'singleton',
-      families: b.families,
-      from: b.from,
-      to: b.from + b.length - 1,
-      group: alone--,
-    });
+    plants.push({ label: labels[row], kind, families: b.families, from: b.from, to: b.from + b.length - 1, group });
+  };
+  for (let c = 0; c < (options.campaigns ?? 3); c++) {
+    const b = behaviour(true);
+    for (let m = 0; m < (options.campaignSize ?? 5); m++) plantBehaviour(b, 'campaign', c);
   }
+  for (let k = 0; k < (options.singletons ?? 5); k++) plantBehaviour(behaviour(true), 'singleton', alone--);
   for (let k = 0; k < (options.nulls ?? 10); k++) {
     const row = take(() => true);
     rows.push({ row, values: values[row] });
