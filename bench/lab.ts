@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { findProjectRoot } from '../lib/notebook/kernel';
 import { PLOTLY_MIME } from '../lib/notebook/display';
 import { runCommand } from '../cli/args';
@@ -96,6 +96,18 @@ function rendererRss(profile: string): number {
   return best;
 }
 
+/** The page's JS heap in MB (Chromium's JSHeapUsedSize), as it is and after a forced collection. */
+async function jsHeap(context: BrowserContext, page: Page): Promise<{ heap: number; heapAfterGc: number }> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heapNow = async (): Promise<number> =>
+    ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) /
+    2 ** 20;
+  const heap = await heapNow();
+  await cdp.send('HeapProfiler.collectGarbage');
+  return { heap, heapAfterGc: await heapNow() };
+}
+
 /** Opens `name` (in the served folder `served`) in a fresh browser profile and reads it through. */
 async function openOnce(
   server: LabServer,
@@ -137,14 +149,7 @@ async function openOnce(
       figures,
     );
     const times = states.map((s) => s.drawnMs).filter((t): t is number => t !== undefined);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const heapNow = async (): Promise<number> =>
-      ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) /
-      2 ** 20;
-    const heap = await heapNow();
-    await cdp.send('HeapProfiler.collectGarbage');
-    const heapAfterGc = await heapNow();
+    const { heap, heapAfterGc } = await jsHeap(context, page);
     let savedMB: number | undefined;
     let savedPngs: number | undefined;
     let savedPngMB: number | undefined;
@@ -224,13 +229,7 @@ async function pageOnce(file: string, run: number): Promise<LabOpen> {
       divs.map((d) => (d.hasAttribute('data-drawn-ms') ? Number(d.getAttribute('data-drawn-ms')) : NaN)),
     );
     const times = stamps.filter((t) => Number.isFinite(t));
-    const cdp = await p.context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const heapNow = async (): Promise<number> =>
-      ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) /
-      2 ** 20;
-    const heap = await heapNow();
-    await cdp.send('HeapProfiler.collectGarbage');
+    const { heap, heapAfterGc } = await jsHeap(p.context, page);
     return {
       run,
       variant: 'page',
@@ -241,7 +240,7 @@ async function pageOnce(file: string, run: number): Promise<LabOpen> {
       figures: stamps.length,
       drawn: times.length,
       heapMB: heap,
-      heapAfterGcMB: await heapNow(),
+      heapAfterGcMB: heapAfterGc,
       rendererRssMB: rss,
       consoleErrors: p.errors.length,
       load,
