@@ -22,7 +22,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { findProjectRoot } from '../lib/notebook/kernel';
-import { PLOTLY_MIME } from '../lib/notebook/display';
 import { runCommand } from '../cli/args';
 import { LAB_VARIANTS, type LabServer, type LabVariant, findLabPython, labIsBuilt, startLab } from '../lab/harness';
 import {
@@ -34,6 +33,7 @@ import {
 } from '../tests/lab-page';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/plot-fixtures';
 import { openOffline } from '../tests/browser-harness';
+import { isFigureOutput } from '../tests/twins';
 import { benchArgs, stringOption, wholeNumber } from './args';
 
 /** One notebook opened once. */
@@ -71,12 +71,12 @@ const USAGE = `usage: npm run bench:lab -- --notebook FILE [--variant plotly|htm
 
 /**
  * The notebook cut after its first figure: every cell up to and including the first whose outputs
- * hold a Plotly figure (so the cells that load plotly.js for the HTML twins stay). Lab's floor for
- * showing that figure: what Lab and the renderer cost before any other output.
+ * hold a figure, a twin or a Plotly JSON (so the cells that load plotly.js for the HTML twins stay).
+ * Lab's floor for showing that figure: what Lab and the renderer cost before any other output.
  */
 export function cutAfterFirstFigure(notebook: { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }): object {
-  const first = notebook.cells.findIndex((cell) => (cell.outputs ?? []).some((o) => o.data && PLOTLY_MIME in o.data));
-  if (first < 0) throw new Error('bench:lab: the notebook holds no figure (no Plotly output): nothing to time');
+  const first = notebook.cells.findIndex((cell) => (cell.outputs ?? []).some((o) => isFigureOutput(o.data)));
+  if (first < 0) throw new Error('bench:lab: the notebook holds no figure output: nothing to time');
   return { ...notebook, cells: notebook.cells.slice(0, first + 1) };
 }
 
@@ -141,13 +141,7 @@ async function openOnce(
     await waitForNotebook(page, name, { kernel: false, timeoutMs: 120_000 });
     rss = Math.max(rss, rendererRss(profile));
     const figures = await figureOutputCount(page);
-    const states = await scrollThroughFigures(
-      page,
-      server.variant,
-      60_000,
-      () => (rss = Math.max(rss, rendererRss(profile))),
-      figures,
-    );
+    const states = await scrollThroughFigures(page, 60_000, () => (rss = Math.max(rss, rendererRss(profile))), figures);
     const times = states.map((s) => s.drawnMs).filter((t): t is number => t !== undefined);
     const { heap, heapAfterGc } = await jsHeap(context, page);
     let savedMB: number | undefined;

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { PLOTLY_MIME, figureBundle, plotlyLibraryBundle } from '../lib/notebook/display';
+import { figureBundle, plotlyLibraryBundle } from '../lib/notebook/display';
 import type { FigureBundleOptions } from '../lib/notebook/figure-options';
 import { Frame } from '../lib/table/frame';
 import { parseColumnKey } from '../lib/table/columns';
@@ -218,8 +218,10 @@ async function measure(
   let plotlyJson = 0;
   let twins = 0;
   for (const family of families) {
-    const bundle = figureBundle(plotAllIps(anomalous, normal, family, strategy.plot), strategy.bundle);
-    plotlyJson += JSON.stringify(bundle.data[PLOTLY_MIME]).length;
+    const fig = plotAllIps(anomalous, normal, family, strategy.plot);
+    const bundle = figureBundle(fig, strategy.bundle);
+    // what `plotlyJson: true` would store beside the twin
+    plotlyJson += JSON.stringify({ data: fig.data, layout: fig.layout, config: fig.config ?? {} }).length;
     const twin = htmlOf(bundle);
     twins += twin.length;
     outputs.push(twin);

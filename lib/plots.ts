@@ -32,7 +32,7 @@ export type { FigureChoice } from './figures/picker';
 export { changesFigure } from './figures/changes';
 /** A figure as Plotly takes it: data, layout, config. */
 export type { PlotlyFigure } from './figures/spec';
-/** Shows a figure in the notebook (Plotly JSON for JupyterLab and a self-drawing HTML twin), or builds its bundle. */
+/** Shows a figure in the notebook (a self-drawing HTML twin; the Plotly JSON too with `plotlyJson: true`), or builds its bundle. */
 export { figureBundle, loadPlotly, showFigure } from './notebook/display';
 /** Options of a figure's bundle (lazy drawing, compression, line grouping), and their check. */
 export { checkFigureBundleOptions } from './notebook/figure-options';

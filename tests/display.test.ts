@@ -40,10 +40,17 @@ function hostileFigure() {
   return plotAllIps(a, a, 'avg_Length');
 }
 
-test('a figure bundle carries the Plotly JSON as an object, an HTML twin and a text/plain line', () => {
+test('a figure bundle carries an HTML twin and a text/plain line; with plotlyJson also the Plotly JSON, as an object', () => {
   const fig = hostileFigure();
-  const bundle = figureBundle(fig);
+  const light = figureBundle(fig);
+  assert.deepEqual(Object.keys(light.data).sort(), ['text/html', 'text/plain']);
+  const bundle = figureBundle(fig, { plotlyJson: true });
   assert.deepEqual(Object.keys(bundle.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+  assert.equal(bundle.data['text/html'], light.data['text/html'], 'the same twin either way');
+  assert.throws(
+    () => figureBundle(fig, { plotlyJson: 'yes' as unknown as boolean }),
+    /invalid plotlyJson "yes"; expected true or false/,
+  );
   const plotly = bundle.data[PLOTLY_MIME] as { data: unknown[]; layout: unknown };
   assert.equal(typeof plotly, 'object', 'JupyterLab wants an object, not a JSON string');
   assert.equal(plotly.data.length, fig.data.length);
@@ -91,7 +98,7 @@ test('the twin groups per-IP lines in the browser and releases far figures; the 
     f.data.filter((t) => String(traceWithTemplate(f, t).hovertemplate).includes('%{fullData.name}')).length;
   const perIpTraces = perIp(fig);
   assert.ok(perIpTraces >= 7);
-  const grouped = figureBundle(fig);
+  const grouped = figureBundle(fig, { plotlyJson: true });
   const plotly = grouped.data[PLOTLY_MIME] as PlotlyFigure;
   assert.equal(perIp(plotly), perIpTraces, 'the notebook keeps one small trace per IP');
   const html = String(grouped.data['text/html']);
@@ -203,7 +210,7 @@ test("show() hands one multi-mime message to tslab's own display writer", async 
   jupyter.lastWriteDisplayData = (content: (typeof sent)[number]['content'], update: boolean) =>
     sent.push({ content, update });
   try {
-    const bundle: MimeBundle = figureBundle(hostileFigure());
+    const bundle: MimeBundle = figureBundle(hostileFigure(), { plotlyJson: true });
     await show(bundle);
     assert.equal(sent.length, 1);
     assert.equal(sent[0].update, false);
@@ -243,7 +250,7 @@ test('in a real tslab kernel, awaited show() outputs land in their own cells, in
     const cells = [
       `const d = require(${display});\nawait d.showMarkdown('first *cell*');\nawait d.showHtml('<b>second</b>');`,
       `const slow = async () => { await new Promise((r) => setTimeout(r, 300)); await d.showMarkdown('after a wait'); };\nawait slow();`,
-      `await d.showFigure({ data: [{ type: 'bar', x: [1, 2], y: [3, 4] }], layout: { title: { text: 'bars' } } });`,
+      `await d.showFigure({ data: [{ type: 'bar', x: [1, 2], y: [3, 4] }], layout: { title: { text: 'bars' } } }, { plotlyJson: true });\nawait d.showFigure({ data: [], layout: {} });`,
     ];
     const script = `
 import json, sys, nbformat
@@ -272,7 +279,8 @@ print(json.dumps([[{k: v for k, v in o.items() if k in ('output_type', 'data', '
       outputs[1].map((o) => o.data?.['text/markdown']),
       ['after a wait'],
     );
-    assert.equal(outputs[2].length, 1);
+    assert.equal(outputs[2].length, 2);
+    assert.deepEqual(Object.keys(outputs[2][1].data!).sort(), ['text/html', 'text/plain'], 'by default the twin alone');
     const data = outputs[2][0].data!;
     assert.equal(outputs[2][0].output_type, 'display_data');
     assert.deepEqual(Object.keys(data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());

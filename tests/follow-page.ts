@@ -4,8 +4,8 @@
  * own index, and driving figures: draw one, click a label's point, wait for the highlights.
  */
 import * as assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import { twinSpecs } from './twins';
 
 /** The figure twins' divs. */
 export const FIGURES = 'div[data-anomaly-eval-figure]';
@@ -39,13 +39,7 @@ let decoded: { html: string; specs: [string, DecodedSpec][] } | undefined;
 
 /** The twins' specs of `html`, decoded once for the last page asked about (tests ask about many labels). */
 function decodedSpecs(html: string): [string, DecodedSpec][] {
-  if (decoded?.html !== html) {
-    const re = /data-encoding="gzip-base64" data-anomaly-eval-spec="([0-9a-f]+)">([^<]*)<\/script>/g;
-    const specs = [...html.matchAll(re)].map(
-      (m) => [m[1], JSON.parse(gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8'))] as [string, DecodedSpec],
-    );
-    decoded = { html, specs };
-  }
+  if (decoded?.html !== html) decoded = { html, specs: twinSpecs(html) as unknown as [string, DecodedSpec][] };
   return decoded.specs;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Driving the harness's JupyterLab page in headless Chromium (for tests/lab.test.ts and
  * bench/lab.ts): wait for the app, open and close notebooks through Lab's own commands, Run All,
- * and find the figure outputs and whether each has drawn, in either variant:
- * - `plotly`: jupyterlab-plotly's renderer (`.jp-RenderedPlotly`), drawn when it holds plotly's SVG;
- * - `html`: our HTML twin (`div[data-anomaly-eval-figure]`), drawn once it has `data-drawn-ms`.
+ * and find the figure outputs and whether each has drawn, whoever draws it:
+ * - our HTML twin (`div[data-anomaly-eval-figure]`), drawn once it has `data-drawn-ms` (every
+ *   figure by default, in both variants);
+ * - jupyterlab-plotly's renderer (`.jp-RenderedPlotly`, a figure stored with its Plotly JSON where
+ *   the extension is installed), drawn when it holds plotly's SVG.
  */
 import type { Page } from 'playwright-core';
-import type { LabVariant } from '../lab/harness';
 
 /** The app object src/index.js puts on `window` once Lab is restored. */
 interface LabWindow {
@@ -26,10 +27,13 @@ interface SessionWidget {
   sessionContext?: { isReady: boolean; session?: { kernel?: { status: string } | null } | null };
 }
 
-/** Selector of a figure output's host: Lab's output node holding a Plotly figure or our twin. */
-export function figureSelector(variant: LabVariant): string {
-  return variant === 'plotly' ? '.jp-RenderedPlotly' : '.jp-OutputArea-output div[data-anomaly-eval-figure]';
-}
+/** Selector of a figure output's host: jupyterlab-plotly's output node, or our twin. */
+export const FIGURE_HOSTS = '.jp-RenderedPlotly, .jp-OutputArea-output div[data-anomaly-eval-figure]';
+
+/** The figure hosts of the notebook in view. */
+const SHOWN_FIGURE_HOSTS = FIGURE_HOSTS.split(', ')
+  .map((host) => `.jp-NotebookPanel:not(.lm-mod-hidden) ${host}`)
+  .join(', ');
 
 /** Loads Lab at `url` and waits until it is restored; returns the page clock (ms) at that point. */
 export async function openLabPage(page: Page, url: string, timeoutMs = 90_000): Promise<number> {
@@ -117,7 +121,7 @@ export async function errorOutputs(page: Page): Promise<string[]> {
   );
 }
 
-/** How many outputs of the current notebook hold a figure (a Plotly JSON in the notebook model). */
+/** How many outputs of the current notebook hold a figure (a twin or a Plotly JSON, in the notebook model). */
 export async function figureOutputCount(page: Page): Promise<number> {
   return page.evaluate(() => {
     const widget = (window as unknown as LabWindow).anomalyEvalLab!.app.shell.currentWidget as {
@@ -139,7 +143,12 @@ export async function figureOutputCount(page: Page): Promise<number> {
     for (let i = 0; i < cells.length; i++) {
       const outputs = cells.get(i).outputs;
       if (!outputs) continue;
-      for (let j = 0; j < outputs.length; j++) if ('application/vnd.plotly.v1+json' in outputs.get(j).data) n++;
+      for (let j = 0; j < outputs.length; j++) {
+        const data = outputs.get(j).data;
+        const html = data['text/html'];
+        const twin = (Array.isArray(html) ? html.join('') : String(html ?? '')).includes('data-anomaly-eval-figure=');
+        if (twin || 'application/vnd.plotly.v1+json' in data) n++;
+      }
     }
     return n;
   });
@@ -178,21 +187,18 @@ export async function watchPlotlyDraws(page: Page): Promise<void> {
 }
 
 /** The figure outputs of the current notebook, in order. */
-export async function figureStatesIn(page: Page, variant: LabVariant): Promise<FigureState[]> {
-  return page.$$eval(
-    `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`,
-    (hosts, isPlotly) =>
-      hosts.map((h) => {
-        const ms = h.getAttribute('data-drawn-ms');
-        const png = h.querySelector('img.plot-img') as HTMLImageElement | null;
-        const shownPng =
-          png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
-        const drawn = isPlotly
-          ? h.querySelector('.main-svg') !== null || shownPng
-          : ms !== null && h.getAttribute('data-state') !== 'error';
-        return { drawn, drawnMs: ms === null ? undefined : Number(ms), text: (h.textContent ?? '').slice(0, 200) };
-      }),
-    variant === 'plotly',
+export async function figureStatesIn(page: Page): Promise<FigureState[]> {
+  return page.$$eval(SHOWN_FIGURE_HOSTS, (hosts) =>
+    hosts.map((h) => {
+      const ms = h.getAttribute('data-drawn-ms');
+      const png = h.querySelector('img.plot-img') as HTMLImageElement | null;
+      const shownPng =
+        png !== null && png.style.display !== 'none' && png.src.startsWith('data:image/png') && png.naturalWidth > 0;
+      const drawn = h.classList.contains('jp-RenderedPlotly')
+        ? h.querySelector('.main-svg') !== null || shownPng
+        : ms !== null && h.getAttribute('data-state') !== 'error';
+      return { drawn, drawnMs: ms === null ? undefined : Number(ms), text: (h.textContent ?? '').slice(0, 200) };
+    }),
   );
 }
 
@@ -203,7 +209,6 @@ export async function figureStatesIn(page: Page, variant: LabVariant): Promise<F
  */
 export async function scrollThroughFigures(
   page: Page,
-  variant: LabVariant,
   perFigureMs = 30_000,
   onStep?: () => void,
   expected?: number,
@@ -211,29 +216,23 @@ export async function scrollThroughFigures(
   // Lab may still be attaching cells of a big notebook: read on (up to 3 passes) until every
   // expected figure output is there and drawn.
   for (let pass = 0; pass < 3; pass++) {
-    const states = await readerPass(page, variant, perFigureMs, onStep);
+    const states = await readerPass(page, perFigureMs, onStep);
     if (expected === undefined || (states.length >= expected && states.every((s) => s.drawn))) return states;
     await page.waitForTimeout(2000);
   }
-  return figureStatesIn(page, variant);
+  return figureStatesIn(page);
 }
 
 /** One pass of {@link scrollThroughFigures}, top to bottom. */
-async function readerPass(
-  page: Page,
-  variant: LabVariant,
-  perFigureMs: number,
-  onStep?: () => void,
-): Promise<FigureState[]> {
-  const selector = `.jp-NotebookPanel:not(.lm-mod-hidden) ${figureSelector(variant)}`;
+async function readerPass(page: Page, perFigureMs: number, onStep?: () => void): Promise<FigureState[]> {
   const scroller = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer';
   await page.evaluate((sel) => document.querySelector(sel)?.scrollTo({ top: 0 }), scroller);
   for (let step = 0; step < 2000; step++) {
     await page
       .waitForFunction(
-        ([sel, isPlotly]) => {
+        (sel) => {
           const view = window.innerHeight;
-          return Array.from(document.querySelectorAll(sel as string)).every((host) => {
+          return Array.from(document.querySelectorAll(sel)).every((host) => {
             const box = host.getBoundingClientRect();
             if (box.bottom < 0 || box.top > view) return true;
             const png = host.querySelector('img.plot-img') as HTMLImageElement | null;
@@ -242,12 +241,12 @@ async function readerPass(
               png.style.display !== 'none' &&
               png.src.startsWith('data:image/png') &&
               png.naturalWidth > 0;
-            return isPlotly
+            return host.classList.contains('jp-RenderedPlotly')
               ? host.querySelector('.main-svg') !== null || shownPng
               : host.hasAttribute('data-drawn-ms') || host.getAttribute('data-state') === 'error';
           });
         },
-        [selector, variant === 'plotly'] as const,
+        SHOWN_FIGURE_HOSTS,
         { timeout: perFigureMs, polling: 50 },
       )
       .catch(() => undefined);
@@ -262,11 +261,11 @@ async function readerPass(
     if (atEnd) break;
     await page.waitForTimeout(50);
   }
-  return figureStatesIn(page, variant);
+  return figureStatesIn(page);
 }
 
 /**
- * The notes shown where figures of an untrusted notebook would be (html variant), read after
+ * The notes shown where the twins of an untrusted notebook would draw, read after
  * scrolling through the notebook (up to 3 passes, until `expected` notes are there).
  */
 export async function untrustedFigureNotes(page: Page, expected: number): Promise<string[]> {
@@ -276,7 +275,7 @@ export async function untrustedFigureNotes(page: Page, expected: number): Promis
     );
   let notes: string[] = [];
   for (let pass = 0; pass < 3 && notes.length < expected; pass++) {
-    await readerPass(page, 'html', 5_000);
+    await readerPass(page, 5_000);
     notes = await read();
   }
   return notes;

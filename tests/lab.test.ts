@@ -5,20 +5,21 @@
  * - live: the evaluation notebook (a copy beside notebooks/) on demo data with the project's kernel,
  *   Run All: no error output, every figure draws; saved, closed and reopened, the figures draw again
  *   without rerunning;
- * - the executed notebook of `npm run report` opens and every figure draws when trusted; untrusted,
- *   the Plotly renderer still draws every figure, and without it each figure shows a note saying how
- *   to trust the notebook;
- * - following one IP (the follow output of the triage cell): in both variants the search box opens
- *   its panel and Escape clears; without jupyterlab-plotly (our twins draw the figures) a click on
- *   its line or the search box highlights it in every figure that holds it (again when a released
- *   figure draws again), a table row chooses it, two open notebooks keep their own choice, and a
- *   hostile label is followed as text; untrusted, the output is a note and nothing breaks;
+ * - the executed notebook of `npm run report` (figures as HTML twins only, the default) opens and
+ *   every figure draws when trusted; untrusted, each figure shows a note saying how to trust the
+ *   notebook, in both variants;
+ * - following one IP (the follow output of the triage cell), in both variants: a click on its line
+ *   or the search box highlights it in every figure that holds it (again when a released figure
+ *   draws again), a table row chooses it, two open notebooks keep their own choice, and a hostile
+ *   label is followed as text; untrusted, the output is a note and nothing breaks;
+ * - with jupyterlab-plotly, the same report with each figure's Plotly JSON stored beside its twin
+ *   (`showFigure(fig, { plotlyJson: true })`): the extension draws every figure, trusted or not; the
+ *   search box, a click on a heatmap row and the panel (which says figures are not highlighted) work;
  * - no console error and no request beyond 127.0.0.1, anywhere.
  * Jupyter state (secrets, signatures, settings) is isolated in a temp dir. Lab's autosave is off: the
  * live test saves explicitly, and an autosave running beside that save made Lab show a false "File
  * Changed" dialog (see {@link NO_AUTOSAVE}). The demo sample (1,200 normal rows) keeps normal panels
- * as densities, as at full scale. On a busy 2-core machine a
- * variant takes minutes: jupyterlab-plotly draws every figure at once (and a PNG copy of each).
+ * as densities, as at full scale. On a busy 2-core machine a variant takes minutes.
  */
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -32,10 +33,11 @@ import { paramsToEnv } from '../lib/notebook/params';
 import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
 import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
 import { FIGURES, clickLabelIn, drawFigure, figureIds, figureTitles, figuresNaming, settle } from './follow-page';
-import { figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
+import { PLOTLY_MIME, figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
 import { followBundle } from '../lib/notebook/follow-output';
 import { plotAllIps } from '../lib/figures/timeline';
 import { HOSTILE, HOSTILE_TWO, hostileFrames, hostileSummary } from './plot-fixtures';
+import { isFigureOutput, twinSpecs } from './twins';
 import {
   errorOutputs,
   executionCounts,
@@ -112,6 +114,19 @@ function hostileNotebook(): unknown {
       outputs: [{ output_type: 'display_data', data: bundle.data, metadata: bundle.metadata }],
     })),
   };
+}
+
+/**
+ * A notebook whose figures carry their Plotly JSON beside the twin, as `showFigure(fig, { plotlyJson: true })`
+ * stores them: each twin's spec, decoded, under the Plotly mime type.
+ */
+function withPlotlyJson(notebook: { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }): object {
+  for (const output of notebook.cells.flatMap((c) => c.outputs ?? [])) {
+    const html = output.data?.['text/html'];
+    const specs = twinSpecs(Array.isArray(html) ? html.join('') : String(html ?? ''));
+    if (specs.length === 1) output.data![PLOTLY_MIME] = specs[0][1];
+  }
+  return notebook;
 }
 
 /** The chosen IP of the notebook in view: its panel's label, or undefined when its panel is closed. */
@@ -202,13 +217,19 @@ before(() => {
   };
   untrusted.metadata.copied_from = 'report.ipynb';
   fs.writeFileSync(path.join(notebookDir, 'report-untrusted.ipynb'), JSON.stringify(untrusted, null, 1));
+  // The report storing each figure's Plotly JSON too, signed, and an untrusted copy.
+  const json = withPlotlyJson(JSON.parse(fs.readFileSync(path.join(out, 'evaluation_5T.ipynb'), 'utf8')));
+  fs.writeFileSync(path.join(notebookDir, 'report-json-untrusted.ipynb'), JSON.stringify(json, null, 1));
+  fs.writeFileSync(path.join(notebookDir, 'report-json.ipynb'), JSON.stringify(json, null, 1));
   // The hostile notebook, signed with the same isolated secret.
   fs.writeFileSync(path.join(notebookDir, 'hostile.ipynb'), JSON.stringify(hostileNotebook(), null, 1));
-  const sign = spawnSync(findLabPython() as string, ['-m', 'nbformat.sign', path.join(notebookDir, 'hostile.ipynb')], {
-    env,
-    encoding: 'utf8',
-  });
-  assert.equal(sign.status, 0, sign.stderr);
+  for (const signed of ['hostile.ipynb', 'report-json.ipynb']) {
+    const sign = spawnSync(findLabPython() as string, ['-m', 'nbformat.sign', path.join(notebookDir, signed)], {
+      env,
+      encoding: 'utf8',
+    });
+    assert.equal(sign.status, 0, sign.stderr);
+  }
 });
 
 after(() => {
@@ -266,7 +287,7 @@ for (const variant of LAB_VARIANTS) {
     async function assertAllDrawn(page: Page, expected: number, what: string): Promise<void> {
       const states = await explain(
         `${what}: scrolling through the figures`,
-        scrollThroughFigures(page, variant, 30_000, undefined, expected),
+        scrollThroughFigures(page, 30_000, undefined, expected),
       );
       const seen = await page.evaluate(() =>
         Array.from(document.querySelectorAll('.jp-NotebookPanel')).map((p) => ({
@@ -336,10 +357,10 @@ for (const variant of LAB_VARIANTS) {
       const saved = JSON.parse(fs.readFileSync(path.join(notebookDir, `live-${variant}.ipynb`), 'utf8')) as {
         cells: { outputs?: { data?: Record<string, unknown> }[] }[];
       };
-      const savedFigures = saved.cells
-        .flatMap((c) => c.outputs ?? [])
-        .filter((o) => o.data && 'application/vnd.plotly.v1+json' in o.data).length;
+      const savedFigures = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) => isFigureOutput(o.data)).length;
       assert.equal(savedFigures, figures, 'every figure is in the saved file');
+      const pngs = saved.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && 'image/png' in o.data).length;
+      assert.equal(pngs, 0, 'no PNG copy saved (jupyterlab-plotly stores one of each figure it draws; it drew none)');
       await labCommand(page, 'application:close');
       await page.waitForFunction(
         () => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)') === null,
@@ -371,33 +392,65 @@ for (const variant of LAB_VARIANTS) {
       const top = summary.anomalies[0].label;
       await searchInLab(page, top);
       assert.equal(await chosenInLab(page), top);
-      if (variant === 'plotly') {
-        // jupyterlab-plotly draws the figures with its own plotly.js: the panel says they are not highlighted.
-        await page.waitForFunction(
-          (shown) => /not highlighted/.test(document.querySelector(`${shown} .ae-follow-panel`)?.textContent ?? ''),
-          SHOWN,
-          { timeout: 30_000 },
-        );
-        await page.keyboard.press('Escape');
-        // A click on a row of the extension's campaigns heatmap chooses that IP.
-        const extension = `${SHOWN} .jp-RenderedPlotly`;
-        const heatmap = await page.$$eval(extension, (figures) =>
-          figures.findIndex((gd) => (gd as HTMLElement & { data?: { type?: string }[] }).data?.[0]?.type === 'heatmap'),
-        );
-        assert.ok(heatmap >= 0, 'the campaigns heatmap is drawn');
-        await page.$$eval(extension, (figures, k) => figures[k as number].scrollIntoView({ block: 'center' }), heatmap);
-        await page.waitForTimeout(1000);
-        const other = summary.anomalies[1].label;
-        await clickLabelIn(page, heatmap, other, SHOWN, '.jp-RenderedPlotly');
-        assert.equal(await chosenInLab(page), other);
-      }
       await page.keyboard.press('Escape');
       assert.equal(await chosenInLab(page), undefined);
       assertClean();
       await labCommand(page, 'application:close');
     });
 
-    test(`the executed report notebook, untrusted: ${variant === 'plotly' ? 'every figure draws' : 'each figure says how to trust the notebook'}`, {
+    test('figures stored with their Plotly JSON: jupyterlab-plotly draws every one, trusted or not; the search box, a heatmap row and the panel work', {
+      timeout: 600_000,
+      skip: variant === 'html' && 'without jupyterlab-plotly the twins draw these figures (the tests above)',
+    }, async () => {
+      const page = browser!.page;
+      await explain(
+        'the untrusted notebook did not open',
+        openNotebook(page, rel('report-json-untrusted.ipynb'), { kernel: false }),
+      );
+      const figures = await figureOutputCount(page);
+      assert.ok(figures >= 28, `${figures} figure outputs`);
+      await assertAllDrawn(page, figures, 'untrusted, drawn by the extension');
+      await labCommand(page, 'application:close');
+
+      await explain('the notebook did not open', openNotebook(page, rel('report-json.ipynb'), { kernel: false }));
+      await assertAllDrawn(page, figures, 'trusted, drawn by the extension');
+      assert.equal(
+        await page.$$eval(`${SHOWN} .jp-RenderedPlotly`, (n) => n.length),
+        figures,
+        'the extension drew them',
+      );
+      await explain('the follow output did not set itself up', followReady(page));
+      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
+        anomalies: { label: string }[];
+      };
+      const top = summary.anomalies[0].label;
+      await searchInLab(page, top);
+      assert.equal(await chosenInLab(page), top);
+      // jupyterlab-plotly draws the figures with its own plotly.js: the panel says they are not highlighted.
+      await page.waitForFunction(
+        (shown) => /not highlighted/.test(document.querySelector(`${shown} .ae-follow-panel`)?.textContent ?? ''),
+        SHOWN,
+        { timeout: 30_000 },
+      );
+      await page.keyboard.press('Escape');
+      // A click on a row of the extension's campaigns heatmap chooses that IP.
+      const extension = `${SHOWN} .jp-RenderedPlotly`;
+      const heatmap = await page.$$eval(extension, (drawn) =>
+        drawn.findIndex((gd) => (gd as HTMLElement & { data?: { type?: string }[] }).data?.[0]?.type === 'heatmap'),
+      );
+      assert.ok(heatmap >= 0, 'the campaigns heatmap is drawn');
+      await page.$$eval(extension, (drawn, k) => drawn[k as number].scrollIntoView({ block: 'center' }), heatmap);
+      await page.waitForTimeout(1000);
+      const other = summary.anomalies[1].label;
+      await clickLabelIn(page, heatmap, other, SHOWN, '.jp-RenderedPlotly');
+      assert.equal(await chosenInLab(page), other);
+      await page.keyboard.press('Escape');
+      assert.equal(await chosenInLab(page), undefined);
+      assertClean();
+      await labCommand(page, 'application:close');
+    });
+
+    test('the executed report notebook, untrusted: each figure says how to trust the notebook', {
       timeout: 600_000,
     }, async () => {
       const page = browser!.page;
@@ -407,15 +460,11 @@ for (const variant of LAB_VARIANTS) {
       );
       const figures = await figureOutputCount(page);
       assert.ok(figures >= 28, `${figures} figure outputs`);
-      if (variant === 'plotly') {
-        await assertAllDrawn(page, figures, 'untrusted report');
-      } else {
-        assert.deepEqual(await figureStatesIn(page, variant), [], 'no figure script runs in an untrusted notebook');
-        const notes = await untrustedFigureNotes(page, figures);
-        assert.equal(notes.length, figures, 'a note where each figure would be');
-        for (const note of notes)
-          assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
-      }
+      assert.deepEqual(await figureStatesIn(page), [], 'no figure script runs in an untrusted notebook');
+      const notes = await untrustedFigureNotes(page, figures);
+      assert.equal(notes.length, figures, 'a note where each figure would be');
+      for (const note of notes)
+        assert.match(note, /Trust Notebook/, `the note says how to trust the notebook: ${note}`);
       // The follow output is a note saying how to trust the notebook (Lab's sanitizer keeps its text), and no search box.
       const follow = await page.$$eval(`${SHOWN} .jp-OutputArea-output[data-mime-type="text/html"]`, (outputs) =>
         outputs.map((o) => (o.textContent ?? '').trim()).filter((t) => t.startsWith('Follow an IP:')),
@@ -430,9 +479,6 @@ for (const variant of LAB_VARIANTS) {
 
     test('following one IP: its line, the search box, every figure that holds it (again when redrawn), a table row, Escape; each notebook its own; hostile labels inert', {
       timeout: 600_000,
-      skip:
-        variant === 'plotly' &&
-        'jupyterlab-plotly draws the figures here (the trusted report test covers the search box)',
     }, async () => {
       const page = browser!.page;
       await explain('the report did not open', openNotebook(page, rel('report.ipynb'), { kernel: false }));

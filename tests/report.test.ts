@@ -23,9 +23,9 @@ import {
   setCodeDisplay,
   setTitle,
 } from '../lib/notebook/report';
-import type { PlotlyFigure } from '../lib/figures/spec';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
+import { isFigureOutput, twinSpecs } from './twins';
 import {
   HEADER,
   type Stats,
@@ -159,7 +159,7 @@ describe('report on generated demo data', {
     assert.equal((firstPage.match(/<tr>/g) ?? []).length, Math.min(25, summary.anomalies.length), 'a page of 25');
     assert.ok(triage.includes(`of ${summary.anomalies.length}</span>`), 'the page says how many there are');
     assert.ok(triage.includes(summary.anomalies[0].label.replace(/(source|dst)$/, '')), 'the top IP is in the table');
-    assert.ok(JSON.stringify(cell('campaigns').outputs).includes('application/vnd.plotly.v1+json'));
+    assert.ok(twinSpecs(htmlOf(cell('campaigns'))).length > 0, 'the campaigns figure');
     assert.ok(JSON.stringify(cell('profiles').outputs).includes('only'), 'a profile of an IP unique to one run');
     const html = fs.readFileSync(path.join(out, 'evaluation_5T.html'), 'utf8');
     for (const heading of ['Why these IPs', 'Campaigns: IPs that deviate alike', 'Profiles: the special cases'])
@@ -221,13 +221,18 @@ describe('report on generated demo data', {
     const code = nb.cells.filter((c) => c.cell_type === 'code');
     assert.ok(code.length > 20);
     for (const cell of code) assert.equal(typeof cell.execution_count, 'number');
-    const figures = nb.cells
-      .flatMap((c) => c.outputs ?? [])
-      .filter(
-        (o) =>
-          o.output_type === 'display_data' && (o.data as Record<string, unknown>)['application/vnd.plotly.v1+json'],
-      );
+    const outputs = nb.cells.flatMap((c) => c.outputs ?? []) as {
+      output_type: string;
+      data?: Record<string, unknown>;
+    }[];
+    const figures = outputs.filter((o) => o.output_type === 'display_data' && isFigureOutput(o.data));
     assert.ok(figures.length >= 28, `${figures.length} figures (27 seed figures + the overlap figure)`);
+    // By default a figure is its HTML twin alone: Lab with jupyterlab-plotly draws the twins too, lazily.
+    assert.deepEqual(
+      outputs.filter((o) => o.data?.['application/vnd.plotly.v1+json'] !== undefined).length,
+      0,
+      'no Plotly JSON stored',
+    );
     // Signed: Jupyter (same user) opens it trusted, so its HTML outputs run.
     const check = spawnSync(
       findJupyterPython()!,
@@ -459,9 +464,8 @@ describe('report on generated demo data', {
     const html = fs.readFileSync(path.join(out2, 'evaluation_5T.html'), 'utf8');
     assert.ok(html.includes('<details class="ae-code">'), '--fold-code folds the code');
     const timelines = nb.cells
-      .flatMap((c) => c.outputs ?? [])
-      .map((o) => (o as { data?: Record<string, unknown> }).data?.['application/vnd.plotly.v1+json'] as PlotlyFigure)
-      .filter((f) => f?.layout?.template !== undefined);
+      .flatMap((c) => twinSpecs(htmlOf(c)).map(([, fig]) => fig))
+      .filter((f) => f.layout.template !== undefined);
     assert.ok(timelines.length > 0);
     for (const fig of timelines) {
       const heat = fig.data.filter((t) => t.type === 'heatmap').map((t) => t.yaxis);

@@ -84,7 +84,7 @@ export const AXIS_KEY = /^[xy]axis\d*$/;
  * The layout with every cartesian axis drawing its tick labels unchecked (`ticklabeloverflow:
  * 'allow'`). Plotly's default for date and linear axes, 'hide past div', measures each label's box
  * after drawing it, one forced browser layout per label; in JupyterLab, where jupyterlab-plotly
- * draws every figure of a notebook before it shows the first, that was ~14% of the drawing. Our
+ * draws every figure stored as Plotly JSON before it shows the first, that was ~14% of the drawing. Our
  * margins keep every label inside its figure (tests/briefing.test.ts measures it at 1,024–1,920
  * px), so nothing was hidden there and nothing changes on screen. Mutates and returns `layout`.
  */

@@ -39,7 +39,7 @@ export interface AllIpsOptions {
    * per panel (one per colour), IPs separated by gaps, hover naming the IP through per-point text
    * ({@link groupLines}): about twice as fast to draw, but a Plotly JSON about three times bigger.
    * The HTML twin of `figureBundle` groups per-IP lines in the browser anyway, so `per-ip` gives
-   * the small notebook and the fast page; `grouped` also speeds up JupyterLab's own renderer.
+   * the small notebook and the fast page; `grouped` also speeds up jupyterlab-plotly (figures shown with `plotlyJson`).
    */
   lineTraces?: 'per-ip' | 'grouped';
   /** Grouped lines only: see {@link groupLines}. Default 3: hover finds a point at most one window away. */

@@ -2,15 +2,19 @@
  * Jupyter display bundles for figures, tables, HTML and markdown, and the only code that talks to
  * the tslab kernel. Bundle builders are pure; `show` is the one I/O function.
  *
- * A figure's bundle carries three representations of the same figure:
- * - `application/vnd.plotly.v1+json`, a JSON object, for JupyterLab's Plotly renderer;
- * - `text/html`, a twin for everything else (classic Notebook, nbconvert HTML, reopened notebooks):
+ * A figure's bundle carries the same figure in two representations, three on request:
+ * - `text/html`, the twin every front end draws (JupyterLab with or without its Plotly extension,
+ *   the classic Notebook, nbconvert HTML, reopened notebooks):
  *   a div, the spec as inert data (gzip+base64 or JSON), and a script (`drawFigures` of
  *   lib/notebook/browser/draw-figures.ts, compiled TypeScript embedded as text) that waits for plotly.js
  *   (embedded once per document by {@link plotlyLibraryBundle}), draws the figure when it nears the
  *   viewport (merging per-IP lines into a few colour traces first, see `groupLines`) and frees it
  *   when it drifts far away, so a long notebook stays fast and its memory bounded;
- * - `text/plain`, a one-line description.
+ * - `text/plain`, a one-line description;
+ * - with `plotlyJson: true` only, `application/vnd.plotly.v1+json`, a JSON object that JupyterLab's
+ *   Plotly extension and VS Code draw themselves, also untrusted. Off by default: where the
+ *   extension is installed, Lab prefers that JSON, and the extension draws every figure of the
+ *   notebook before the first paint, while the twins draw as the reader scrolls.
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -99,17 +103,18 @@ export function figureHtml(fig: PlotlyFigure, given: FigureBundleOptions = {}): 
 }
 
 /**
- * One display bundle per figure: Plotly JSON object for JupyterLab, HTML twin for every other
- * front end and for nbconvert, and a text/plain description.
+ * One display bundle per figure: the HTML twin, which every front end and nbconvert draw, a
+ * text/plain description, and with `plotlyJson: true` the Plotly JSON object for JupyterLab's Plotly
+ * extension (see {@link FigureBundleOptions.plotlyJson}).
  */
-export function figureBundle(fig: PlotlyFigure, options: FigureBundleOptions = {}): MimeBundle {
+export function figureBundle(fig: PlotlyFigure, given: FigureBundleOptions = {}): MimeBundle {
+  const options = checkFigureBundleOptions(given);
   const description = options.description ?? `Plotly figure: ${figureTitle(fig)} (${fig.data.length} traces)`;
+  const plotly = options.plotlyJson
+    ? { [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} } }
+    : {};
   return {
-    data: {
-      [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
-      'text/html': figureHtml(fig, options),
-      'text/plain': description,
-    },
+    data: { ...plotly, 'text/html': figureHtml(fig, options), 'text/plain': description },
     metadata: {},
   };
 }
@@ -225,7 +230,7 @@ export async function show(bundle: MimeBundle): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Shows a figure (Plotly JSON + HTML twin + text). */
+/** Shows a figure: its HTML twin and a text line (and the Plotly JSON with `plotlyJson: true`). */
 export function showFigure(fig: PlotlyFigure, options: FigureBundleOptions = {}): Promise<void> {
   return show(figureBundle(fig, options));
 }

@@ -1,6 +1,7 @@
 /**
- * The options of a figure's display bundle (lazy drawing, compression, line grouping, release) and
- * their check where they enter: an unknown option or word is an OptionError naming the allowed ones.
+ * The options of a figure's display bundle (lazy drawing, compression, line grouping, release, the
+ * optional Plotly JSON) and their check where they enter: an unknown option or word is an
+ * OptionError naming the allowed ones.
  */
 import { type OptionCheckers, checkOptions, flag, keyword, text, wholeNumber } from '../options';
 
@@ -13,13 +14,13 @@ export interface FigureBundleOptions {
   /**
    * Gzip the HTML twin's spec (base64; the browser inflates it with DecompressionStream:
    * Chrome 80+, Firefox 113+, Safari 16.4+). Default true: a seed-scale page shrinks ~3×.
-   * The Plotly JSON for JupyterLab is never compressed.
+   * The Plotly JSON (when `plotlyJson` is set) is never compressed.
    */
   readonly compress?: boolean;
   /**
    * How the HTML twin draws one-trace-per-IP lines: `grouped` (default) merges them in the browser
    * with {@link groupLines} just before drawing (about twice as fast, a third of the DOM nodes, hover
-   * still naming IP and window), while the stored spec and the Plotly JSON stay one trace per IP
+   * still naming IP and window), while the stored spec (and the Plotly JSON) stay one trace per IP
    * (small notebook); `as-built` draws the spec as it is.
    */
   readonly lines?: 'grouped' | 'as-built';
@@ -32,6 +33,14 @@ export interface FigureBundleOptions {
    * `false` keeps every figure once drawn. Ignored when `lazy` is false.
    */
   readonly release?: number | false;
+  /**
+   * Also store the figure as `application/vnd.plotly.v1+json`, which JupyterLab's Plotly extension
+   * (`jupyterlab-plotly`) and VS Code draw themselves, even in an untrusted notebook. Default false:
+   * the extension draws every such figure of a notebook before Lab paints the first one (at seed
+   * scale, 2.6 s after Lab's floor), it does not draw them lazily nor free them, and following an IP
+   * cannot highlight its figures; the HTML twin alone draws everywhere a notebook is trusted.
+   */
+  readonly plotlyJson?: boolean;
 }
 
 const FIGURE_BUNDLE_CHECKERS: OptionCheckers<FigureBundleOptions> = {
@@ -41,6 +50,7 @@ const FIGURE_BUNDLE_CHECKERS: OptionCheckers<FigureBundleOptions> = {
   lines: (v, name) => keyword(v, name, ['grouped', 'as-built']),
   hoverStride: (v, name) => wholeNumber(v, name, 1),
   release: (v, name) => (v === false ? v : wholeNumber(v, name, 0)),
+  plotlyJson: (v, name) => flag(v, name),
 };
 
 /** The options of `figureBundle`/`showFigure`, unchanged, or an OptionError naming the option and its allowed values. */

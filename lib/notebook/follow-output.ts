@@ -2,7 +2,8 @@
  * Following one IP, in both of its hosts: the style and the browser sources of the follow script
  * (lib/notebook/browser/follow-ip.ts and the functions it is given), the IPs it follows (from
  * summary.json), and the notebook's follow output: a search box with completion that, in a trusted
- * notebook (JupyterLab without jupyterlab-plotly, or any front end drawing the figures' HTML twins),
+ * notebook (JupyterLab, or any front end drawing the figures' HTML twins: all but figures stored as
+ * Plotly JSON where jupyterlab-plotly draws them),
  * follows an IP through every figure and table of that notebook. The report page embeds the same
  * script once (report-page.ts) and drops the notebook's follow output, which it replaces.
  */
