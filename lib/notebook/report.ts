@@ -320,17 +320,18 @@ export function describeCellError(event: Extract<RunnerEvent, { event: 'error' }
 export const LAB_HEAVY_BYTES = 8_000_000;
 
 /**
- * The line the report prints when `--anomalous lines` made its notebook heavy for JupyterLab with
- * the Plotly extension (which draws every figure when a notebook opens, ~3 times each): what the
- * default would change. Undefined when there is nothing to suggest (the default `auto` already
- * draws large anomalous panels as a density).
+ * The line the report prints when `--anomalous lines` made its notebook heavy for JupyterLab (which
+ * loads and renders every output when a notebook opens, whatever it shows): what the default would
+ * change. Undefined when there is nothing to suggest (the default `auto` already draws large
+ * anomalous panels as a density).
  */
 export function labWeightHint(notebookBytes: number, anomalousPanels: AnomalousPanels | undefined): string | undefined {
   if (notebookBytes <= LAB_HEAVY_BYTES || anomalousPanels !== 'lines') return undefined;
   const mb = (notebookBytes / 1e6).toFixed(1);
   return (
-    `report: the notebook is ${mb} MB; JupyterLab with the Plotly extension draws all its figures when it opens, ` +
-    'which at this size is slow and memory-hungry. Without --anomalous lines, panels of more than 30 anomalous IPs ' +
-    'draw as a density with the standout IPs as lines (a seed-scale notebook: 17 MB → 7 MB); see README, "In JupyterLab".'
+    `report: the notebook is ${mb} MB; JupyterLab loads and renders all of it when it opens, and each timeline ` +
+    'draws every line as you reach it, which at this size is slow and memory-hungry. Without --anomalous lines, ' +
+    'panels of more than 30 anomalous IPs draw as a density with the standout IPs as lines (a seed-scale notebook: ' +
+    '7.4 MB → 3.7 MB); see README, "In JupyterLab".'
   );
 }
