@@ -50,14 +50,15 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 /** Every non-missing value of `family` over the given rows (all windows), as a new Float64Array. */
 export function familyValues(frame: Frame, family: string, rows: ArrayLike<number>): Float64Array {
   const { columns } = frame.family(family);
-  const { values, nCols } = frame;
+  const read = frame.picker(columns);
   const nw = columns.length;
   const out = new Float64Array(rows.length * nw);
+  const row = new Float64Array(nw);
   let n = 0;
   for (let i = 0; i < rows.length; i++) {
-    const base = rows[i] * nCols;
+    read(rows[i], row);
     for (let w = 0; w < nw; w++) {
-      const v = values[base + columns[w]];
+      const v = row[w];
       if (v === v) out[n++] = v; // skips NaN
     }
   }

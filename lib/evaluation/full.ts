@@ -4,6 +4,7 @@
  * statistics and the value sketch of ALL normal rows, in memory bounded by the sample.
  */
 import { Frame } from '../table/frame';
+import { SparseRows } from '../table/sparse-rows';
 import { FamilyStatsAccumulator } from '../table/stats';
 import { ValueSketch } from '../table/sketch';
 import { sampleNormalRows } from '../table/sample';
@@ -102,7 +103,6 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
     : undefined;
   const sampleWidth = keptColumns ? keptColumns.length : nCols;
   const progress = new ProgressReporter(head.size, options.onProgress, head.dataStart);
-  // The worker threads end before the mostly-zero sampled rows are written out (lower peak memory).
   const key = `${process.pid}-${evaluationCounter++}-`;
   const pass = await withPool(head, options, async (pool) => {
     const spans = splitRanges(head.file, head.dataStart, head.size, pool.size);
@@ -148,8 +148,17 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
   const total = new FamilyStatsAccumulator(head.columns);
   // The first thread's sketch takes in the others' (no empty copy).
   const sketch = new ValueSketch(head.columns, pass.parts[0].sketch);
+  // The mostly-zero sampled rows stay as their non-zero cells (Float64; Float32 writes them now): the
+  // frame writes them into its matrix only if a reader asks for it whole, which the summary never does.
+  const sparse = float32
+    ? undefined
+    : new SparseRows(
+        pass.index.length,
+        pass.keepValues ? sampleWidth : 0,
+        pass.parts.map((part) => part.sparse),
+      );
   pass.parts.forEach((part, k) => {
-    fillSparseRows(part.sparse, values, sampleWidth);
+    if (float32) fillSparseRows(part.sparse, values, sampleWidth);
     total.merge(new FamilyStatsAccumulator(head.columns, part.state));
     if (k > 0) sketch.merge(new ValueSketch(head.columns, part.sketch));
   });
@@ -168,6 +177,7 @@ export async function evaluateFull(file: string, options: EvaluateOptions): Prom
       columns: !pass.keepValues ? [] : keptColumns ? Array.from(keptColumns, (c) => head.columns[c]) : head.columns,
       values,
       source: file,
+      sparse,
     }),
     normalStats: total.result(),
     normalBaseline: baselineOf(sketch),

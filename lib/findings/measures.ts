@@ -92,7 +92,7 @@ export function activity(frame: Frame): {
   });
   const windows = slot.size;
   const active = new Uint8Array(frame.nRows * windows);
-  const { values, nCols } = frame;
+  const scratch = new Float64Array(frame.nCols);
   // Only the columns that say when an IP is active are read (count_Length's: one a window).
   const read: number[] = [];
   columnSlot.forEach((s, c) => {
@@ -101,10 +101,10 @@ export function activity(frame: Frame): {
   const readColumns = Int32Array.from(read);
   const readSlots = Int32Array.from(read, (c) => columnSlot[c]);
   for (let r = 0; r < frame.nRows; r++) {
-    const base = r * nCols;
+    const values = frame.rowValues(r, scratch);
     const out = r * windows;
     for (let i = 0; i < readColumns.length; i++) {
-      const v = values[base + readColumns[i]];
+      const v = values[readColumns[i]];
       if (v !== 0 && v === v) active[out + readSlots[i]] = 1;
     }
   }
@@ -170,10 +170,10 @@ export function timelineSums(
       },
     };
   });
-  const { values, nCols } = frame;
+  const scratch = new Float64Array(frame.nCols);
   for (let i = 0; i < size; i++) {
     const r = rows[i];
-    const base = r * nCols;
+    const values = frame.rowValues(r, scratch);
     const activeBase = r * windows;
     for (const { columns, slots, measuredGap, counts, out } of plans) {
       let n = 0;
@@ -183,13 +183,13 @@ export function timelineSums(
       let peak = -Infinity;
       let total = 0;
       for (let w = 0; w < columns.length; w++) {
-        const v = values[base + columns[w]];
+        const v = values[columns[w]];
         if (v !== v) continue;
         if (v > peak) peak = v;
         total += v;
         if (!active[activeBase + slots[w]]) continue;
         if (measuredGap && v === 0) continue;
-        if (counts && counts[w] >= 0 && !(values[base + counts[w]] >= 2)) continue;
+        if (counts && counts[w] >= 0 && !(values[counts[w]] >= 2)) continue;
         n++;
         sum += v;
         sumSq += v * v;

@@ -48,14 +48,15 @@ function varyingTimelines(ctx: FindingContext, selection: Selection, random: Ran
 function varyingRows(ctx: FindingContext, selection: Selection, random: Random): number[] {
   const frame = ctx.frame(selection.group);
   const view = frame.family(selection.family);
-  const { values, nCols } = frame;
   const columns = view.columns;
+  const read = frame.picker(columns);
+  const values = new Float64Array(columns.length);
   const varying: number[] = [];
   for (const r of ctx.rows(selection.group, selection.role)) {
-    const base = r * nCols;
+    read(r, values);
     let first = NaN;
     for (let w = 0; w < columns.length; w++) {
-      const v = values[base + columns[w]];
+      const v = values[w];
       if (v !== v) continue;
       if (first !== first) first = v;
       else if (v !== first) {

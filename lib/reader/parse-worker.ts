@@ -192,9 +192,9 @@ export interface EvaluateJob extends Range {
 }
 
 /**
- * Sampled rows that are mostly zeros, held compactly until the worker threads are gone: row `i`
- * fills slot `slots[i]` with `values[ends[i-1]..ends[i])` at columns `cols[...]`; every other cell
- * of the slot is +0. Keeps the peak memory of the streaming evaluation near the sample's own size.
+ * Sampled rows that are mostly zeros, held compactly: row `i` fills slot `slots[i]` with
+ * `values[ends[i-1]..ends[i])` at columns `cols[...]`; every other cell of the slot is +0. The
+ * sample's Frame keeps them so (table/sparse-rows.ts), its matrix's pages for them never touched.
  */
 export interface SparseRows {
   slots: Int32Array;
@@ -217,7 +217,7 @@ const SPARSE_SHARE = 0.25;
 /**
  * Second pass of the streaming evaluation: parses every row of the range (so bad cells are found
  * everywhere), adds normal rows to the statistics, and keeps sampled rows: dense ones straight in
- * their slot of the shared sample, mostly-zero ones in a compact list (written by the caller later).
+ * their slot of the shared sample, mostly-zero ones in a compact list (kept so by the sample's Frame).
  */
 export function evaluateTask(job: EvaluateJob, onProgress?: ProgressSink): EvaluatePass {
   const columns = parseHeaderKeys(job.headers);

@@ -4,6 +4,7 @@
  */
 import { type ColumnKey, type Role, type ValueKey, type WindowGrid, roleOf } from '../types';
 import { inferGrid } from './columns';
+import type { SparseRows } from './sparse-rows';
 
 /** Numbers of a frame: Float64 by default, Float32 when a reader opted in to halve memory. */
 export type Values = Float64Array | Float32Array;
@@ -15,6 +16,12 @@ export interface FrameInit {
   readonly values: Values;
   /** The file the frame was read from, for messages and the summary. */
   readonly source?: string;
+  /**
+   * Rows held as their non-zero cells (Float64 `values` only): their cells of `values` must be +0;
+   * they are written there only when the matrix is read whole (`values`, `row`), so a mostly-zero
+   * sample costs a few MB until then (an untouched zero-filled buffer takes no memory).
+   */
+  readonly sparse?: SparseRows;
 }
 
 /** One family (e.g. `avg_Length`) as a rows × windows matrix, windows in time order. */
@@ -35,23 +42,33 @@ export class Frame {
   readonly index: readonly string[];
   readonly roles: readonly Role[];
   readonly columns: readonly ColumnKey[];
-  readonly values: Values;
   readonly nRows: number;
   readonly nCols: number;
   readonly source?: string;
   private familyColumns?: Map<string, Int32Array>;
   private rowByLabel?: Map<string, number>;
   private cachedGrid?: WindowGrid;
+  private readonly matrix: Values;
+  /** Rows not yet written into `matrix` (undefined once they are, or when there are none). */
+  private sparse?: SparseRows;
 
   constructor(init: FrameInit) {
     this.index = init.index;
     this.columns = init.columns;
-    this.values = init.values;
+    this.matrix = init.values;
     this.source = init.source;
     this.nRows = init.index.length;
     this.nCols = init.columns.length;
-    if (this.values.length !== this.nRows * this.nCols) {
-      throw new RangeError(`Frame: ${this.values.length} values for ${this.nRows} rows × ${this.nCols} columns`);
+    if (this.matrix.length !== this.nRows * this.nCols) {
+      throw new RangeError(`Frame: ${this.matrix.length} values for ${this.nRows} rows × ${this.nCols} columns`);
+    }
+    if (init.sparse) {
+      if (!(this.matrix instanceof Float64Array)) throw new RangeError('Frame: sparse rows need Float64 values');
+      if (init.sparse.nRows !== this.nRows || init.sparse.nCols !== this.nCols)
+        throw new RangeError(
+          `Frame: sparse rows of ${init.sparse.nRows} × ${init.sparse.nCols} for ${this.nRows} × ${this.nCols}`,
+        );
+      this.sparse = init.sparse;
     }
     this.roles = init.index.map((label) => {
       const role = roleOf(label);
@@ -62,9 +79,28 @@ export class Frame {
     });
   }
 
+  /**
+   * The row-major matrix, `values[row * nCols + col]`. A frame holding rows sparsely (the streamed
+   * sample) writes them into it on this first read: prefer `get`, `rowValues`, `picker` or `family`.
+   */
+  get values(): Values {
+    if (this.sparse) {
+      this.sparse.writeInto(this.matrix);
+      this.sparse = undefined;
+    }
+    return this.matrix;
+  }
+
+  /** Whether some rows are still held as their non-zero cells only (not yet written into the matrix). */
+  get holdsSparseRows(): boolean {
+    return this.sparse !== undefined;
+  }
+
   /** The number at (row, col). */
   get(row: number, col: number): number {
-    return this.values[row * this.nCols + col];
+    const sparse = this.sparse;
+    if (sparse?.holds(row)) return sparse.get(row, col);
+    return this.matrix[row * this.nCols + col];
   }
 
   /** A view (no copy) of one row's numbers, in column order. */
@@ -72,10 +108,43 @@ export class Frame {
     return this.values.subarray(row * this.nCols, (row + 1) * this.nCols);
   }
 
+  /**
+   * One row's numbers in column order, to read before the next call: a view of the matrix, or, for a
+   * row held sparsely, `scratch` (length ≥ nCols) filled with them. Never writes the matrix whole.
+   */
+  rowValues(row: number, scratch: Float64Array): Values {
+    const sparse = this.sparse;
+    if (sparse?.holds(row)) return sparse.fill(row, scratch);
+    return this.matrix.subarray(row * this.nCols, (row + 1) * this.nCols);
+  }
+
+  /**
+   * A reader of the numbers at `columns` (each listed once): `read(row, out)` puts the number at
+   * (row, columns[i]) in `out[i]` and returns `out`. Rows held sparsely are read from their cells.
+   */
+  picker(columns: Int32Array): (row: number, out: Float64Array) => Float64Array {
+    const { nCols } = this;
+    const count = columns.length;
+    const dense = (row: number, out: Float64Array): Float64Array => {
+      const matrix = this.matrix;
+      const base = row * nCols;
+      for (let i = 0; i < count; i++) out[i] = matrix[base + columns[i]];
+      return out;
+    };
+    const sparse = this.sparse;
+    if (!sparse) return dense;
+    const position = new Int32Array(nCols).fill(-1);
+    columns.forEach((c, i) => {
+      if (position[c] >= 0) throw new RangeError(`picker: column ${c} listed twice`);
+      position[c] = i;
+    });
+    return (row, out) => (sparse.holds(row) ? sparse.pick(row, position, count, out) : dense(row, out));
+  }
+
   /** A copy of one column's numbers as Float64. */
   column(col: number): Float64Array {
     const out = new Float64Array(this.nRows);
-    for (let r = 0; r < this.nRows; r++) out[r] = this.values[r * this.nCols + col];
+    for (let r = 0; r < this.nRows; r++) out[r] = this.get(r, col);
     return out;
   }
 
@@ -107,16 +176,26 @@ export class Frame {
       throw new RangeError(`No family ${JSON.stringify(name)}; known: ${this.families().join(', ')}`);
     }
     const starts = Float64Array.from(columns, (c) => (this.columns[c] as ValueKey).start);
-    const { values, nCols } = this;
+    const { matrix, nCols } = this;
+    if (this.sparse) {
+      const read = this.picker(columns);
+      return {
+        family: name,
+        starts,
+        columns,
+        value: (row, w) => this.get(row, columns[w]),
+        series: (row) => read(row, new Float64Array(columns.length)),
+      };
+    }
     return {
       family: name,
       starts,
       columns,
-      value: (row, w) => values[row * nCols + columns[w]],
+      value: (row, w) => matrix[row * nCols + columns[w]],
       series: (row) => {
         const out = new Float64Array(columns.length);
         const base = row * nCols;
-        for (let w = 0; w < columns.length; w++) out[w] = values[base + columns[w]];
+        for (let w = 0; w < columns.length; w++) out[w] = matrix[base + columns[w]];
         return out;
       },
     };
@@ -139,13 +218,14 @@ export class Frame {
 
   /** A new frame of the given rows (copied), in the given order. */
   selectRows(rows: ArrayLike<number>): Frame {
-    const Ctor = this.values instanceof Float32Array ? Float32Array : Float64Array;
+    const Ctor = this.matrix instanceof Float32Array ? Float32Array : Float64Array;
     const values = new Ctor(rows.length * this.nCols);
+    const scratch = this.sparse ? new Float64Array(this.nCols) : values;
     const index: string[] = [];
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       if (!(r >= 0 && r < this.nRows)) throw new RangeError(`selectRows: row ${r} out of 0..${this.nRows - 1}`);
-      values.set(this.row(r), i * this.nCols);
+      values.set(this.rowValues(r, scratch as Float64Array), i * this.nCols);
       index.push(this.index[r]);
     }
     return new Frame({ index, columns: this.columns, values, source: this.source });

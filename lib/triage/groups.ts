@@ -35,14 +35,14 @@ function familySignature(frames: readonly FrameRows[], known: readonly ReadonlyS
   frames.forEach(({ frame, rows }, k) => {
     if (!known[k].has(family)) return;
     const { columns } = frame.family(family);
-    const values = frame.values;
-    const width = frame.nCols;
+    const read = frame.picker(columns);
+    const values = new Float64Array(columns.length);
     // A few hundred rows tell most families apart; equal signatures are compared on every row after.
     for (let i = 0; i < Math.min(rows.length, SIGNATURE_ROWS); i++) {
-      const base = rows[i] * width;
+      read(rows[i], values);
       let rowSum = 0;
       for (let w = 0; w < columns.length; w++) {
-        const x = values[base + columns[w]];
+        const x = values[w];
         if (x !== x) missing++;
         else {
           rowSum += x;
@@ -64,12 +64,16 @@ function sameValues(frames: readonly FrameRows[], f: string, g: string): boolean
     const y = frame.family(g);
     if (x.starts.length !== y.starts.length) return false;
     for (let w = 0; w < x.starts.length; w++) if (x.starts[w] !== y.starts[w]) return false;
-    const values = frame.values;
+    const readX = frame.picker(x.columns);
+    const readY = frame.picker(y.columns);
+    const xs = new Float64Array(x.columns.length);
+    const ys = new Float64Array(y.columns.length);
     for (let i = 0; i < rows.length; i++) {
-      const base = rows[i] * frame.nCols;
+      readX(rows[i], xs);
+      readY(rows[i], ys);
       for (let w = 0; w < x.starts.length; w++) {
-        const u = values[base + x.columns[w]];
-        const v = values[base + y.columns[w]];
+        const u = xs[w];
+        const v = ys[w];
         if (!(u === v || (u !== u && v !== v))) return false;
       }
     }

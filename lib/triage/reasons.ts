@@ -90,6 +90,8 @@ interface PlannedGroup {
   /** The baseline's column of each window (−1: the full table has none). */
   readonly columns: Int32Array;
   readonly view: ReturnType<Frame['family']>;
+  /** Reads a row's values in the group's windows (Frame.picker of the view's columns). */
+  readonly read: (row: number, out: Float64Array) => Float64Array;
   /** Per role (0: source, 1: dst), the tail probability of each window, made on first use. */
   readonly tails: (FamilyRow['tail'] | undefined)[];
 }
@@ -118,7 +120,7 @@ class RowScorer {
       const view = frame.family(family);
       const columns = Int32Array.from(view.starts, (s) => baselineColumn(at, family, s));
       if (!columns.some((j) => j >= 0)) return [];
-      return [{ group, columns, view, tails: [undefined, undefined] }];
+      return [{ group, columns, view, read: frame.picker(view.columns), tails: [undefined, undefined] }];
     });
     this.activity = this.plan.findIndex((p) => p.group.families.includes(ACTIVITY_FAMILY));
     this.groupCount = groups.length;
@@ -149,16 +151,22 @@ class RowScorer {
     return tail;
   }
 
+  /** Row `row`'s values in group g's windows, into `values` (NaN past the group's last window). */
+  private readWindows(g: number, row: number): Float64Array {
+    const { read, view } = this.plan[g];
+    const values = read(row, this.values);
+    if (view.columns.length < values.length) values.fill(NaN, view.columns.length);
+    return values;
+  }
+
   /** Windows where row `row` is active, into `active`; returns how many. */
   private activeWindows(row: number, active: Uint8Array): number {
     const W = active.length;
-    const matrix = this.frame.values;
-    const base = row * this.frame.nCols;
     for (let g = 0; g < this.plan.length; g++) {
       if (this.activity >= 0 && g !== this.activity) continue;
-      const columns = this.plan[g].view.columns;
+      const values = this.readWindows(g, row);
       for (let w = 0; w < W; w++) {
-        const x = matrix[base + columns[w]];
+        const x = values[w];
         if (this.activity >= 0 ? x > 0 : x !== 0 && x === x) active[w] = 1;
       }
     }
@@ -174,8 +182,6 @@ class RowScorer {
    */
   scoreRows(rows: ArrayLike<number>): Reason[][] {
     const W = this.plan.length > 0 ? this.plan[0].columns.length : 0;
-    const matrix = this.frame.values;
-    const width = this.frame.nCols;
     const out: Reason[][] = Array.from({ length: rows.length }, () => []);
     // The active windows of every row (a row never active has no deviation of any kind: each looks where the row is active).
     const active = new Uint8Array(rows.length * W);
@@ -184,13 +190,11 @@ class RowScorer {
       if (this.activeWindows(rows[i], active.subarray(i * W, (i + 1) * W)) > 0) live.push(i);
     // The cells a row offers to chance: its families × its windows × two kinds × two directions.
     const correction = Math.log10(Math.max(1, this.groupCount * W * 4));
-    const values = this.values;
     for (let g = 0; g < this.plan.length; g++) {
       const { group, view } = this.plan[g];
       for (const i of live) {
         const row = rows[i];
-        const base = row * width;
-        for (let w = 0; w < W; w++) values[w] = matrix[base + view.columns[w]];
+        const values = this.readWindows(g, row);
         const deviations = runDeviations({
           values,
           active: active.subarray(i * W, (i + 1) * W),
