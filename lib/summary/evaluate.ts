@@ -39,7 +39,7 @@ export interface EvaluationParams {
   /**
    * Keep every column of the sampled rows (default true), or only those the findings read (`false`,
    * for the numbers alone: the same summary, ~40% fewer sample columns; what that saves is the dense
-   * rows' share, since mostly-zero rows are held as their non-zero cells: 234 vs 228 MB at seed scale).
+   * rows' share, since mostly-zero rows are held as their non-zero cells: 228 vs 223 MB at seed scale).
    */
   readonly keepSampleValues?: boolean;
   /** An earlier summary.json, read with `readBaseline`: the summary then lists what changed since. */
