@@ -18,6 +18,7 @@ import {
   evaluateFrame,
   explainRows,
   findingContext,
+  plotAllIps,
   readTable,
 } from '../lib/index';
 import type { FullEvaluation } from '../lib/evaluation/full';
@@ -117,6 +118,16 @@ describe('the streamed sample held sparsely', () => {
     assert.ok(fromSparse.line > 0, 'a calibrated line');
     assert.deepEqual(fromSparse, triage(b));
     assert.ok(a.holdsSparseRows);
+  });
+
+  test("the notebook's timelines of every family are those of the dense sample", () => {
+    for (const family of sparse().families())
+      assert.deepEqual(
+        plotAllIps(streamed.anomalous, sparse(), family),
+        plotAllIps(streamed.anomalous, dense.sample, family),
+        family,
+      );
+    assert.ok(sparse().holdsSparseRows, 'the figures read the sample without its matrix');
   });
 
   test('read whole, its matrix is the dense sample’s, bit for bit', () => {
