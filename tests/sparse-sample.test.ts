@@ -25,7 +25,9 @@ import type { FullEvaluation } from '../lib/evaluation/full';
 import { findingFamilies } from '../lib/findings';
 import { familyEvidence } from '../lib/evaluation/evidence';
 import { activeShares, timelineSums } from '../lib/findings/measures';
-import type { Frame } from '../lib/table/frame';
+import { Frame } from '../lib/table/frame';
+import { SparseRows } from '../lib/table/sparse-rows';
+import { timelineFrame } from './frames';
 
 describe('the streamed sample held sparsely', () => {
   let dir = '';
@@ -138,4 +140,49 @@ describe('the streamed sample held sparsely', () => {
       if (!Object.is(values[i], dense.sample.values[i]))
         assert.fail(`cell ${i}: ${values[i]} vs ${dense.sample.values[i]}`);
   });
+});
+
+test('a frame of sparse rows keeps -0 and NaN, reads repeated columns, and is written whole only once asked', () => {
+  const dense = timelineFrame({
+    '10.0.0.1source': { avg_Length: [0, -0, 3, Number.NaN], count_Length: [0, 0, 1, 0] },
+    '10.0.0.2dst': { avg_Length: [1, 2, 3, 4], count_Length: [1, 1, 1, 1] },
+    '10.0.0.3source': { avg_Length: [0, 0, 0, 0], count_Length: [0, 0, 0, 0] },
+  });
+  // Rows 0 and 2 held sparsely (row 2 has no cell at all); row 1 stays in the matrix.
+  const values = new Float64Array(dense.values.length);
+  values.set(dense.row(1), dense.nCols);
+  const cells = [1, 2, 3, 6].filter((c) => !Object.is(dense.get(0, c), 0));
+  const part = {
+    slots: Int32Array.of(0, 2),
+    ends: Int32Array.of(cells.length, cells.length),
+    cols: Int32Array.from(cells),
+    values: Float64Array.from(cells, (c) => dense.get(0, c)),
+  };
+  const frame = new Frame({
+    index: dense.index,
+    columns: dense.columns,
+    values,
+    sparse: new SparseRows(dense.nRows, dense.nCols, [part]),
+  });
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < dense.nCols; c++) assert.ok(Object.is(frame.get(r, c), dense.get(r, c)), `${r},${c}`);
+  const repeated = frame.picker(Int32Array.of(1, 3, 1, 6));
+  for (let r = 0; r < 3; r++)
+    assert.deepEqual(
+      Array.from(repeated(r, new Float64Array(4))),
+      [1, 3, 1, 6].map((c) => dense.get(r, c)),
+    );
+  assert.ok(frame.holdsSparseRows);
+  assert.deepEqual(frame.values, dense.values);
+  assert.ok(!frame.holdsSparseRows);
+  assert.throws(
+    () =>
+      new Frame({
+        index: dense.index,
+        columns: dense.columns,
+        values: new Float32Array(values.length),
+        sparse: new SparseRows(3, dense.nCols, []),
+      }),
+    /sparse rows need Float64 values/,
+  );
 });

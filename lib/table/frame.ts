@@ -119,7 +119,7 @@ export class Frame {
   }
 
   /**
-   * A reader of the numbers at `columns` (each listed once): `read(row, out)` puts the number at
+   * A reader of the numbers at `columns` (in any order): `read(row, out)` puts the number at
    * (row, columns[i]) in `out[i]` and returns `out`. Rows held sparsely are read from their cells.
    */
   picker(columns: Int32Array): (row: number, out: Float64Array) => Float64Array {
@@ -134,11 +134,17 @@ export class Frame {
     const sparse = this.sparse;
     if (!sparse) return dense;
     const position = new Int32Array(nCols).fill(-1);
+    let repeated = false;
     columns.forEach((c, i) => {
-      if (position[c] >= 0) throw new RangeError(`picker: column ${c} listed twice`);
+      repeated ||= position[c] >= 0;
       position[c] = i;
     });
-    return (row, out) => (sparse.holds(row) ? sparse.pick(row, position, count, out) : dense(row, out));
+    const cellwise = (row: number, out: Float64Array): Float64Array => {
+      for (let i = 0; i < count; i++) out[i] = sparse.get(row, columns[i]);
+      return out;
+    };
+    const held = repeated ? cellwise : (row: number, out: Float64Array) => sparse.pick(row, position, count, out);
+    return (row, out) => (sparse.holds(row) ? held(row, out) : dense(row, out));
   }
 
   /** A copy of one column's numbers as Float64. */
@@ -178,13 +184,16 @@ export class Frame {
     const starts = Float64Array.from(columns, (c) => (this.columns[c] as ValueKey).start);
     const { matrix, nCols } = this;
     if (this.sparse) {
-      const read = this.picker(columns);
+      let read: ((row: number, out: Float64Array) => Float64Array) | undefined;
       return {
         family: name,
         starts,
         columns,
         value: (row, w) => this.get(row, columns[w]),
-        series: (row) => read(row, new Float64Array(columns.length)),
+        series: (row) => {
+          read ??= this.picker(columns);
+          return read(row, new Float64Array(columns.length));
+        },
       };
     }
     return {
