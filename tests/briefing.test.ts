@@ -18,7 +18,7 @@ import { figureBundle, plotlyLibraryBundle } from '../lib/notebook/display';
 import { plotAllIps } from '../lib/figures/timeline';
 import { addBriefing } from '../lib/notebook/report-page';
 import { followBundle } from '../lib/notebook/follow-output';
-import { hasChromium, openOffline } from './browser-harness';
+import { hasChromium, openOffline, windowListeners } from './browser-harness';
 import { HOSTILE, HOSTILE_TWO, hostileFrames, hostileSummary, htmlOf, pageOf } from './plot-fixtures';
 import { clickLabelIn, drawFigure, figuresNaming, settle } from './follow-page';
 
@@ -180,6 +180,24 @@ describe('the report page: first screen and following one IP', {
       assert.equal(await chosenLabel(page.page), other);
       await settle(page.page);
       assert.equal(await page.page.$eval('div[data-anomaly-eval-figure]:nth-of-type(1)', () => true), true);
+      // Each IP's panel draws its profile; a replaced profile is not kept alive by a window listener.
+      const orphans = await windowListeners(page.page, 'resize', 'orphans');
+      for (const ip of byScore.slice(4, 7)) {
+        await page.page.fill('.ae-follow-search', ip.label);
+        await page.page.press('.ae-follow-search', 'Enter');
+        await page.page.waitForFunction(
+          (label) =>
+            document.querySelector('.ae-follow-label')?.textContent === label &&
+            document.querySelector('.ae-follow-profile .main-svg') !== null,
+          ip.label,
+          { timeout: 30_000 },
+        );
+      }
+      assert.equal(
+        await windowListeners(page.page, 'resize', 'orphans'),
+        orphans,
+        'three profiles later, no resize listener of a figure gone from the page',
+      );
       assert.deepEqual(page.errors, []);
     } finally {
       await page.close();

@@ -107,3 +107,33 @@ export async function scrollUntilAllDrawn(page: Page, timeoutMs = 120_000): Prom
   }
   return Date.now() - t0;
 }
+
+/**
+ * How many `type` listeners the window holds (DevTools' getEventListeners, through CDP), to see what
+ * a script leaves behind: all of them, those whose function is named `name`, or `orphans`: those
+ * that are not the resize handler of a plotly.js figure still in the page (a figure that was
+ * replaced without a purge keeps one, and with it the figure).
+ */
+export async function windowListeners(
+  page: Page,
+  type: string,
+  which: 'all' | 'orphans' | { name: string },
+): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  const keep =
+    which === 'all'
+      ? '() => true'
+      : which === 'orphans'
+        ? `(l) => !new Set(Array.from(document.querySelectorAll('.js-plotly-plot'), (gd) => gd._responsiveChartHandler)).has(l.listener)`
+        : `(l) => l.listener.name === ${JSON.stringify(which.name)}`;
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', {
+      expression: `(getEventListeners(window)[${JSON.stringify(type)}] ?? []).filter(${keep}).length`,
+      includeCommandLineAPI: true,
+      returnByValue: true,
+    });
+    return result.value as number;
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -31,7 +31,7 @@ import type { Page } from 'playwright-core';
 import { findProjectRoot } from '../lib/notebook/kernel';
 import { paramsToEnv } from '../lib/notebook/params';
 import { LAB_VARIANTS, type LabServer, findLabPython, labIsBuilt, startLab, userSettingsFile } from '../lab/harness';
-import { type OfflinePage, hasChromium, launchOffline } from './browser-harness';
+import { type OfflinePage, hasChromium, launchOffline, windowListeners } from './browser-harness';
 import { FIGURES, clickLabelIn, drawFigure, figureIds, figureTitles, figuresNaming, settle } from './follow-page';
 import { PLOTLY_MIME, figureBundle, plotlyLibraryBundle, tableBundle } from '../lib/notebook/display';
 import { followBundle } from '../lib/notebook/follow-output';
@@ -588,8 +588,26 @@ for (const variant of LAB_VARIANTS) {
       await waitForNotebook(page, rel('hostile.ipynb'), { kernel: false });
       assert.equal(await chosenInLab(page), HOSTILE_TWO, "Escape in the report left the hostile notebook's IP");
       assertClean();
-      await labCommand(page, 'application:close');
-      await labCommand(page, 'application:close');
+      // Closed, the notebooks let go of the window: their Escape listeners leave within ~10 s.
+      const escapeListeners = await windowListeners(page, 'keydown', { name: 'onKey' });
+      assert.ok(escapeListeners >= 2, `one Escape listener per open notebook (${escapeListeners})`);
+      await labCommand(page, 'application:close-all');
+      // The hostile notebook has no kernelspec: Lab gave it its default kernel, which made it unsaved.
+      await page.click('.jp-Dialog .jp-Dialog-button.jp-mod-warn', { timeout: 10_000 }).catch(() => undefined);
+      await explain(
+        'the notebooks did not close',
+        page.waitForFunction(() => document.querySelector('.jp-NotebookPanel') === null, undefined, {
+          timeout: 30_000,
+        }),
+      );
+      const t0 = Date.now();
+      while ((await windowListeners(page, 'keydown', { name: 'onKey' })) > 0 && Date.now() - t0 < 20_000)
+        await page.waitForTimeout(500);
+      assert.equal(
+        await windowListeners(page, 'keydown', { name: 'onKey' }),
+        0,
+        'no Escape listener left by a closed notebook',
+      );
     });
   });
 }

@@ -93,10 +93,30 @@ export function followInNotebook(id: string, follow: typeof followIp, parts: Fol
       address: !panel,
     });
     const stopClicks = panel ? clicksOfExtensionFigures(root, instance.choose) : () => undefined;
+    const stopWatch = panel ? whenClosed(panel, () => root.aeFollow?.()) : () => undefined;
     root.aeFollow = () => {
+      root.aeFollow = undefined;
+      stopWatch();
       stopClicks();
       instance.dispose();
     };
+  }
+
+  /**
+   * Calls `closed` once `panel` has left the page for good. JupyterLab tells an output nothing when
+   * its notebook closes, and the follow script listens on the window (Escape), which would keep the
+   * closed notebook alive: a panel found out of the page at two looks 5 s apart is closed (a tab moved
+   * between dock areas is back in the page at once). Returns the stop of the watch.
+   */
+  function whenClosed(panel: HTMLElement, closed: () => void): () => void {
+    let away = 0;
+    const timer = setInterval(() => {
+      away = panel.isConnected ? 0 : away + 1;
+      if (away < 2) return;
+      clearInterval(timer);
+      closed();
+    }, 5000);
+    return () => clearInterval(timer);
   }
 
   function start(): boolean {

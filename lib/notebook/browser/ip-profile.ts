@@ -156,7 +156,9 @@ export async function drawIpProfile(
       });
     });
     into.textContent = '';
-    await plotly.newPlot(into, traces, layout, { displayModeBar: false, responsive: true });
+    // Not responsive: the panel's width is fixed, and plotly.js would keep every profile ever drawn
+    // alive through its resize listener on the window (nothing purges a replaced profile).
+    await plotly.newPlot(into, traces, layout, { displayModeBar: false });
   }
 
   await draw();
