@@ -390,7 +390,9 @@ async function main(argv: readonly string[]): Promise<number> {
       opens.push(...(await benchRun(path.resolve(file as string), variant, trusted, values.save === true, run)));
   }
   console.log(
-    `bench:lab ${path.basename(file ?? (page as string))}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
+    file === undefined
+      ? `bench:lab ${path.basename(page as string)} alone (no Lab); Chromium headless, offline, fresh profile per open`
+      : `bench:lab ${path.basename(file)}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
   );
   console.log(
     '| run | variant | opened | notebook MB | first figure s | all drawn s | drawn | JS heap MB | heap after GC MB | renderer RSS MB | console errors | saved MB | load average |',
