@@ -9,7 +9,8 @@ import type { PlotlyFigure } from '../../figures/spec';
 /**
  * Attribute that makes a figure's div draw as soon as plotly.js has run, wherever it is, and stay
  * drawn (the report page puts it on its first figure: a reader coming down from the briefing meets
- * it drawn). Every other figure draws lazily, as its settings say.
+ * it drawn). Every other figure draws lazily, as its settings say. {@link drawFigures} spells the
+ * name out (its body may use nothing from outside it); tests/browser.test.ts holds the two together.
  */
 export const DRAW_AT_ONCE = 'data-draw-at-once';
 
