@@ -62,11 +62,13 @@ export interface LabOpen {
 }
 
 const USAGE = `usage: npm run bench:lab -- --notebook FILE [--variant plotly|html|both] [--repeat N] [--untrusted] [--save] [--page HTML] [--json OUT]
+       npm run bench:lab -- --page HTML [--repeat N] [--json OUT]   (the page alone: no Lab)
   --variant    plotly (default): Lab with jupyterlab-plotly; html: without it; both: one then the other each run
   --repeat     runs, each opening the floor (FILE cut after its first figure) and FILE (default 1)
   --untrusted  do not sign the notebooks (html variant: figures then show a note)
   --save       save FILE from Lab after reading it through, and report the saved size
   --page       also open this HTML page (the report's evaluation_5T.html) offline in each run, read the same way
+               (alone, without --notebook: only the page, and Lab need not be built)
   --json       write every open as JSON`;
 
 /**
@@ -352,26 +354,28 @@ async function main(argv: readonly string[]): Promise<number> {
     argv,
   );
   const file = stringOption(values, 'notebook');
+  const page = stringOption(values, 'page');
   const variantWord = stringOption(values, 'variant') ?? 'plotly';
-  const variants: readonly LabVariant[] =
+  const labVariants: readonly LabVariant[] =
     variantWord === 'both' ? LAB_VARIANTS : variantWord === 'plotly' || variantWord === 'html' ? [variantWord] : [];
-  if (!file || variants.length === 0) {
+  // --page alone: the page without Lab.
+  const variants = file === undefined && page !== undefined ? [] : labVariants;
+  if ((!file && !page) || labVariants.length === 0) {
     console.error(
-      variants.length === 0
+      labVariants.length === 0
         ? `bench:lab: --variant must be plotly, html or both, not "${variantWord}"\n${USAGE}`
         : USAGE,
     );
     return 2;
   }
-  if (!fs.existsSync(file)) {
+  if (file !== undefined && !fs.existsSync(file)) {
     console.error(`bench:lab: no notebook ${file}`);
     return 2;
   }
-  if (!labIsBuilt(findProjectRoot(__dirname)))
+  if (file !== undefined && !labIsBuilt(findProjectRoot(__dirname)))
     throw new Error('bench:lab: lab/ is not built: run `npm run lab` once (it builds, then serves)');
   const repeat = wholeNumber(values, 'repeat', 1);
   const trusted = values.untrusted !== true;
-  const page = stringOption(values, 'page');
   if (page !== undefined && !fs.existsSync(page)) {
     console.error(`bench:lab: no page ${page}`);
     return 2;
@@ -383,10 +387,12 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`bench:lab: run ${run}, page: ${line(opens[opens.length - 1])}`);
     }
     for (const variant of variants)
-      opens.push(...(await benchRun(path.resolve(file), variant, trusted, values.save === true, run)));
+      opens.push(...(await benchRun(path.resolve(file as string), variant, trusted, values.save === true, run)));
   }
   console.log(
-    `bench:lab ${path.basename(file)}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
+    file === undefined
+      ? `bench:lab ${path.basename(page as string)} alone (no Lab); Chromium headless, offline, fresh profile per open`
+      : `bench:lab ${path.basename(file)}, ${trusted ? 'trusted' : 'untrusted'}; floor: the same notebook cut after its first figure, same server, same run; Chromium headless, fresh profile per open`,
   );
   console.log(
     '| run | variant | opened | notebook MB | first figure s | all drawn s | drawn | JS heap MB | heap after GC MB | renderer RSS MB | console errors | saved MB | load average |',

@@ -82,6 +82,22 @@ describe('the report page: first screen and following one IP', {
   test('the first screen holds the tally (equal to summary.json), the anomalies, the runs, the warning and the contents', async () => {
     const page = await openOffline(html, { viewport: { width: 1280, height: 900 } });
     try {
+      // the first figure, below the first screen, draws without the reader scrolling to it; the next ones wait
+      await page.page.waitForFunction(
+        () => document.querySelector('div[data-anomaly-eval-figure]')?.getAttribute('data-state') === 'drawn',
+        undefined,
+        { timeout: 60_000 },
+      );
+      const figures = await page.page.$$eval('div[data-anomaly-eval-figure]', (divs) =>
+        divs.map((d) => ({ state: d.getAttribute('data-state'), top: d.getBoundingClientRect().top })),
+      );
+      assert.ok(figures[0].top > 900, `the first figure is below the first screen (top ${figures[0].top} px)`);
+      assert.equal(await page.page.evaluate(() => window.scrollY), 0);
+      assert.equal(
+        figures.filter((f) => f.state === 'drawn').length,
+        1,
+        'only the first draws before the reader scrolls',
+      );
       const tally = await page.page.$$eval('.ae-briefing [data-verdict]', (items) =>
         items.map((item) => {
           const box = item.getBoundingClientRect();
@@ -324,6 +340,19 @@ test("a notebook's follow output is dropped from the page, whose first screen ha
   assert.equal(briefed.includes('class="ae-follow-output"'), false, 'no follow output left');
   assert.ok(briefed.includes('<p>before</p>') && briefed.includes('<p>after</p>'), 'the rest of the page stays');
   assert.equal(briefed.split('__anomalyEvalFollow = true').length, 2, 'one follow script');
+  const { anomalous, normal } = hostileFrames();
+  const fig = plotAllIps(anomalous, normal, 'avg_Length');
+  const twins = [1, 2].map((i) =>
+    htmlOf(figureBundle({ ...fig, layout: { ...fig.layout, title: { text: `figure ${i}` } } })),
+  );
+  const drawn = addBriefing(pageOf([follow, ...twins]), summary);
+  const ids = Array.from(drawn.matchAll(/<div([^>]*) data-anomaly-eval-figure="([0-9a-f]+)"/g), (m) => [m[2], m[1]]);
+  assert.equal(ids.length, 2);
+  assert.deepEqual(
+    ids.map(([, attributes]) => attributes.includes('data-draw-at-once')),
+    [true, false],
+    'the first figure, and only it, draws at once',
+  );
   assert.match(briefed, /<div id="ae-follow"><\/div>/);
 });
 

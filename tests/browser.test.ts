@@ -14,6 +14,7 @@ import { figureBundle, plotlyLibraryBundle, tableBundle, type MimeBundle } from 
 import { evidenceFigure } from '../lib/figures/evidence';
 import { overlapFigure } from '../lib/figures/overlap';
 import { plotAllIps } from '../lib/figures/timeline';
+import { withFirstFigureAtOnce } from '../lib/notebook/report-page';
 import { hasChromium, openOffline, figureStates, scrollUntilAllDrawn, type OfflinePage } from './browser-harness';
 import { htmlOf, pageOf, syntheticFrame, tempDir } from './plot-fixtures';
 
@@ -367,6 +368,47 @@ test('figures far from the viewport are released and drawn again when they come 
     assert.ok(first.svgs >= 2);
     // the figure that may not be released stays drawn far away
     assert.equal((await figureStates(p.page))[8], 'drawn');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test("the page's first figure, marked to draw at once, draws far below the viewport and is never released; the others wait", {
+  skip,
+  timeout: 180_000,
+}, async () => {
+  const anomalous = syntheticFrame({ sources: 30, destinations: 20, anomalous: true, windows: 40, seed: 41 });
+  const normal = syntheticFrame({ sources: 300, destinations: 40, windows: 40, seed: 42 });
+  const fig = plotAllIps(anomalous, normal, 'avg_Length', { height: 600 });
+  const bundles = Array.from({ length: 3 }, (_, i) =>
+    figureBundle({ ...fig, layout: { ...fig.layout, title: { text: `figure ${i}` } } }, { release: 700 }),
+  );
+  // a first screen of text (as the briefing is) puts the figures far below the viewport
+  const spacer = '<div style="height:5000px">the first screens</div>';
+  const page = withFirstFigureAtOnce(pageOf([spacer, htmlOf(plotlyLibraryBundle()), ...bundles.map(htmlOf)]));
+  const p = await openOffline(page);
+  try {
+    await p.page.waitForFunction(
+      () => document.querySelector('div[data-anomaly-eval-figure]')?.getAttribute('data-state') === 'drawn',
+      undefined,
+      { timeout: 60_000 },
+    );
+    assert.equal(await p.page.evaluate(() => window.scrollY), 0, 'drawn without scrolling');
+    assert.deepEqual((await figureStates(p.page)).slice(1), ['waiting', 'waiting'], 'the others draw when near');
+    // the reader reads every figure, then goes back to the top: the lazy ones are freed, the first stays
+    await scrollUntilAllDrawn(p.page, 60_000);
+    await p.page.evaluate(() => window.scrollTo(0, 0));
+    await p.page.waitForFunction(
+      () => document.querySelectorAll('div[data-anomaly-eval-figure]')[1]?.getAttribute('data-state') === 'released',
+      undefined,
+      { timeout: 30_000 },
+    );
+    const first = await p.page.$eval('div[data-anomaly-eval-figure]', (d) => ({
+      state: d.getAttribute('data-state'),
+      draws: d.getAttribute('data-draws'),
+    }));
+    assert.deepEqual(first, { state: 'drawn', draws: '1' });
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

@@ -8,6 +8,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { FollowData, FollowFigure } from './browser/follow-data';
 import { indexFigure } from './browser/figure-index';
+import { DRAW_AT_ONCE } from './browser/draw-figures';
 import { FOLLOW_OUTPUT_END, FOLLOW_OUTPUT_START, FOLLOW_STYLE, followIps, followPageScript } from './follow-output';
 import { type BriefingSummary, briefingHtml, pageHeadings } from './briefing';
 
@@ -55,6 +56,16 @@ export function withoutFollowOutputs(html: string): string {
     out = out.slice(0, at) + out.slice(end + FOLLOW_OUTPUT_END.length);
   }
   return out;
+}
+
+/**
+ * The page with its first figure marked to draw as soon as plotly.js has run ({@link DRAW_AT_ONCE}),
+ * not when a reader scrolls to it: the briefing puts it a few screens down, and a reader coming from
+ * there meets it drawn, its drawing done while the rest of the page is still being read in. The
+ * other figures stay lazy (drawn near the viewport, freed far from it).
+ */
+export function withFirstFigureAtOnce(html: string): string {
+  return html.replace(/<div(?=\s[^>]*data-anomaly-eval-figure=")/, `<div ${DRAW_AT_ONCE}`);
 }
 
 /** The page's style for the first screen and the follow panel. */
@@ -109,7 +120,7 @@ export function isEvaluationSummary(value: unknown): value is PageSummary {
 
 /**
  * The page with its first screen under the title (or at the top of the body when it has no h1),
- * the style, and the follow script at the end of the body; unchanged when `summary` is not an
+ * the style, its first figure drawn at once, and the follow script at the end of the body; unchanged when `summary` is not an
  * evaluation's (another notebook run by `--notebook` writes its own).
  */
 export function addBriefing(page: string, summary: unknown, options: { generatedSeed?: number } = {}): string {
@@ -121,6 +132,7 @@ export function addBriefing(page: string, summary: unknown, options: { generated
   if (h1) out = html.slice(0, h1.index + h1[0].length) + briefing + html.slice(h1.index + h1[0].length);
   else out = html.replace(/<body[^>]*>/i, (body) => body + briefing);
   out = out.replace(/<\/head>/i, () => `${BRIEFING_STYLE}\n</head>`);
+  out = withFirstFigureAtOnce(out);
   const script = followScript(followData(summary, html));
   const end = out.lastIndexOf('</body>');
   return end < 0 ? out + script : out.slice(0, end) + script + out.slice(end);

@@ -6,6 +6,14 @@
  */
 import type { PlotlyFigure } from '../../figures/spec';
 
+/**
+ * Attribute that makes a figure's div draw as soon as plotly.js has run, wherever it is, and stay
+ * drawn (the report page puts it on its first figure: a reader coming down from the briefing meets
+ * it drawn). Every other figure draws lazily, as its settings say. {@link drawFigures} spells the
+ * name out (its body may use nothing from outside it); tests/browser.test.ts holds the two together.
+ */
+export const DRAW_AT_ONCE = 'data-draw-at-once';
+
 /** How a twin draws, as {@link drawFigures} receives it. */
 export interface DrawSettings {
   /** Draw when the figure comes within 200 px of the viewport (else at once). */
@@ -28,8 +36,9 @@ export type GroupLines = (
 /**
  * Draws every not-yet-drawn div carrying figure id `id`: waits for `window.Plotly` (queued in the
  * waiters list the library script flushes, polled as a fallback), then draws when the div comes
- * within 200 px of the viewport (or at once when not lazy), grouping per-IP lines first when
- * `groupLines` is given, and frees figures that drift `release` px away. States on the div:
+ * within 200 px of the viewport (or at once when not lazy, or when the div carries
+ * {@link DRAW_AT_ONCE}), grouping per-IP lines first when `groupLines` is given, and frees figures
+ * that drift `release` px away (not one drawn at once: it is drawn ahead of the reader). States on the div:
  * waiting, drawing, drawn, released (freed, drawn again when near), error; `data-drawn-ms` is the
  * page clock at the first draw, `data-draws` how often it drew.
  */
@@ -84,7 +93,7 @@ export function drawFigures(id: string, settings: DrawSettings, groupLines: Grou
 
   function watch(div: FigureDiv, state: string): void {
     div.setAttribute('data-state', state);
-    if (!settings.lazy || typeof IntersectionObserver === 'undefined') {
+    if (!settings.lazy || div.hasAttribute('data-draw-at-once') || typeof IntersectionObserver === 'undefined') {
       draw(div);
       return;
     }
@@ -100,7 +109,8 @@ export function drawFigures(id: string, settings: DrawSettings, groupLines: Grou
   }
 
   function keepWhileNear(div: FigureDiv, plotly: PlotlyApi): void {
-    if (!settings.lazy || !settings.release || typeof IntersectionObserver === 'undefined') return;
+    const kept = !settings.lazy || !settings.release || div.hasAttribute('data-draw-at-once');
+    if (kept || typeof IntersectionObserver === 'undefined') return;
     const observer = new IntersectionObserver(
       (entries) => {
         if (entries[entries.length - 1].isIntersecting || div.getAttribute('data-state') !== 'drawn') return;
