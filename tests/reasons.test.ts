@@ -190,6 +190,27 @@ test('families equal on every row are one group, found from the data; one differ
   );
 });
 
+test('the groups and scores are the same whether the calibration sample holds every family or only those the line is calibrated on', () => {
+  // The notebook's sample holds every family, the summary command's only the findings' ones.
+  const families = ['count_Length', 'count_IP1_time_diff_per_value', 'count_is_sh', 'avg_Length'];
+  const value = (r: number, f: string, w: number): number =>
+    w % 3 !== 0 ? 0 : f === 'avg_Length' ? 60 + ((r * 31 + w * 17) % 40) : 1 + ((r * 7 + w * 13) % 5);
+  const labels = Array.from({ length: 200 }, (_, i) => `10.2.${i >> 8}.${i & 255}source`);
+  const whole = frameOf(labels, families, value);
+  const narrow = frameOf(labels, ['count_Length', 'avg_Length'], value);
+  const baseline = baselineFrom(whole);
+  const flagged = frameOf(['9.9.9.9source'], families, (r, f, w) => (w < 8 ? 50 * value(r, f, w) : value(r, f, w)));
+  const calibrationFamilies = new Set(['count_Length', 'avg_Length']);
+  const fromWhole = explainRows([flagged], baseline, { calibration: whole, calibrationFamilies });
+  const fromNarrow = explainRows([flagged], baseline, { calibration: narrow, calibrationFamilies });
+  assert.deepEqual(
+    fromNarrow.groups.map((g) => g.families),
+    [['count_Length', 'count_IP1_time_diff_per_value', 'count_is_sh'], ['avg_Length']],
+  );
+  assert.ok(fromNarrow.explanations[0].explained, 'the flagged row is explained');
+  assert.deepEqual(fromNarrow, fromWhole);
+});
+
 test('the line is the 99th percentile of the normal rows’ best scores; a row below it is not explained', () => {
   const rnd = random(11);
   const labels = Array.from({ length: 300 }, (_, i) => `10.1.${i >> 8}.${i & 255}source`);

@@ -39,6 +39,7 @@ import {
 
 const root = findProjectRoot(__dirname);
 const REPORT = path.join(root, 'dist', 'cli', 'report.js');
+const SUMMARY = path.join(root, 'dist', 'cli', 'summary.js');
 const GENERATOR = path.join(root, 'dist', 'data', 'generate.js');
 const RUNS = ['models_2019_06_01_21_21', 'models_2019_06_01_21_44', 'models_2019_06_01_22_11'];
 const canRun = findJupyterPython() !== undefined && fs.existsSync(GENERATOR);
@@ -366,6 +367,36 @@ describe('report on generated demo data', {
       .map((o) => JSON.stringify(o))
       .join('\n');
     assert.match(printed, /full read:\s+whole, in memory/);
+  });
+
+  test('the summary command (no notebook) writes the same summary.json, byte for byte, on the same files', () => {
+    // The command's sample keeps only the findings' families, the notebook's every family: the triage
+    // (its family groups, hence every score) must not depend on that.
+    const commandOut = path.join(work, 'summary-command.json');
+    const run = spawnSync(
+      process.execPath,
+      [
+        SUMMARY,
+        '--models',
+        ...RUNS.map((r) => path.join(data, 'models', r)),
+        '--full',
+        path.join(data, 'final', 'final_dataset_5T.csv'),
+        '--out',
+        commandOut,
+      ],
+      { encoding: 'utf8', timeout: 600_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const command = fs.readFileSync(commandOut, 'utf8').split('\n');
+    const notebook = fs.readFileSync(path.join(out, 'summary.json'), 'utf8').split('\n');
+    const lines = Math.max(command.length, notebook.length);
+    let line = 0;
+    while (line < lines && command[line] === notebook[line]) line++;
+    assert.equal(
+      line,
+      lines,
+      `summary.json line ${line + 1}: the report has ${notebook[line]?.trim()}, the command ${command[line]?.trim()}`,
+    );
   });
 
   test('other model folders (two runs, shuffled columns, a 15-minute window, a family missing) work with no edit', () => {

@@ -154,7 +154,8 @@ export interface Assessment {
  * Why every flagged IP was flagged: the reference run's rows, and the full table's rows (kept by the
  * streamed evaluation) of the IPs only other runs flagged; an IP the full table lacks is listed
  * without a reason. The line is calibrated on the sampled normal rows, in the families the summary
- * command's sample keeps (`findingFamilies`), so the notebook and the command draw the same line.
+ * command's sample keeps (`findingFamilies`), and the sample is compared in those families only when
+ * grouping equal families, so the notebook and the command draw the same line on the same groups.
  */
 export function triageFlagged(runs: readonly Run[], reference: Run, full: FullEvaluation): Triage {
   const others = flaggedElsewhere(runs, reference.name);

@@ -22,6 +22,13 @@ export const ACTIVITY_FAMILY = 'count_Length';
 export interface FrameRows {
   readonly frame: Frame;
   readonly rows: ArrayLike<number>;
+  /**
+   * The families these rows are compared in (default: every family the frame holds). A pair with a
+   * family outside is not compared on these rows: the others decide. For a sample that may hold
+   * fewer families (the summary command's keeps the findings' ones), so that the groups do not
+   * depend on which columns it holds.
+   */
+  readonly families?: ReadonlySet<string>;
 }
 
 /** Rows of each frame a family's signature reads. */
@@ -32,8 +39,9 @@ function familySignature(frames: readonly FrameRows[], known: readonly ReadonlyS
   let sum = 0;
   let weighted = 0;
   let missing = 0;
-  frames.forEach(({ frame, rows }, k) => {
-    if (!known[k].has(family)) return;
+  frames.forEach(({ frame, rows, families }, k) => {
+    // Rows compared in some families only are left out: equal families must have equal signatures.
+    if (families || !known[k].has(family)) return;
     const { columns } = frame.family(family);
     const read = frame.picker(columns);
     const values = new Float64Array(columns.length);
@@ -56,7 +64,8 @@ function familySignature(frames: readonly FrameRows[], known: readonly ReadonlyS
 }
 
 function sameValues(frames: readonly FrameRows[], f: string, g: string): boolean {
-  for (const { frame, rows } of frames) {
+  for (const { frame, rows, families: compared } of frames) {
+    if (compared && !(compared.has(f) && compared.has(g))) continue;
     const families = frame.families();
     if (families.includes(f) !== families.includes(g)) return false;
     if (!families.includes(f)) continue;
@@ -94,7 +103,8 @@ function groupName(families: readonly string[]): string {
 
 /**
  * The families of `families` grouped by equality over every row of `frames` (a family a frame
- * lacks is equal only to families that frame lacks too). Groups come in the order of their first family.
+ * lacks is equal only to families that frame lacks too; rows compared in some `families` only
+ * decide nothing for the others). Groups come in the order of their first family.
  */
 export function familyGroups(families: readonly string[], frames: readonly FrameRows[]): FamilyGroup[] {
   const known = frames.map(({ frame }) => new Set(frame.families()));

@@ -13,7 +13,7 @@
 import type { Frame } from '../table/frame';
 import type { Role } from '../types';
 import { type FamilyRow, type RunDeviation, runDeviations } from './deviations';
-import { ACTIVITY_FAMILY, type FamilyGroup, familyGroups, singleFamilyGroups } from './groups';
+import { ACTIVITY_FAMILY, type FamilyGroup, type FrameRows, familyGroups, singleFamilyGroups } from './groups';
 import { NormalTails, type TailReference, tailIn } from './tails';
 import { type NormalBaseline, baselineColumn, baselineIndex } from '../evaluation/baseline';
 
@@ -258,8 +258,13 @@ export function explainRows(frames: readonly Frame[], baseline: NormalBaseline, 
   const calibration = options.calibration;
   const calibrationRows = calibration ? spread(calibration.nRows, CALIBRATION_ROWS) : [];
   const families = [...new Set(frames.flatMap((frame) => frame.families()))];
-  const looked = frames.map((frame) => ({ frame, rows: Array.from({ length: frame.nRows }, (_, i) => i) }));
-  if (calibration) looked.push({ frame: calibration, rows: calibrationRows });
+  const looked: FrameRows[] = frames.map((frame) => ({
+    frame,
+    rows: Array.from({ length: frame.nRows }, (_, i) => i),
+  }));
+  // The calibration rows are compared in the families the line is calibrated on: the same groups
+  // whichever of them a sample holds besides (the notebook's keeps every family, the command's not).
+  if (calibration) looked.push({ frame: calibration, rows: calibrationRows, families: options.calibrationFamilies });
   const groups = options.mergeFamilies === false ? singleFamilyGroups(families) : familyGroups(families, looked);
   let line = 0;
   if (calibration && calibrationRows.length > 0) {
