@@ -246,6 +246,27 @@ async function pageOnce(file: string, run: number): Promise<LabOpen> {
   }
 }
 
+/**
+ * The page's first figure with no driver attached: headless Chromium (fresh profile) loads the page and
+ * prints its DOM at `load` (`--dump-dom`); the first figure, drawn as soon as plotly.js has run,
+ * has stamped its page-clock time by then. Playwright's CDP attachment slows plotly.js's evaluation
+ * (~2×, bench/README.md), so this is the time a reader's browser takes. NaN when nothing was stamped.
+ */
+function pageUndrivenMs(file: string): number {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-lab-undriven-'));
+  try {
+    const run = spawnSync(
+      CHROMIUM,
+      [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--window-size=1280,900', '--dump-dom', `file://${file}`],
+      { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 },
+    );
+    const stamps = [...(run.stdout ?? '').matchAll(/data-drawn-ms="(\d+)"/g)].map((m) => Number(m[1]));
+    return stamps.length ? Math.min(...stamps) : NaN;
+  } finally {
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 /** One run of one variant: a server serving fresh copies of the floor and the notebook; both opened, in `order`. */
 async function benchRun(
   file: string,
@@ -381,10 +402,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const opens: LabOpen[] = [];
+  const undriven: number[] = [];
   for (let run = 1; run <= repeat; run++) {
     if (page !== undefined) {
       opens.push(await pageOnce(path.resolve(page), run));
       console.error(`bench:lab: run ${run}, page: ${line(opens[opens.length - 1])}`);
+      undriven.push(pageUndrivenMs(path.resolve(page)));
+      console.error(`bench:lab: run ${run}, page with no driver: first figure ${fmt(undriven[run - 1] / 1000, 2)} s`);
     }
     for (const variant of variants)
       opens.push(...(await benchRun(path.resolve(file as string), variant, trusted, values.save === true, run)));
@@ -408,6 +432,12 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const variant of [...variants, ...(page === undefined ? [] : (['page'] as const))]) {
     const row = summary(opens, variant);
     if (row) console.log(row);
+  }
+  if (undriven.length > 0) {
+    console.log('');
+    console.log(
+      `the page with no driver attached (chromium --headless --dump-dom, DOM at load): first figure s per run ${undriven.map((ms) => fmt(ms / 1000, 2)).join(', ')}; median ${fmt(median(undriven) / 1000, 2)}`,
+    );
   }
   const json = stringOption(values, 'json');
   if (json) fs.writeFileSync(json, `${JSON.stringify(opens, null, 1)}\n`);

@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureKernelSpec, kernelSpec, kernelProblems, projectJupyterDir } from '../lib/notebook/kernel';
 
-/** `plotly`: Lab with jupyterlab-plotly's renderer; `html`: Lab without it (figures from text/html). */
+/** `plotly`: Lab with jupyterlab-plotly's renderer (it draws figures stored with `plotlyJson: true`); `html`: Lab without it. */
 export type LabVariant = 'plotly' | 'html';
 
 /** Both variants, in the order the tests and the benchmark visit them. */
