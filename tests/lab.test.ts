@@ -284,6 +284,47 @@ for (const variant of LAB_VARIANTS) {
       assert.deepEqual(browser!.blocked, [], 'no request beyond 127.0.0.1');
     }
 
+    /** Opens an executed notebook without its kernel; returns how many figure outputs it holds (at least 28). */
+    async function openExecuted(page: Page, file: string): Promise<number> {
+      await explain(`${file} did not open`, openNotebook(page, rel(file), { kernel: false }));
+      const figures = await figureOutputCount(page);
+      assert.ok(figures >= 28, `${figures} figure outputs`);
+      return figures;
+    }
+
+    /** Escape clears the chosen IP; then no console error or outside request so far, and the notebook closes. */
+    async function escapeAndClose(page: Page): Promise<void> {
+      await page.keyboard.press('Escape');
+      assert.equal(await chosenInLab(page), undefined);
+      assertClean();
+      await closeUnsaved(page, 'application:close');
+    }
+
+    /**
+     * Closes the notebook in view (or all, with `application:close-all`) without saving: jupyterlab-plotly's
+     * drawing can mark a notebook of Plotly JSON unsaved (it keeps PNG copies in the model), and Lab
+     * then asks whether to save; the hostile notebook has no kernelspec, so Lab gave it its default one.
+     */
+    async function closeUnsaved(page: Page, command: 'application:close' | 'application:close-all'): Promise<void> {
+      await labCommand(page, command);
+      const discard = await page
+        .waitForSelector('.jp-Dialog .jp-Dialog-button.jp-mod-warn', { timeout: 3_000 })
+        .catch(() => null);
+      await discard?.click();
+    }
+
+    /** Once the follow output is set up, types the report's top IP into its search box: chosen. Returns the report's summary. */
+    async function followTopIp(page: Page): Promise<{ anomalies: { label: string }[] }> {
+      await explain('the follow output did not set itself up', followReady(page));
+      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
+        anomalies: { label: string }[];
+      };
+      const top = summary.anomalies[0].label;
+      await searchInLab(page, top);
+      assert.equal(await chosenInLab(page), top);
+      return summary;
+    }
+
     async function assertAllDrawn(page: Page, expected: number, what: string): Promise<void> {
       const states = await explain(
         `${what}: scrolling through the figures`,
@@ -380,22 +421,11 @@ for (const variant of LAB_VARIANTS) {
 
     test('the executed report notebook, trusted: every figure draws', { timeout: 600_000 }, async () => {
       const page = browser!.page;
-      await explain('the report did not open', openNotebook(page, rel('report.ipynb'), { kernel: false }));
-      const figures = await figureOutputCount(page);
-      assert.ok(figures >= 28, `${figures} figure outputs`);
+      const figures = await openExecuted(page, 'report.ipynb');
       await assertAllDrawn(page, figures, 'trusted report');
       // Following an IP: the search box of the triage cell opens its panel; Escape clears.
-      await explain('the follow output did not set itself up', followReady(page));
-      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
-        anomalies: { label: string }[];
-      };
-      const top = summary.anomalies[0].label;
-      await searchInLab(page, top);
-      assert.equal(await chosenInLab(page), top);
-      await page.keyboard.press('Escape');
-      assert.equal(await chosenInLab(page), undefined);
-      assertClean();
-      await labCommand(page, 'application:close');
+      await followTopIp(page);
+      await escapeAndClose(page);
     });
 
     test('figures stored with their Plotly JSON: jupyterlab-plotly draws every one, trusted or not; the search box, a heatmap row and the panel work', {
@@ -403,14 +433,9 @@ for (const variant of LAB_VARIANTS) {
       skip: variant === 'html' && 'without jupyterlab-plotly the twins draw these figures (the tests above)',
     }, async () => {
       const page = browser!.page;
-      await explain(
-        'the untrusted notebook did not open',
-        openNotebook(page, rel('report-json-untrusted.ipynb'), { kernel: false }),
-      );
-      const figures = await figureOutputCount(page);
-      assert.ok(figures >= 28, `${figures} figure outputs`);
+      const figures = await openExecuted(page, 'report-json-untrusted.ipynb');
       await assertAllDrawn(page, figures, 'untrusted, drawn by the extension');
-      await labCommand(page, 'application:close');
+      await closeUnsaved(page, 'application:close');
 
       await explain('the notebook did not open', openNotebook(page, rel('report-json.ipynb'), { kernel: false }));
       await assertAllDrawn(page, figures, 'trusted, drawn by the extension');
@@ -419,13 +444,7 @@ for (const variant of LAB_VARIANTS) {
         figures,
         'the extension drew them',
       );
-      await explain('the follow output did not set itself up', followReady(page));
-      const summary = JSON.parse(fs.readFileSync(path.join(reportDir, 'summary.json'), 'utf8')) as {
-        anomalies: { label: string }[];
-      };
-      const top = summary.anomalies[0].label;
-      await searchInLab(page, top);
-      assert.equal(await chosenInLab(page), top);
+      const summary = await followTopIp(page);
       // jupyterlab-plotly draws the figures with its own plotly.js: the panel says they are not highlighted.
       await page.waitForFunction(
         (shown) => /not highlighted/.test(document.querySelector(`${shown} .ae-follow-panel`)?.textContent ?? ''),
@@ -444,22 +463,14 @@ for (const variant of LAB_VARIANTS) {
       const other = summary.anomalies[1].label;
       await clickLabelIn(page, heatmap, other, SHOWN, '.jp-RenderedPlotly');
       assert.equal(await chosenInLab(page), other);
-      await page.keyboard.press('Escape');
-      assert.equal(await chosenInLab(page), undefined);
-      assertClean();
-      await labCommand(page, 'application:close');
+      await escapeAndClose(page);
     });
 
     test('the executed report notebook, untrusted: each figure says how to trust the notebook', {
       timeout: 600_000,
     }, async () => {
       const page = browser!.page;
-      await explain(
-        'the untrusted report did not open',
-        openNotebook(page, rel('report-untrusted.ipynb'), { kernel: false }),
-      );
-      const figures = await figureOutputCount(page);
-      assert.ok(figures >= 28, `${figures} figure outputs`);
+      const figures = await openExecuted(page, 'report-untrusted.ipynb');
       assert.deepEqual(await figureStatesIn(page), [], 'no figure script runs in an untrusted notebook');
       const notes = await untrustedFigureNotes(page, figures);
       assert.equal(notes.length, figures, 'a note where each figure would be');
@@ -591,9 +602,7 @@ for (const variant of LAB_VARIANTS) {
       // Closed, the notebooks let go of the window: their Escape listeners leave within ~10 s.
       const escapeListeners = await windowListeners(page, 'keydown', { name: 'onKey' });
       assert.ok(escapeListeners >= 2, `one Escape listener per open notebook (${escapeListeners})`);
-      await labCommand(page, 'application:close-all');
-      // The hostile notebook has no kernelspec: Lab gave it its default kernel, which made it unsaved.
-      await page.click('.jp-Dialog .jp-Dialog-button.jp-mod-warn', { timeout: 10_000 }).catch(() => undefined);
+      await closeUnsaved(page, 'application:close-all');
       await explain(
         'the notebooks did not close',
         page.waitForFunction(() => document.querySelector('.jp-NotebookPanel') === null, undefined, {

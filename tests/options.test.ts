@@ -87,7 +87,7 @@ describe('figure options', () => {
     assert.throws(() => checkAllIpsOptions({ bins: 60.5 }), refusedWith(/^plotAllIps: invalid bins 60.5/));
   });
 
-  test('showFigure: lines, release and hoverStride are checked, release false allowed', () => {
+  test('showFigure: lines, release, hoverStride and plotlyJson are checked, release false allowed', () => {
     assert.deepEqual(checkFigureBundleOptions({ lines: 'as-built', release: false, lazy: true }), {
       lines: 'as-built',
       release: false,
@@ -106,9 +106,13 @@ describe('figure options', () => {
       refusedWith(/^showFigure: invalid hoverStride 2.5/),
     );
     assert.throws(
+      () => checkFigureBundleOptions({ plotlyJson: 1 } as never),
+      refusedWith(/^showFigure: invalid plotlyJson 1; expected true or false$/),
+    );
+    assert.throws(
       () => checkFigureBundleOptions({ lineTraces: 'grouped' } as never),
       refusedWith(
-        /^showFigure: unknown option "lineTraces"; expected one of lazy, description, compress, lines, hoverStride, release$/,
+        /^showFigure: unknown option "lineTraces"; expected one of lazy, description, compress, lines, hoverStride, release, plotlyJson$/,
       ),
     );
   });
