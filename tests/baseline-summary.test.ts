@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { demoDataset } from './demo-dataset';
 import { readBaseline } from '../lib/summary/baseline-summary';
 import { compareWithBaseline, largestMoves } from '../lib/summary/changes';
 import { spawnSync } from 'node:child_process';
-import { generateDataset } from '../data/synth/dataset';
-import { DEMO_SCALE } from '../data/synth/layout';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baseline-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -140,13 +139,7 @@ test('a rerun with a dozen more flagged IPs lists exactly those as added, none r
   const root = path.resolve(__dirname, '..', '..');
   const node = (script: string, args: string[]) =>
     spawnSync(process.execPath, [path.join(root, 'dist', script), ...args], { encoding: 'utf8', timeout: 300_000 });
-  const data = path.join(dir, 'data');
-  generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: data });
-  const runs = fs
-    .readdirSync(path.join(data, 'models'))
-    .sort()
-    .map((d) => path.join(data, 'models', d));
-  const fullPath = path.join(data, 'final', 'final_dataset_5T.csv');
+  const { models: runs, full: fullPath } = demoDataset(path.join(dir, 'data'));
   const first = path.join(dir, 'first.json');
   const run1 = node('cli/summary.js', ['--models', ...runs, '--full', fullPath, '--out', first]);
   assert.equal(run1.status, 0, run1.stderr);

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateDataset } from '../data/synth/dataset';
-import { DEMO_SCALE } from '../data/synth/layout';
+import { demoDataset } from './demo-dataset';
 import { type Evaluation, evaluate } from '../lib/summary/evaluate';
 import {
   SEED_SECTIONS,
@@ -192,12 +191,7 @@ describe('the findings on generated demo data', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'findings-demo-'));
-    generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: dir });
-    models = fs
-      .readdirSync(path.join(dir, 'models'))
-      .sort()
-      .map((d) => path.join(dir, 'models', d));
-    fullPath = path.join(dir, 'final', 'final_dataset_5T.csv');
+    ({ models, full: fullPath } = demoDataset(dir));
     streamed = await evaluate({ models, full: fullPath, sampleSize: 4000, seed: 42, keepSampleValues: false });
   });
 

@@ -37,7 +37,7 @@ import { PLOTLY_MIME, figureBundle, plotlyLibraryBundle, tableBundle } from '../
 import { followBundle } from '../lib/notebook/follow-output';
 import { plotAllIps } from '../lib/figures/timeline';
 import { HOSTILE, HOSTILE_TWO, hostileFrames, hostileSummary } from './plot-fixtures';
-import { isFigureOutput, twinSpecs } from './twins';
+import { isFigureOutput, outputHtml, twinSpecs } from './twins';
 import {
   errorOutputs,
   executionCounts,
@@ -122,8 +122,7 @@ function hostileNotebook(): unknown {
  */
 function withPlotlyJson(notebook: { cells: { outputs?: { data?: Record<string, unknown> }[] }[] }): object {
   for (const output of notebook.cells.flatMap((c) => c.outputs ?? [])) {
-    const html = output.data?.['text/html'];
-    const specs = twinSpecs(Array.isArray(html) ? html.join('') : String(html ?? ''));
+    const specs = twinSpecs(outputHtml(output.data));
     if (specs.length === 1) output.data![PLOTLY_MIME] = specs[0][1];
   }
   return notebook;
@@ -154,12 +153,11 @@ async function followReady(page: Page): Promise<void> {
 /** The text/html outputs of a notebook file, joined (the twins' specs are in them). */
 function notebookHtml(file: string): string {
   const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    cells: { outputs?: { data?: Record<string, string | string[]> }[] }[];
+    cells: { outputs?: { data?: Record<string, unknown> }[] }[];
   };
   return nb.cells
     .flatMap((c) => c.outputs ?? [])
-    .map((o) => o.data?.['text/html'])
-    .map((h) => (Array.isArray(h) ? h.join('') : (h ?? '')))
+    .map((o) => outputHtml(o.data))
     .join('\n');
 }
 let env: NodeJS.ProcessEnv = {};

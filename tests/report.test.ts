@@ -25,7 +25,7 @@ import {
 } from '../lib/notebook/report';
 import { findJupyterPython } from '../cli/report';
 import { hasChromium, openOffline, scrollUntilAllDrawn } from './browser-harness';
-import { isFigureOutput, twinSpecs } from './twins';
+import { isFigureOutput, outputHtml, twinSpecs } from './twins';
 import {
   HEADER,
   type Stats,
@@ -68,10 +68,7 @@ type ExecutedCell = NotebookJson['cells'][number] & { readonly execution_count?:
 
 /** The text/html of a cell's outputs, joined. */
 function htmlOf(cell: ExecutedCell): string {
-  return (cell.outputs ?? [])
-    .map((o) => (o as { data?: Record<string, unknown> }).data?.['text/html'])
-    .map((html) => (Array.isArray(html) ? html.join('') : String(html ?? '')))
-    .join('');
+  return (cell.outputs ?? []).map((o) => outputHtml((o as { data?: Record<string, unknown> }).data)).join('');
 }
 
 /** The rows a query table embeds for its page script (lib/notebook/data-table.ts). */

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateDataset } from '../data/synth/dataset';
-import { DEMO_SCALE } from '../data/synth/layout';
+import { demoDataset } from './demo-dataset';
 import {
   type Evaluation,
   SEED_SECTIONS,
@@ -37,12 +36,7 @@ describe('the streamed sample held sparsely', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparse-sample-'));
-    generateDataset({ scale: DEMO_SCALE, seed: 2019, outDir: dir });
-    const models = fs
-      .readdirSync(path.join(dir, 'models'))
-      .sort()
-      .map((d) => path.join(dir, 'models', d));
-    const full = path.join(dir, 'final', 'final_dataset_5T.csv');
+    const { models, full } = demoDataset(dir);
     // 600 of the ~1,900 normal rows: a real sample, its rows spread over the file.
     streamed = await evaluate({ models, full, sampleSize: 600, seed: 42 });
     sparseHeldAfterSummary = streamed.full.sample.holdsSparseRows;

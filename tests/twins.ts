@@ -22,9 +22,13 @@ export function holdsTwin(html: string): boolean {
   return html.includes('data-anomaly-eval-figure=');
 }
 
+/** A notebook output's text/html as one string (an .ipynb may store it as a list of lines); '' when it has none. */
+export function outputHtml(data: Record<string, unknown> | undefined): string {
+  const html = data?.['text/html'];
+  return Array.isArray(html) ? html.join('') : String(html ?? '');
+}
+
 /** Whether a notebook output's data holds a figure: a twin, or a Plotly JSON (`plotlyJson: true`). */
 export function isFigureOutput(data: Record<string, unknown> | undefined): boolean {
-  if (!data) return false;
-  const html = data['text/html'];
-  return holdsTwin(Array.isArray(html) ? html.join('') : String(html ?? '')) || PLOTLY_MIME in data;
+  return data !== undefined && (holdsTwin(outputHtml(data)) || PLOTLY_MIME in data);
 }
